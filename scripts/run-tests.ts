@@ -1,0 +1,111 @@
+/**
+ * `npm test`: starts one Temporal dev server and bundles the workflow code once, then runs every
+ * test file with node's test runner against them, and always stops the server at the end.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { freePort, startDevServer, SEARCH_ATTRIBUTES } from '../src/devtools/dev-server';
+import { resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
+import { TEST_ENV } from '../test/harness/env';
+
+const root = path.resolve(__dirname, '..');
+
+function testFiles(dir: string, filter: string[]): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...testFiles(full, filter));
+    else if (entry.name.endsWith('.test.ts')) found.push(full);
+  }
+  const selected = filter.length ? found.filter((file) => filter.some((part) => file.includes(part))) : found;
+  return selected.sort();
+}
+
+/** Starts the server the run shares: the resolved CLI, or the SDK's download as a last resort. */
+async function startServer(): Promise<{ address: string; cli?: string; stop: () => Promise<void> }> {
+  const cli = resolveTemporalCli();
+  if (cli.executable) {
+    const server = await startDevServer({ executable: cli.executable });
+    return { address: server.address, cli: cli.executable, stop: () => server.stop() };
+  }
+  const port = await freePort();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      ip: '127.0.0.1',
+      port,
+      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => ({ name, type })) as never,
+    },
+  });
+  return { address: `127.0.0.1:${port}`, stop: () => env.teardown() };
+}
+
+async function main(): Promise<number> {
+  const files = testFiles(path.join(root, 'test'), process.argv.slice(2));
+  if (files.length === 0) {
+    process.stderr.write('No test files matched.\n');
+    return 1;
+  }
+  const started = Date.now();
+  const server = await startServer();
+  const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-test-'));
+  let exitCode = 1;
+  let child: ReturnType<typeof spawn> | undefined;
+  const stopAll = async () => {
+    child?.kill('SIGTERM');
+    await server.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    void stopAll().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    process.stderr.write(`test: Temporal dev server at ${server.address} (ready in ${Date.now() - started} ms)\n`);
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../test/workflows'),
+      logger: {
+        trace() {},
+        debug() {},
+        info() {},
+        warn() {},
+        error: (m: string) => process.stderr.write(`${m}\n`),
+      } as never,
+    });
+    const bundlePath = path.join(scratch, 'workflow-bundle.js');
+    writeFileSync(bundlePath, code);
+
+    const concurrency = process.env.VCHA_TEST_CONCURRENCY ?? '2';
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          [TEST_ENV.address]: server.address,
+          [TEST_ENV.bundle]: bundlePath,
+          ...(server.cli ? { [TEST_ENV.cli]: server.cli } : {}),
+        },
+      },
+    );
+    exitCode = await new Promise<number>((resolve) => child!.once('exit', (code) => resolve(code ?? 1)));
+  } finally {
+    await stopAll();
+  }
+  return exitCode;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const message = error instanceof TemporalCliNotFoundError || error instanceof Error ? error.message : String(error);
+    process.stderr.write(`test: ${message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,146 @@
+/**
+ * Finds (or builds) the official `temporal` CLI that the tests, the demo and CI run as their
+ * Temporal dev server. One resolution order for every caller, so they all use the same binary.
+ */
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
+import path from 'node:path';
+
+/** The CLI release built from the Go module proxy: the newest one without a `replace` directive. */
+export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+
+/** Where a resolved CLI came from, printed so a reader of CI logs knows which server ran. */
+export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'project-local' | 'go-install' | 'sdk-download';
+
+/** The result of resolution: a binary to run, or the SDK's own downloaded server as last resort. */
+export interface ResolvedTemporalCli {
+  source: TemporalCliSource;
+  /** Absolute path of the executable; undefined only for `sdk-download`. */
+  executable?: string;
+  version?: string;
+}
+
+/** Raised when no route gives a CLI; its message tells the user how to install one. */
+export class TemporalCliNotFoundError extends Error {
+  override name = 'TemporalCliNotFoundError';
+}
+
+/** Options mainly for tests of the resolver itself. */
+export interface ResolveOptions {
+  projectRoot?: string;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+  /** Allow the SDK download route (needs internet); on by default. */
+  allowSdkDownload?: boolean;
+}
+
+const INSTALL_HINT =
+  `install the Temporal CLI (\`go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}\`, ` +
+  'or see https://docs.temporal.io/cli) and put it on PATH or point TEMPORAL_CLI_PATH at it';
+
+/** The repository root: two levels above this file in both `src/` and `dist/` layouts. */
+export function projectRoot(): string {
+  return path.resolve(__dirname, '..', '..');
+}
+
+/** The ignored folder that holds a project-local CLI build. */
+export function projectLocalCliPath(root = projectRoot()): string {
+  return path.join(root, '.tools', 'bin', process.platform === 'win32' ? 'temporal.exe' : 'temporal');
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function findOnPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const candidate = path.join(dir, command);
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** Asks a CLI binary for its version; undefined when it does not run. */
+export function cliVersion(executable: string): string | undefined {
+  const result = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 30_000 });
+  if (result.status !== 0) return undefined;
+  return result.stdout.trim().split('\n')[0];
+}
+
+function goInstall(target: string, env: NodeJS.ProcessEnv, log: (line: string) => void): boolean {
+  const go = findOnPath('go', env);
+  if (!go) return false;
+  // Build into a scratch GOBIN and rename, so an interrupted build never leaves a broken binary
+  // at the path that later runs trust without rebuilding.
+  const scratch = `${path.dirname(target)}.build-${process.pid}`;
+  mkdirSync(scratch, { recursive: true });
+  log(`temporal-cli: building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with go (first run only; takes minutes)`);
+  const started = Date.now();
+  const result = spawnSync(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
+    env: { ...env, GOBIN: scratch, CGO_ENABLED: env.CGO_ENABLED ?? '0' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const built = path.join(scratch, path.basename(target));
+  if (result.status !== 0 || !existsSync(built)) {
+    rmSync(scratch, { recursive: true, force: true });
+    log(`temporal-cli: go install failed (exit ${result.status ?? result.signal})`);
+    return false;
+  }
+  mkdirSync(path.dirname(target), { recursive: true });
+  renameSync(built, target);
+  rmSync(scratch, { recursive: true, force: true });
+  log(`temporal-cli: built in ${Math.round((Date.now() - started) / 1000)} s`);
+  return true;
+}
+
+/**
+ * Resolves the CLI in the documented order: `$TEMPORAL_CLI_PATH`; `temporal` on PATH; the
+ * project-local build; a fresh `go install` into the project-local folder; the SDK's download.
+ */
+export function resolveTemporalCli(options: ResolveOptions = {}): ResolvedTemporalCli {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const root = options.projectRoot ?? projectRoot();
+
+  const explicit = env.TEMPORAL_CLI_PATH;
+  if (explicit) {
+    if (!isExecutable(explicit)) {
+      throw new TemporalCliNotFoundError(
+        `TEMPORAL_CLI_PATH is set to ${explicit}, which is not an executable file; fix it or unset it and ${INSTALL_HINT}.`,
+      );
+    }
+    return chosen({ source: 'TEMPORAL_CLI_PATH', executable: path.resolve(explicit) }, log);
+  }
+
+  const onPath = findOnPath('temporal', env);
+  if (onPath) return chosen({ source: 'PATH', executable: onPath }, log);
+
+  const local = projectLocalCliPath(root);
+  if (isExecutable(local)) return chosen({ source: 'project-local', executable: local }, log);
+
+  if (goInstall(local, env, log)) return chosen({ source: 'go-install', executable: local }, log);
+
+  if (options.allowSdkDownload ?? true) {
+    log('temporal-cli: no CLI found and no Go toolchain; falling back to the SDK download (needs internet)');
+    return { source: 'sdk-download' };
+  }
+  throw new TemporalCliNotFoundError(`No Temporal CLI found: ${INSTALL_HINT}.`);
+}
+
+function chosen(resolved: ResolvedTemporalCli, log: (line: string) => void): ResolvedTemporalCli {
+  const version = resolved.executable ? cliVersion(resolved.executable) : undefined;
+  if (resolved.executable && !version) {
+    throw new TemporalCliNotFoundError(
+      `The Temporal CLI at ${resolved.executable} (from ${resolved.source}) does not run; ${INSTALL_HINT}.`,
+    );
+  }
+  log(`temporal-cli: using ${resolved.executable} (${resolved.source}; ${version})`);
+  return { ...resolved, version };
+}

@@ -1,0 +1,72 @@
+/**
+ * Test access to Temporal: the dev server and workflow bundle that `npm test` shares, or — when a
+ * test file runs on its own — a server and bundle of its own, stopped when the process ends.
+ */
+import { randomUUID } from 'node:crypto';
+import { after } from 'node:test';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../../src/devtools/dev-server';
+import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
+import { TEST_ENV } from './env';
+
+let envPromise: Promise<TestWorkflowEnvironment> | undefined;
+let bundlePromise: Promise<{ code: string } | { codePath: string }> | undefined;
+let ownServer: DevServer | undefined;
+let runtimeQuieted = false;
+
+/** Keeps worker logs to warnings so test output stays readable. */
+function quietRuntime(): void {
+  if (runtimeQuieted) return;
+  runtimeQuieted = true;
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+}
+
+/** The shared Temporal test environment (connection, client, native connection). */
+export function testEnv(): Promise<TestWorkflowEnvironment> {
+  envPromise ??= (async () => {
+    quietRuntime();
+    let address = process.env[TEST_ENV.address];
+    if (!address) {
+      const cli = resolveTemporalCli({ allowSdkDownload: false });
+      ownServer = await startDevServer({ executable: cli.executable! });
+      address = ownServer.address;
+    }
+    const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
+    after(async () => {
+      await env.teardown();
+      await ownServer?.stop();
+    });
+    return env;
+  })();
+  return envPromise;
+}
+
+/** The workflow bundle: built once by `npm test`, or once per process when run alone. */
+export function workflowBundle(): Promise<{ code: string } | { codePath: string }> {
+  bundlePromise ??= (async () => {
+    const codePath = process.env[TEST_ENV.bundle];
+    if (codePath) return { codePath };
+    const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') });
+    return { code };
+  })();
+  return bundlePromise;
+}
+
+/** A unique task queue so concurrent test files never steal each other's tasks. */
+export function uniqueTaskQueue(prefix = 'test'): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+/** Creates a worker on the shared server with the shared bundle. */
+export async function createTestWorker(
+  options: Omit<WorkerOptions, 'connection' | 'workflowBundle' | 'workflowsPath' | 'namespace'>,
+): Promise<Worker> {
+  const env = await testEnv();
+  return Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    workflowBundle: await workflowBundle(),
+    ...options,
+  });
+}
