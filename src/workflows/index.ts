@@ -1,2 +1,10 @@
-/** The workflows this worker registers. */
-export {};
+/** The workflows this worker registers, and the types callers use to start them. */
+export { vchaFailover } from './failover';
+export { vchaTargetLock, targetLockWorkflowId, type TargetLockInput } from './target-lock';
+export * from './contract';
+export {
+  VchaFailoverInputSchema,
+  validateFailoverInput,
+  type VchaFailoverInput,
+  type ValidatedFailoverInput,
+} from './input';

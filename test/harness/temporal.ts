@@ -14,13 +14,30 @@ let envPromise: Promise<TestWorkflowEnvironment> | undefined;
 let bundlePromise: Promise<{ code: string } | { codePath: string }> | undefined;
 let ownServer: DevServer | undefined;
 let runtimeQuieted = false;
+const cleanups: (() => Promise<void> | void)[] = [];
 
-/** Keeps worker logs to warnings so test output stays readable. */
+/**
+ * Registers cleanup to run at the end of the test file, newest first, before the shared
+ * connection closes (workers must stop before their connection can).
+ */
+export function onTeardown(cleanup: () => Promise<void> | void): void {
+  cleanups.push(cleanup);
+}
+
+/** Keeps worker logs to errors: expected workflow failures would otherwise flood the output. */
 function quietRuntime(): void {
   if (runtimeQuieted) return;
   runtimeQuieted = true;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 }
+
+// Registered when this module loads, i.e. at the top level of the importing test file, so it
+// runs once after every suite of the file rather than after whichever suite connected first.
+after(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  if (envPromise) await (await envPromise).teardown();
+  await ownServer?.stop();
+});
 
 /** The shared Temporal test environment (connection, client, native connection). */
 export function testEnv(): Promise<TestWorkflowEnvironment> {
@@ -32,12 +49,7 @@ export function testEnv(): Promise<TestWorkflowEnvironment> {
       ownServer = await startDevServer({ executable: cli.executable! });
       address = ownServer.address;
     }
-    const env = await TestWorkflowEnvironment.createFromExistingServer({ address });
-    after(async () => {
-      await env.teardown();
-      await ownServer?.stop();
-    });
-    return env;
+    return TestWorkflowEnvironment.createFromExistingServer({ address });
   })();
   return envPromise;
 }

@@ -1,0 +1,33 @@
+/**
+ * The activities of the failover workflow: every I/O the product does (vCenter calls, recording).
+ * Built from injected dependencies so the worker and the tests can supply targets and stores.
+ */
+import type { ActivityDeps } from './deps';
+import { makeAwaitHealthy, makeAwaitSwitch } from './follow';
+import { makeDescribeTargetLock } from './lock';
+import { makePreflight } from './preflight';
+import { makeRecordOutcome } from './record';
+import { makeTriggerFailover } from './trigger';
+
+export type { ActivityDeps, LockHolder } from './deps';
+export type { PreflightInput, PreflightReport } from './preflight';
+export type { TriggerInput, TriggerResult } from './trigger';
+export type { AwaitSwitchInput, AwaitSwitchResult, AwaitHealthyInput, AwaitHealthyResult } from './follow';
+export type { RecordOutcomeInput } from './record';
+export { LogOutcomeRecorder, type OutcomeRecord, type OutcomeRecorder } from './outcome-recorder';
+export { VcenterClientCache } from './vcenter-clients';
+
+/** Creates the activity functions registered on the worker. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    preflight: makePreflight(deps),
+    triggerFailover: makeTriggerFailover(deps),
+    awaitSwitch: makeAwaitSwitch(deps),
+    awaitHealthy: makeAwaitHealthy(deps),
+    recordOutcome: makeRecordOutcome(deps),
+    describeTargetLock: makeDescribeTargetLock(deps),
+  };
+}
+
+/** The activity set, for `proxyActivities<FailoverActivities>()` in workflow code. */
+export type FailoverActivities = ReturnType<typeof createActivities>;

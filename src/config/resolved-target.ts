@@ -1,0 +1,55 @@
+/**
+ * A vCenter target with its secrets loaded. Its JSON and `util.inspect` forms mask the password, so logging a
+ * target by accident cannot leak it.
+ */
+import { inspect } from 'node:util';
+import { type VcenterTimeouts } from '../vcenter/http-transport';
+
+/** Everything needed to connect to one vCenter. */
+export interface ResolvedTarget {
+  /** The target's name in the configuration. */
+  readonly name: string;
+  /** Base URL of the vCenter (https, or http for a loopback host). */
+  readonly url: string;
+  readonly username: string;
+  /** The password, read from the configured environment variable or file. */
+  readonly password: string;
+  /** PEM CA certificate(s) to trust for this target, read from `caFile`. */
+  readonly ca?: string;
+  readonly insecureSkipTlsVerify: boolean;
+  readonly timeouts?: VcenterTimeouts;
+}
+
+const MASK = '[redacted]';
+
+/** Form of a target that is safe to log: the password masked, the CA abbreviated. */
+export function describeTarget(target: ResolvedTarget): Record<string, unknown> {
+  return {
+    name: target.name,
+    url: target.url,
+    username: target.username,
+    password: MASK,
+    ...(target.ca === undefined ? {} : { ca: `[PEM, ${target.ca.length} characters]` }),
+    insecureSkipTlsVerify: target.insecureSkipTlsVerify,
+    ...(target.timeouts === undefined ? {} : { timeouts: { ...target.timeouts } }),
+  };
+}
+
+/** A frozen target whose `toJSON()` and `util.inspect` form mask the password. */
+export function createResolvedTarget(fields: ResolvedTarget): ResolvedTarget {
+  const target: ResolvedTarget = {
+    name: fields.name,
+    url: fields.url,
+    username: fields.username,
+    password: fields.password,
+    ...(fields.ca === undefined ? {} : { ca: fields.ca }),
+    insecureSkipTlsVerify: fields.insecureSkipTlsVerify,
+    ...(fields.timeouts === undefined ? {} : { timeouts: Object.freeze({ ...fields.timeouts }) }),
+  };
+  Object.defineProperty(target, 'toJSON', { value: () => describeTarget(target), enumerable: false });
+  Object.defineProperty(target, inspect.custom, {
+    value: (_depth: number, options: object) => `ResolvedTarget ${inspect(describeTarget(target), options)}`,
+    enumerable: false,
+  });
+  return Object.freeze(target);
+}

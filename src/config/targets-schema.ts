@@ -1,0 +1,85 @@
+/**
+ * Structural schema of one target in the targets file: field types, required fields and no unknown keys (typo
+ * protection). Checks that need the environment or the file system live in `parse-targets.ts`.
+ */
+import { z } from 'zod';
+import { formatConfigPath } from './config-path';
+
+/** Allowed characters of a target name. */
+export const TARGET_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/** Property names a target may have. */
+export const TARGET_KEYS = [
+  'url',
+  'username',
+  'passwordEnv',
+  'passwordFile',
+  'caFile',
+  'insecureSkipTlsVerify',
+  'timeouts',
+] as const;
+
+const TIMEOUT_KEYS = ['connectMs', 'headersMs', 'bodyMs'] as const;
+
+/** Longest timeout accepted: one hour. */
+const MAX_TIMEOUT_MS = 3_600_000;
+
+function text(description: string) {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${description}`) })
+    .min(1, { error: 'must not be empty' });
+}
+
+const optionalText = (description: string) => text(description).optional();
+
+const timeoutMs = z
+  .number({ error: 'must be a number of milliseconds' })
+  .int({ error: 'must be a whole number of milliseconds' })
+  .min(1, { error: 'must be at least 1 ms' })
+  .max(MAX_TIMEOUT_MS, { error: `must be at most ${MAX_TIMEOUT_MS} ms` });
+
+/** Schema of a target's `timeouts` object. */
+export const TargetTimeoutsSchema = z.strictObject(
+  {
+    connectMs: timeoutMs.optional(),
+    headersMs: timeoutMs.optional(),
+    bodyMs: timeoutMs.optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'must be an object with connectMs, headersMs, bodyMs' : undefined,
+  },
+);
+
+/** Schema of one target as written in the file. */
+export const TargetEntrySchema = z.strictObject(
+  {
+    url: text('a URL string'),
+    username: text('a string'),
+    passwordEnv: optionalText('the name of an environment variable'),
+    passwordFile: optionalText('a file path'),
+    caFile: optionalText('a file path'),
+    insecureSkipTlsVerify: z.boolean({ error: 'must be true or false' }).optional(),
+    timeouts: TargetTimeoutsSchema.optional(),
+  },
+  { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : undefined) },
+);
+
+/** One target as written in the file, after structural validation. */
+export type TargetEntry = z.infer<typeof TargetEntrySchema>;
+
+/** Structural problems of one target, each as `path: message` with `path` starting at `basePath`. */
+export function structuralProblems(value: unknown, basePath: readonly PropertyKey[]): string[] {
+  const result = TargetEntrySchema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => {
+    const path = [...basePath, ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = path.length === basePath.length ? TARGET_KEYS : TIMEOUT_KEYS;
+      return issue.keys.map(
+        (key) => `${formatConfigPath([...path, key])}: unknown key (allowed: ${allowed.join(', ')})`,
+      );
+    }
+    return [`${formatConfigPath(path)}: ${issue.message}`];
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * The state of one VCHA cluster as vCenter would report it, and how a scenario entry turns into
+ * that state.
+ */
+import type { ClusterScenario, MemberScenario } from '../scenario';
+
+/** VCHA cluster mode. */
+export type ClusterMode = 'ENABLED' | 'DISABLED' | 'MAINTENANCE';
+/** VCHA configuration state. */
+export type ConfigState = 'CONFIGURED' | 'NOTCONFIGURED' | 'INVALID' | 'PREPARED';
+/** VCHA cluster health. */
+export type HealthState = 'HEALTHY' | 'DEGRADED' | 'ISOLATED';
+/** Whether a cluster member is reachable. */
+export type NodeState = 'UP' | 'DOWN';
+/** Role of a cluster member. */
+export type NodeRole = 'ACTIVE' | 'PASSIVE' | 'WITNESS';
+/** The three members of a VCHA cluster. */
+export type MemberName = 'node1' | 'node2' | 'witness';
+
+/** The members in the order vCenter reports them. */
+export const MEMBER_NAMES: readonly MemberName[] = ['node1', 'node2', 'witness'];
+
+/** One member (appliance VM) of the cluster. */
+export interface MemberState {
+  vmName: string;
+  /** Managed object id of the VM, e.g. `vm-1021`. */
+  vmId: string;
+  hostName: string;
+  /** IPv4 address on the VCHA (heartbeat/replication) network. */
+  haIp: string;
+  state: NodeState;
+  role: NodeRole;
+}
+
+/** Everything the VCHA API reports about a cluster, in model (camelCase) form. */
+export interface ClusterState {
+  mode: ClusterMode;
+  configState: ConfigState;
+  healthState: HealthState;
+  healthException: string[];
+  healthWarnings: string[];
+  manualFailoverAllowed: boolean;
+  autoFailoverAllowed: boolean;
+  /** Operation ids listed in `operations.disabled` (either `vcenter.…` or `com.vmware.vcenter.…`). */
+  disabledOperations: string[];
+  members: Record<MemberName, MemberState>;
+}
+
+/** Operation id of a failover as reported in `operations.active`. */
+export const FAILOVER_OPERATION_ID = 'com.vmware.vcenter.vcha.cluster.failover';
+/** Operation id of a mode change as reported in `operations.active`. */
+export const MODE_SET_OPERATION_ID = 'com.vmware.vcenter.vcha.cluster.mode.set';
+/** What a configured cluster normally lists as disabled: it is already deployed. */
+export const DEFAULT_DISABLED_OPERATIONS: readonly string[] = ['com.vmware.vcenter.vcha.cluster.deploy'];
+
+/** Strips the optional `com.vmware.` prefix so both spellings of an operation id compare equal. */
+export function normalizeOperationId(operationId: string): string {
+  return operationId.startsWith('com.vmware.') ? operationId.slice('com.vmware.'.length) : operationId;
+}
+
+function defaultMember(clusterName: string, clusterIndex: number, member: MemberName): MemberState {
+  const memberIndex = MEMBER_NAMES.indexOf(member);
+  const serial = clusterIndex + 1;
+  const vmSuffix = member === 'node1' ? '' : member === 'node2' ? '-peer' : '-witness';
+  return {
+    vmName: `${clusterName}${vmSuffix}`,
+    vmId: `vm-${1000 + serial * 10 + memberIndex}`,
+    hostName: `esx-${String(memberIndex + 1).padStart(2, '0')}.${clusterName}.lab`,
+    // 10.<hi>.<lo>.<member>: unique HA addresses for up to 65,535 clusters.
+    haIp: `10.${(serial >> 8) & 255}.${serial & 255}.${memberIndex + 1}`,
+    state: 'UP',
+    role: member === 'node1' ? 'ACTIVE' : member === 'node2' ? 'PASSIVE' : 'WITNESS',
+  };
+}
+
+function applyMember(target: MemberState, patch: MemberScenario | undefined): void {
+  if (!patch) return;
+  if (patch.vmName !== undefined) target.vmName = patch.vmName;
+  if (patch.vmId !== undefined) target.vmId = patch.vmId;
+  if (patch.hostName !== undefined) target.hostName = patch.hostName;
+  if (patch.haIp !== undefined) target.haIp = patch.haIp;
+  if (patch.state !== undefined) target.state = patch.state;
+  if (patch.role !== undefined) target.role = patch.role;
+}
+
+/** Applies the state fields of a scenario entry (or a runtime patch) to `state` in place. */
+export function applyStatePatch(state: ClusterState, patch: ClusterScenario): void {
+  if (patch.mode !== undefined) state.mode = patch.mode;
+  if (patch.configState !== undefined) state.configState = patch.configState;
+  if (patch.healthState !== undefined) state.healthState = patch.healthState;
+  if (patch.healthException !== undefined) state.healthException = [...patch.healthException];
+  if (patch.healthWarnings !== undefined) state.healthWarnings = [...patch.healthWarnings];
+  if (patch.manualFailoverAllowed !== undefined) state.manualFailoverAllowed = patch.manualFailoverAllowed;
+  if (patch.autoFailoverAllowed !== undefined) state.autoFailoverAllowed = patch.autoFailoverAllowed;
+  if (patch.disabledOperations !== undefined) state.disabledOperations = [...patch.disabledOperations];
+  for (const member of MEMBER_NAMES) applyMember(state.members[member], patch.nodes?.[member]);
+}
+
+/** Builds a healthy, enabled, configured cluster and then applies the scenario entry on top. */
+export function buildClusterState(clusterName: string, clusterIndex: number, scenario: ClusterScenario): ClusterState {
+  const state: ClusterState = {
+    mode: 'ENABLED',
+    configState: 'CONFIGURED',
+    healthState: 'HEALTHY',
+    healthException: [],
+    healthWarnings: [],
+    manualFailoverAllowed: true,
+    autoFailoverAllowed: true,
+    disabledOperations: [...DEFAULT_DISABLED_OPERATIONS],
+    members: {
+      node1: defaultMember(clusterName, clusterIndex, 'node1'),
+      node2: defaultMember(clusterName, clusterIndex, 'node2'),
+      witness: defaultMember(clusterName, clusterIndex, 'witness'),
+    },
+  };
+  applyStatePatch(state, scenario);
+  return state;
+}
+
+/** The node (node1 or node2) currently in `role`, if exactly one is. */
+export function memberInRole(state: ClusterState, role: 'ACTIVE' | 'PASSIVE'): 'node1' | 'node2' | undefined {
+  const matches = (['node1', 'node2'] as const).filter((m) => state.members[m].role === role);
+  return matches.length === 1 ? matches[0] : undefined;
+}

@@ -1,0 +1,206 @@
+/**
+ * Scenario files: the clusters a simulator serves, their state and faults, credentials and
+ * timing. Files are JSON or YAML and are validated with zod so that a mistake is reported with
+ * the path of the offending field.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { API_OPERATIONS } from './model/api-operations';
+
+const operationSelector = z.enum([...API_OPERATIONS, '*']);
+const durationMs = z.number().finite().nonnegative();
+const ipv4 = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, 'expected an IPv4 address');
+
+/** Cluster names appear in URLs, so they are limited to URL-safe characters. */
+export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const clusterName = z.string().regex(CLUSTER_NAME_PATTERN, 'cluster names use letters, digits, ".", "_" and "-"');
+
+/** One node or the witness. */
+export const memberScenarioSchema = z.strictObject({
+  vmName: z.string().min(1).optional(),
+  vmId: z.string().min(1).optional(),
+  hostName: z.string().min(1).optional(),
+  haIp: ipv4.optional(),
+  state: z.enum(['UP', 'DOWN']).optional(),
+  role: z.enum(['ACTIVE', 'PASSIVE', 'WITNESS']).optional(),
+});
+
+/** An extra user account and its privileges (e.g. `System.Read`, `Global.VCServer`). */
+export const userScenarioSchema = z.strictObject({
+  password: z.string(),
+  privileges: z.array(z.string().min(1)).optional(),
+});
+
+/** Simulated durations in milliseconds (scaled by the time scale). */
+export const timingScenarioSchema = z.strictObject({
+  flushMs: durationMs.optional(),
+  switchOutageMs: durationMs.optional(),
+  resyncMs: durationMs.optional(),
+  taskStartMs: durationMs.optional(),
+  refusalTaskMs: durationMs.optional(),
+  modeChangeMs: durationMs.optional(),
+});
+
+const hangSchema = z.preprocess(
+  (value) => (typeof value === 'string' ? { operation: value } : value),
+  z.strictObject({
+    operation: operationSelector,
+    /** When true the request still takes effect (e.g. the failover starts); only the answer is lost. */
+    process: z.boolean().optional(),
+    /** Answer this many matching requests normally before the hang begins. */
+    afterRequests: z.number().int().nonnegative().optional(),
+  }),
+);
+
+const burstSchema = z.preprocess(
+  (value) => (typeof value === 'number' ? { count: value } : value),
+  z.strictObject({
+    count: z.number().int().nonnegative(),
+    operation: operationSelector.optional(),
+  }),
+);
+
+const malformedSchema = z.strictObject({
+  operation: operationSelector,
+  kind: z.enum(['html', 'truncated-json', 'wrong-types']),
+  count: z.number().int().positive().optional(),
+  /** HTTP status sent with the malformed body; defaults to the status the call would have had. */
+  status: z.number().int().min(200).max(599).optional(),
+});
+
+/** Faults of one cluster. */
+export const faultsScenarioSchema = z.strictObject({
+  /** Real (unscaled) delay added before every API response, to exercise client timeouts. */
+  latencyMs: durationMs.optional(),
+  /** The next N matching API requests are answered 503 SERVICE_UNAVAILABLE. */
+  unavailableBurst: burstSchema.optional(),
+  /** Requests for these operations are accepted and never answered. */
+  hang: z.array(hangSchema).optional(),
+  /** The next `count` responses of an operation carry a malformed body. */
+  malformed: z.array(malformedSchema).optional(),
+  /** How a failover that is not allowed is reported: a 500 error or a task that ends FAILED. */
+  failoverRefusal: z.enum(['error', 'failed-task']).optional(),
+  /** What the old task id returns after the switch: 404 NOT_FOUND or a SUCCEEDED task. */
+  taskAfterSwitch: z.enum(['not-found', 'succeeded']).optional(),
+  /** Shared-port layout only: during the switch answer 503s or reset connections. */
+  outageStyle: z.enum(['503', 'reset']).optional(),
+  /** Failover tasks end FAILED even when the failover is allowed; roles stay as they were. */
+  failFailoverTask: z.boolean().optional(),
+});
+
+/** One cluster in a scenario; every field is optional (defaults: a healthy, enabled cluster). */
+export const clusterScenarioSchema = z.strictObject({
+  /** Port-per-cluster layout: fixed port for this cluster's API (0 or unset = any free port). */
+  port: z.number().int().min(0).max(65535).optional(),
+  mode: z.enum(['ENABLED', 'DISABLED', 'MAINTENANCE']).optional(),
+  configState: z.enum(['CONFIGURED', 'NOTCONFIGURED', 'INVALID', 'PREPARED']).optional(),
+  healthState: z.enum(['HEALTHY', 'DEGRADED', 'ISOLATED']).optional(),
+  healthException: z.array(z.string()).optional(),
+  healthWarnings: z.array(z.string()).optional(),
+  manualFailoverAllowed: z.boolean().optional(),
+  autoFailoverAllowed: z.boolean().optional(),
+  disabledOperations: z.array(z.string().min(1)).optional(),
+  nodes: z
+    .strictObject({
+      node1: memberScenarioSchema.optional(),
+      node2: memberScenarioSchema.optional(),
+      witness: memberScenarioSchema.optional(),
+    })
+    .optional(),
+  users: z.record(z.string().min(1), userScenarioSchema).optional(),
+  timing: timingScenarioSchema.optional(),
+  faults: faultsScenarioSchema.optional(),
+});
+
+/** The cluster list: a map of name to cluster, or just a list of names (all defaults). */
+export const clustersSchema = z.preprocess(
+  (value) =>
+    Array.isArray(value) && value.every((entry) => typeof entry === 'string')
+      ? Object.fromEntries(value.map((name: string) => [name, {}]))
+      : value,
+  z.record(clusterName, clusterScenarioSchema),
+);
+
+/** A whole scenario file. */
+export const scenarioSchema = z.strictObject({
+  $schema: z.string().optional(),
+  description: z.string().optional(),
+  layout: z.enum(['port-per-cluster', 'shared-port']).optional(),
+  username: z.string().min(1).optional(),
+  password: z.string().optional(),
+  users: z.record(z.string().min(1), userScenarioSchema).optional(),
+  timeScale: z.number().finite().positive().optional(),
+  timing: timingScenarioSchema.optional(),
+  clusters: clustersSchema,
+});
+
+/** One node or the witness, as written in a scenario. */
+export type MemberScenario = z.output<typeof memberScenarioSchema>;
+/** An extra user account, as written in a scenario. */
+export type UserScenario = z.output<typeof userScenarioSchema>;
+/** Timing overrides, as written in a scenario. */
+export type TimingScenario = z.output<typeof timingScenarioSchema>;
+/** Faults of one cluster, as validated (strings and numbers expanded to objects). */
+export type FaultsScenario = z.output<typeof faultsScenarioSchema>;
+/** One cluster, as validated. Also the body of a runtime change (`PATCH /__sim/clusters/{name}`). */
+export type ClusterScenario = z.output<typeof clusterScenarioSchema>;
+/** One cluster as a caller may write it (hang entries may be plain operation names, …). */
+export type ClusterScenarioInput = z.input<typeof clusterScenarioSchema>;
+/** A validated scenario file. */
+export type Scenario = z.output<typeof scenarioSchema>;
+
+/** A scenario (or runtime change) that failed validation; `issues` name the offending fields. */
+export class ScenarioError extends Error {
+  constructor(
+    readonly source: string,
+    readonly issues: string[],
+  ) {
+    super(`Invalid ${source}:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** Renders zod issues as `path.to.field: message` lines. */
+export function describeIssues(error: z.ZodError, pathPrefix: string[] = []): string[] {
+  return error.issues.map((issue) => {
+    const path = [...pathPrefix, ...issue.path.map(String)].join('.');
+    return `${path || '(root)'}: ${issue.message}`;
+  });
+}
+
+/** Validates `value` against `schema`, throwing a ScenarioError that names each bad field. */
+export function validateWith<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  source: string,
+  pathPrefix: string[] = [],
+): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new ScenarioError(source, describeIssues(result.error, pathPrefix));
+  return result.data;
+}
+
+/** Validates an already-parsed scenario object. */
+export function validateScenario(value: unknown, source = 'scenario'): Scenario {
+  return validateWith(scenarioSchema, value, source);
+}
+
+/** Parses scenario text as JSON or YAML (YAML when `format` is `yaml`). */
+export function parseScenario(text: string, format: 'json' | 'yaml', source = 'scenario'): Scenario {
+  let value: unknown;
+  try {
+    value = format === 'json' ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ScenarioError(source, [`not valid ${format.toUpperCase()}: ${(error as Error).message}`]);
+  }
+  return validateScenario(value, source);
+}
+
+/** Reads and validates a scenario file; `.json` files are JSON, anything else is read as YAML. */
+export async function loadScenarioFile(path: string): Promise<Scenario> {
+  const text = await readFile(path, 'utf8');
+  const format = extname(path).toLowerCase() === '.json' ? 'json' : 'yaml';
+  return parseScenario(text, format, `scenario file ${path}`);
+}

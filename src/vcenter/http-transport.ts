@@ -1,0 +1,188 @@
+/**
+ * One connection pool to one vCenter: sends a request with the configured timeouts and TLS trust, reads the whole
+ * response, and turns transport failures into {@link VcenterUnreachableError}s. Knows nothing about sessions or
+ * the vCenter API itself.
+ */
+import { rootCertificates } from 'node:tls';
+import { Pool, type Dispatcher } from 'undici';
+import { VcenterResponseError } from './errors';
+import { type VcenterOperation } from './operations';
+import { type SecretRedactor } from './redact';
+import { BodyTooLargeError, readBody } from './response-body';
+import { classifyTransportError } from './transport-errors';
+
+/** Timeouts of one request, in milliseconds. */
+export interface VcenterTimeouts {
+  /** Establishing the TCP connection and the TLS handshake. */
+  connectMs?: number;
+  /** From sending the request until the response headers arrive. */
+  headersMs?: number;
+  /** Longest pause between two chunks of the response body. */
+  bodyMs?: number;
+}
+
+/** Timeouts used where the options leave one unset. */
+export const DEFAULT_VCENTER_TIMEOUTS: Readonly<Required<VcenterTimeouts>> = {
+  connectMs: 10_000,
+  headersMs: 30_000,
+  bodyMs: 30_000,
+};
+
+/** Connections per vCenter when the options leave it unset. */
+export const DEFAULT_MAX_CONNECTIONS = 4;
+
+/** Options of the transport; see `VcenterClientOptions` for their meaning. */
+export interface HttpTransportOptions {
+  baseUrl: string;
+  ca?: string | Buffer;
+  insecureSkipTlsVerify?: boolean;
+  timeouts?: VcenterTimeouts;
+  maxConnections?: number;
+  redactor: SecretRedactor;
+}
+
+/** One request to send. `path` is relative to the base URL and starts with `/`. */
+export interface HttpRequest {
+  operation: VcenterOperation;
+  method: 'GET' | 'POST' | 'DELETE';
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+  /** Overrides of the per-request timeouts (the connect timeout belongs to the pool). */
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+}
+
+/** A complete HTTP response. */
+export interface HttpExchange {
+  status: number;
+  contentType: string | undefined;
+  text: string;
+}
+
+/** The pooled HTTP connection to one vCenter. */
+export class HttpTransport {
+  /** `scheme://host:port` of the target. */
+  readonly origin: string;
+  private readonly pathPrefix: string;
+  private readonly timeouts: Readonly<Required<VcenterTimeouts>>;
+  private readonly pool: Pool;
+  private readonly redactor: SecretRedactor;
+  // Errors the pool reported as failures to connect; a request that fails with one of them was never written.
+  private readonly connectFailures = new WeakSet<object>();
+
+  constructor(options: HttpTransportOptions) {
+    const { origin, pathPrefix } = parseBaseUrl(options.baseUrl);
+    this.origin = origin;
+    this.pathPrefix = pathPrefix;
+    this.redactor = options.redactor;
+    this.timeouts = resolveTimeouts(options.timeouts);
+    const maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+    if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+      throw new TypeError('VcenterClient: maxConnections must be a positive integer');
+    }
+    this.pool = new Pool(origin, {
+      connections: maxConnections,
+      allowH2: false,
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+      connect: {
+        timeout: this.timeouts.connectMs,
+        rejectUnauthorized: options.insecureSkipTlsVerify !== true,
+        // A configured CA is trusted in addition to the public roots, not instead of them.
+        ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca.toString()] }),
+      },
+    });
+    this.pool.on('connectionError', (_origin, _targets, error) => {
+      this.connectFailures.add(error);
+    });
+  }
+
+  /** Sends a request and reads its whole response; throws only for transport failures and oversized bodies. */
+  async exchange(request: HttpRequest): Promise<HttpExchange> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.pool.request({
+        path: this.pathPrefix + request.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: request.headersTimeoutMs ?? this.timeouts.headersMs,
+        bodyTimeout: request.bodyTimeoutMs ?? this.timeouts.bodyMs,
+      });
+    } catch (error) {
+      throw this.classify(error, request);
+    }
+    const status = response.statusCode;
+    try {
+      const text = await readBody(response.body);
+      return { status, contentType: firstHeader(response.headers['content-type']), text };
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) {
+        throw new VcenterResponseError({ operation: request.operation, status, problems: [error.message] });
+      }
+      throw this.classify(error, request);
+    }
+  }
+
+  /** Waits up to `graceMs` for requests in flight, then aborts whatever is left and releases every socket. */
+  async close(graceMs: number): Promise<void> {
+    if (this.pool.closed || this.pool.destroyed) return;
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), graceMs);
+    });
+    const outcome = await Promise.race([this.pool.close().then(() => 'closed' as const), graceOver]);
+    clearTimeout(timer);
+    if (outcome === 'timeout') await this.pool.destroy();
+  }
+
+  private classify(error: unknown, request: HttpRequest): Error {
+    if (error instanceof VcenterResponseError) return error;
+    return classifyTransportError(error, {
+      operation: request.operation,
+      origin: this.origin,
+      failedWhileConnecting: typeof error === 'object' && error !== null && this.connectFailures.has(error),
+      headersTimeoutMs: request.headersTimeoutMs ?? this.timeouts.headersMs,
+      bodyTimeoutMs: request.bodyTimeoutMs ?? this.timeouts.bodyMs,
+      redactor: this.redactor,
+    });
+  }
+}
+
+/** Splits a base URL such as `https://vc01.example.com/vc/lab-01/` into origin and path prefix (`/vc/lab-01`). */
+export function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new TypeError('VcenterClient: baseUrl is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError(`VcenterClient: baseUrl must use https or http, not ${url.protocol}`);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw new TypeError('VcenterClient: baseUrl must not carry credentials; pass username and password instead');
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new TypeError('VcenterClient: baseUrl must not have a query or fragment');
+  }
+  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
+}
+
+function resolveTimeouts(timeouts: VcenterTimeouts | undefined): Readonly<Required<VcenterTimeouts>> {
+  const resolved = { ...DEFAULT_VCENTER_TIMEOUTS };
+  for (const key of ['connectMs', 'headersMs', 'bodyMs'] as const) {
+    const value = timeouts?.[key];
+    if (value === undefined) continue;
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new TypeError(`VcenterClient: timeouts.${key} must be a positive number of milliseconds`);
+    }
+    resolved[key] = value;
+  }
+  return resolved;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}

@@ -1,0 +1,77 @@
+/**
+ * Assembles the failover worker from its parts: Temporal connections, the targets registry, the
+ * vCenter client cache and the outcome recorder. Used by `src/worker.ts` and by tests.
+ */
+import type { Client } from '@temporalio/client';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, LogOutcomeRecorder, VcenterClientCache, type OutcomeRecorder } from '../activities';
+import type { ClientHooks } from '../activities/vcenter-clients';
+import type { TargetRegistry } from '../config';
+
+/** Everything a failover worker needs. */
+export interface FailoverWorkerOptions {
+  connection: NativeConnection;
+  /** Client on the same cluster, used to name the holder of a busy target. */
+  client: Client;
+  namespace?: string;
+  taskQueue: string;
+  targets: TargetRegistry;
+  recorder?: OutcomeRecorder;
+  clientHooks?: ClientHooks;
+  /** Prebuilt workflow bundle; without it the workflows are bundled from source at start. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Extra worker options (concurrency limits, shutdown grace time, build id...). */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+/** A created worker plus the resources to release after it stops. */
+export interface FailoverWorker {
+  worker: Worker;
+  clients: VcenterClientCache;
+  /** Closes vCenter sessions and the recorder; call after `worker.run()` resolves. */
+  close(): Promise<void>;
+}
+
+/** Creates (but does not run) the worker. */
+export async function createFailoverWorker(options: FailoverWorkerOptions): Promise<FailoverWorker> {
+  const clients = new VcenterClientCache(options.targets, options.clientHooks);
+  const recorder: OutcomeRecorder = options.recorder ?? new LogOutcomeRecorder();
+  const activities = createActivities({
+    targets: options.targets,
+    clientFor: (name) => clients.get(name),
+    recorder,
+    describeLockHolder: async (lockWorkflowId) => {
+      try {
+        const lock = await options.client.workflow.getHandle(lockWorkflowId).describe();
+        const parent = lock.parentExecution;
+        if (lock.status.name !== 'RUNNING' || !parent?.workflowId) return undefined;
+        const holder = await options.client.workflow.getHandle(parent.workflowId, parent.runId ?? undefined).describe();
+        return {
+          workflowId: parent.workflowId,
+          runId: parent.runId ?? undefined,
+          running: holder.status.name === 'RUNNING',
+        };
+      } catch {
+        return undefined;
+      }
+    },
+  });
+  const worker = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    activities,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: require.resolve('../workflows') }),
+    ...options.workerOptions,
+  });
+  return {
+    worker,
+    clients,
+    close: async () => {
+      await clients.closeAll();
+      if (recorder.close) await recorder.close();
+    },
+  };
+}

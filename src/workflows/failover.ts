@@ -1,0 +1,426 @@
+/**
+ * `vchaFailover`: validate, lock the target, preflight, trigger at most once, follow the failover
+ * through its own outage, verify from the cluster state, record the outcome. Deterministic: all
+ * I/O happens in activities; this file only decides.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  WorkflowIdReusePolicy,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { FailoverActivities, TriggerResult } from '../activities';
+import type { ClusterSnapshot } from '../domain/cluster-snapshot';
+import type { PreflightCheck } from '../domain/preflight-rules';
+import {
+  statusQuery,
+  type FailoverPhase,
+  type FailoverRecord,
+  type FailoverResult,
+  type FailoverStatus,
+  type FailureType,
+  type SuccessOutcome,
+} from './contract';
+import { formatDuration } from './duration';
+import { validateFailoverInput, type ValidatedFailoverInput, type VchaFailoverInput } from './input';
+import { targetLockWorkflowId, vchaTargetLock } from './target-lock';
+
+/** How often, and how long apart, a run retries a lock whose holder has just closed. */
+const LOCK_STALE_RETRIES = 10;
+const LOCK_STALE_RETRY_INTERVAL_MS = 500;
+
+/** Ends a run early with a contract failure type and the record so far. */
+class RunEnd {
+  constructor(
+    readonly outcome: FailureType,
+    readonly message: string,
+    readonly extra: Partial<FailoverRecord> = {},
+  ) {}
+}
+
+const CONTRACT_FAILURE_TYPES = new Set<string>([
+  'UnknownTarget',
+  'NotAuthorized',
+  'PreflightRejected',
+  'FailoverFailed',
+  'TargetBusy',
+]);
+
+/** The failure type an activity failure carries when it is one of the contract's. */
+function contractTypeOf(error: unknown): FailureType | undefined {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+    const type = error.cause.type ?? '';
+    if (CONTRACT_FAILURE_TYPES.has(type)) return type as FailureType;
+  }
+  return undefined;
+}
+
+function causeMessage(error: unknown): string {
+  if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** How this run was started, for the outcome record. */
+function startedBy(): string {
+  const info = workflowInfo();
+  if (info.parent) return `parent:${info.parent.workflowId}`;
+  const scheduledBy = info.searchAttributes?.TemporalScheduledById;
+  if (Array.isArray(scheduledBy) && typeof scheduledBy[0] === 'string') return `schedule:${scheduledBy[0]}`;
+  const memoStartedBy = info.memo?.startedBy;
+  return typeof memoStartedBy === 'string' ? memoStartedBy : 'other';
+}
+
+/** Performs one VCHA failover (or a dry run of its checks) on a target configured on the worker. */
+export async function vchaFailover(rawInput: VchaFailoverInput): Promise<FailoverResult> {
+  const startedAt = new Date();
+  const status: FailoverStatus = {
+    phase: 'VALIDATING',
+    startedAt: startedAt.toISOString(),
+    timeline: [{ phase: 'VALIDATING', at: startedAt.toISOString() }],
+    observation: 'validating input',
+    cancelRequested: false,
+  };
+  setHandler(statusQuery, () => status);
+  CancellationScope.current().cancelRequested.catch(() => {
+    status.cancelRequested = true;
+  });
+  const enter = (phase: FailoverPhase, observation: string) => {
+    status.phase = phase;
+    status.observation = observation;
+    status.timeline.push({ phase, at: new Date().toISOString() });
+  };
+
+  const validation = validateFailoverInput(rawInput);
+  if (!validation.ok) {
+    throw ApplicationFailure.create({
+      type: 'InvalidInput',
+      message: `Invalid vchaFailover input: ${validation.problems.join('; ')}`,
+      nonRetryable: true,
+      details: [{ problems: validation.problems }],
+    });
+  }
+  const input = validation.input;
+  Object.assign(status, { target: input.target, planned: input.planned, dryRun: input.dryRun });
+
+  const run = new FailoverRun(input, status, enter);
+  let outcome: SuccessOutcome | RunEnd;
+  try {
+    outcome = await run.execute();
+  } catch (error) {
+    if (!isCancellation(error)) throw error;
+    outcome = new RunEnd(
+      'Cancelled',
+      `cancelled before the failover was triggered: nothing was changed on ${input.target}`,
+    );
+  }
+
+  return CancellationScope.nonCancellable(async () => {
+    const record = run.record(outcome, startedAt);
+    enter('RECORDING', 'recording the outcome');
+    try {
+      await run.recorder.recordOutcome({ record, startedBy: startedBy() });
+    } catch (error) {
+      // A lost record must not hide the failover's real outcome; the log keeps it.
+      log.error('could not record the outcome', { error: causeMessage(error), outcome: record.outcome });
+    }
+    enter('COMPLETED', record.message);
+    status.outcome = record.outcome;
+    if (outcome instanceof RunEnd) {
+      throw ApplicationFailure.create({
+        type: outcome.outcome,
+        message: record.message,
+        nonRetryable: true,
+        details: [record],
+      });
+    }
+    return record as FailoverResult;
+  });
+}
+
+/** The state and steps of one run, kept apart from the entry point for readability. */
+class FailoverRun {
+  private before?: ClusterSnapshot;
+  private after?: ClusterSnapshot;
+  private trigger?: TriggerResult;
+  private observations: string[] = [];
+  private triggered: FailoverRecord['triggered'] = 'no';
+  private cancelTooLate = false;
+  private successMessage = '';
+
+  readonly recorder = proxyActivities<FailoverActivities>({
+    startToCloseTimeout: '1m',
+    retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+  });
+
+  constructor(
+    private readonly input: ValidatedFailoverInput,
+    private readonly status: FailoverStatus,
+    private readonly enter: (phase: FailoverPhase, observation: string) => void,
+  ) {}
+
+  /** Runs the phases; returns the success outcome or a RunEnd. */
+  async execute(): Promise<SuccessOutcome | RunEnd> {
+    const busy = await this.acquireLock();
+    if (busy) return busy;
+
+    this.enter('PREFLIGHT', `reading the cluster state of ${this.input.target}`);
+    const rejected = await this.preflight();
+    if (rejected) return rejected;
+    if (this.input.dryRun) {
+      this.successMessage = `dry run passed: ${this.input.target} can fail over (active ${this.before!.activeNode})`;
+      return 'DRY_RUN_PASSED';
+    }
+    if (this.status.cancelRequested) {
+      return new RunEnd(
+        'Cancelled',
+        `cancelled before the failover was triggered: nothing was changed on ${this.input.target}`,
+      );
+    }
+    // From here on the failover may be under way: a cancel cannot stop it, so the run follows it to the end.
+    return CancellationScope.nonCancellable(() => this.triggerAndFollow());
+  }
+
+  private async acquireLock(): Promise<RunEnd | undefined> {
+    const info = workflowInfo();
+    const lockWorkflowId = targetLockWorkflowId(this.input.target);
+    const { describeTargetLock } = proxyActivities<FailoverActivities>({
+      startToCloseTimeout: '30s',
+      retry: { maximumAttempts: 3 },
+    });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Started outside the cancellable scope: cancelling this run must not free the target while a
+        // failover runs. Released by the parent-close policy when this run ends, however it ends.
+        await CancellationScope.nonCancellable(() =>
+          startChild(vchaTargetLock, {
+            workflowId: lockWorkflowId,
+            args: [{ target: this.input.target, holder: { workflowId: info.workflowId, runId: info.runId } }],
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          }),
+        );
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      const holder = await describeTargetLock({ lockWorkflowId }).catch(() => undefined);
+      // A holder that has just closed leaves its lock for a moment until the server cancels it.
+      if (holder?.running === false && attempt < LOCK_STALE_RETRIES) {
+        await sleep(LOCK_STALE_RETRY_INTERVAL_MS);
+        continue;
+      }
+      return new RunEnd(
+        'TargetBusy',
+        holder
+          ? `target ${this.input.target} is busy: run ${holder.workflowId} (${holder.runId ?? 'run id unknown'}) is failing it over`
+          : `target ${this.input.target} is busy: another run holds ${lockWorkflowId}`,
+        { heldBy: holder ? { workflowId: holder.workflowId, runId: holder.runId } : undefined },
+      );
+    }
+  }
+
+  private async preflight(): Promise<RunEnd | undefined> {
+    const { preflight } = proxyActivities<FailoverActivities>({
+      startToCloseTimeout: '2m',
+      heartbeatTimeout: '15s',
+      retry: {
+        initialInterval: '2s',
+        backoffCoefficient: 2,
+        maximumInterval: '20s',
+        maximumAttempts: 4,
+        nonRetryableErrorTypes: ['UnknownTarget', 'NotAuthorized'],
+      },
+    });
+    let checks: PreflightCheck[];
+    try {
+      const report = await preflight({ target: this.input.target, planned: this.input.planned });
+      this.before = report.snapshot;
+      this.status.preflight = report.snapshot;
+      checks = report.checks;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const type = contractTypeOf(error);
+      if (type) return new RunEnd(type, causeMessage(error));
+      return new RunEnd(
+        'PreflightRejected',
+        `could not read the cluster state of ${this.input.target}: ${causeMessage(error)}`,
+        {
+          failedChecks: [{ id: 'reachable', ok: false, detail: `vCenter answers (${causeMessage(error)})` }],
+        },
+      );
+    }
+    const failed = checks.filter((c) => !c.ok);
+    if (failed.length > 0) {
+      return new RunEnd(
+        'PreflightRejected',
+        `preflight rejected the failover of ${this.input.target}: ${failed.map((c) => c.detail).join('; ')}`,
+        { failedChecks: failed },
+      );
+    }
+    this.status.observation = `preflight passed: active ${this.before?.activeNode}, passive ${this.before?.passiveNode}`;
+    return undefined;
+  }
+
+  private async triggerAndFollow(): Promise<SuccessOutcome | RunEnd> {
+    const before = this.before!;
+    const { pollInterval, deadlines, target, planned } = this.input;
+    this.enter('TRIGGERING', `sending the ${planned ? 'planned' : 'forced'} failover request`);
+    const { triggerFailover } = proxyActivities<FailoverActivities>({
+      startToCloseTimeout: '3m',
+      heartbeatTimeout: '15s',
+      retry: {
+        initialInterval: '2s',
+        backoffCoefficient: 2,
+        maximumInterval: '20s',
+        maximumAttempts: 5,
+        nonRetryableErrorTypes: ['UnknownTarget', 'NotAuthorized', 'FailoverFailed', 'PreflightRejected'],
+      },
+    });
+    try {
+      this.trigger = await triggerFailover({
+        target,
+        planned,
+        expectedActive: before.activeNode!,
+        notBefore: new Date().toISOString(),
+      });
+      this.triggered = this.trigger.sent;
+      this.status.taskId = this.trigger.taskId;
+      this.observations.push(this.trigger.note);
+    } catch (error) {
+      const type = contractTypeOf(error);
+      if (type) return new RunEnd(type, causeMessage(error));
+      const cause = error instanceof ActivityFailure ? error.cause : undefined;
+      if (cause instanceof ApplicationFailure && cause.type === 'FailoverNotSent') {
+        return new RunEnd('FailoverFailed', `the failover request never reached ${target}: ${cause.message}`);
+      }
+      // The last attempt may have sent it: the cluster state decides.
+      this.triggered = 'unknown';
+      this.observations.push(`trigger outcome unknown (${causeMessage(error)}); following the cluster state`);
+    }
+    if (this.status.cancelRequested) this.cancelTooLate = true;
+
+    const triggeredAt = Date.now();
+    this.enter(
+      'FAILING_OVER',
+      this.trigger?.taskId ? `following task ${this.trigger.taskId}` : 'following the cluster state',
+    );
+    const heartbeatTimeout = Math.min(Math.max(3 * pollInterval, 15_000), 120_000);
+    const followOptions = (deadline: number) => ({
+      startToCloseTimeout: deadline - Date.now() + 120_000,
+      heartbeatTimeout,
+      retry: {
+        initialInterval: '1s',
+        maximumInterval: pollInterval,
+        backoffCoefficient: 2,
+        maximumAttempts: 20,
+        nonRetryableErrorTypes: ['UnknownTarget', 'NotAuthorized'],
+      },
+    });
+    const switchDeadline = triggeredAt + deadlines.failover;
+    let switched;
+    try {
+      switched = await proxyActivities<FailoverActivities>(followOptions(switchDeadline)).awaitSwitch({
+        target,
+        taskId: this.trigger?.taskId,
+        previousActive: before.activeNode!,
+        previousPassive: before.passiveNode!,
+        deadline: switchDeadline,
+        pollIntervalMs: pollInterval,
+      });
+    } catch (error) {
+      const type = contractTypeOf(error);
+      if (type) return new RunEnd(type, causeMessage(error));
+      return new RunEnd('FailoverOutcomeUnknown', `lost track of the failover of ${target}: ${causeMessage(error)}`);
+    }
+    this.observations.push(...switched.observations);
+    this.status.observation = switched.observation;
+    if (this.status.cancelRequested) this.cancelTooLate = true;
+    if (switched.outcome === 'failed') {
+      this.after = switched.snapshot;
+      return new RunEnd(
+        'FailoverFailed',
+        `the failover task of ${target} FAILED and ${before.activeNode} is still ACTIVE: ${switched.taskError ?? 'no error message'}`,
+      );
+    }
+    if (switched.outcome === 'deadline') {
+      return new RunEnd(
+        'FailoverOutcomeUnknown',
+        `no proof that ${target} failed over within ${formatDuration(deadlines.failover)}; last observation: ${switched.observation}`,
+      );
+    }
+    this.after = switched.snapshot;
+
+    this.enter(
+      'VERIFYING',
+      `${before.passiveNode} is ACTIVE; waiting for all members UP${this.input.requireHealthy ? ' and HEALTHY' : ''}`,
+    );
+    const healthyDeadline = Date.now() + deadlines.healthy;
+    let verified;
+    try {
+      verified = await proxyActivities<FailoverActivities>(followOptions(healthyDeadline)).awaitHealthy({
+        target,
+        expectedActive: before.passiveNode!,
+        requireHealthy: this.input.requireHealthy,
+        deadline: healthyDeadline,
+        pollIntervalMs: pollInterval,
+      });
+    } catch (error) {
+      const type = contractTypeOf(error);
+      if (type) return new RunEnd(type, causeMessage(error));
+      return new RunEnd('FailoverNotHealthy', `could not verify ${target} after the switch: ${causeMessage(error)}`);
+    }
+    this.observations.push(...verified.observations);
+    this.after = verified.snapshot ?? this.after;
+    this.status.observation = verified.observation;
+    if (this.status.cancelRequested) this.cancelTooLate = true;
+    if (verified.outcome === 'deadline') {
+      return new RunEnd(
+        'FailoverNotHealthy',
+        `${target} switched to ${before.passiveNode} but was not ${this.input.requireHealthy ? 'HEALTHY with all members UP' : 'back with all members UP'} within ${formatDuration(deadlines.healthy)}; last observation: ${verified.observation}`,
+      );
+    }
+    this.successMessage = `${target} failed over: ${before.passiveNode} is ACTIVE, ${this.after?.healthState ?? 'health unknown'}`;
+    return 'SUCCEEDED';
+  }
+
+  /** The record of this run for its result, failure details and the outcome store. */
+  record(outcome: SuccessOutcome | RunEnd, startedAt: Date): FailoverRecord {
+    const finishedAt = new Date();
+    const tooLate = this.cancelTooLate || (this.status.cancelRequested && this.triggered !== 'no');
+    const message =
+      (outcome instanceof RunEnd ? outcome.message : this.successMessage) +
+      (tooLate ? ' (cancellation was requested after the failover was triggered: too late to stop it)' : '');
+    return {
+      target: this.input.target,
+      planned: this.input.planned,
+      dryRun: this.input.dryRun,
+      reason: this.input.reason,
+      requestedBy: this.input.requestedBy,
+      outcome: outcome instanceof RunEnd ? outcome.outcome : outcome,
+      message,
+      taskId: this.trigger?.taskId,
+      triggered: this.triggered,
+      triggeredAt: this.trigger?.at,
+      before: this.before,
+      after: this.after,
+      activeBefore: this.before?.activeNode,
+      activeAfter: this.after?.activeNode,
+      observations: this.observations.slice(-40),
+      timeline: [...this.status.timeline],
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      ...(tooLate ? { cancelRequestedAfterTrigger: true } : {}),
+      ...(outcome instanceof RunEnd ? outcome.extra : {}),
+    };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * One failover per target at a time, however runs are started: a run holds its target by running
+ * this workflow as a child under a fixed id. A second child with the same id cannot start while the
+ * first runs. The parent-close policy (request cancel) ends the lock when its holder ends in any
+ * way (completed, failed, terminated, timed out), so a crashed or killed run never strands it, and
+ * the holder's history pays no events for releasing it.
+ */
+import { CancellationScope, isCancellation } from '@temporalio/workflow';
+
+/** The lock's workflow id for a target. */
+export function targetLockWorkflowId(target: string): string {
+  return `vcha-lock-${target}`;
+}
+
+/** Input of {@link vchaTargetLock}: shown in the UI so an operator sees who holds what. */
+export interface TargetLockInput {
+  target: string;
+  holder: { workflowId: string; runId: string };
+}
+
+/** Holds a target until its holder closes (or an operator cancels or terminates it). */
+export async function vchaTargetLock(_input: TargetLockInput): Promise<void> {
+  try {
+    await CancellationScope.current().cancelRequested;
+  } catch (error) {
+    // Cancellation is the normal release: end as completed rather than as an error.
+    if (!isCancellation(error)) throw error;
+  }
+}

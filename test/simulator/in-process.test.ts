@@ -1,0 +1,65 @@
+/** The JS API used by in-process tests: configure, snapshot, waitFor and failover timelines. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ScenarioError, startSimulator, type Simulator } from '../../src/simulator';
+import { FAST_TIMING, VcenterCaller } from './helpers';
+
+describe('in-process cluster control', () => {
+  let sim: Simulator;
+  let vc: VcenterCaller;
+
+  before(async () => {
+    sim = await startSimulator({ clusters: ['local'], timeScale: 0.01, timing: FAST_TIMING });
+    vc = new VcenterCaller(sim.urlFor('local'));
+    await vc.login();
+  });
+  after(() => sim.close());
+
+  it('accepts the same shorthand changes as scenario files and rejects bad ones by field', async () => {
+    const cluster = sim.cluster('local');
+    cluster.configure({ faults: { unavailableBurst: 1 }, nodes: { node2: { state: 'DOWN' } } });
+    assert.equal(cluster.faults.unavailableBurst.remaining, 1);
+    assert.equal((await vc.clusterGet()).status, 503);
+    const info = (await vc.clusterGet()).body as { node2: { runtime: { state: string } } };
+    assert.equal(info.node2.runtime.state, 'DOWN');
+    assert.throws(
+      () => cluster.configure({ mode: 'SOMETIMES' as 'ENABLED' }),
+      (error: Error) => error instanceof ScenarioError && error.issues.some((i) => i.startsWith('mode:')),
+    );
+    assert.throws(() => cluster.configure({ port: 1234 }), ScenarioError);
+    await cluster.reset();
+    assert.equal(cluster.snapshot().members.node2.state, 'UP');
+  });
+
+  it('waits for a state and reports what it saw on timeout', async () => {
+    const cluster = sim.cluster('local');
+    await assert.rejects(
+      cluster.waitFor((s) => s.mode === 'DISABLED', 50),
+      /condition not met within 50 ms/,
+    );
+    const waiting = cluster.waitFor((s) => s.mode === 'DISABLED', 1_000);
+    cluster.configure({ mode: 'DISABLED' });
+    assert.equal((await waiting).mode, 'DISABLED');
+    await cluster.reset();
+  });
+
+  it('records a timeline for every failover request, refused ones included', async () => {
+    const cluster = sim.cluster('local');
+    await vc.login();
+    cluster.configure({ manualFailoverAllowed: false });
+    assert.equal((await vc.failover(true)).status, 500);
+    cluster.configure({ manualFailoverAllowed: true });
+    assert.equal((await vc.failover(false)).status, 202);
+    await cluster.waitFor((s) => s.phase === 'idle' && s.healthState === 'HEALTHY' && s.activeNode === 'node2', 3_000);
+    const [refused, done] = cluster.failovers();
+    assert.equal(refused?.outcome, 'refused');
+    assert.deepEqual(refused?.refusalReasons, ['manual-failover-not-allowed']);
+    assert.equal(refused?.taskId, undefined);
+    assert.equal(done?.outcome, 'succeeded');
+    assert.ok(done?.taskId);
+    const { requestedAt = 0, switchStartedAt = 0, apiBackAt = 0, healthyAt = 0 } = done ?? {};
+    assert.ok(requestedAt <= switchStartedAt && switchStartedAt < apiBackAt && apiBackAt < healthyAt);
+    assert.equal(done?.durationMs, healthyAt - requestedAt);
+    assert.equal(cluster.pendingTimers, 0);
+  });
+});

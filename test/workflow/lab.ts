@@ -1,0 +1,127 @@
+/**
+ * A test lab: the vCenter simulator with some clusters, a targets file pointing at it, and a
+ * failover worker on the shared Temporal dev server with its own task queue.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { loadTargetsFile, type TargetRegistry } from '../../src/config';
+import { startSimulator, type ClusterScenarioInput, type Simulator, type SimTiming } from '../../src/simulator';
+import type { OutcomeRecord, OutcomeRecorder } from '../../src/activities';
+import { createFailoverWorker, type FailoverWorker } from '../../src/worker/create-worker';
+import type { vchaFailover, VchaFailoverInput } from '../../src/workflows';
+import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
+
+/** Simulated durations that keep a whole failover within a few seconds. */
+export const FAST_TIMING: Partial<SimTiming> = {
+  taskStartMs: 200,
+  flushMs: 1_500,
+  switchOutageMs: 2_500,
+  resyncMs: 1_500,
+  refusalTaskMs: 300,
+  modeChangeMs: 300,
+};
+
+/** Records outcomes in memory so tests can read them. */
+export class MemoryRecorder implements OutcomeRecorder {
+  readonly records: OutcomeRecord[] = [];
+  record(outcome: OutcomeRecord): Promise<void> {
+    const index = this.records.findIndex((r) => r.workflowId === outcome.workflowId && r.runId === outcome.runId);
+    if (index >= 0) this.records[index] = outcome;
+    else this.records.push(outcome);
+    return Promise.resolve();
+  }
+}
+
+/** Writes a targets file for the simulator's clusters and loads it. */
+export async function targetsFor(
+  sim: Simulator,
+  options: { username?: string; password?: string; extraTargets?: Record<string, unknown> } = {},
+): Promise<{ file: string; registry: TargetRegistry; env: Record<string, string> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vcha-targets-'));
+  const targets: Record<string, unknown> = {};
+  for (const name of sim.clusterNames()) {
+    targets[name] = {
+      url: sim.urlFor(name),
+      username: options.username ?? sim.username,
+      passwordEnv: 'VCHA_LAB_PASSWORD',
+    };
+  }
+  Object.assign(targets, options.extraTargets);
+  const file = path.join(dir, 'targets.json');
+  writeFileSync(file, JSON.stringify({ targets }, null, 2));
+  const env = { VCHA_LAB_PASSWORD: options.password ?? sim.password };
+  return { file, registry: await loadTargetsFile(file, { ...process.env, ...env }), env };
+}
+
+/** A running lab. */
+export interface Lab {
+  sim: Simulator;
+  taskQueue: string;
+  recorder: MemoryRecorder;
+  targetsFile: string;
+  targetsEnv: Record<string, string>;
+  start(
+    input: VchaFailoverInput | Record<string, unknown>,
+    workflowId?: string,
+  ): Promise<WorkflowHandle<typeof vchaFailover>>;
+  failoverPosts(cluster: string): number;
+}
+
+let sequence = 0;
+
+/** Starts a lab whose worker runs until the test file ends. */
+export async function startLab(options: {
+  clusters: Record<string, ClusterScenarioInput>;
+  timing?: Partial<SimTiming>;
+  username?: string;
+  users?: Record<string, { password: string; privileges?: string[] }>;
+  runWorker?: boolean;
+}): Promise<Lab> {
+  const env = await testEnv();
+  const sim = await startSimulator({
+    clusters: options.clusters,
+    timing: { ...FAST_TIMING, ...options.timing },
+    users: options.users,
+  });
+  const targets = await targetsFor(sim, {
+    username: options.username,
+    password: options.users?.[options.username ?? '']?.password,
+  });
+  const taskQueue = uniqueTaskQueue('failover');
+  const recorder = new MemoryRecorder();
+  let failoverWorker: FailoverWorker | undefined;
+  let running: Promise<void> | undefined;
+  if (options.runWorker ?? true) {
+    failoverWorker = await createFailoverWorker({
+      connection: env.nativeConnection,
+      client: env.client,
+      taskQueue,
+      targets: targets.registry,
+      recorder,
+      workflowBundle: await workflowBundle(),
+    });
+    running = failoverWorker.worker.run();
+  }
+  onTeardown(async () => {
+    failoverWorker?.worker.shutdown();
+    await running;
+    await failoverWorker?.close();
+    await sim.close();
+  });
+  return {
+    sim,
+    taskQueue,
+    recorder,
+    targetsFile: targets.file,
+    targetsEnv: targets.env,
+    start: (input, workflowId) =>
+      env.client.workflow.start<typeof vchaFailover>('vchaFailover', {
+        taskQueue,
+        workflowId: workflowId ?? `failover-test-${process.pid}-${++sequence}-${Date.now()}`,
+        args: [input as VchaFailoverInput],
+      }),
+    failoverPosts: (cluster) => sim.counters(cluster).failoverPosts,
+  };
+}
