@@ -1,0 +1,183 @@
+/**
+ * The vCenter client against the simulator (not a purpose-built fake): sessions across a
+ * failover, each error mapped to its type, the outage's refused connections, timeouts, malformed
+ * bodies and TLS verification.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import {
+  VcenterApiError,
+  VcenterClient,
+  VcenterResponseError,
+  VcenterUnreachableError,
+  type VcenterClientOptions,
+} from '../../src/vcenter';
+
+const TIMING = { taskStartMs: 100, flushMs: 300, switchOutageMs: 1_500, resyncMs: 500 };
+
+describe('VcenterClient against the simulator', () => {
+  let sim: Simulator;
+  const clients: VcenterClient[] = [];
+  const client = (cluster: string, options: Partial<VcenterClientOptions> = {}) => {
+    const created = new VcenterClient({
+      baseUrl: sim.urlFor(cluster),
+      username: sim.username,
+      password: sim.password,
+      ...options,
+    });
+    clients.push(created);
+    return created;
+  };
+
+  before(async () => {
+    sim = await startSimulator({
+      clusters: ['walk', 'errors', 'faults'],
+      timing: TIMING,
+      users: { 'reader@vsphere.local': { password: 'Reader1!', privileges: ['System.Read'] } },
+    });
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await sim.close();
+  });
+
+  it('logs in, follows a failover through the outage and logs in again after the old session is gone', async () => {
+    const vc = client('walk', { timeouts: { connectMs: 500, headersMs: 2_000, bodyMs: 2_000 } });
+    const before = await vc.getCluster();
+    assert.equal(before.node1?.runtime?.role, 'ACTIVE');
+    const taskId = await vc.startFailover({ planned: false });
+    assert.match(taskId, /^task-\d+:com\.vmware\.vcenter\.vcha\.cluster$/);
+    assert.equal(vc.loginCount, 1);
+
+    let refused: VcenterUnreachableError | undefined;
+    const deadline = Date.now() + 10_000;
+    let after;
+    while (Date.now() < deadline) {
+      try {
+        after = await vc.getCluster();
+        if (after.node2?.runtime?.role === 'ACTIVE') break;
+      } catch (error) {
+        if (error instanceof VcenterUnreachableError) refused ??= error;
+        else throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    assert.ok(refused, 'the outage refused connections');
+    assert.equal(refused.reason, 'refused');
+    assert.equal(refused.mayHaveReachedVcenter, false);
+    assert.equal(after?.node2?.runtime?.role, 'ACTIVE');
+    assert.equal(vc.loginCount, 2, 'the old session got 401 and the client logged in once more');
+
+    await assert.rejects(
+      vc.getTask(taskId),
+      (error: unknown) => error instanceof VcenterApiError && error.status === 404,
+    );
+  });
+
+  it('maps 403 to an error naming Global.VCServer, while a partial get works', async () => {
+    const reader = client('errors', { username: 'reader@vsphere.local', password: 'Reader1!' });
+    const partial = await reader.getCluster({ partial: true });
+    assert.equal(partial.config_state, 'CONFIGURED');
+    await assert.rejects(reader.startFailover({ planned: true }), (error: unknown) => {
+      assert.ok(error instanceof VcenterApiError);
+      assert.equal(error.status, 403);
+      assert.equal(error.errorType, 'UNAUTHORIZED');
+      assert.match(error.message, /Global\.VCServer/);
+      return true;
+    });
+  });
+
+  it('maps a refused failover to a 500 VcenterApiError and a wrong password to 401', async () => {
+    sim.cluster('errors').configure({ mode: 'DISABLED' });
+    await assert.rejects(client('errors').startFailover({ planned: true }), (error: unknown) => {
+      return error instanceof VcenterApiError && error.status === 500 && error.errorType === 'ERROR';
+    });
+    await assert.rejects(client('errors', { password: 'wrong' }).getMode(), (error: unknown) => {
+      return error instanceof VcenterApiError && error.status === 401 && error.operation === 'session.create';
+    });
+  });
+
+  it('maps 503 bursts, malformed bodies and hangs to their types', async () => {
+    const vc = client('faults', { timeouts: { connectMs: 500, headersMs: 700, bodyMs: 700 } });
+    await vc.login();
+    sim.cluster('faults').configure({ faults: { unavailableBurst: { count: 1, operation: 'mode.get' } } });
+    await assert.rejects(vc.getMode(), (error: unknown) => error instanceof VcenterApiError && error.status === 503);
+    sim.cluster('faults').configure({ faults: { malformed: [{ operation: 'cluster.get', kind: 'html' }] } });
+    await assert.rejects(
+      vc.getCluster(),
+      (error: unknown) => error instanceof VcenterResponseError && error.operation === 'cluster.get',
+    );
+    sim.cluster('faults').configure({ faults: { malformed: [{ operation: 'operations.get', kind: 'wrong-types' }] } });
+    await assert.rejects(vc.getOperations(), (error: unknown) => error instanceof VcenterResponseError);
+    sim.cluster('faults').configure({ faults: { hang: ['mode.get'] } });
+    await assert.rejects(vc.getMode(), (error: unknown) => {
+      return error instanceof VcenterUnreachableError && error.reason === 'timeout' && error.mayHaveReachedVcenter;
+    });
+    sim.cluster('faults').configure({ faults: { hang: [] } });
+    assert.equal((await vc.getMode()).mode, 'ENABLED');
+  });
+
+  it('reports a closed port as refused, never reached', async () => {
+    const gone = await startSimulator({ clusters: ['refused'] });
+    const url = gone.urlFor('refused');
+    await gone.close();
+    const vc = new VcenterClient({ baseUrl: url, username: 'u', password: 'p' });
+    clients.push(vc);
+    await assert.rejects(vc.startFailover({ planned: true }), (error: unknown) => {
+      return error instanceof VcenterUnreachableError && error.reason === 'refused' && !error.mayHaveReachedVcenter;
+    });
+  });
+});
+
+describe('VcenterClient TLS against an HTTPS simulator', () => {
+  let sim: Simulator;
+  let cert: string;
+  before(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'client-tls-'));
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
+    sim = await startSimulator({
+      clusters: ['secure'],
+      tls: { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert },
+    });
+  });
+  after(() => sim.close());
+
+  it('refuses a self-signed vCenter by default and accepts it once its CA is configured', async () => {
+    const options = { baseUrl: sim.urlFor('secure'), username: sim.username, password: sim.password };
+    const untrusting = new VcenterClient(options);
+    await assert.rejects(
+      untrusting.getMode(),
+      (error: unknown) => error instanceof VcenterUnreachableError && error.reason === 'tls',
+    );
+    await untrusting.close();
+    const trusting = new VcenterClient({ ...options, ca: cert });
+    assert.equal((await trusting.getMode()).mode, 'ENABLED');
+    await trusting.close();
+  });
+});
