@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { vchaFailover } from '../../src/workflows';
-import { onTeardown } from '../harness/temporal';
+import { onTeardown, uniqueTaskQueue } from '../harness/temporal';
 import { startLab, type Lab } from './lab';
 import { waitForPhase } from './wait';
 import { spawnWorker, type WorkerProcess } from './worker-process';
@@ -30,14 +30,20 @@ async function killAndRestart(
   onTeardown(async () => {
     for (const worker of workers) await worker.kill('SIGTERM');
   });
-  const first = await spawnWorker({ taskQueue: lab.taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv });
+  // A queue per case: a worker killed by one case must not be holding another case's tasks.
+  const taskQueue = uniqueTaskQueue('kill');
+  const first = await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv });
   workers.push(first);
   await first.ready;
-  const handle = await lab.start({ target, planned: true, pollInterval: '1s' }, `kill-${target}-${Date.now()}`);
+  const handle = await lab.start(
+    { target, planned: true, pollInterval: '1s' },
+    `kill-${target}-${Date.now()}`,
+    taskQueue,
+  );
   await killPoint(handle);
   await first.kill('SIGKILL');
   beforeRestart();
-  const second = await spawnWorker({ taskQueue: lab.taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv });
+  const second = await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv });
   workers.push(second);
   await second.ready;
   return handle.result();

@@ -65,6 +65,7 @@ export interface Lab {
   start(
     input: VchaFailoverInput | Record<string, unknown>,
     workflowId?: string,
+    taskQueue?: string,
   ): Promise<WorkflowHandle<typeof vchaFailover>>;
   failoverPosts(cluster: string): number;
 }
@@ -116,9 +117,9 @@ export async function startLab(options: {
     recorder,
     targetsFile: targets.file,
     targetsEnv: targets.env,
-    start: (input, workflowId) =>
+    start: (input, workflowId, queue) =>
       env.client.workflow.start<typeof vchaFailover>('vchaFailover', {
-        taskQueue,
+        taskQueue: queue ?? taskQueue,
         workflowId: workflowId ?? `failover-test-${process.pid}-${++sequence}-${Date.now()}`,
         args: [input as VchaFailoverInput],
       }),
