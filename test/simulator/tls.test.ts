@@ -1,46 +1,22 @@
 /** HTTPS with a self-signed certificate made by the openssl CLI. */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Agent, fetch } from 'undici';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { selfSignedCert, type SelfSignedCert } from '../harness/self-signed';
 import { fetchFailureCode, VcenterCaller } from './helpers';
 
 describe('HTTPS', () => {
-  let dir: string;
+  let generated: SelfSignedCert;
   let key: string;
   let cert: string;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sim-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem'),
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    key = readFileSync(join(dir, 'key.pem'), 'utf8');
-    cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    generated = selfSignedCert();
+    key = generated.key;
+    cert = generated.cert;
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => generated.remove());
 
   for (const layout of ['port-per-cluster', 'shared-port'] as const) {
     it(`serves the API and the admin API over HTTPS (${layout})`, async () => {

@@ -4,12 +4,9 @@
  * bodies and TLS verification.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { selfSignedCert } from '../harness/self-signed';
 import {
   VcenterApiError,
   VcenterClient,
@@ -138,33 +135,10 @@ describe('VcenterClient TLS against an HTTPS simulator', () => {
   let sim: Simulator;
   let cert: string;
   before(async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'client-tls-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-      ],
-      { stdio: 'ignore' },
-    );
-    cert = readFileSync(path.join(dir, 'cert.pem'), 'utf8');
-    sim = await startSimulator({
-      clusters: ['secure'],
-      tls: { key: readFileSync(path.join(dir, 'key.pem'), 'utf8'), cert },
-    });
+    const generated = selfSignedCert();
+    cert = generated.cert;
+    sim = await startSimulator({ clusters: ['secure'], tls: { key: generated.key, cert } });
+    generated.remove();
   });
   after(() => sim.close());
 
