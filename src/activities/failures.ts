@@ -4,7 +4,8 @@
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { UnknownTargetError } from '../config';
-import { VcenterApiError, VcenterError } from '../vcenter';
+import { VcenterApiError, VcenterError, type VcenterClient } from '../vcenter';
+import type { ActivityDeps } from './deps';
 
 /** The privilege vCenter requires for a failover and for a full cluster read. */
 export const FAILOVER_PRIVILEGE = 'Global.VCServer';
@@ -37,4 +38,14 @@ export function readFailure(target: string, error: unknown): Error {
     return ApplicationFailure.create({ type: error.name, message: error.message, details: [error.toJSON()] });
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** The target's client; an unconfigured target becomes the non-retryable `UnknownTarget`. */
+export function clientOf(deps: ActivityDeps, target: string): VcenterClient {
+  try {
+    return deps.clientFor(target);
+  } catch (error) {
+    if (error instanceof UnknownTargetError) throw unknownTargetFailure(error);
+    throw error;
+  }
 }

@@ -6,7 +6,6 @@
  */
 import { Context, log } from '@temporalio/activity';
 import { allMembersUp, describeSnapshot, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
-import { UnknownTargetError } from '../config';
 import {
   VcenterApiError,
   VcenterError,
@@ -15,7 +14,7 @@ import {
   type VcenterClient,
 } from '../vcenter';
 import type { ActivityDeps } from './deps';
-import { notAuthorizedFailure, unknownTargetFailure } from './failures';
+import { clientOf, notAuthorizedFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
 import {
   initialFollowState,
@@ -65,15 +64,6 @@ export interface AwaitHealthyResult {
   snapshot?: ClusterSnapshot;
   observation: string;
   observations: string[];
-}
-
-function clientOf(deps: ActivityDeps, target: string): VcenterClient {
-  try {
-    return deps.clientFor(target);
-  } catch (error) {
-    if (error instanceof UnknownTargetError) throw unknownTargetFailure(error);
-    throw error;
-  }
 }
 
 /** Records a failed poll; throws only for errors no waiting can cure (403). */

@@ -15,7 +15,7 @@ import {
   type VcenterClient,
 } from '../vcenter';
 import type { ActivityDeps } from './deps';
-import { notAuthorizedFailure, readFailure, unknownTargetFailure } from './failures';
+import { clientOf, notAuthorizedFailure, readFailure, unknownTargetFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
 
 /** Input of {@link triggerFailover}. */
@@ -46,13 +46,7 @@ export function makeTriggerFailover(deps: ActivityDeps) {
     let stage = `attempt ${attempt}: checking the cluster before sending`;
     return withHeartbeats(
       async () => {
-        let client: VcenterClient;
-        try {
-          client = deps.clientFor(input.target);
-        } catch (error) {
-          if (error instanceof UnknownTargetError) throw unknownTargetFailure(error);
-          throw error;
-        }
+        const client = clientOf(deps, input.target);
         const earlier = await findEarlierTrigger(client, input, attempt);
         if (earlier) return earlier;
 
@@ -122,7 +116,8 @@ async function findEarlierTrigger(
   const retry = attempt > 1;
   let snapshot;
   try {
-    const [info, operations] = [await client.getCluster({ partial: false }), await client.getOperations()];
+    const info = await client.getCluster({ partial: false });
+    const operations = await client.getOperations();
     snapshot = snapshotCluster(info, { operations, observedAt: new Date() });
   } catch (error) {
     if (retry && error instanceof VcenterUnreachableError) {

@@ -5,17 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { startLab } from './lab';
+import { member, startLab } from './lab';
 
-const node = (ip: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', state: 'UP' | 'DOWN' = 'UP') => ({
-  haIp: ip,
-  role,
-  state,
-});
 const healthyNodes = (n: number) => ({
-  node1: node(`10.${n}.0.1`, 'ACTIVE'),
-  node2: node(`10.${n}.0.2`, 'PASSIVE'),
-  witness: node(`10.${n}.0.3`, 'WITNESS'),
+  node1: member(`10.${n}.0.1`, 'ACTIVE'),
+  node2: member(`10.${n}.0.2`, 'PASSIVE'),
+  witness: member(`10.${n}.0.3`, 'WITNESS'),
 });
 
 describe('vchaFailover', { concurrency: true }, async () => {

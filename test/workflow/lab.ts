@@ -23,6 +23,11 @@ export const FAST_TIMING: Partial<SimTiming> = {
   modeChangeMs: 300,
 };
 
+/** A cluster member for a scenario: its VCHA address, role and state. */
+export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', state: 'UP' | 'DOWN' = 'UP') {
+  return { haIp, role, state };
+}
+
 /** Records outcomes in memory so tests can read them. */
 export class MemoryRecorder implements OutcomeRecorder {
   readonly records: OutcomeRecord[] = [];

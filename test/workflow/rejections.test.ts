@@ -5,18 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { startLab } from './lab';
+import { member, startLab } from './lab';
 import { waitForPhase } from './wait';
 
-const node = (ip: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', state: 'UP' | 'DOWN' = 'UP') => ({
-  haIp: ip,
-  role,
-  state,
-});
 const nodes = (witnessState: 'UP' | 'DOWN' = 'UP', node2State: 'UP' | 'DOWN' = 'UP') => ({
-  node1: node('10.9.0.1', 'ACTIVE'),
-  node2: node('10.9.0.2', 'PASSIVE', node2State),
-  witness: node('10.9.0.3', 'WITNESS', witnessState),
+  node1: member('10.9.0.1', 'ACTIVE'),
+  node2: member('10.9.0.2', 'PASSIVE', node2State),
+  witness: member('10.9.0.3', 'WITNESS', witnessState),
 });
 
 describe('runs rejected before the trigger', { concurrency: true }, async () => {
