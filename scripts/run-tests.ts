@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { freePort, startDevServer, SEARCH_ATTRIBUTES } from '../src/devtools/dev-server';
+import { freePort, startDevServer } from '../src/devtools/dev-server';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../src/workflows/search-attributes';
 import { resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
+import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/worker/create-worker';
 import { TEST_ENV } from '../test/harness/env';
 
 const root = path.resolve(__dirname, '..');
@@ -37,7 +39,7 @@ async function startServer(): Promise<{ address: string; cli?: string; stop: () 
     server: {
       ip: '127.0.0.1',
       port,
-      searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) => ({ name, type })) as never,
+      searchAttributes: SEARCH_ATTRIBUTE_DEFINITIONS,
     },
   });
   return { address: `127.0.0.1:${port}`, stop: () => env.teardown() };
@@ -68,6 +70,7 @@ async function main(): Promise<number> {
     process.stderr.write(`test: Temporal dev server at ${server.address} (ready in ${Date.now() - started} ms)\n`);
     const { code } = await bundleWorkflowCode({
       workflowsPath: require.resolve('../test/workflows'),
+      workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
       logger: {
         trace() {},
         debug() {},

@@ -2,6 +2,7 @@
 import type { TargetRegistry } from '../config';
 import type { VcenterClient } from '../vcenter';
 import type { OutcomeRecorder } from './outcome-recorder';
+import type { WebhookConfig } from './webhook';
 
 /** The run that holds a target's lock, as Temporal describes it. */
 export interface LockHolder {
@@ -17,6 +18,8 @@ export interface ActivityDeps {
   /** The cached client of a configured target (one session per target per worker). */
   clientFor(target: string): VcenterClient;
   recorder: OutcomeRecorder;
+  /** The completion webhook, when configured. */
+  webhook?: WebhookConfig;
   /** Who holds the lock workflow with this id, if it is running. */
   describeLockHolder(lockWorkflowId: string): Promise<LockHolder | undefined>;
 }

@@ -6,14 +6,15 @@ import type { ActivityDeps } from './deps';
 import { makeAwaitHealthy, makeAwaitSwitch } from './follow';
 import { makeDescribeTargetLock } from './lock';
 import { makePreflight } from './preflight';
-import { makeRecordOutcome } from './record';
+import { makeNotifyOutcome, makeRecordOutcome } from './record';
 import { makeTriggerFailover } from './trigger';
 
 export type { ActivityDeps, LockHolder } from './deps';
 export type { PreflightInput, PreflightReport } from './preflight';
 export type { TriggerInput, TriggerResult } from './trigger';
 export type { AwaitSwitchInput, AwaitSwitchResult, AwaitHealthyInput, AwaitHealthyResult } from './follow';
-export type { RecordOutcomeInput } from './record';
+export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
+export { webhookFromEnv, signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
 export { LogOutcomeRecorder, type OutcomeRecord, type OutcomeRecorder } from './outcome-recorder';
 export { VcenterClientCache } from './vcenter-clients';
 
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     awaitSwitch: makeAwaitSwitch(deps),
     awaitHealthy: makeAwaitHealthy(deps),
     recordOutcome: makeRecordOutcome(deps),
+    notifyOutcome: makeNotifyOutcome(deps),
     describeTargetLock: makeDescribeTargetLock(deps),
   };
 }

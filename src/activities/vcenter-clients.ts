@@ -15,14 +15,16 @@ export class VcenterClientCache {
 
   constructor(
     private readonly targets: TargetRegistry,
-    private readonly hooks: ClientHooks = {},
+    /** Hooks per target (logger, metrics); the same for every target when given as an object. */
+    private readonly hooks: ClientHooks | ((target: string) => ClientHooks) = {},
   ) {}
 
   /** The client of a target; throws the registry's UnknownTargetError for an unconfigured name. */
   get(name: string): VcenterClient {
     let client = this.clients.get(name);
     if (!client) {
-      client = createVcenterClient(this.targets.get(name), this.hooks);
+      const hooks = typeof this.hooks === 'function' ? this.hooks(name) : this.hooks;
+      client = createVcenterClient(this.targets.get(name), hooks);
       this.clients.set(name, client);
     }
     return client;

@@ -5,14 +5,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes';
 
-/** Custom search attributes the product uses; registered on every dev server it starts. */
-export const SEARCH_ATTRIBUTES: Readonly<Record<string, 'Keyword' | 'Bool' | 'Text' | 'Int' | 'Datetime'>> = {
-  VchaTarget: 'Keyword',
-  VchaPlanned: 'Bool',
-  VchaPhase: 'Keyword',
-  VchaOutcome: 'Keyword',
+/** The `temporal` CLI's spelling of each search attribute type. */
+const CLI_TYPE_NAMES: Record<string, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
 };
+
+/** Custom search attributes the product uses, as `Name=Type` for `--search-attribute`. */
+export const SEARCH_ATTRIBUTE_FLAGS: readonly string[] = SEARCH_ATTRIBUTE_DEFINITIONS.map(
+  ({ name, type }) => `${name}=${CLI_TYPE_NAMES[type]}`,
+);
 
 /** How to start the dev server. */
 export interface DevServerOptions {
@@ -67,7 +76,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   if (options.uiPort !== undefined) args.push('--ui-port', String(options.uiPort));
   else args.push('--headless');
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
   for (const value of options.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
 
   const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });

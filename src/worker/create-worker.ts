@@ -4,9 +4,19 @@
  */
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, LogOutcomeRecorder, VcenterClientCache, type OutcomeRecorder } from '../activities';
+import {
+  createActivities,
+  LogOutcomeRecorder,
+  VcenterClientCache,
+  type OutcomeRecorder,
+  type WebhookConfig,
+} from '../activities';
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
+import { targetLogInterceptor } from '../observability/activity-log-interceptor';
+
+/** Workflow interceptor modules: registered on the worker and baked into every prebuilt bundle. */
+export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [require.resolve('../workflows/log-interceptors')];
 
 /** Everything a failover worker needs. */
 export interface FailoverWorkerOptions {
@@ -17,7 +27,9 @@ export interface FailoverWorkerOptions {
   taskQueue: string;
   targets: TargetRegistry;
   recorder?: OutcomeRecorder;
-  clientHooks?: ClientHooks;
+  /** Completion webhook; none when omitted. */
+  webhook?: WebhookConfig;
+  clientHooks?: ClientHooks | ((target: string) => ClientHooks);
   /** Prebuilt workflow bundle; without it the workflows are bundled from source at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Extra worker options (concurrency limits, shutdown grace time, build id...). */
@@ -40,6 +52,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     targets: options.targets,
     clientFor: (name) => clients.get(name),
     recorder,
+    webhook: options.webhook,
     describeLockHolder: async (lockWorkflowId) => {
       try {
         const lock = await options.client.workflow.getHandle(lockWorkflowId).describe();
@@ -61,9 +74,13 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     activities,
+    // A prebuilt bundle carries its workflow interceptors already (see WORKFLOW_INTERCEPTOR_MODULES).
     ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+      ? { workflowBundle: options.workflowBundle, interceptors: { activity: [targetLogInterceptor] } }
+      : {
+          workflowsPath: require.resolve('../workflows'),
+          interceptors: { activity: [targetLogInterceptor], workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
+        }),
     ...options.workerOptions,
   });
   return {

@@ -14,6 +14,8 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  upsertMemo,
+  upsertSearchAttributes,
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -32,6 +34,8 @@ import {
 } from './contract';
 import { formatDuration } from './duration';
 import { validateFailoverInput, type ValidatedFailoverInput, type VchaFailoverInput } from './input';
+import { recordFailoverMetrics } from './metrics';
+import { VCHA_OUTCOME, VCHA_PHASE, VCHA_PLANNED, VCHA_TARGET } from './search-attributes';
 import { targetLockWorkflowId, vchaTargetLock } from './target-lock';
 
 /** How often, and how long apart, a run retries a lock whose holder has just closed. */
@@ -79,6 +83,19 @@ function startedBy(): string {
   return typeof memoStartedBy === 'string' ? memoStartedBy : 'other';
 }
 
+/** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target). */
+const INDEXED_PHASES = new Set<FailoverPhase>(['FAILING_OVER', 'VERIFYING', 'COMPLETED']);
+
+/** Puts reason and requester in the memo, so the Web UI shows them, unless the starter already did. */
+function recordWhyInMemo(input: ValidatedFailoverInput): void {
+  const memo = workflowInfo().memo ?? {};
+  const missing: Record<string, unknown> = {};
+  if (input.reason !== undefined && memo.reason !== input.reason) missing.reason = input.reason;
+  if (input.requestedBy !== undefined && memo.requestedBy !== input.requestedBy)
+    missing.requestedBy = input.requestedBy;
+  if (Object.keys(missing).length > 0) upsertMemo(missing);
+}
+
 /** Performs one VCHA failover (or a dry run of its checks) on a target configured on the worker. */
 export async function vchaFailover(rawInput: VchaFailoverInput): Promise<FailoverResult> {
   const startedAt = new Date();
@@ -97,10 +114,14 @@ export async function vchaFailover(rawInput: VchaFailoverInput): Promise<Failove
     status.phase = phase;
     status.observation = observation;
     status.timeline.push({ phase, at: new Date().toISOString() });
+    log.info(`phase ${phase}`, { phase, observation });
+    // Each upsert is a history event: only the phases operators filter on are indexed.
+    if (INDEXED_PHASES.has(phase)) upsertSearchAttributes([{ key: VCHA_PHASE, value: phase }]);
   };
 
   const validation = validateFailoverInput(rawInput);
   if (!validation.ok) {
+    upsertSearchAttributes([{ key: VCHA_OUTCOME, value: 'InvalidInput' }]);
     throw ApplicationFailure.create({
       type: 'InvalidInput',
       message: `Invalid vchaFailover input: ${validation.problems.join('; ')}`,
@@ -110,6 +131,12 @@ export async function vchaFailover(rawInput: VchaFailoverInput): Promise<Failove
   }
   const input = validation.input;
   Object.assign(status, { target: input.target, planned: input.planned, dryRun: input.dryRun });
+  upsertSearchAttributes([
+    { key: VCHA_TARGET, value: input.target },
+    { key: VCHA_PLANNED, value: input.planned },
+    { key: VCHA_PHASE, value: 'PREFLIGHT' },
+  ]);
+  recordWhyInMemo(input);
 
   const run = new FailoverRun(input, status, enter);
   let outcome: SuccessOutcome | RunEnd;
@@ -126,14 +153,31 @@ export async function vchaFailover(rawInput: VchaFailoverInput): Promise<Failove
   return CancellationScope.nonCancellable(async () => {
     const record = run.record(outcome, startedAt);
     enter('RECORDING', 'recording the outcome');
+    const recordInput = { record, startedBy: startedBy() };
+    let notify = false;
     try {
-      await run.recorder.recordOutcome({ record, startedBy: startedBy() });
+      // Runs recorded before the webhook existed got no answer here: treat that as "don't notify".
+      const recorded = (await run.recorder.recordOutcome(recordInput)) as { notify?: boolean } | undefined;
+      notify = recorded?.notify === true;
     } catch (error) {
       // A lost record must not hide the failover's real outcome; the log keeps it.
       log.error('could not record the outcome', { error: causeMessage(error), outcome: record.outcome });
     }
+    if (notify) {
+      try {
+        await proxyActivities<FailoverActivities>({
+          startToCloseTimeout: '30s',
+          retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+        }).notifyOutcome(recordInput);
+      } catch (error) {
+        // The webhook is a courtesy: its failure never changes the outcome.
+        log.warn('completion webhook failed', { error: causeMessage(error) });
+      }
+    }
     enter('COMPLETED', record.message);
     status.outcome = record.outcome;
+    upsertSearchAttributes([{ key: VCHA_OUTCOME, value: record.outcome }]);
+    recordFailoverMetrics(record, run.longestOutageMs);
     if (outcome instanceof RunEnd) {
       throw ApplicationFailure.create({
         type: outcome.outcome,
@@ -154,6 +198,8 @@ class FailoverRun {
   private observations: string[] = [];
   private triggered: FailoverRecord['triggered'] = 'no';
   private cancelTooLate = false;
+  /** Longest vCenter outage the follow activity saw, for metrics. */
+  longestOutageMs?: number;
   private successMessage = '';
 
   readonly recorder = proxyActivities<FailoverActivities>({
@@ -342,6 +388,7 @@ class FailoverRun {
       return new RunEnd('FailoverOutcomeUnknown', `lost track of the failover of ${target}: ${causeMessage(error)}`);
     }
     this.observations.push(...switched.observations);
+    this.longestOutageMs = switched.longestOutageMs;
     this.status.observation = switched.observation;
     if (this.status.cancelRequested) this.cancelTooLate = true;
     if (switched.outcome === 'failed') {

@@ -90,13 +90,15 @@ export function validateFailoverInput(raw: unknown): InputValidation {
   }
   const parsed = VchaFailoverInputSchema.safeParse(raw);
   if (parsed.success) return { ok: true, input: parsed.data };
-  return {
-    ok: false,
-    problems: parsed.error.issues.map((issue) => {
-      const path = issue.path.length ? issue.path.join('.') : '(input)';
-      if (issue.code === 'unrecognized_keys')
-        return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-      return `${path}: ${issue.message}`;
-    }),
-  };
+  return { ok: false, problems: formatProblems(parsed.error.issues) };
+}
+
+/** Formats zod issues as "field.path: message" lines, the form every InvalidInput message uses. */
+export function formatProblems(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(input)';
+    if (issue.code === 'unrecognized_keys')
+      return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${path}: ${issue.message}`;
+  });
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { loadTargetsFile, type TargetRegistry } from '../../src/config';
 import { startSimulator, type ClusterScenarioInput, type Simulator, type SimTiming } from '../../src/simulator';
-import type { OutcomeRecord, OutcomeRecorder } from '../../src/activities';
+import type { OutcomeRecord, OutcomeRecorder, WebhookConfig } from '../../src/activities';
 import { createFailoverWorker, type FailoverWorker } from '../../src/worker/create-worker';
 import type { vchaFailover, VchaFailoverInput } from '../../src/workflows';
 import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
@@ -84,6 +84,9 @@ export async function startLab(options: {
   username?: string;
   users?: Record<string, { password: string; privileges?: string[] }>;
   runWorker?: boolean;
+  webhook?: WebhookConfig;
+  /** Serve this task queue instead of a unique one (only one test file may use a given name). */
+  taskQueue?: string;
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -95,7 +98,7 @@ export async function startLab(options: {
     username: options.username,
     password: options.users?.[options.username ?? '']?.password,
   });
-  const taskQueue = uniqueTaskQueue('failover');
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();
   let failoverWorker: FailoverWorker | undefined;
   let running: Promise<void> | undefined;
@@ -106,6 +109,7 @@ export async function startLab(options: {
       taskQueue,
       targets: targets.registry,
       recorder,
+      webhook: options.webhook,
       workflowBundle: await workflowBundle(),
     });
     running = failoverWorker.worker.run();

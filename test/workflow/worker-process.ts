@@ -3,6 +3,8 @@
  * configure it (environment variables), so tests can SIGKILL and restart it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stopProcess } from '../../src/devtools/dev-server';
 import { TEST_ENV } from '../harness/env';
@@ -23,7 +25,10 @@ export async function spawnWorker(options: {
   taskQueue: string;
   targetsFile: string;
   env?: Record<string, string>;
-}): Promise<WorkerProcess> {
+}): Promise<WorkerProcess & { auditDb: string }> {
+  // Each worker process gets its own audit file unless the test chooses one: never the repo's .data/.
+  const auditDb =
+    options.env?.VCHA_AUDIT_DB ?? path.join(mkdtempSync(path.join(tmpdir(), 'vcha-audit-')), 'audit.sqlite');
   const env = await testEnv();
   const bundle = await workflowBundle();
   const bundlePath = 'codePath' in bundle ? bundle.codePath : process.env[TEST_ENV.bundle];
@@ -36,6 +41,7 @@ export async function spawnWorker(options: {
       TEMPORAL_NAMESPACE: 'default',
       VCHA_TASK_QUEUE: options.taskQueue,
       VCHA_TARGETS_FILE: options.targetsFile,
+      VCHA_AUDIT_DB: auditDb,
       ...(bundlePath ? { VCHA_WORKFLOW_BUNDLE: bundlePath } : {}),
       ...options.env,
     },
@@ -56,6 +62,7 @@ export async function spawnWorker(options: {
     );
   });
   return {
+    auditDb,
     child,
     ready,
     output: () => output,

@@ -323,6 +323,11 @@ export class SimCluster {
     return this.sessions.create(account.username, this.context.clock.now());
   }
 
+  /** Every session token this cluster has issued (recent ones), so tests can prove none leaked. */
+  issuedTokens(): readonly string[] {
+    return this.sessions.issued();
+  }
+
   /** The session behind a token, if it is valid on the node currently serving the API. */
   session(token: string | undefined): SimSession | undefined {
     return this.sessions.touch(token, this.context.clock.now());

@@ -14,6 +14,8 @@ const MAX_SESSIONS = 1_000;
 /** Session tokens and their sessions; cleared when the vCenter service moves to another node. */
 export class SessionStore {
   private readonly sessions = new Map<string, SimSession>();
+  /** The most recent tokens ever issued, still listed after their session ended (for leak checks). */
+  private readonly issuedTokens: string[] = [];
 
   /** Creates a session and returns its token (32 hex characters, like vCenter's). */
   create(user: string, now: number): string {
@@ -23,7 +25,14 @@ export class SessionStore {
       if (!oldest.done) this.sessions.delete(oldest.value);
     }
     this.sessions.set(token, { user, createdAt: now, lastAccessedAt: now });
+    this.issuedTokens.push(token);
+    if (this.issuedTokens.length > MAX_SESSIONS) this.issuedTokens.shift();
     return token;
+  }
+
+  /** Tokens issued so far, oldest first. */
+  issued(): readonly string[] {
+    return [...this.issuedTokens];
   }
 
   /** The session for `token`, marking it accessed. */

@@ -1,0 +1,140 @@
+/**
+ * The audit table's columns and the mapping between an outcome record and a row, shared by both
+ * backends so SQLite and PostgreSQL store exactly the same facts under the same names.
+ */
+import type { OutcomeRecord } from '../activities/outcome-recorder';
+import type { AuditRow } from './audit-store';
+
+/** Column names in table order; the key (workflow_id, run_id) comes first. */
+export const AUDIT_COLUMNS = [
+  'workflow_id',
+  'run_id',
+  'target',
+  'planned',
+  'dry_run',
+  'outcome',
+  'message',
+  'reason',
+  'requested_by',
+  'started_at',
+  'triggered_at',
+  'finished_at',
+  'duration_ms',
+  'task_id',
+  'active_before',
+  'active_after',
+  'observations',
+  'started_by',
+  'triggered',
+  'recorded_at',
+  'record_json',
+] as const;
+
+/** One column name. */
+export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
+
+/** A row's values before a backend encodes booleans, times and JSON its own way. */
+export interface AuditValues {
+  workflow_id: string;
+  run_id: string;
+  target: string;
+  planned: boolean;
+  dry_run: boolean;
+  outcome: string;
+  message: string;
+  reason: string | null;
+  requested_by: string | null;
+  started_at: string;
+  triggered_at: string | null;
+  finished_at: string;
+  duration_ms: number;
+  task_id: string | null;
+  active_before: string | null;
+  active_after: string | null;
+  observations: string[];
+  started_by: string;
+  triggered: OutcomeRecord['triggered'];
+  recorded_at: string;
+  record_json: OutcomeRecord;
+}
+
+/**
+ * A time as ISO UTC with milliseconds. Both backends store this one form, so SQLite's text
+ * ordering is time ordering and a time reads back identical from either.
+ */
+export function isoTime(value: string | Date, field: string): string {
+  const time = value instanceof Date ? value : new Date(value);
+  if (Number.isNaN(time.getTime())) throw new TypeError(`audit record: ${field} is not a valid time: ${String(value)}`);
+  return time.toISOString();
+}
+
+function optionalTime(value: string | Date | null | undefined, field: string): string | null {
+  return value === undefined || value === null ? null : isoTime(value, field);
+}
+
+/** The values to store for an outcome, checked so a malformed record fails loudly instead of storing garbage. */
+export function valuesOf(outcome: OutcomeRecord, recordedAt: Date): AuditValues {
+  if (!outcome.workflowId || !outcome.runId) {
+    throw new TypeError('audit record: workflowId and runId are required (they key the row)');
+  }
+  if (!Number.isFinite(outcome.durationMs)) {
+    throw new TypeError(`audit record: durationMs is not a number: ${String(outcome.durationMs)}`);
+  }
+  return {
+    workflow_id: outcome.workflowId,
+    run_id: outcome.runId,
+    target: outcome.target,
+    planned: outcome.planned,
+    dry_run: outcome.dryRun,
+    outcome: outcome.outcome,
+    message: outcome.message,
+    reason: outcome.reason ?? null,
+    requested_by: outcome.requestedBy ?? null,
+    started_at: isoTime(outcome.startedAt, 'startedAt'),
+    triggered_at: optionalTime(outcome.triggeredAt, 'triggeredAt'),
+    finished_at: isoTime(outcome.finishedAt, 'finishedAt'),
+    duration_ms: Math.round(outcome.durationMs),
+    task_id: outcome.taskId ?? null,
+    active_before: outcome.activeBefore ?? null,
+    active_after: outcome.activeAfter ?? null,
+    observations: [...outcome.observations],
+    started_by: outcome.startedBy,
+    triggered: outcome.triggered,
+    recorded_at: recordedAt.toISOString(),
+    record_json: outcome,
+  };
+}
+
+/** The typed row for decoded values. */
+export function rowOf(values: AuditValues): AuditRow {
+  return {
+    workflowId: values.workflow_id,
+    runId: values.run_id,
+    target: values.target,
+    planned: values.planned,
+    dryRun: values.dry_run,
+    outcome: values.outcome,
+    message: values.message,
+    reason: values.reason,
+    requestedBy: values.requested_by,
+    startedAt: values.started_at,
+    triggeredAt: values.triggered_at,
+    finishedAt: values.finished_at,
+    durationMs: values.duration_ms,
+    taskId: values.task_id,
+    activeBefore: values.active_before,
+    activeAfter: values.active_after,
+    observations: values.observations,
+    startedBy: values.started_by,
+    triggered: values.triggered,
+    recordedAt: values.recorded_at,
+    record: values.record_json,
+  };
+}
+
+/** `col = excluded.col` for every non-key column: the update half of the upsert in both dialects. */
+export function upsertAssignments(): string {
+  return AUDIT_COLUMNS.filter((column) => column !== 'workflow_id' && column !== 'run_id')
+    .map((column) => `${column} = excluded.${column}`)
+    .join(', ');
+}

@@ -1,0 +1,174 @@
+/**
+ * `vcha-failover start`: builds the workflow input from flags, checks it locally with the
+ * workflow's own validation (a bad flag is exit code 2 and nothing starts), starts
+ * `vchaFailover` and, with `--wait`, follows it to its end.
+ */
+import { userInfo } from 'node:os';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { validateFailoverInput, type VchaFailoverInput } from '../../workflows/input';
+import { parseCommandArgs, requireOption } from '../args';
+import type { Command } from '../command';
+import { taskQueueFrom, webUiLink, withSession } from '../connect';
+import { EXIT_CODES } from '../exit-codes';
+import { CliFailure, printLines, UsageError, type CliIo } from '../io';
+import { exitCodeOfEnding, renderEnding } from '../outcome';
+import { watchRun } from '../watch';
+
+const OPTIONS = {
+  target: { type: 'string' },
+  planned: { type: 'boolean' },
+  forced: { type: 'boolean' },
+  'accept-data-loss': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  reason: { type: 'string' },
+  'requested-by': { type: 'string' },
+  'poll-interval': { type: 'string' },
+  'workflow-id': { type: 'string' },
+  'task-queue': { type: 'string' },
+  wait: { type: 'boolean' },
+} as const;
+
+/** Input fields as their flags, so validation problems name what the user typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  target: '--target',
+  planned: '--planned/--forced',
+  acceptDataLoss: '--accept-data-loss',
+  dryRun: '--dry-run',
+  reason: '--reason',
+  requestedBy: '--requested-by',
+  pollInterval: '--poll-interval',
+};
+
+/** Everything `start` needs once its flags are checked. */
+export interface StartRequest {
+  input: VchaFailoverInput;
+  workflowId: string;
+  taskQueue: string;
+  wait: boolean;
+  memo: Record<string, string>;
+}
+
+/** The OS user name, for `--requested-by`; undefined where the platform has none. */
+function osUserName(env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.USERNAME;
+  }
+}
+
+/** `vcha-failover-<target>-<UTC time to the millisecond>`: readable, sorted by time, unique per start. */
+export function defaultWorkflowId(target: string, now: Date): string {
+  return `vcha-failover-${target}-${now.toISOString().replace(/[-:]/g, '')}`;
+}
+
+/** Turns the flags into a checked request; throws UsageError for anything the workflow would reject. */
+export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv, now = new Date()): StartRequest {
+  const { values } = parseCommandArgs(argv, OPTIONS);
+  const target = requireOption(values.target, '--target');
+  if (values.planned && values.forced) throw new UsageError('choose one of --planned and --forced');
+  if (!values.planned && !values.forced) {
+    throw new UsageError('say --planned (no data loss) or --forced --accept-data-loss');
+  }
+  if (values['accept-data-loss'] && !values.forced) throw new UsageError('--accept-data-loss applies to --forced only');
+  if (values.forced && !values['accept-data-loss']) {
+    throw new UsageError('a forced failover can lose data: add --accept-data-loss to confirm');
+  }
+  const requestedBy = values['requested-by'] ?? osUserName(env);
+  const input: VchaFailoverInput = {
+    target,
+    planned: values.planned === true,
+    ...(values.forced ? { acceptDataLoss: true } : {}),
+    ...(values['dry-run'] ? { dryRun: true } : {}),
+    ...(values.reason !== undefined ? { reason: values.reason } : {}),
+    ...(requestedBy !== undefined ? { requestedBy } : {}),
+    ...(values['poll-interval'] !== undefined ? { pollInterval: values['poll-interval'] } : {}),
+  };
+  const validation = validateFailoverInput(input);
+  if (!validation.ok) {
+    throw new UsageError(
+      validation.problems
+        .map((problem) => {
+          const field = problem.slice(0, problem.indexOf(':'));
+          return FLAG_OF_FIELD[field] ? `${FLAG_OF_FIELD[field]}${problem.slice(field.length)}` : problem;
+        })
+        .join('; '),
+    );
+  }
+  const memo: Record<string, string> = { startedBy: 'cli' };
+  if (input.reason !== undefined) memo.reason = input.reason;
+  if (requestedBy !== undefined) memo.requestedBy = requestedBy;
+  return {
+    input,
+    workflowId: values['workflow-id'] || defaultWorkflowId(target, now),
+    taskQueue: taskQueueFrom(values['task-queue'], env),
+    wait: values.wait === true,
+    memo,
+  };
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const request = parseStartArgs(argv, io.env);
+  return withSession(async ({ client, namespace }) => {
+    let handle;
+    try {
+      handle = await client.workflow.start('vchaFailover', {
+        taskQueue: request.taskQueue,
+        workflowId: request.workflowId,
+        args: [request.input],
+        memo: request.memo,
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new CliFailure(
+          `a run with workflow id ${request.workflowId} is already running; pick another --workflow-id`,
+        );
+      }
+      throw error;
+    }
+    const kind = request.input.dryRun ? 'dry run' : request.input.planned ? 'planned failover' : 'forced failover';
+    printLines(io, [
+      `Started ${kind} of ${request.input.target} on task queue ${request.taskQueue}`,
+      `  workflow id: ${handle.workflowId}`,
+      `  run id:      ${handle.firstExecutionRunId}`,
+      `  Web UI:      ${webUiLink(io.env, namespace, handle.workflowId, handle.firstExecutionRunId)}`,
+    ]);
+    if (!request.wait) {
+      printLines(io, [`Follow it with: vcha-failover status ${handle.workflowId}`]);
+      return EXIT_CODES.ok;
+    }
+    printLines(io, ['Waiting for the end (Ctrl-C stops watching, not the run)…']);
+    const ending = await watchRun(client, handle, io);
+    printLines(io, renderEnding(ending));
+    return exitCodeOfEnding(ending);
+  });
+}
+
+/** The `start` command. */
+export const startCommand: Command = {
+  name: 'start',
+  summary: 'start a failover (or a dry run) of one target',
+  help: `Usage: vcha-failover start --target <name> (--planned | --forced --accept-data-loss) [options]
+
+Starts the vchaFailover workflow for a vCenter the worker knows by name. The flags are checked
+with the workflow's own rules first: a bad value exits with code 2 and nothing is started.
+
+Options:
+  --target <name>          vCenter target configured on the worker (required)
+  --planned                planned failover: state is flushed first, no data loss
+  --forced                 forced failover at once; needs --accept-data-loss
+  --accept-data-loss       confirm that a forced failover may lose data
+  --dry-run                validation and preflight only; nothing is sent to vCenter
+  --reason <text>          why (recorded with the outcome; at most 500 characters)
+  --requested-by <name>    who asks (default: the OS user name)
+  --poll-interval <dur>    how often vCenter is polled during the failover, 1s–60s (default 5s)
+  --workflow-id <id>       workflow id (default vcha-failover-<target>-<UTC time>)
+  --task-queue <name>      the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
+  --wait                   show progress until the run ends and exit with its outcome's code
+  -h, --help               this help
+
+Prints the workflow id and the Web UI link ($VCHA_UI_URL, default http://localhost:8233).
+With --wait, exits 0 on SUCCEEDED or DRY_RUN_PASSED, otherwise with the failure type's code
+(10–18; see vcha-failover --help).`,
+  run,
+};

@@ -1,0 +1,99 @@
+/**
+ * `vcha-failover status <workflow-id>`: where a run is (phase, live observation, timeline) or,
+ * once it has ended, how it ended.
+ */
+import type { PhaseMark } from '../../workflows/contract';
+import { formatDuration } from '../../workflows/duration';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { webUiLink, withSession } from '../connect';
+import { EXIT_CODES } from '../exit-codes';
+import { printLines, type CliIo } from '../io';
+import { readLiveRun } from '../live-status';
+import { awaitRunEnding, exitCodeOfEnding, renderEnding } from '../outcome';
+import { mergeProgress } from '../progress';
+import { findFailoverRun } from '../run-handle';
+
+const OPTIONS = { 'run-id': { type: 'string' } } as const;
+
+/** The timeline as lines: offset from the start, phase, time. */
+export function timelineLines(timeline: readonly PhaseMark[]): string[] {
+  const start = timeline[0] ? Date.parse(timeline[0].at) : 0;
+  return timeline.map(
+    (mark) => `    +${formatDuration(Date.parse(mark.at) - start).padEnd(8)} ${mark.phase.padEnd(13)} ${mark.at}`,
+  );
+}
+
+function memoText(memo: Record<string, unknown> | undefined, key: string): string | undefined {
+  const value = memo?.[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS, ['workflow-id']);
+  const workflowId = positionals[0]!;
+  return withSession(async (session) => {
+    const { handle, description } = await findFailoverRun(session, workflowId, values['run-id']);
+    const lines = [`Run ${workflowId} (run ${description.runId}): ${description.status.name}`];
+    const requestedBy = memoText(description.memo, 'requestedBy');
+    const startedBy = memoText(description.memo, 'startedBy');
+    if (startedBy || requestedBy) {
+      lines.push(
+        `  started by:  ${[startedBy, requestedBy && `requested by ${requestedBy}`].filter(Boolean).join(', ')}`,
+      );
+    }
+    const link = `  Web UI:      ${webUiLink(io.env, session.namespace, workflowId, description.runId)}`;
+
+    if (description.status.name !== 'RUNNING') {
+      const ending = await awaitRunEnding(handle);
+      const record = ending.kind === 'other' ? undefined : ending.record;
+      if (record) {
+        lines.push(
+          `  target:      ${record.target} (${record.dryRun ? 'dry run' : record.planned ? 'planned' : 'forced'})`,
+        );
+        lines.push('  timeline:', ...timelineLines(record.timeline));
+      }
+      printLines(io, [...lines, link, ...renderEnding(ending)]);
+      return exitCodeOfEnding(ending);
+    }
+
+    const live = await readLiveRun(session.client, handle);
+    const view = mergeProgress(live.progress);
+    const status = live.progress.status;
+    if (status?.target) {
+      lines.push(
+        `  target:      ${status.target} (${status.dryRun ? 'dry run' : status.planned ? 'planned' : 'forced'})`,
+      );
+    }
+    lines.push(`  phase:       ${view.phase}`);
+    lines.push(
+      `  observation: ${view.observation}${view.live ? ` (live, from the ${live.progress.heartbeat?.activityType} heartbeat)` : ''}`,
+    );
+    lines.push(`  elapsed:     ${formatDuration(view.elapsedMs)}`);
+    if (status?.taskId) lines.push(`  task:        ${status.taskId}`);
+    if (status?.cancelRequested) lines.push('  cancel:      requested');
+    if (status) lines.push('  timeline:', ...timelineLines(status.timeline));
+    printLines(io, [...lines, link]);
+    return EXIT_CODES.ok;
+  });
+}
+
+/** The `status` command. */
+export const statusCommand: Command = {
+  name: 'status',
+  summary: "show a run's phase, live observation and timeline, or how it ended",
+  help: `Usage: vcha-failover status <workflow-id> [--run-id <id>]
+
+Shows a vchaFailover run. While it runs: its phase, the latest observation (live from the
+follow activity's heartbeat while vCenter is being polled), elapsed time, task id and timeline.
+Once it has ended: its timeline and outcome (active node before → after, task id, duration) or
+its failure type and message.
+
+Options:
+  --run-id <id>    a specific run of this workflow id (default: the latest)
+  -h, --help       this help
+
+Exits 0 while the run goes on and when it succeeded; once it has failed, with the failure
+type's code (10–18; see vcha-failover --help).`,
+  run,
+};

@@ -1,0 +1,75 @@
+/**
+ * Connects to Temporal the way the `temporal` CLI does (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`,
+ * TLS and API-key variables, `TEMPORAL_PROFILE` and the config file, through envconfig) and
+ * knows where the worker listens and where the Web UI is.
+ */
+import type { Client } from '@temporalio/client';
+import { DEFAULT_TASK_QUEUE } from '../workflows/contract';
+import { CliFailure } from './io';
+import { clientSdk } from './sdk';
+
+/** Where the Web UI is unless `VCHA_UI_URL` says otherwise: the dev server's UI. */
+export const DEFAULT_UI_URL = 'http://localhost:8233';
+
+/** A connected client plus what commands need to know about the deployment. */
+export interface TemporalSession {
+  client: Client;
+  namespace: string;
+  /** The server address, for messages. */
+  address: string;
+  close(): Promise<void>;
+}
+
+/** The task queue of the failover worker: `--task-queue`, else `VCHA_TASK_QUEUE`, else the default. */
+export function taskQueueFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flag || env.VCHA_TASK_QUEUE || DEFAULT_TASK_QUEUE;
+}
+
+/** Link to a run's history in the Temporal Web UI (base from `VCHA_UI_URL`). */
+export function webUiLink(env: NodeJS.ProcessEnv, namespace: string, workflowId: string, runId: string): string {
+  const base = (env.VCHA_UI_URL || DEFAULT_UI_URL).replace(/\/+$/, '');
+  const part = encodeURIComponent;
+  return `${base}/namespaces/${part(namespace)}/workflows/${part(workflowId)}/${part(runId)}/history`;
+}
+
+/** Opens a connection from the environment; a failure to connect is exit code 1 with the address in the message. */
+export async function connect(): Promise<TemporalSession> {
+  const [{ Client, Connection }, { loadClientConnectConfig }] = await Promise.all([
+    clientSdk(),
+    import('@temporalio/envconfig'),
+  ]);
+  let config;
+  try {
+    config = loadClientConnectConfig();
+  } catch (error) {
+    throw new CliFailure(
+      `invalid Temporal client configuration: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  const namespace = config.namespace ?? 'default';
+  const address = config.connectionOptions.address ?? 'localhost:7233';
+  let connection;
+  try {
+    connection = await Connection.connect(config.connectionOptions);
+  } catch (error) {
+    throw new CliFailure(
+      `cannot connect to Temporal at ${address}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return {
+    client: new Client({ connection, namespace }),
+    namespace,
+    address,
+    close: () => connection.close(),
+  };
+}
+
+/** Runs `work` with a session and always closes it. */
+export async function withSession<T>(work: (session: TemporalSession) => Promise<T>): Promise<T> {
+  const session = await connect();
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

@@ -1,0 +1,34 @@
+/** Finds a `vchaFailover` run by workflow id for `status` and `cancel`, with clear errors when it is not one. */
+import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import type { TemporalSession } from './connect';
+import { CliFailure } from './io';
+
+/** A run's handle (pinned to its run id) and its description. */
+export interface FoundRun {
+  handle: WorkflowHandle;
+  description: WorkflowExecutionDescription;
+}
+
+/** Describes the run (the latest with this id unless `runId` is given); fails unless it is a vchaFailover run. */
+export async function findFailoverRun(
+  { client, namespace }: TemporalSession,
+  workflowId: string,
+  runId?: string,
+): Promise<FoundRun> {
+  let description;
+  try {
+    description = await client.workflow.getHandle(workflowId, runId).describe();
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      throw new CliFailure(
+        `no run with workflow id ${workflowId}${runId ? ` and run id ${runId}` : ''} in namespace ${namespace}`,
+      );
+    }
+    throw error;
+  }
+  if (description.type !== 'vchaFailover') {
+    throw new CliFailure(`${workflowId} is a ${description.type} workflow, not a vchaFailover run`);
+  }
+  return { handle: client.workflow.getHandle(workflowId, description.runId), description };
+}

@@ -1,0 +1,154 @@
+/**
+ * `fleetFailover`: fails over several targets by running `vchaFailover` children, a bounded number
+ * at a time, and stops starting new ones after a failure when asked to.
+ */
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  condition,
+  defineQuery,
+  executeChild,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { z } from 'zod';
+import type { FailureType, SuccessOutcome } from './contract';
+import { vchaFailover } from './failover';
+import { formatProblems, TARGET_NAME_PATTERN } from './input';
+
+/** The zod schema of the fleet input; published as JSON Schema too. */
+export const FleetFailoverInputSchema = z
+  .strictObject({
+    targets: z
+      .array(z.string().regex(TARGET_NAME_PATTERN, 'target names may contain only letters, digits, ".", "_" and "-"'), {
+        error: 'targets is required: a list of target names configured on the worker',
+      })
+      .min(1, 'targets must name at least one target')
+      .max(1_000, 'targets may name at most 1000 targets')
+      .refine((targets) => new Set(targets).size === targets.length, 'targets must not repeat a name'),
+    planned: z.boolean({ error: 'planned is required: true for planned failovers, false for forced ones' }),
+    acceptDataLoss: z.boolean({ error: 'acceptDataLoss must be a boolean' }).optional(),
+    reason: z.string({ error: 'reason must be a string' }).max(500, 'reason is longer than 500 characters').optional(),
+    requestedBy: z.string({ error: 'requestedBy must be a string' }).max(200).optional(),
+    pollInterval: z.string({ error: 'pollInterval must be a duration string such as "5s"' }).optional(),
+    concurrency: z
+      .number({ error: 'concurrency must be a number' })
+      .int('concurrency must be a whole number')
+      .min(1, 'concurrency must be at least 1')
+      .max(100, 'concurrency must be at most 100')
+      .default(1),
+    stopOnFailure: z.boolean({ error: 'stopOnFailure must be a boolean' }).default(true),
+  })
+  .refine((input) => input.planned !== false || input.acceptDataLoss === true, {
+    path: ['acceptDataLoss'],
+    message: 'forced failovers (planned: false) can lose data: set acceptDataLoss to true to confirm',
+    when: (payload) => (payload.value as { planned?: unknown } | undefined)?.planned === false,
+  });
+
+/** What callers send to `fleetFailover`. */
+export type FleetFailoverInput = z.input<typeof FleetFailoverInputSchema>;
+
+/** Where one target of the fleet is. */
+export type FleetTargetState = 'PENDING' | 'RUNNING' | 'NOT_STARTED' | SuccessOutcome | FailureType;
+
+/** One target's end. */
+export interface FleetTargetOutcome {
+  target: string;
+  workflowId: string;
+  outcome: FleetTargetState;
+  message: string;
+}
+
+/** The fleet's result: one outcome per target, in input order. */
+export interface FleetFailoverResult {
+  outcomes: FleetTargetOutcome[];
+  succeeded: number;
+  failed: number;
+  notStarted: number;
+}
+
+/** Query: each target's state. */
+export const fleetStatusQuery = defineQuery<FleetTargetOutcome[]>('status');
+
+/** The child's workflow id: the fleet's id plus the target, so the UI groups them. */
+function childWorkflowId(target: string): string {
+  return `${workflowInfo().workflowId}/${target}`;
+}
+
+function outcomeOfFailure(error: unknown): { outcome: FleetTargetState; message: string } {
+  const cause = error instanceof ChildWorkflowFailure ? error.cause : error;
+  if (cause instanceof ApplicationFailure && cause.type) {
+    return { outcome: cause.type as FailureType, message: cause.message };
+  }
+  return { outcome: 'FailoverOutcomeUnknown', message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+/** Fails over every target in `targets`, `concurrency` at a time. */
+export async function fleetFailover(rawInput: FleetFailoverInput): Promise<FleetFailoverResult> {
+  const parsed = FleetFailoverInputSchema.safeParse(rawInput ?? null);
+  if (!parsed.success) {
+    const problems = formatProblems(parsed.error.issues);
+    throw ApplicationFailure.create({
+      type: 'InvalidInput',
+      message: `Invalid fleetFailover input: ${problems.join('; ')}`,
+      nonRetryable: true,
+      details: [{ problems }],
+    });
+  }
+  const input = parsed.data;
+  const states: FleetTargetOutcome[] = input.targets.map((target) => ({
+    target,
+    workflowId: childWorkflowId(target),
+    outcome: 'PENDING',
+    message: 'waiting for its turn',
+  }));
+  setHandler(fleetStatusQuery, () => states);
+
+  let running = 0;
+  let stopped = false;
+  const runOne = async (state: FleetTargetOutcome) => {
+    state.outcome = 'RUNNING';
+    state.message = 'failing over';
+    try {
+      const result = await executeChild(vchaFailover, {
+        workflowId: state.workflowId,
+        args: [
+          {
+            target: state.target,
+            planned: input.planned,
+            ...(input.acceptDataLoss !== undefined ? { acceptDataLoss: input.acceptDataLoss } : {}),
+            ...(input.reason !== undefined ? { reason: input.reason } : {}),
+            ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
+            ...(input.pollInterval !== undefined ? { pollInterval: input.pollInterval } : {}),
+          },
+        ],
+      });
+      state.outcome = result.outcome;
+      state.message = result.message;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      Object.assign(state, outcomeOfFailure(error));
+      if (input.stopOnFailure) stopped = true;
+    }
+  };
+
+  const inFlight: Promise<void>[] = [];
+  for (const state of states) {
+    await condition(() => running < input.concurrency);
+    if (stopped) break;
+    running += 1;
+    inFlight.push(runOne(state).finally(() => (running -= 1)));
+  }
+  await Promise.all(inFlight);
+
+  for (const state of states) {
+    if (state.outcome === 'PENDING') {
+      state.outcome = 'NOT_STARTED';
+      state.message = 'not started: an earlier target failed and stopOnFailure is set';
+    }
+  }
+  const succeeded = states.filter((s) => s.outcome === 'SUCCEEDED' || s.outcome === 'DRY_RUN_PASSED').length;
+  const notStarted = states.filter((s) => s.outcome === 'NOT_STARTED').length;
+  return { outcomes: states, succeeded, notStarted, failed: states.length - succeeded - notStarted };
+}

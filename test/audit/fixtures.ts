@@ -1,0 +1,108 @@
+/** Outcome records for the audit store tests: one complete record and a minimal one. */
+import type { OutcomeRecord } from '../../src/activities/outcome-recorder';
+import type { AuditRow } from '../../src/audit';
+import type { ClusterSnapshot } from '../../src/domain/cluster-snapshot';
+
+function snapshot(observedAt: string, active: string, passive: string): ClusterSnapshot {
+  return {
+    observedAt,
+    mode: 'ENABLED',
+    configState: 'CONFIGURED',
+    healthState: 'HEALTHY',
+    manualFailoverAllowed: true,
+    members: [
+      { slot: 'node1', identity: '10.0.0.1', state: 'UP', role: active === '10.0.0.1' ? 'ACTIVE' : 'PASSIVE' },
+      { slot: 'node2', identity: '10.0.0.2', state: 'UP', role: active === '10.0.0.2' ? 'ACTIVE' : 'PASSIVE' },
+      { slot: 'witness', identity: '10.0.0.3', state: 'UP' },
+    ],
+    activeNode: active,
+    passiveNode: passive,
+    failoverDisabled: false,
+    failoverRunning: false,
+    healthMessages: [],
+  };
+}
+
+/** A planned failover that succeeded, with every optional field set; `overrides` replace fields. */
+export function fullOutcome(overrides: Partial<OutcomeRecord> = {}): OutcomeRecord {
+  return {
+    workflowId: 'vcha-failover-vc-lab-01-1',
+    runId: '0b8c2f4e-run-1',
+    startedBy: 'schedule:weekly-patching',
+    target: 'vc-lab-01',
+    planned: true,
+    dryRun: false,
+    reason: `host patching; it's "urgent" -- DROP TABLE nothing`,
+    requestedBy: 'jdoe',
+    outcome: 'SUCCEEDED',
+    message: 'vc-lab-01 failed over from 10.0.0.1 to 10.0.0.2 and is HEALTHY.',
+    taskId: 'task-42',
+    triggered: 'yes',
+    triggeredAt: '2024-05-01T10:01:00.250Z',
+    before: snapshot('2024-05-01T10:00:30.000Z', '10.0.0.1', '10.0.0.2'),
+    after: snapshot('2024-05-01T10:04:10.000Z', '10.0.0.2', '10.0.0.1'),
+    activeBefore: '10.0.0.1',
+    activeAfter: '10.0.0.2',
+    observations: ['vCenter unreachable for 42 s (refused)', 'task task-42 unknown on the new node'],
+    timeline: [
+      { phase: 'VALIDATING', at: '2024-05-01T10:00:00.000Z' },
+      { phase: 'PREFLIGHT', at: '2024-05-01T10:00:00.100Z' },
+      { phase: 'TRIGGERING', at: '2024-05-01T10:01:00.000Z' },
+      { phase: 'FAILING_OVER', at: '2024-05-01T10:01:00.300Z' },
+      { phase: 'VERIFYING', at: '2024-05-01T10:04:00.000Z' },
+      { phase: 'RECORDING', at: '2024-05-01T10:04:12.400Z' },
+    ],
+    startedAt: '2024-05-01T10:00:00.000Z',
+    finishedAt: '2024-05-01T10:04:12.500Z',
+    durationMs: 252_500,
+    ...overrides,
+  };
+}
+
+/** A forced dry run rejected by preflight: no optional field at all, so every nullable column is null. */
+export function minimalOutcome(overrides: Partial<OutcomeRecord> = {}): OutcomeRecord {
+  return {
+    workflowId: 'vcha-failover-vc-lab-02-7',
+    runId: '5d1e-run-7',
+    startedBy: 'other',
+    target: 'vc-lab-02',
+    planned: false,
+    dryRun: true,
+    outcome: 'PreflightRejected',
+    message: 'Preflight rejected the failover: node2 is DOWN.',
+    triggered: 'no',
+    observations: [],
+    timeline: [{ phase: 'VALIDATING', at: '2024-06-02T08:00:00.000Z' }],
+    startedAt: '2024-06-02T08:00:00.000Z',
+    finishedAt: '2024-06-02T08:00:01.000Z',
+    durationMs: 1_000,
+    ...overrides,
+  };
+}
+
+/** The row a store should return for `record`, recorded at `recordedAt`. */
+export function rowOf(record: OutcomeRecord, recordedAt: string): AuditRow {
+  return {
+    workflowId: record.workflowId,
+    runId: record.runId,
+    target: record.target,
+    planned: record.planned,
+    dryRun: record.dryRun,
+    outcome: record.outcome,
+    message: record.message,
+    reason: record.reason ?? null,
+    requestedBy: record.requestedBy ?? null,
+    startedAt: record.startedAt,
+    triggeredAt: record.triggeredAt ?? null,
+    finishedAt: record.finishedAt,
+    durationMs: record.durationMs,
+    taskId: record.taskId ?? null,
+    activeBefore: record.activeBefore ?? null,
+    activeAfter: record.activeAfter ?? null,
+    observations: record.observations,
+    startedBy: record.startedBy,
+    triggered: record.triggered,
+    recordedAt,
+    record,
+  };
+}
