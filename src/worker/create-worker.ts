@@ -81,6 +81,9 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
           workflowsPath: require.resolve('../workflows'),
           interceptors: { activity: [targetLogInterceptor], workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
         }),
+    // The live observation the CLI and the Web UI show comes from heartbeats; without this they
+    // would reach the server only every 0.8 x the heartbeat timeout (12 s).
+    maxHeartbeatThrottleInterval: '5s',
     ...options.workerOptions,
   });
   return {
