@@ -4,6 +4,9 @@
  * envconfig), records outcomes in the audit store (SQLite by default, PostgreSQL by URL), serves
  * the task queue, and stops cleanly on SIGINT/SIGTERM.
  */
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type Logger } from '@temporalio/worker';
@@ -13,6 +16,7 @@ import { loadTargetsFromEnv } from './config';
 import { vcenterRequestMetrics } from './observability/metrics';
 import { installRuntime, redactorFor, runtimeSettingsFromEnv } from './observability/runtime';
 import { createFailoverWorker } from './worker/create-worker';
+import { workerSettingsFromEnv } from './worker/settings';
 import { DEFAULT_TASK_QUEUE } from './workflows/contract';
 
 /** The runtime logger with the target added to every line of that target's vCenter client. */
@@ -40,7 +44,21 @@ function withTarget(logger: Logger, target: string): Logger {
   };
 }
 
+/** The prebuilt bundle beside the built worker (`dist/workflow-bundle.js`), if there is one. */
+function defaultBundlePath(): string | undefined {
+  const candidate = path.join(__dirname, 'workflow-bundle.js');
+  return existsSync(candidate) ? candidate : undefined;
+}
+
+/** Identifies the code a worker runs, for logs: `VCHA_BUILD_ID`, else the bundle's hash, else "source". */
+function buildIdOf(bundlePath: string | undefined): string {
+  if (process.env.VCHA_BUILD_ID) return process.env.VCHA_BUILD_ID;
+  if (!bundlePath) return 'source';
+  return `bundle-${createHash('sha256').update(readFileSync(bundlePath)).digest('hex').slice(0, 12)}`;
+}
+
 async function main(): Promise<void> {
+  const settings = workerSettingsFromEnv();
   const targets = await loadTargetsFromEnv();
   const taskQueue = process.env.VCHA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   const runtime = installRuntime(runtimeSettingsFromEnv(), redactorFor(targets));
@@ -51,7 +69,9 @@ async function main(): Promise<void> {
   const clientConnection = await Connection.connect(connectionOptions);
   const client = new Client({ connection: clientConnection, namespace });
 
-  const bundlePath = process.env.VCHA_WORKFLOW_BUNDLE;
+  // Production runs the prebuilt bundle; a development checkout bundles the source at start.
+  const bundlePath = process.env.VCHA_WORKFLOW_BUNDLE ?? defaultBundlePath();
+  const buildId = buildIdOf(bundlePath);
   const failoverWorker = await createFailoverWorker({
     connection,
     client,
@@ -65,10 +85,22 @@ async function main(): Promise<void> {
       logger: withTarget(runtime.logger, target),
       onRequest: vcenterRequestMetrics(runtime.metricMeter, target),
     }),
+    workerOptions: {
+      shutdownGraceTime: settings.shutdownGraceTimeMs,
+      maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivityTaskExecutions,
+      maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTaskExecutions,
+    },
   });
-  runtime.logger.info('worker started', { taskQueue, namespace: namespace ?? 'default', targets: targets.names() });
+  runtime.logger.info('worker started', {
+    taskQueue,
+    namespace: namespace ?? 'default',
+    targets: targets.names(),
+    buildId,
+    workflowCode: bundlePath ?? 'bundled from source',
+    ...settings,
+  });
   process.stderr.write(
-    `vcha-failover worker: task queue ${taskQueue}, namespace ${namespace ?? 'default'}, targets ${targets.names().join(', ')}\n`,
+    `vcha-failover worker: task queue ${taskQueue}, namespace ${namespace ?? 'default'}, targets ${targets.names().join(', ')}, build ${buildId}\n`,
   );
   try {
     await failoverWorker.worker.run();

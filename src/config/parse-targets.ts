@@ -75,7 +75,10 @@ async function resolveTarget(name: string, value: unknown, options: ParseTargets
   problems.push(...structuralProblems(value, base));
   if (!isPlainObject(value)) return { problems };
 
-  const url = typeof value.url === 'string' && value.url !== '' ? checkUrl(value.url, base, problems) : undefined;
+  const url =
+    typeof value.url === 'string' && value.url !== ''
+      ? checkUrl(value.url, base, problems, value.insecureAllowHttp === true)
+      : undefined;
   const passwordProblems: string[] = [];
   const caProblems: string[] = [];
   const [password, ca] = await Promise.all([
@@ -99,7 +102,7 @@ async function resolveTarget(name: string, value: unknown, options: ParseTargets
 }
 
 /** Returns the URL without trailing slashes, or records why it is unacceptable. */
-function checkUrl(text: string, base: string[], problems: string[]): string | undefined {
+function checkUrl(text: string, base: string[], problems: string[], allowHttp: boolean): string | undefined {
   const path = formatConfigPath([...base, 'url']);
   let url: URL;
   try {
@@ -110,7 +113,9 @@ function checkUrl(text: string, base: string[], problems: string[]): string | un
   }
   const before = problems.length;
   if (url.protocol === 'http:') {
-    if (!isLoopbackHost(url.hostname)) problems.push(`${path}: http is only allowed for loopback hosts; use https`);
+    if (!isLoopbackHost(url.hostname) && !allowHttp) {
+      problems.push(`${path}: http is only allowed for loopback hosts (or with insecureAllowHttp: true); use https`);
+    }
   } else if (url.protocol !== 'https:') {
     problems.push(`${path}: must be an https URL (http only for loopback hosts), not ${url.protocol}`);
   }

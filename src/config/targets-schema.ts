@@ -16,6 +16,7 @@ export const TARGET_KEYS = [
   'passwordFile',
   'caFile',
   'insecureSkipTlsVerify',
+  'insecureAllowHttp',
   'timeouts',
 ] as const;
 
@@ -60,6 +61,8 @@ export const TargetEntrySchema = z.strictObject(
     passwordFile: optionalText('a file path'),
     caFile: optionalText('a file path'),
     insecureSkipTlsVerify: z.boolean({ error: 'must be true or false' }).optional(),
+    /** Plain http to a non-loopback host: only for labs whose network is private (e.g. a compose network). */
+    insecureAllowHttp: z.boolean({ error: 'must be true or false' }).optional(),
     timeouts: TargetTimeoutsSchema.optional(),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : undefined) },

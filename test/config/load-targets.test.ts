@@ -153,12 +153,19 @@ describe('each kind of problem names its path', () => {
     const env = { VC01_PASSWORD: PASSWORD_1 };
     assert.deepEqual(
       await problemsOf({ targets: { 'vc-lab-01': { ...validTarget, url: 'http://vc01.example.com' } } }, env),
-      ['targets.vc-lab-01.url: http is only allowed for loopback hosts; use https'],
+      ['targets.vc-lab-01.url: http is only allowed for loopback hosts (or with insecureAllowHttp: true); use https'],
     );
     assert.deepEqual(
       await problemsOf({ targets: { a: { ...validTarget, url: 'http://127.0.0.1.example.com' } } }, env),
-      ['targets.a.url: http is only allowed for loopback hosts; use https'],
+      ['targets.a.url: http is only allowed for loopback hosts (or with insecureAllowHttp: true); use https'],
     );
+    const lab = await loadTargetsFile(
+      scratch.writeJson('lab.json', {
+        targets: { lab: { ...validTarget, url: 'http://simulator:9001', insecureAllowHttp: true } },
+      }),
+      env,
+    );
+    assert.equal(lab.get('lab').url, 'http://simulator:9001', 'an explicit opt-in allows http to a lab host');
     assert.deepEqual(await problemsOf({ targets: { a: { ...validTarget, url: 'vc01.example.com' } } }, env), [
       'targets.a.url: is not a valid URL',
     ]);
@@ -180,7 +187,7 @@ describe('each kind of problem names its path', () => {
     assert.deepEqual(problems, [
       'target: unknown key (allowed: targets)',
       'targets.vc-lab-01.timeouts.connectMS: unknown key (allowed: connectMs, headersMs, bodyMs)',
-      'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, timeouts)',
+      'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts)',
     ]);
   });
 
@@ -246,10 +253,10 @@ describe('each kind of problem names its path', () => {
       },
     });
     assert.deepEqual(problems, [
-      'targets.vc-lab-01.url: http is only allowed for loopback hosts; use https',
+      'targets.vc-lab-01.url: http is only allowed for loopback hosts (or with insecureAllowHttp: true); use https',
       'targets.vc-lab-01.passwordEnv: variable VC01_PASSWORD is not set',
       `targets.vc-lab-01.caFile: cannot read ${join(scratch.path, 'missing.pem')} (ENOENT)`,
-      'targets.vc-lab-02.usernme: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, timeouts)',
+      'targets.vc-lab-02.usernme: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts)',
       'targets.vc-lab-02: one of passwordEnv or passwordFile is required',
       'targets.vc-lab-03.passwordEnv: variable VC01_PASSWORD is not set',
     ]);
