@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       shutdownGraceTime: settings.shutdownGraceTimeMs,
       maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivityTaskExecutions,
       maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTaskExecutions,
+      ...(settings.maxCachedWorkflows ? { maxCachedWorkflows: settings.maxCachedWorkflows } : {}),
     },
   });
   runtime.logger.info('worker started', {

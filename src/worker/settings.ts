@@ -35,6 +35,10 @@ export const WorkerEnvSchema = z.object({
     .transform((text) => parseDuration(text)!),
   VCHA_MAX_CONCURRENT_ACTIVITIES: positiveInt('VCHA_MAX_CONCURRENT_ACTIVITIES', 200),
   VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt('VCHA_MAX_CONCURRENT_WORKFLOW_TASKS', 40),
+  VCHA_MAX_CACHED_WORKFLOWS: optionalText.refine(
+    (text) => text === undefined || (/^\d+$/.test(text) && Number(text) >= 1),
+    'VCHA_MAX_CACHED_WORKFLOWS must be a whole number of at least 1',
+  ),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: optionalText,
   TEMPORAL_API_KEY: optionalText,
@@ -59,6 +63,8 @@ export interface WorkerProcessSettings {
   shutdownGraceTimeMs: number;
   maxConcurrentActivityTaskExecutions: number;
   maxConcurrentWorkflowTaskExecutions: number;
+  /** Sticky cache size; the SDK sizes it from memory when unset. Smaller saves memory, costs replays. */
+  maxCachedWorkflows?: number;
 }
 
 /** Validates the environment; the error lists every bad variable. */
@@ -71,5 +77,8 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
     shutdownGraceTimeMs: parsed.data.VCHA_SHUTDOWN_GRACE_TIME,
     maxConcurrentActivityTaskExecutions: parsed.data.VCHA_MAX_CONCURRENT_ACTIVITIES,
     maxConcurrentWorkflowTaskExecutions: parsed.data.VCHA_MAX_CONCURRENT_WORKFLOW_TASKS,
+    ...(parsed.data.VCHA_MAX_CACHED_WORKFLOWS
+      ? { maxCachedWorkflows: Number(parsed.data.VCHA_MAX_CACHED_WORKFLOWS) }
+      : {}),
   };
 }

@@ -1,0 +1,238 @@
+/**
+ * `npm run bench -- --clusters N [--poll 1s] [--flush 2s] [--outage 2s] [--resync 2s]`: N planned
+ * failovers at once against N simulated clusters on a compressed clock, one worker process, a
+ * local dev server. Prints a table and writes bench/results/<time>-n<N>.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
+import { resolveTemporalCli } from '../src/devtools/temporal-cli';
+import { startSimulator } from '../src/simulator';
+import { startDevServer, stopProcess } from '../src/devtools/dev-server';
+import type { vchaFailover } from '../src/workflows';
+import { parseDuration } from '../src/workflows/duration';
+import { percentile, median } from './stats';
+import { sampleProcess, type ProcessSample } from './proc';
+
+const root = path.resolve(__dirname, '..');
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      clusters: { type: 'string', default: '10' },
+      poll: { type: 'string', default: '1s' },
+      flush: { type: 'string', default: '2s' },
+      outage: { type: 'string', default: '2s' },
+      resync: { type: 'string', default: '2s' },
+      'start-concurrency': { type: 'string', default: '50' },
+    },
+  });
+  const ms = (name: string, text: string) => {
+    const value = parseDuration(text);
+    if (value === undefined) throw new Error(`--${name}: "${text}" is not a duration`);
+    return value;
+  };
+  const clusters = Number(values.clusters);
+  if (!Number.isInteger(clusters) || clusters < 1) throw new Error(`--clusters: expected a positive whole number`);
+  return {
+    clusters,
+    pollMs: ms('poll', values.poll),
+    poll: values.poll,
+    flushMs: ms('flush', values.flush),
+    outageMs: ms('outage', values.outage),
+    resyncMs: ms('resync', values.resync),
+    startConcurrency: Number(values['start-concurrency']),
+  };
+}
+
+async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await fn(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-bench-'));
+  const cli = resolveTemporalCli({ allowSdkDownload: false, log: () => {} });
+  const server = await startDevServer({ executable: cli.executable! });
+  const names = Array.from({ length: opts.clusters }, (_, i) => `bench-${String(i + 1).padStart(4, '0')}`);
+  const sim = await startSimulator({
+    layout: 'shared-port',
+    clusters: names,
+    timing: { taskStartMs: 200, flushMs: opts.flushMs, switchOutageMs: opts.outageMs, resyncMs: opts.resyncMs },
+  });
+  const bundlePath = path.join(scratch, 'workflow-bundle.js');
+  await buildWorkflowBundle(bundlePath);
+  const targetsFile = path.join(scratch, 'targets.json');
+  const targets = Object.fromEntries(
+    names.map((name) => [name, { url: sim.urlFor(name), username: sim.username, passwordEnv: 'VCHA_BENCH_PASSWORD' }]),
+  );
+  writeFileSync(targetsFile, JSON.stringify({ targets }));
+
+  const taskQueue = `bench-${Date.now()}`;
+  // The worker as production runs it: compiled JavaScript with the prebuilt bundle.
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
+  const worker = spawn(process.execPath, ['dist/worker.js'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: server.address,
+      VCHA_TASK_QUEUE: taskQueue,
+      VCHA_TARGETS_FILE: targetsFile,
+      VCHA_BENCH_PASSWORD: sim.password,
+      VCHA_WORKFLOW_BUNDLE: bundlePath,
+      VCHA_AUDIT_DB: path.join(scratch, 'audit.sqlite'),
+      VCHA_LOG_LEVEL: 'WARN',
+      // One follow activity per running failover: the fleet needs a slot for each.
+      VCHA_MAX_CONCURRENT_ACTIVITIES: process.env.VCHA_MAX_CONCURRENT_ACTIVITIES ?? String(opts.clusters + 50),
+    },
+  });
+  let workerLog = '';
+  worker.stderr?.on('data', (chunk: Buffer) => (workerLog += chunk.toString('utf8')));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (workerLog.includes('vcha-failover worker: task queue')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    worker.once('exit', () => reject(new Error(`worker exited:\n${workerLog}`)));
+  });
+
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const samples: ProcessSample[] = [];
+  const sampler = setInterval(() => {
+    const sample = sampleProcess(worker.pid!);
+    if (sample) samples.push(sample);
+  }, 250);
+  const cpuBefore = sampleProcess(worker.pid!)!;
+  const started = Date.now();
+  const handles = await mapLimited(names, opts.startConcurrency, (name) =>
+    client.workflow.start<typeof vchaFailover>('vchaFailover', {
+      taskQueue,
+      workflowId: `bench-${name}-${started}`,
+      args: [{ target: name, planned: true, pollInterval: opts.poll, reason: 'benchmark' }],
+    }),
+  );
+  const results = await Promise.all(
+    handles.map(async (handle) => {
+      try {
+        return { handle, result: await handle.result(), closedAt: Date.now() };
+      } catch (error) {
+        return { handle, error: String(error), closedAt: Date.now() };
+      }
+    }),
+  );
+  const wallSeconds = (Date.now() - started) / 1_000;
+  clearInterval(sampler);
+  const cpuAfter = sampleProcess(worker.pid!)!;
+
+  const historyEvents = await mapLimited(
+    handles,
+    20,
+    async (handle) => (await handle.fetchHistory()).events?.length ?? 0,
+  );
+  const perRun = results.map(({ handle, result }, index) => {
+    const name = names[index]!;
+    const timeline = sim.cluster(name).lastFailover();
+    const startMs = result ? Date.parse(result.startedAt) : NaN;
+    const endMs = result ? Date.parse(result.finishedAt) : NaN;
+    const requests = sim.requestLog(name).filter((r) => {
+      const at = Date.parse(r.time);
+      return at >= startMs - 1_000 && at <= endMs + 1_000;
+    });
+    const byOperation: Record<string, number> = {};
+    for (const r of requests) byOperation[r.operation ?? 'other'] = (byOperation[r.operation ?? 'other'] ?? 0) + 1;
+    const windows = new Map<number, number>();
+    for (const r of requests) {
+      const window = Math.floor((Date.parse(r.time) - startMs) / opts.pollMs);
+      windows.set(window, (windows.get(window) ?? 0) + 1);
+    }
+    return {
+      workflowId: handle.workflowId,
+      succeeded: result?.outcome === 'SUCCEEDED',
+      overheadMs: result && timeline?.durationMs !== undefined ? result.durationMs - timeline.durationMs : NaN,
+      healthyToCompleteMs: result && timeline?.healthyAt !== undefined ? endMs - timeline.healthyAt : NaN,
+      requests: requests.length,
+      byOperation,
+      maxPerPollInterval: Math.max(0, ...windows.values()),
+      logins: byOperation['session.create'] ?? 0,
+    };
+  });
+
+  const finite = (values: number[]) => values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const overhead = finite(perRun.map((r) => r.overheadMs));
+  const healthyToComplete = finite(perRun.map((r) => r.healthyToCompleteMs));
+  const requestsPerRun = finite(perRun.map((r) => r.requests));
+  const events = [...historyEvents].sort((a, b) => a - b);
+  const operations: Record<string, number> = {};
+  for (const run of perRun)
+    for (const [op, n] of Object.entries(run.byOperation)) operations[op] = (operations[op] ?? 0) + n;
+  const summary = {
+    clusters: opts.clusters,
+    succeeded: perRun.filter((r) => r.succeeded).length,
+    failoverPosts: names.reduce((sum, name) => sum + sim.counters(name).failoverPosts, 0),
+    pollIntervalMs: opts.pollMs,
+    timing: { flushMs: opts.flushMs, outageMs: opts.outageMs, resyncMs: opts.resyncMs },
+    historyEvents: { min: events[0] ?? 0, median: median(events), max: events.at(-1) ?? 0 },
+    overheadMs: {
+      p50: percentile(overhead, 50),
+      p95: percentile(overhead, 95),
+      p99: percentile(overhead, 99),
+      max: overhead.at(-1) ?? NaN,
+    },
+    healthyToCompleteMs: { p50: percentile(healthyToComplete, 50), p99: percentile(healthyToComplete, 99) },
+    requestsPerRun: { median: median(requestsPerRun), max: requestsPerRun.at(-1) ?? 0 },
+    requestsPerRunByOperation: Object.fromEntries(
+      Object.entries(operations).map(([op, n]) => [op, Math.round((n / opts.clusters) * 10) / 10]),
+    ),
+    requestsPerPollInterval: { max: Math.max(...perRun.map((r) => r.maxPerPollInterval)) },
+    loginsPerRun: { max: Math.max(...perRun.map((r) => r.logins)) },
+    workerPeakRssMb: Math.round(Math.max(...samples.map((s) => s.peakRssKb), 0) / 1024),
+    workerCpuSeconds: Math.round((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 10) / 10,
+    wallSeconds: Math.round(wallSeconds * 10) / 10,
+    failures: results
+      .filter((r) => r.error)
+      .map((r) => r.error)
+      .slice(0, 5),
+  };
+
+  const resultsDir = path.join(root, 'bench', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-n${opts.clusters}.json`);
+  writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
+  process.stdout.write(renderTable(summary) + `\nwrote ${path.relative(root, file)}\n`);
+
+  await connection.close();
+  await stopProcess(worker, 15_000);
+  await sim.close();
+  await server.stop();
+}
+
+function renderTable(s: Record<string, unknown>): string {
+  const rows: [string, string][] = [];
+  const add = (label: string, value: unknown) => rows.push([label, JSON.stringify(value)]);
+  for (const [key, value] of Object.entries(s)) if (key !== 'failures') add(key, value);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
