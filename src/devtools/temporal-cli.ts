@@ -49,7 +49,8 @@ export function projectLocalCliPath(root = projectRoot()): string {
   return path.join(root, '.tools', 'bin', process.platform === 'win32' ? 'temporal.exe' : 'temporal');
 }
 
-function isExecutable(file: string): boolean {
+/** Whether `file` exists and this process may execute it. */
+export function isExecutable(file: string): boolean {
   try {
     accessSync(file, constants.X_OK);
     return true;

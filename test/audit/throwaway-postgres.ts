@@ -4,20 +4,12 @@
  * (fsync off) because the data dies with the test. Stopping removes everything it made.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import {
-  accessSync,
-  appendFileSync,
-  chownSync,
-  constants,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-} from 'node:fs';
+import { appendFileSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/devtools/dev-server';
+import { isExecutable } from '../../src/devtools/temporal-cli';
 
 const run = promisify(execFile);
 
@@ -36,15 +28,6 @@ export interface ThrowawayPostgres {
   dir: string;
   /** Stops the server and deletes the folder; calling it again does nothing. */
   stop(): Promise<void>;
-}
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function hasServerBinaries(dir: string): boolean {
