@@ -56,10 +56,18 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins, ...ioModules].map((name) => ({
-            name,
-            message: 'Workflow code must be deterministic: do I/O in an activity, not in a workflow.',
-          })),
+          paths: [
+            ...[...nodeBuiltins, ...ioModules].map((name) => ({
+              name,
+              message: 'Workflow code must be deterministic: do I/O in an activity, not in a workflow.',
+            })),
+            {
+              // The sandbox evaluates modules afresh for every run: schemas cost CPU and memory per run.
+              name: 'zod',
+              allowTypeImports: true,
+              message: 'Validate in a local activity (src/activities/validate-input.ts), not in the workflow sandbox.',
+            },
+          ],
           patterns: [{ group: ['node:*'], message: 'Workflow code must not use Node built-ins.' }],
         },
       ],

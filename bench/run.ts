@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
@@ -15,6 +15,7 @@ import { startSimulator } from '../src/simulator';
 import { startDevServer, stopProcess } from '../src/devtools/dev-server';
 import type { vchaFailover } from '../src/workflows';
 import { parseDuration } from '../src/workflows/duration';
+import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
 import { sampleProcess, type ProcessSample } from './proc';
 
@@ -85,7 +86,9 @@ async function main(): Promise<void> {
   const taskQueue = `bench-${Date.now()}`;
   // The worker as production runs it: compiled JavaScript with the prebuilt bundle.
   execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
-  const worker = spawn(process.execPath, ['dist/worker.js'], {
+  // Profiling hook, e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const worker = spawn(process.execPath, [...nodeArgs, 'dist/worker.js'], {
     cwd: root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
@@ -121,6 +124,8 @@ async function main(): Promise<void> {
     if (sample) samples.push(sample);
   }, 250);
   const cpuBefore = sampleProcess(worker.pid!)!;
+  const serverCpuBefore = sampleProcess(server.pid)?.cpuSeconds ?? NaN;
+  const benchCpuBefore = process.cpuUsage();
   const started = Date.now();
   const handles = await mapLimited(names, opts.startConcurrency, (name) =>
     client.workflow.start<typeof vchaFailover>('vchaFailover', {
@@ -141,12 +146,14 @@ async function main(): Promise<void> {
   const wallSeconds = (Date.now() - started) / 1_000;
   clearInterval(sampler);
   const cpuAfter = sampleProcess(worker.pid!)!;
+  const serverCpuSeconds = (sampleProcess(server.pid)?.cpuSeconds ?? NaN) - serverCpuBefore;
+  const benchCpu = process.cpuUsage(benchCpuBefore);
 
-  const historyEvents = await mapLimited(
-    handles,
-    20,
-    async (handle) => (await handle.fetchHistory()).events?.length ?? 0,
-  );
+  const histories = await mapLimited(handles, 20, async (handle) => {
+    const events = (await handle.fetchHistory()).events ?? [];
+    return { count: events.length, latency: historyLatency(events), timeline: historyTimeline(events) };
+  });
+  const historyEvents = histories.map((h) => h.count);
   const perRun = results.map(({ handle, result }, index) => {
     const name = names[index]!;
     const timeline = sim.cluster(name).lastFailover();
@@ -163,6 +170,15 @@ async function main(): Promise<void> {
       const window = Math.floor((Date.parse(r.time) - startMs) / opts.pollMs);
       windows.set(window, (windows.get(window) ?? 0) + 1);
     }
+    // While following: windows of one poll interval from the failover request on, logins apart.
+    const postAt = Date.parse(requests.find((r) => r.operation === 'cluster.failover')?.time ?? '');
+    const followWindows = new Map<number, number>();
+    for (const r of requests) {
+      const at = Date.parse(r.time);
+      if (!(at > postAt) || r.operation === 'session.create') continue;
+      const window = Math.floor((at - postAt) / opts.pollMs);
+      followWindows.set(window, (followWindows.get(window) ?? 0) + 1);
+    }
     return {
       workflowId: handle.workflowId,
       succeeded: result?.outcome === 'SUCCEEDED',
@@ -171,11 +187,20 @@ async function main(): Promise<void> {
       requests: requests.length,
       byOperation,
       maxPerPollInterval: Math.max(0, ...windows.values()),
+      maxPerPollIntervalFollowing: Math.max(0, ...followWindows.values()),
+      untilTriggered: requests.filter((r) => Date.parse(r.time) <= postAt).length,
       logins: byOperation['session.create'] ?? 0,
+      requestLines: requests.map(
+        (r) => `+${Date.parse(r.time) - startMs} ${r.operation ?? r.path} ${r.status ?? r.outcome}`,
+      ),
     };
   });
 
   const finite = (values: number[]) => values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const spread = (values: number[]) => {
+    const sorted = finite(values);
+    return { p50: percentile(sorted, 50), p99: percentile(sorted, 99) };
+  };
   const overhead = finite(perRun.map((r) => r.overheadMs));
   const healthyToComplete = finite(perRun.map((r) => r.healthyToCompleteMs));
   const requestsPerRun = finite(perRun.map((r) => r.requests));
@@ -201,11 +226,36 @@ async function main(): Promise<void> {
     requestsPerRunByOperation: Object.fromEntries(
       Object.entries(operations).map(([op, n]) => [op, Math.round((n / opts.clusters) * 10) / 10]),
     ),
-    requestsPerPollInterval: { max: Math.max(...perRun.map((r) => r.maxPerPollInterval)) },
+    requestsPerPollInterval: {
+      max: Math.max(...perRun.map((r) => r.maxPerPollInterval)),
+      // After the failover request, not counting the re-login the switch forces.
+      maxWhileFollowing: Math.max(...perRun.map((r) => r.maxPerPollIntervalFollowing)),
+    },
+    // Login, preflight reads, the trigger's safety re-read and the request itself.
+    requestsUntilTriggered: { max: Math.max(...perRun.map((r) => r.untilTriggered)) },
     loginsPerRun: { max: Math.max(...perRun.map((r) => r.logins)) },
+    // Where the time goes (from the histories): task-queue waits, worker time per workflow task, time to the request.
+    latencyBreakdownMs: {
+      workflowTaskQueue: spread(histories.flatMap((h) => h.latency.workflowTaskQueueMs)),
+      workflowTaskRun: spread(histories.flatMap((h) => h.latency.workflowTaskRunMs)),
+      activityQueue: spread(histories.flatMap((h) => h.latency.activityQueueMs)),
+      startToTriggered: spread(histories.flatMap((h) => h.latency.startToTriggeredMs ?? [])),
+    },
+    // The median-duration run's history, event by event.
+    medianRunTimeline: medianRun(histories, results),
+    medianRunRequests: medianRun(
+      perRun.map((r) => ({ timeline: r.requestLines })),
+      results,
+    ),
     workerPeakRssMb: Math.round(Math.max(...samples.map((s) => s.peakRssKb), 0) / 1024),
     workerCpuSeconds: Math.round((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 10) / 10,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
+    // Who else used the cores meanwhile: the dev server, and this process (simulator + client).
+    otherCpuSeconds: {
+      temporalServer: Math.round(serverCpuSeconds * 10) / 10,
+      simulatorAndClient: Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10,
+    },
+    cores: availableParallelism(),
     failures: results
       .filter((r) => r.error)
       .map((r) => r.error)
@@ -224,10 +274,23 @@ async function main(): Promise<void> {
   await server.stop();
 }
 
+/** The timeline of the run whose duration is the median. */
+function medianRun(
+  histories: { timeline: string[] }[],
+  results: { result?: { durationMs: number } }[],
+): string[] | undefined {
+  const order = results
+    .map((r, index) => ({ index, ms: r.result?.durationMs ?? NaN }))
+    .filter((r) => Number.isFinite(r.ms))
+    .sort((a, b) => a.ms - b.ms);
+  const middle = order[Math.floor(order.length / 2)];
+  return middle ? histories[middle.index]?.timeline : undefined;
+}
+
 function renderTable(s: Record<string, unknown>): string {
   const rows: [string, string][] = [];
   const add = (label: string, value: unknown) => rows.push([label, JSON.stringify(value)]);
-  for (const [key, value] of Object.entries(s)) if (key !== 'failures') add(key, value);
+  for (const [key, value] of Object.entries(s)) if (key !== 'failures' && !key.startsWith('medianRun')) add(key, value);
   const width = Math.max(...rows.map(([label]) => label.length));
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }

@@ -1,5 +1,5 @@
 /**
- * Follows a failover from inside long-running activities (Temporal's polling pattern: one request
+ * Follows a failover from inside one long-running activity (Temporal's polling pattern: one request
  * per poll interval, heartbeats in between, no workflow timers), through the outage the failover
  * causes: refused connections, resets, timeouts, 503s, a lost session and a task id unknown on the
  * new node. The cluster state is the proof; the task status is supporting evidence.
@@ -25,45 +25,37 @@ import {
   type FollowState,
 } from './observations';
 
-/** Input of {@link awaitSwitch}. */
-export interface AwaitSwitchInput {
+/** Input of {@link followFailover}. */
+export interface FollowFailoverInput {
   target: string;
   taskId?: string;
   /** Identity of the node that was ACTIVE before the failover. */
   previousActive: string;
   /** Identity of the node that was PASSIVE before: it must become ACTIVE. */
   previousPassive: string;
-  /** Epoch ms after which the activity gives up and reports what it saw. */
-  deadline: number;
+  /** Epoch ms by which the switch must be proven; after it the activity reports what it saw. */
+  switchDeadline: number;
+  /** How long after the switch the cluster may take to be back (all members UP, HEALTHY when required). */
+  healthyTimeoutMs: number;
+  requireHealthy: boolean;
   pollIntervalMs: number;
 }
 
-/** How the switch ended, with everything seen on the way. */
-export interface AwaitSwitchResult {
-  outcome: 'switched' | 'failed' | 'deadline';
+/**
+ * How the failover ended: `verified` (switched and back), `failed` (the task FAILED and the old
+ * node is still ACTIVE), `switch-deadline` (no proof of the switch in time) or `healthy-deadline`
+ * (switched, but not back in time).
+ */
+export interface FollowFailoverResult {
+  outcome: 'verified' | 'failed' | 'switch-deadline' | 'healthy-deadline';
+  /** When the switch was first seen (ISO), if it was. */
+  switchedAt?: string;
   snapshot?: ClusterSnapshot;
   taskStatus?: string;
   taskError?: string;
   observation: string;
   observations: string[];
   longestOutageMs: number;
-}
-
-/** Input of {@link awaitHealthy}. */
-export interface AwaitHealthyInput {
-  target: string;
-  expectedActive: string;
-  requireHealthy: boolean;
-  deadline: number;
-  pollIntervalMs: number;
-}
-
-/** How verification ended. */
-export interface AwaitHealthyResult {
-  outcome: 'verified' | 'deadline';
-  snapshot?: ClusterSnapshot;
-  observation: string;
-  observations: string[];
 }
 
 /** Records a failed poll; throws only for errors no waiting can cure (403). */
@@ -86,14 +78,23 @@ async function pause(pollIntervalMs: number, deadline: number): Promise<void> {
   if (wait > 0) await Context.current().sleep(wait);
 }
 
-/** Builds the activity that waits until the old passive node is ACTIVE, the task fails, or the deadline. */
-export function makeAwaitSwitch(deps: ActivityDeps) {
-  return async function awaitSwitch(input: AwaitSwitchInput): Promise<AwaitSwitchResult> {
+/**
+ * Builds the activity that follows a triggered failover to its end: first until the old passive
+ * node is ACTIVE (or the task FAILED), then until all members are UP and the cluster is HEALTHY.
+ * One activity for both stages keeps the history small; its heartbeat says which stage it is in
+ * (`phase`), and a retried attempt resumes in the stage, and against the deadline, it left.
+ */
+export function makeFollowFailover(deps: ActivityDeps) {
+  return async function followFailover(input: FollowFailoverInput): Promise<FollowFailoverResult> {
     const client = clientOf(deps, input.target);
     const state = initialFollowState(Context.current().info.heartbeatDetails);
-    const result = (outcome: AwaitSwitchResult['outcome'], snapshot?: ClusterSnapshot): AwaitSwitchResult => ({
+    let last: ClusterSnapshot | undefined;
+    // A retried attempt that resumes in VERIFYING polls at once; after a fresh switch, one interval on.
+    let pollNow = state.phase === 'VERIFYING';
+    const result = (outcome: FollowFailoverResult['outcome']): FollowFailoverResult => ({
       outcome,
-      snapshot,
+      switchedAt: state.switchedAt !== undefined ? new Date(state.switchedAt).toISOString() : undefined,
+      snapshot: last,
       taskStatus: state.taskStatus,
       taskError: state.taskError,
       observation: state.observation,
@@ -102,43 +103,90 @@ export function makeAwaitSwitch(deps: ActivityDeps) {
     });
     return withHeartbeats(
       async () => {
-        while (Date.now() < input.deadline) {
+        while (state.phase !== 'VERIFYING') {
+          if (Date.now() >= input.switchDeadline) {
+            log.warn('failover deadline passed without proof of the switch', {
+              target: input.target,
+              observation: state.observation,
+            });
+            return result('switch-deadline');
+          }
           state.polls += 1;
           const watchTask = input.taskId !== undefined && !state.taskGone && !isTerminal(state.taskStatus);
           try {
             if (watchTask) {
               await pollTask(client, input.taskId!, state);
             } else {
-              const snapshot = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
+              last = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
               observeReachable(state);
-              if (snapshot.activeNode === input.previousPassive) {
-                observe(state, `switch complete: ${input.previousPassive} is ACTIVE (${describeSnapshot(snapshot)})`);
-                return result('switched', snapshot);
+              if (last.activeNode === input.previousPassive) {
+                observe(state, `switch complete: ${input.previousPassive} is ACTIVE (${describeSnapshot(last)})`);
+                state.phase = 'VERIFYING';
+                state.switchedAt = Date.now();
+                state.healthyDeadline = state.switchedAt + input.healthyTimeoutMs;
+                // The snapshot that proved the switch may already show the cluster back.
+                if (isBack(last, input)) return verified(state, last, result);
+                continue;
               }
-              if (snapshot.activeNode === input.previousActive && state.taskStatus === 'FAILED') {
+              if (last.activeNode === input.previousActive && state.taskStatus === 'FAILED') {
                 observe(state, `task FAILED and ${input.previousActive} is still ACTIVE`);
-                return result('failed', snapshot);
+                return result('failed');
               }
               observe(
                 state,
-                `waiting for ${input.previousPassive} to become ACTIVE (${describeSnapshot(snapshot)})`,
+                `waiting for ${input.previousPassive} to become ACTIVE (${describeSnapshot(last)})`,
                 'waiting',
               );
             }
           } catch (error) {
             observeError(state, input.target, error);
           }
-          await pause(input.pollIntervalMs, input.deadline);
+          await pause(input.pollIntervalMs, input.switchDeadline);
         }
-        log.warn('failover deadline passed without proof of the switch', {
-          target: input.target,
-          observation: state.observation,
-        });
-        return result('deadline');
+
+        const healthyDeadline = state.healthyDeadline ?? Date.now() + input.healthyTimeoutMs;
+        while (true) {
+          if (!pollNow) await pause(input.pollIntervalMs, healthyDeadline);
+          pollNow = false;
+          if (Date.now() >= healthyDeadline) return result('healthy-deadline');
+          try {
+            last = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
+            observeReachable(state);
+            if (isBack(last, input)) return verified(state, last, result);
+            observe(state, notBackYet(last, input), 'waiting');
+          } catch (error) {
+            observeError(state, input.target, error);
+          }
+        }
       },
       () => state,
     );
   };
+}
+
+/** Whether the new active node is the expected one with all members UP (and HEALTHY when required). */
+function isBack(snapshot: ClusterSnapshot, input: FollowFailoverInput): boolean {
+  return (
+    snapshot.activeNode === input.previousPassive &&
+    allMembersUp(snapshot) &&
+    (!input.requireHealthy || snapshot.healthState === 'HEALTHY')
+  );
+}
+
+function notBackYet(snapshot: ClusterSnapshot, input: FollowFailoverInput): string {
+  if (snapshot.activeNode !== input.previousPassive)
+    return `expected ${input.previousPassive} ACTIVE, saw ${snapshot.activeNode ?? 'none'}`;
+  if (!allMembersUp(snapshot)) return `waiting for all members UP (${describeSnapshot(snapshot)})`;
+  return `cluster ${snapshot.healthState ?? 'health unknown'}, waiting for HEALTHY`;
+}
+
+function verified(
+  state: FollowState,
+  snapshot: ClusterSnapshot,
+  result: (outcome: FollowFailoverResult['outcome']) => FollowFailoverResult,
+): FollowFailoverResult {
+  observe(state, `verified: ${describeSnapshot(snapshot)}`);
+  return result('verified');
 }
 
 function isTerminal(status: string | undefined): boolean {
@@ -176,50 +224,4 @@ async function pollTask(client: VcenterClient, taskId: string, state: FollowStat
     }
     throw error;
   }
-}
-
-/** Builds the activity that waits for all members UP (and HEALTHY when required) on the new active node. */
-export function makeAwaitHealthy(deps: ActivityDeps) {
-  return async function awaitHealthy(input: AwaitHealthyInput): Promise<AwaitHealthyResult> {
-    const client = clientOf(deps, input.target);
-    const state = initialFollowState(Context.current().info.heartbeatDetails);
-    let last: ClusterSnapshot | undefined;
-    const result = (outcome: AwaitHealthyResult['outcome']): AwaitHealthyResult => ({
-      outcome,
-      snapshot: last,
-      observation: state.observation,
-      observations: publicObservations(state),
-    });
-    return withHeartbeats(
-      async () => {
-        while (Date.now() < input.deadline) {
-          try {
-            last = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
-            observeReachable(state);
-            const activeOk = last.activeNode === input.expectedActive;
-            const membersOk = allMembersUp(last);
-            const healthOk = !input.requireHealthy || last.healthState === 'HEALTHY';
-            if (activeOk && membersOk && healthOk) {
-              observe(state, `verified: ${describeSnapshot(last)}`);
-              return result('verified');
-            }
-            observe(
-              state,
-              !activeOk
-                ? `expected ${input.expectedActive} ACTIVE, saw ${last.activeNode ?? 'none'}`
-                : !membersOk
-                  ? `waiting for all members UP (${describeSnapshot(last)})`
-                  : `cluster ${last.healthState ?? 'health unknown'}, waiting for HEALTHY`,
-              'waiting',
-            );
-          } catch (error) {
-            observeError(state, input.target, error);
-          }
-          await pause(input.pollIntervalMs, input.deadline);
-        }
-        return result('deadline');
-      },
-      () => state,
-    );
-  };
 }

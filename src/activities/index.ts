@@ -3,16 +3,18 @@
  * Built from injected dependencies so the worker and the tests can supply targets and stores.
  */
 import type { ActivityDeps } from './deps';
-import { makeAwaitHealthy, makeAwaitSwitch } from './follow';
+import { makeFollowFailover } from './follow';
 import { makeDescribeTargetLock } from './lock';
 import { makePreflight } from './preflight';
 import { makeNotifyOutcome, makeRecordOutcome } from './record';
 import { makeTriggerFailover } from './trigger';
+import { validateFailoverInput, validateFleetInput } from './validate-input';
 
 export type { ActivityDeps, LockHolder } from './deps';
 export type { PreflightInput, PreflightReport } from './preflight';
 export type { TriggerInput, TriggerResult } from './trigger';
-export type { AwaitSwitchInput, AwaitSwitchResult, AwaitHealthyInput, AwaitHealthyResult } from './follow';
+export type { FollowFailoverInput, FollowFailoverResult } from './follow';
+export type { RawInput } from './validate-input';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
 export { webhookFromEnv, signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
 export { LogOutcomeRecorder, type OutcomeRecord, type OutcomeRecorder } from './outcome-recorder';
@@ -21,10 +23,11 @@ export { VcenterClientCache } from './vcenter-clients';
 /** Creates the activity functions registered on the worker. */
 export function createActivities(deps: ActivityDeps) {
   return {
+    validateFailoverInput,
+    validateFleetInput,
     preflight: makePreflight(deps),
     triggerFailover: makeTriggerFailover(deps),
-    awaitSwitch: makeAwaitSwitch(deps),
-    awaitHealthy: makeAwaitHealthy(deps),
+    followFailover: makeFollowFailover(deps),
     recordOutcome: makeRecordOutcome(deps),
     notifyOutcome: makeNotifyOutcome(deps),
     describeTargetLock: makeDescribeTargetLock(deps),

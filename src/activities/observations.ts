@@ -23,6 +23,12 @@ export interface FollowState {
   taskStatus?: string;
   taskError?: string;
   polls: number;
+  /** The stage the follow activity is in: the status the CLI and the Web UI show. */
+  phase?: 'FAILING_OVER' | 'VERIFYING';
+  /** Epoch ms when the switch was first seen. */
+  switchedAt?: number;
+  /** Epoch ms by which the cluster must be back after the switch. */
+  healthyDeadline?: number;
 }
 
 const MAX_OBSERVATIONS = 30;
@@ -33,7 +39,7 @@ export function initialFollowState(previous: unknown): FollowState {
   if (restored && typeof restored.observation === 'string' && Array.isArray(restored.observations)) {
     return { longestOutageMs: 0, polls: 0, ...restored } as FollowState;
   }
-  return { observation: 'starting', observations: [], longestOutageMs: 0, polls: 0 };
+  return { observation: 'starting', observations: [], longestOutageMs: 0, polls: 0, phase: 'FAILING_OVER' };
 }
 
 /** Records an observation; consecutive ones of the same kind replace each other. */

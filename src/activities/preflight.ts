@@ -1,4 +1,4 @@
-/** Preflight: reads the cluster, its mode and its operations, and checks every failover rule. */
+/** Preflight: reads the cluster (with its mode) and its operations, and checks every failover rule. */
 import { log } from '@temporalio/activity';
 import { snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
@@ -32,9 +32,10 @@ async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<
   try {
     const client = deps.clientFor(input.target);
     const info = await client.getCluster({ partial: false });
-    const mode = await client.getMode();
+    // The cluster info carries the mode; the mode call is only needed when vCenter leaves it unset.
+    const mode = info.mode ?? (await client.getMode()).mode;
     const operations = await client.getOperations();
-    const snapshot = snapshotCluster(info, { mode: mode.mode, operations, observedAt: new Date() });
+    const snapshot = snapshotCluster(info, { mode, operations, observedAt: new Date() });
     const checks = evaluatePreflight(snapshot, input.planned);
     log.info('preflight evaluated', {
       target: input.target,

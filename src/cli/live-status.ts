@@ -4,7 +4,13 @@
  */
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { statusQuery, type FailoverStatus } from '../workflows/contract';
-import { FOLLOW_ACTIVITY_TYPES, heartbeatObservation, type FollowHeartbeat, type ProgressInput } from './progress';
+import {
+  FOLLOW_ACTIVITY_TYPES,
+  heartbeatObservation,
+  heartbeatPhase,
+  type FollowHeartbeat,
+  type ProgressInput,
+} from './progress';
 
 /** How long a `status` query may take: without a worker polling, the server would hold it much longer. */
 const STATUS_QUERY_TIMEOUT_MS = 5_000;
@@ -32,7 +38,8 @@ export function followHeartbeat(
       continue; // Details in a form this client cannot read: the status query still says something.
     }
     const observation = heartbeatObservation(details);
-    if (observation) return { activityType, observation, attempt: pending.attempt ?? 1 };
+    if (observation)
+      return { activityType, observation, attempt: pending.attempt ?? 1, phase: heartbeatPhase(details) };
   }
   return undefined;
 }

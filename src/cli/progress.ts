@@ -8,14 +8,16 @@ import type { FailoverStatus } from '../workflows/contract';
 import { formatDuration } from '../workflows/duration';
 import type { CliIo } from './io';
 
-/** The activities that follow the failover and heartbeat what they see. */
-export const FOLLOW_ACTIVITY_TYPES: readonly string[] = ['awaitSwitch', 'awaitHealthy'];
+/** The activity that follows the failover and heartbeats what it sees. */
+export const FOLLOW_ACTIVITY_TYPES: readonly string[] = ['followFailover'];
 
 /** The live observation of a pending follow activity, from its last heartbeat. */
 export interface FollowHeartbeat {
   activityType: string;
   observation: string;
   attempt: number;
+  /** The follow activity's stage (FAILING_OVER, then VERIFYING once the switch is seen). */
+  phase?: string;
 }
 
 /** Everything known about a running run at one moment. */
@@ -52,12 +54,21 @@ export function heartbeatObservation(details: unknown): string | undefined {
   return observation;
 }
 
+/** The follow activity's stage in heartbeat details, if they carry one. */
+export function heartbeatPhase(details: unknown): string | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const { phase } = details as { phase?: unknown };
+  return typeof phase === 'string' ? phase : undefined;
+}
+
 /** Merges the status query with the live heartbeat: the heartbeat wins while a follow activity is pending. */
 export function mergeProgress(input: ProgressInput): ProgressView {
   const startedAt = input.status ? new Date(input.status.startedAt) : input.startedAt;
   const elapsedMs = Math.max(0, input.now.getTime() - startedAt.getTime());
-  const phase = input.status?.phase ?? 'UNKNOWN';
+  let phase = input.status?.phase ?? 'UNKNOWN';
   if (input.heartbeat) {
+    // The workflow learns of the switch when the follow activity ends; its heartbeat knows at once.
+    if (phase === 'FAILING_OVER' && input.heartbeat.phase === 'VERIFYING') phase = 'VERIFYING';
     const retry = input.heartbeat.attempt > 1 ? ` (attempt ${input.heartbeat.attempt})` : '';
     return { phase, observation: `${input.heartbeat.observation}${retry}`, live: true, elapsedMs };
   }

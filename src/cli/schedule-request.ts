@@ -3,7 +3,7 @@
  * policy SKIP and an explicit catch-up window, so a window missed by more than that is not run late.
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
-import { validateFailoverInput, type VchaFailoverInput } from '../workflows/input';
+import { validateFailoverInput, type VchaFailoverInput } from '../inputs/failover-input';
 import { durationOption, parseCommandArgs, requireOption } from './args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';
 import { taskQueueFrom } from './connect';

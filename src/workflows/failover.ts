@@ -8,10 +8,12 @@ import {
   ApplicationFailure,
   CancellationScope,
   ParentClosePolicy,
+  TimeoutFailure,
   WorkflowIdReusePolicy,
   isCancellation,
   log,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertMemo,
@@ -19,8 +21,8 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { FailoverActivities, TriggerResult } from '../activities';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type { FailoverActivities, FollowFailoverResult, TriggerResult } from '../activities';
 import type { ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { PreflightCheck } from '../domain/preflight-rules';
 import {
@@ -33,7 +35,7 @@ import {
   type SuccessOutcome,
 } from './contract';
 import { formatDuration } from './duration';
-import { validateFailoverInput, type ValidatedFailoverInput, type VchaFailoverInput } from './input';
+import type { ValidatedFailoverInput, VchaFailoverInput } from '../inputs/failover-input';
 import { recordFailoverMetrics } from './metrics';
 import { VCHA_OUTCOME, VCHA_PHASE, VCHA_PLANNED, VCHA_TARGET } from './search-attributes';
 import { targetLockWorkflowId, vchaTargetLock } from './target-lock';
@@ -68,6 +70,13 @@ function contractTypeOf(error: unknown): FailureType | undefined {
   return undefined;
 }
 
+/** The stage a follow activity last heartbeated before it timed out, when the failure carries it. */
+function followPhaseOf(error: unknown): string | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof TimeoutFailure)) return undefined;
+  const details = error.cause.lastHeartbeatDetails as { phase?: unknown } | undefined;
+  return typeof details?.phase === 'string' ? details.phase : undefined;
+}
+
 function causeMessage(error: unknown): string {
   if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
   return error instanceof Error ? error.message : String(error);
@@ -83,8 +92,14 @@ function startedBy(): string {
   return typeof memoStartedBy === 'string' ? memoStartedBy : 'other';
 }
 
-/** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target). */
-const INDEXED_PHASES = new Set<FailoverPhase>(['FAILING_OVER', 'VERIFYING', 'COMPLETED']);
+/**
+ * Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target). VERIFYING
+ * is seen inside the follow activity, so it is in the status and the heartbeat, not the index.
+ */
+const INDEXED_PHASES = new Set<FailoverPhase>(['FAILING_OVER', 'COMPLETED']);
+
+/** Moves the run to a phase; `alsoIndex` joins the phase's search-attribute upsert. */
+type EnterPhase = (phase: FailoverPhase, observation: string, alsoIndex?: SearchAttributeUpdatePair[]) => void;
 
 /** Puts reason and requester in the memo, so the Web UI shows them, unless the starter already did. */
 function recordWhyInMemo(input: ValidatedFailoverInput): void {
@@ -110,16 +125,20 @@ export async function vchaFailover(rawInput: VchaFailoverInput): Promise<Failove
   CancellationScope.current().cancelRequested.catch(() => {
     status.cancelRequested = true;
   });
-  const enter = (phase: FailoverPhase, observation: string) => {
+  const enter: EnterPhase = (phase, observation, alsoIndex = []) => {
     status.phase = phase;
     status.observation = observation;
     status.timeline.push({ phase, at: new Date().toISOString() });
     log.info(`phase ${phase}`, { phase, observation });
-    // Each upsert is a history event: only the phases operators filter on are indexed.
-    if (INDEXED_PHASES.has(phase)) upsertSearchAttributes([{ key: VCHA_PHASE, value: phase }]);
+    // Each upsert is a history event: only the phases operators filter on are indexed, in one upsert.
+    if (INDEXED_PHASES.has(phase)) upsertSearchAttributes([{ key: VCHA_PHASE, value: phase }, ...alsoIndex]);
   };
 
-  const validation = validateFailoverInput(rawInput);
+  const { validateFailoverInput } = proxyLocalActivities<FailoverActivities>({
+    startToCloseTimeout: '10s',
+    retry: { maximumAttempts: 3 },
+  });
+  const validation = await validateFailoverInput({ raw: rawInput });
   if (!validation.ok) {
     upsertSearchAttributes([{ key: VCHA_OUTCOME, value: 'InvalidInput' }]);
     throw ApplicationFailure.create({
@@ -174,9 +193,8 @@ export async function vchaFailover(rawInput: VchaFailoverInput): Promise<Failove
         log.warn('completion webhook failed', { error: causeMessage(error) });
       }
     }
-    enter('COMPLETED', record.message);
     status.outcome = record.outcome;
-    upsertSearchAttributes([{ key: VCHA_OUTCOME, value: record.outcome }]);
+    enter('COMPLETED', record.message, [{ key: VCHA_OUTCOME, value: record.outcome }]);
     recordFailoverMetrics(record, run.longestOutageMs);
     if (outcome instanceof RunEnd) {
       throw ApplicationFailure.create({
@@ -202,24 +220,31 @@ class FailoverRun {
   longestOutageMs?: number;
   private successMessage = '';
 
-  readonly recorder = proxyActivities<FailoverActivities>({
-    startToCloseTimeout: '1m',
+  /**
+   * A local activity: the record is one idempotent upsert, so it runs inside the final workflow
+   * task instead of costing a round trip through the server (five events and a task dispatch).
+   */
+  readonly recorder = proxyLocalActivities<FailoverActivities>({
+    startToCloseTimeout: '30s',
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
   });
 
   constructor(
     private readonly input: ValidatedFailoverInput,
     private readonly status: FailoverStatus,
-    private readonly enter: (phase: FailoverPhase, observation: string) => void,
+    private readonly enter: EnterPhase,
   ) {}
 
   /** Runs the phases; returns the success outcome or a RunEnd. */
   async execute(): Promise<SuccessOutcome | RunEnd> {
+    // Preflight only reads, so it runs while the lock is taken: a busy target just discards it, and
+    // the trigger re-reads the cluster before sending anyway. This saves a round trip per run.
+    this.enter('PREFLIGHT', `reading the cluster state of ${this.input.target}`);
+    const preflight = this.preflight();
+    preflight.catch(() => undefined); // Awaited below unless the target is busy.
     const busy = await this.acquireLock();
     if (busy) return busy;
-
-    this.enter('PREFLIGHT', `reading the cluster state of ${this.input.target}`);
-    const rejected = await this.preflight();
+    const rejected = await preflight;
     if (rejected) return rejected;
     if (this.input.dryRun) {
       this.successMessage = `dry run passed: ${this.input.target} can fail over (active ${this.before!.activeNode})`;
@@ -360,80 +385,65 @@ class FailoverRun {
       this.trigger?.taskId ? `following task ${this.trigger.taskId}` : 'following the cluster state',
     );
     const heartbeatTimeout = Math.min(Math.max(3 * pollInterval, 15_000), 120_000);
-    const followOptions = (deadline: number) => ({
-      startToCloseTimeout: deadline - Date.now() + 120_000,
-      heartbeatTimeout,
-      retry: {
-        initialInterval: '1s',
-        maximumInterval: pollInterval,
-        backoffCoefficient: 2,
-        maximumAttempts: 20,
-        nonRetryableErrorTypes: ['UnknownTarget', 'NotAuthorized'],
-      },
-    });
-    const switchDeadline = triggeredAt + deadlines.failover;
-    let switched;
+    let followed: FollowFailoverResult;
     try {
-      switched = await proxyActivities<FailoverActivities>(followOptions(switchDeadline)).awaitSwitch({
+      followed = await proxyActivities<FailoverActivities>({
+        // Room for both deadlines plus the retries and the heartbeat timeout around them.
+        startToCloseTimeout: triggeredAt + deadlines.failover - Date.now() + deadlines.healthy + 120_000,
+        heartbeatTimeout,
+        retry: {
+          initialInterval: '1s',
+          maximumInterval: pollInterval,
+          backoffCoefficient: 2,
+          maximumAttempts: 20,
+          nonRetryableErrorTypes: ['UnknownTarget', 'NotAuthorized'],
+        },
+      }).followFailover({
         target,
         taskId: this.trigger?.taskId,
         previousActive: before.activeNode!,
         previousPassive: before.passiveNode!,
-        deadline: switchDeadline,
+        switchDeadline: triggeredAt + deadlines.failover,
+        healthyTimeoutMs: deadlines.healthy,
+        requireHealthy: this.input.requireHealthy,
         pollIntervalMs: pollInterval,
       });
     } catch (error) {
       const type = contractTypeOf(error);
       if (type) return new RunEnd(type, causeMessage(error));
+      if (followPhaseOf(error) === 'VERIFYING') {
+        return new RunEnd('FailoverNotHealthy', `could not verify ${target} after the switch: ${causeMessage(error)}`);
+      }
       return new RunEnd('FailoverOutcomeUnknown', `lost track of the failover of ${target}: ${causeMessage(error)}`);
     }
-    this.observations.push(...switched.observations);
-    this.longestOutageMs = switched.longestOutageMs;
-    this.status.observation = switched.observation;
+    this.observations.push(...followed.observations);
+    this.longestOutageMs = followed.longestOutageMs;
+    this.after = followed.snapshot;
+    if (followed.switchedAt) {
+      // The switch was seen inside the follow activity: the timeline gets its real time.
+      this.status.timeline.push({ phase: 'VERIFYING', at: followed.switchedAt });
+      this.status.phase = 'VERIFYING';
+    }
+    this.status.observation = followed.observation;
     if (this.status.cancelRequested) this.cancelTooLate = true;
-    if (switched.outcome === 'failed') {
-      this.after = switched.snapshot;
-      return new RunEnd(
-        'FailoverFailed',
-        `the failover task of ${target} FAILED and ${before.activeNode} is still ACTIVE: ${switched.taskError ?? 'no error message'}`,
-      );
-    }
-    if (switched.outcome === 'deadline') {
-      return new RunEnd(
-        'FailoverOutcomeUnknown',
-        `no proof that ${target} failed over within ${formatDuration(deadlines.failover)}; last observation: ${switched.observation}`,
-      );
-    }
-    this.after = switched.snapshot;
-
-    this.enter(
-      'VERIFYING',
-      `${before.passiveNode} is ACTIVE; waiting for all members UP${this.input.requireHealthy ? ' and HEALTHY' : ''}`,
-    );
-    const healthyDeadline = Date.now() + deadlines.healthy;
-    let verified;
-    try {
-      verified = await proxyActivities<FailoverActivities>(followOptions(healthyDeadline)).awaitHealthy({
-        target,
-        expectedActive: before.passiveNode!,
-        requireHealthy: this.input.requireHealthy,
-        deadline: healthyDeadline,
-        pollIntervalMs: pollInterval,
-      });
-    } catch (error) {
-      const type = contractTypeOf(error);
-      if (type) return new RunEnd(type, causeMessage(error));
-      return new RunEnd('FailoverNotHealthy', `could not verify ${target} after the switch: ${causeMessage(error)}`);
-    }
-    this.observations.push(...verified.observations);
-    this.after = verified.snapshot ?? this.after;
-    this.status.observation = verified.observation;
-    if (this.status.cancelRequested) this.cancelTooLate = true;
-    if (verified.outcome === 'deadline') {
-      return new RunEnd(
-        'FailoverNotHealthy',
-        `${target} switched to ${before.passiveNode} but was not ${this.input.requireHealthy ? 'HEALTHY with all members UP' : 'back with all members UP'} within ${formatDuration(deadlines.healthy)}; last observation: ${verified.observation}`,
-      );
+    switch (followed.outcome) {
+      case 'failed':
+        return new RunEnd(
+          'FailoverFailed',
+          `the failover task of ${target} FAILED and ${before.activeNode} is still ACTIVE: ${followed.taskError ?? 'no error message'}`,
+        );
+      case 'switch-deadline':
+        return new RunEnd(
+          'FailoverOutcomeUnknown',
+          `no proof that ${target} failed over within ${formatDuration(deadlines.failover)}; last observation: ${followed.observation}`,
+        );
+      case 'healthy-deadline':
+        return new RunEnd(
+          'FailoverNotHealthy',
+          `${target} switched to ${before.passiveNode} but was not ${this.input.requireHealthy ? 'HEALTHY with all members UP' : 'back with all members UP'} within ${formatDuration(deadlines.healthy)}; last observation: ${followed.observation}`,
+        );
+      case 'verified':
+        break;
     }
     this.successMessage = `${target} failed over: ${before.passiveNode} is ACTIVE, ${this.after?.healthState ?? 'health unknown'}`;
     return 'SUCCEEDED';

@@ -9,45 +9,14 @@ import {
   defineQuery,
   executeChild,
   isCancellation,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { z } from 'zod';
 import type { FailureType, SuccessOutcome } from './contract';
 import { vchaFailover } from './failover';
-import { formatProblems, TARGET_NAME_PATTERN } from './input';
-
-/** The zod schema of the fleet input; published as JSON Schema too. */
-export const FleetFailoverInputSchema = z
-  .strictObject({
-    targets: z
-      .array(z.string().regex(TARGET_NAME_PATTERN, 'target names may contain only letters, digits, ".", "_" and "-"'), {
-        error: 'targets is required: a list of target names configured on the worker',
-      })
-      .min(1, 'targets must name at least one target')
-      .max(1_000, 'targets may name at most 1000 targets')
-      .refine((targets) => new Set(targets).size === targets.length, 'targets must not repeat a name'),
-    planned: z.boolean({ error: 'planned is required: true for planned failovers, false for forced ones' }),
-    acceptDataLoss: z.boolean({ error: 'acceptDataLoss must be a boolean' }).optional(),
-    reason: z.string({ error: 'reason must be a string' }).max(500, 'reason is longer than 500 characters').optional(),
-    requestedBy: z.string({ error: 'requestedBy must be a string' }).max(200).optional(),
-    pollInterval: z.string({ error: 'pollInterval must be a duration string such as "5s"' }).optional(),
-    concurrency: z
-      .number({ error: 'concurrency must be a number' })
-      .int('concurrency must be a whole number')
-      .min(1, 'concurrency must be at least 1')
-      .max(100, 'concurrency must be at most 100')
-      .default(1),
-    stopOnFailure: z.boolean({ error: 'stopOnFailure must be a boolean' }).default(true),
-  })
-  .refine((input) => input.planned !== false || input.acceptDataLoss === true, {
-    path: ['acceptDataLoss'],
-    message: 'forced failovers (planned: false) can lose data: set acceptDataLoss to true to confirm',
-    when: (payload) => (payload.value as { planned?: unknown } | undefined)?.planned === false,
-  });
-
-/** What callers send to `fleetFailover`. */
-export type FleetFailoverInput = z.input<typeof FleetFailoverInputSchema>;
+import type { FailoverActivities } from '../activities';
+import type { FleetFailoverInput } from '../inputs/fleet-input';
 
 /** Where one target of the fleet is. */
 export type FleetTargetState = 'PENDING' | 'RUNNING' | 'NOT_STARTED' | SuccessOutcome | FailureType;
@@ -86,9 +55,13 @@ function outcomeOfFailure(error: unknown): { outcome: FleetTargetState; message:
 
 /** Fails over every target in `targets`, `concurrency` at a time. */
 export async function fleetFailover(rawInput: FleetFailoverInput): Promise<FleetFailoverResult> {
-  const parsed = FleetFailoverInputSchema.safeParse(rawInput ?? null);
-  if (!parsed.success) {
-    const problems = formatProblems(parsed.error.issues);
+  const { validateFleetInput } = proxyLocalActivities<FailoverActivities>({
+    startToCloseTimeout: '10s',
+    retry: { maximumAttempts: 3 },
+  });
+  const validation = await validateFleetInput({ raw: rawInput });
+  if (!validation.ok) {
+    const problems = validation.problems;
     throw ApplicationFailure.create({
       type: 'InvalidInput',
       message: `Invalid fleetFailover input: ${problems.join('; ')}`,
@@ -96,7 +69,7 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
       details: [{ problems }],
     });
   }
-  const input = parsed.data;
+  const input = validation.input;
   const states: FleetTargetOutcome[] = input.targets.map((target) => ({
     target,
     workflowId: childWorkflowId(target),

@@ -3,17 +3,12 @@ export { vchaFailover } from './failover';
 export {
   fleetFailover,
   fleetStatusQuery,
-  FleetFailoverInputSchema,
-  type FleetFailoverInput,
   type FleetFailoverResult,
   type FleetTargetOutcome,
   type FleetTargetState,
 } from './fleet';
 export { vchaTargetLock, targetLockWorkflowId, type TargetLockInput } from './target-lock';
 export * from './contract';
-export {
-  VchaFailoverInputSchema,
-  validateFailoverInput,
-  type VchaFailoverInput,
-  type ValidatedFailoverInput,
-} from './input';
+// Types only: the schemas stay out of the workflow bundle (see src/activities/validate-input.ts).
+export type { VchaFailoverInput, ValidatedFailoverInput } from '../inputs/failover-input';
+export type { FleetFailoverInput } from '../inputs/fleet-input';

@@ -23,11 +23,12 @@ const status = (phase: FailoverStatus['phase'], observation: string): FailoverSt
   cancelRequested: false,
 });
 const at = (seconds: number) => new Date(Date.parse(startedAt) + seconds * 1_000);
-const followState = (observation: string) => ({
+const followState = (observation: string, phase = 'FAILING_OVER') => ({
   observation,
   observations: [{ at: startedAt, text: observation, kind: 'unreachable' }],
   longestOutageMs: 0,
   polls: 3,
+  phase,
 });
 
 describe('heartbeatObservation', () => {
@@ -53,7 +54,12 @@ describe('mergeProgress', () => {
   it("shows the pending follow activity's heartbeat instead of the phase-boundary observation", () => {
     const view = mergeProgress({
       status: status('FAILING_OVER', 'following task task-17'),
-      heartbeat: { activityType: 'awaitSwitch', observation: 'vCenter unreachable for 42 s (refused)', attempt: 1 },
+      heartbeat: {
+        activityType: 'followFailover',
+        observation: 'vCenter unreachable for 42 s (refused)',
+        attempt: 1,
+        phase: 'FAILING_OVER',
+      },
       startedAt: at(0),
       now: at(65),
     });
@@ -68,12 +74,37 @@ describe('mergeProgress', () => {
 
   it('names the attempt of a retried follow activity', () => {
     const view = mergeProgress({
-      status: status('VERIFYING', 'waiting for HEALTHY'),
-      heartbeat: { activityType: 'awaitHealthy', observation: 'cluster DEGRADED, waiting for HEALTHY', attempt: 3 },
+      status: status('FAILING_OVER', 'following task task-17'),
+      heartbeat: {
+        activityType: 'followFailover',
+        observation: 'cluster DEGRADED, waiting for HEALTHY',
+        attempt: 3,
+        phase: 'FAILING_OVER',
+      },
       startedAt: at(0),
       now: at(1),
     });
     assert.equal(view.observation, 'cluster DEGRADED, waiting for HEALTHY (attempt 3)');
+  });
+
+  it('shows VERIFYING as soon as the follow activity has seen the switch', () => {
+    const heartbeat = {
+      activityType: 'followFailover',
+      observation: 'cluster DEGRADED, waiting for HEALTHY',
+      attempt: 1,
+    };
+    const live = (phase: string | undefined, statusPhase: 'FAILING_OVER' | 'RECORDING') =>
+      mergeProgress({
+        status: status(statusPhase, 'x'),
+        heartbeat: { ...heartbeat, phase },
+        startedAt: at(0),
+        now: at(1),
+      }).phase;
+    assert.equal(live('VERIFYING', 'FAILING_OVER'), 'VERIFYING');
+    assert.equal(live('FAILING_OVER', 'FAILING_OVER'), 'FAILING_OVER');
+    assert.equal(live(undefined, 'FAILING_OVER'), 'FAILING_OVER');
+    // A stale heartbeat never moves a later phase back.
+    assert.equal(live('VERIFYING', 'RECORDING'), 'RECORDING');
   });
 
   it('shows the status observation when no follow activity heartbeats', () => {
@@ -112,17 +143,22 @@ describe('followHeartbeat', () => {
       client,
       described([
         pending('preflight', { stage: 'reading the cluster' }),
-        pending('awaitSwitch', followState('task RUNNING 40%'), 2),
+        pending('followFailover', followState('cluster DEGRADED, waiting for HEALTHY', 'VERIFYING'), 2),
       ]),
     );
-    assert.deepEqual(found, { activityType: 'awaitSwitch', observation: 'task RUNNING 40%', attempt: 2 });
+    assert.deepEqual(found, {
+      activityType: 'followFailover',
+      observation: 'cluster DEGRADED, waiting for HEALTHY',
+      attempt: 2,
+      phase: 'VERIFYING',
+    });
   });
 
   it('finds nothing without a follow activity, or before its first observation', () => {
     assert.equal(followHeartbeat(client, described([])), undefined);
-    assert.equal(followHeartbeat(client, described([{ activityType: { name: 'awaitHealthy' } }])), undefined);
+    assert.equal(followHeartbeat(client, described([{ activityType: { name: 'followFailover' } }])), undefined);
     assert.equal(
-      followHeartbeat(client, described([pending('awaitHealthy', { observation: 'starting', observations: [] })])),
+      followHeartbeat(client, described([pending('followFailover', { observation: 'starting', observations: [] })])),
       undefined,
     );
   });

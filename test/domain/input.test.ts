@@ -1,7 +1,7 @@
 /** The workflow input contract: defaults, conversions and a clear message for every problem. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateFailoverInput } from '../../src/workflows/input';
+import { validateFailoverInput } from '../../src/inputs/failover-input';
 import { formatDuration, parseDuration } from '../../src/workflows/duration';
 
 describe('failover input validation', () => {

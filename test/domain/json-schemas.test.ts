@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
-import { workflowInputJsonSchemas } from '../../src/workflows/json-schemas';
-import { validateFailoverInput } from '../../src/workflows/input';
+import { workflowInputJsonSchemas } from '../../src/inputs/json-schemas';
+import { validateFailoverInput } from '../../src/inputs/failover-input';
 
 const schemasDir = path.resolve(__dirname, '..', '..', 'schemas');
 

@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { vchaFailover } from '../../src/workflows';
-import { onTeardown, uniqueTaskQueue } from '../harness/temporal';
+import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
 import { startLab, type Lab } from './lab';
-import { waitForPhase } from './wait';
+import { waitForLivePhase, waitForPhase } from './wait';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -114,7 +114,7 @@ describe('worker killed mid-failover', { concurrency: true }, async () => {
 
   it('during verification', async () => {
     const result = await killAndRestart(lab, 'inVerification', async (handle) => {
-      await waitForPhase(handle, 'VERIFYING', 60_000);
+      await waitForLivePhase((await testEnv()).client, handle, 'VERIFYING', 60_000);
     });
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(result.after?.healthState, 'HEALTHY');

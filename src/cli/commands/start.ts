@@ -5,7 +5,7 @@
  */
 import { userInfo } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { validateFailoverInput, type VchaFailoverInput } from '../../workflows/input';
+import { validateFailoverInput, type VchaFailoverInput } from '../../inputs/failover-input';
 import { parseCommandArgs, requireOption } from '../args';
 import type { Command } from '../command';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';

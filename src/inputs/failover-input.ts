@@ -1,9 +1,10 @@
 /**
- * The `vchaFailover` input contract: one JSON object, validated strictly inside the workflow so a
- * typo such as `plannned` fails the run at once instead of being ignored.
+ * The `vchaFailover` input contract: one JSON object, validated strictly at the start of every run
+ * (by the `validateFailoverInput` local activity) so a typo such as `plannned` fails the run at
+ * once instead of being ignored. The CLI checks the same schema before it starts a run.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { parseDuration } from '../workflows/duration';
 
 function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
   return z

@@ -4,8 +4,8 @@
  * `npm run schemas`; a test keeps the committed files in step.
  */
 import { z } from 'zod';
-import { FleetFailoverInputSchema } from './fleet';
-import { VchaFailoverInputSchema } from './input';
+import { VchaFailoverInputSchema } from './failover-input';
+import { FleetFailoverInputSchema } from './fleet-input';
 
 /** Published schema files: file name → JSON Schema document. */
 export function workflowInputJsonSchemas(): Record<string, object> {
