@@ -4,10 +4,11 @@
  */
 import { Context } from '@temporalio/activity';
 
-/** Runs `work` while heartbeating `details()` every `everyMs`; stops when `work` settles. */
+/** Runs `work` while heartbeating `details()` every `everyMs` from `everyMs` on; stops when `work` settles. */
 export async function withHeartbeats<T>(work: () => Promise<T>, details: () => unknown, everyMs = 1_000): Promise<T> {
   const context = Context.current();
-  context.heartbeat(details());
+  // No heartbeat at the start: each one the server records costs it a write, and an activity that
+  // finishes within `everyMs` (most preflights and triggers) needs none.
   const timer = setInterval(() => context.heartbeat(details()), everyMs);
   try {
     return await work();

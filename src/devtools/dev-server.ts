@@ -37,6 +37,8 @@ export interface DevServerOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Readiness wait; 60 s by default because a loaded two-core machine can take a while. */
   readyTimeoutMs?: number;
+  /** Eager activity execution (default true). */
+  eagerActivityExecution?: boolean;
   /** Extra dynamic config values (`KEY=JSON`). */
   dynamicConfig?: string[];
 }
@@ -49,6 +51,13 @@ export interface DevServer {
   pid: number;
   stop(): Promise<void>;
 }
+
+/**
+ * Eager activity execution, on for every dev server unless asked otherwise, as
+ * deploy/temporal/dynamicconfig.yaml turns it on for the compose server: an activity the workflow
+ * schedules goes straight to the worker that scheduled it when that worker has a free slot.
+ */
+const EAGER_ACTIVITY_EXECUTION_KEY = 'system.enableActivityEagerExecution';
 
 /** Picks a currently free TCP port on the given interface. */
 export async function freePort(ip = '127.0.0.1'): Promise<number> {
@@ -77,7 +86,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   else args.push('--headless');
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
-  for (const value of options.dynamicConfig ?? []) args.push('--dynamic-config-value', value);
+  const eager = `${EAGER_ACTIVITY_EXECUTION_KEY}=${options.eagerActivityExecution ?? true}`;
+  for (const value of [eager, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
 
   const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderrTail = '';

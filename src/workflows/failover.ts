@@ -270,12 +270,12 @@ class FailoverRun {
     for (let attempt = 1; ; attempt++) {
       try {
         // Started outside the cancellable scope: cancelling this run must not free the target while a
-        // failover runs. Released by the parent-close policy when this run ends, however it ends.
+        // failover runs. Released (terminated) by the parent-close policy when this run ends, however it ends.
         await CancellationScope.nonCancellable(() =>
           startChild(vchaTargetLock, {
             workflowId: lockWorkflowId,
             args: [{ target: this.input.target, holder: { workflowId: info.workflowId, runId: info.runId } }],
-            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            parentClosePolicy: ParentClosePolicy.TERMINATE,
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
           }),
         );

@@ -1,9 +1,10 @@
 /**
  * One failover per target at a time, however runs are started: a run holds its target by running
  * this workflow as a child under a fixed id. A second child with the same id cannot start while the
- * first runs. The parent-close policy (request cancel) ends the lock when its holder ends in any
- * way (completed, failed, terminated, timed out), so a crashed or killed run never strands it, and
- * the holder's history pays no events for releasing it.
+ * first runs. The parent-close policy (terminate) ends the lock when its holder ends in any way
+ * (completed, failed, terminated, timed out), so a crashed or killed run never strands it, and
+ * the holder's history pays no events for releasing it. Terminating rather than requesting a
+ * cancel spares the lock a workflow task at release: it has nothing to clean up.
  */
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
 
@@ -18,7 +19,7 @@ export interface TargetLockInput {
   holder: { workflowId: string; runId: string };
 }
 
-/** Holds a target until its holder closes (or an operator cancels or terminates it). */
+/** Holds a target until its holder closes (the server then terminates it) or an operator cancels it. */
 export async function vchaTargetLock(_input: TargetLockInput): Promise<void> {
   try {
     await CancellationScope.current().cancelRequested;

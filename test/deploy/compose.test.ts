@@ -26,6 +26,7 @@ interface Service {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: unknown;
   secrets?: unknown[];
+  volumes?: string[];
 }
 const compose = parse(read('docker-compose.yml')) as {
   services: Record<string, Service>;
@@ -58,6 +59,16 @@ describe('docker-compose.yml', () => {
     assert.equal(services.worker!.depends_on?.['search-attributes']?.condition, 'service_completed_successfully');
     for (const name of ['postgresql', 'temporal', 'simulator'])
       assert.ok(services[name]!.healthcheck, `${name} health check`);
+  });
+
+  it('gives the Temporal server a dynamic config file that turns on eager activity execution', () => {
+    const temporal = services.temporal!;
+    const configPath = temporal.environment?.DYNAMIC_CONFIG_FILE_PATH;
+    assert.ok(configPath, 'DYNAMIC_CONFIG_FILE_PATH is set');
+    const mount = (temporal.volumes ?? []).find((volume) => volume.split(':')[1] === `/etc/temporal/${configPath}`);
+    assert.ok(mount, `a volume mounts the file at /etc/temporal/${configPath}`);
+    const config = parse(read(mount.split(':')[0]!)) as Record<string, { value: unknown }[]>;
+    assert.deepEqual(config['system.enableActivityEagerExecution'], [{ value: true }]);
   });
 
   it('registers exactly the search attributes the workflow upserts', () => {
