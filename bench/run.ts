@@ -196,7 +196,8 @@ async function main(): Promise<void> {
       maxPerPollInterval: Math.max(0, ...windows.values()),
       maxPerPollIntervalFollowing: Math.max(0, ...followWindows.values()),
       untilTriggered: requests.filter((r) => Date.parse(r.time) <= postAt).length,
-      logins: byOperation['session.create'] ?? 0,
+      // Sessions created; a login attempt answered 503 during the outage creates none.
+      logins: requests.filter((r) => r.operation === 'session.create' && r.status !== null && r.status < 300).length,
       requestLines: requests.map(
         (r) => `+${Date.parse(r.time) - startMs} ${r.operation ?? r.path} ${r.status ?? r.outcome}`,
       ),

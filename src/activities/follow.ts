@@ -112,6 +112,7 @@ export function makeFollowFailover(deps: ActivityDeps) {
             return result('switch-deadline');
           }
           state.polls += 1;
+          renewSessionAfterOutage(client, state);
           const watchTask = input.taskId !== undefined && !state.taskGone && !isTerminal(state.taskStatus);
           try {
             if (watchTask) {
@@ -149,6 +150,7 @@ export function makeFollowFailover(deps: ActivityDeps) {
           if (!pollNow) await pause(input.pollIntervalMs, healthyDeadline);
           pollNow = false;
           if (Date.now() >= healthyDeadline) return result('healthy-deadline');
+          renewSessionAfterOutage(client, state);
           try {
             last = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
             observeReachable(state);
@@ -162,6 +164,14 @@ export function makeFollowFailover(deps: ActivityDeps) {
       () => state,
     );
   };
+}
+
+/**
+ * After vCenter was unreachable the failover has most likely switched nodes, and the new active
+ * node does not know the old session: log in first instead of spending a request on a 401.
+ */
+function renewSessionAfterOutage(client: VcenterClient, state: FollowState): void {
+  if (state.unreachableSince !== undefined) client.forgetSession();
 }
 
 /** Whether the new active node is the expected one with all members UP (and HEALTHY when required). */

@@ -136,6 +136,15 @@ export class VcenterClient {
     await this.session.current();
   }
 
+  /**
+   * Drops the session without logging out, so the next call logs in first. For when the session
+   * is known to be gone: a VCHA failover's new active node never knew the old node's sessions, so
+   * asking it with the old token would only cost a 401 and a second request.
+   */
+  forgetSession(): void {
+    this.session.take();
+  }
+
   /** Ends the session (`DELETE /api/session`). Best effort: failures are logged, never thrown. */
   async logout(): Promise<void> {
     const token = this.session.take();

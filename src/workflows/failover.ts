@@ -221,11 +221,11 @@ class FailoverRun {
   private successMessage = '';
 
   /**
-   * A local activity: the record is one idempotent upsert, so it runs inside the final workflow
-   * task instead of costing a round trip through the server (five events and a task dispatch).
+   * A regular activity, not a local one: while the outcome store is down, its retries show under
+   * pending activities, and they hold no workflow-task slot of the worker.
    */
-  readonly recorder = proxyLocalActivities<FailoverActivities>({
-    startToCloseTimeout: '30s',
+  readonly recorder = proxyActivities<FailoverActivities>({
+    startToCloseTimeout: '1m',
     retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
   });
 

@@ -46,6 +46,25 @@ after(() => {
 });
 
 describe('login and session header', () => {
+  it('logs in again on the next call after forgetSession, without a logout or a 401', async () => {
+    const client = clientFor(fake);
+    await client.getMode();
+    const firstToken = fake.requests[1]?.headers['vmware-api-session-id'];
+    client.forgetSession();
+    await client.getMode();
+    assert.deepEqual(
+      fake.requests.map((r) => `${r.method} ${r.path}`),
+      [
+        'POST /api/session',
+        'GET /api/vcenter/vcha/cluster/mode',
+        'POST /api/session',
+        'GET /api/vcenter/vcha/cluster/mode',
+      ],
+    );
+    assert.equal(client.loginCount, 2);
+    assert.notEqual(fake.requests[3]?.headers['vmware-api-session-id'], firstToken);
+  });
+
   it('logs in lazily with Basic credentials and sends the token on every call', async () => {
     const client = clientFor(fake);
     assert.equal(fake.requests.length, 0, 'constructing the client sends nothing');

@@ -52,6 +52,11 @@ describe('vchaFailover', { concurrency: true }, async () => {
     assert.match(seen, /DEGRADED, waiting for HEALTHY|waiting for HEALTHY/);
     assert.equal(lab.failoverPosts('planned'), 1);
     assert.ok(lab.sim.counters('planned').logins >= 2, 'logged in again after the switch');
+    assert.deepEqual(
+      lab.sim.requestLog('planned').filter((r) => r.status === 401),
+      [],
+      'the session was renewed after the outage instead of being tried on the new node',
+    );
     const record = lab.recorder.records.find((r) => r.workflowId === handle.workflowId);
     assert.equal(record?.outcome, 'SUCCEEDED');
     assert.equal(record?.reason, 'patching');
