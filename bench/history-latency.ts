@@ -30,22 +30,18 @@ export function historyLatency(events: readonly HistoryEvent[]): HistoryLatency 
   for (const event of events) byId.set(Number(event.eventId), event);
   const result: HistoryLatency = { workflowTaskQueueMs: [], workflowTaskRunMs: [], activityQueueMs: [] };
   const startedAt = events[0] ? eventMs(events[0]) : NaN;
+  /** Adds the time from the event `earlierId` names to `event`, when that event is in the history. */
+  const addSince = (samples: number[], event: HistoryEvent, earlierId: unknown) => {
+    const earlier = byId.get(Number(earlierId));
+    if (earlier) samples.push(eventMs(event) - eventMs(earlier));
+  };
   for (const event of events) {
     const wftStarted = event.workflowTaskStartedEventAttributes;
-    if (wftStarted) {
-      const scheduled = byId.get(Number(wftStarted.scheduledEventId));
-      if (scheduled) result.workflowTaskQueueMs.push(eventMs(event) - eventMs(scheduled));
-    }
+    if (wftStarted) addSince(result.workflowTaskQueueMs, event, wftStarted.scheduledEventId);
     const wftCompleted = event.workflowTaskCompletedEventAttributes;
-    if (wftCompleted) {
-      const started = byId.get(Number(wftCompleted.startedEventId));
-      if (started) result.workflowTaskRunMs.push(eventMs(event) - eventMs(started));
-    }
+    if (wftCompleted) addSince(result.workflowTaskRunMs, event, wftCompleted.startedEventId);
     const activityStarted = event.activityTaskStartedEventAttributes;
-    if (activityStarted) {
-      const scheduled = byId.get(Number(activityStarted.scheduledEventId));
-      if (scheduled) result.activityQueueMs.push(eventMs(event) - eventMs(scheduled));
-    }
+    if (activityStarted) addSince(result.activityQueueMs, event, activityStarted.scheduledEventId);
     const activityCompleted = event.activityTaskCompletedEventAttributes;
     if (activityCompleted) {
       const scheduled = byId.get(Number(activityCompleted.scheduledEventId));

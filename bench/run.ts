@@ -155,9 +155,14 @@ async function main(): Promise<void> {
   const serverCpuSeconds = (sampleProcess(server.pid)?.cpuSeconds ?? NaN) - serverCpuBefore;
   const benchCpu = process.cpuUsage(benchCpuBefore);
 
-  const histories = await mapLimited(handles, 20, async (handle) => {
-    const events = (await handle.fetchHistory()).events ?? [];
-    return { count: events.length, latency: historyLatency(events), timeline: historyTimeline(events) };
+  const medianIndex = medianRunIndex(results);
+  const histories = await mapLimited([...handles.keys()], 20, async (index) => {
+    const events = (await handles[index]!.fetchHistory()).events ?? [];
+    return {
+      count: events.length,
+      latency: historyLatency(events),
+      timeline: index === medianIndex ? historyTimeline(events) : undefined,
+    };
   });
   const historyEvents = histories.map((h) => h.count);
   const perRun = results.map(({ handle, result }, index) => {
@@ -171,20 +176,10 @@ async function main(): Promise<void> {
     });
     const byOperation: Record<string, number> = {};
     for (const r of requests) byOperation[r.operation ?? 'other'] = (byOperation[r.operation ?? 'other'] ?? 0) + 1;
-    const windows = new Map<number, number>();
-    for (const r of requests) {
-      const window = Math.floor((Date.parse(r.time) - startMs) / opts.pollMs);
-      windows.set(window, (windows.get(window) ?? 0) + 1);
-    }
+    const times = requests.map((r) => Date.parse(r.time));
     // While following: windows of one poll interval from the failover request on, logins apart.
     const postAt = Date.parse(requests.find((r) => r.operation === 'cluster.failover')?.time ?? '');
-    const followWindows = new Map<number, number>();
-    for (const r of requests) {
-      const at = Date.parse(r.time);
-      if (!(at > postAt) || r.operation === 'session.create') continue;
-      const window = Math.floor((at - postAt) / opts.pollMs);
-      followWindows.set(window, (followWindows.get(window) ?? 0) + 1);
-    }
+    const followTimes = times.filter((at, i) => at > postAt && requests[i]!.operation !== 'session.create');
     return {
       workflowId: handle.workflowId,
       startedOffsetMs: startMs - started,
@@ -193,14 +188,15 @@ async function main(): Promise<void> {
       healthyToCompleteMs: result && timeline?.healthyAt !== undefined ? endMs - timeline.healthyAt : NaN,
       requests: requests.length,
       byOperation,
-      maxPerPollInterval: Math.max(0, ...windows.values()),
-      maxPerPollIntervalFollowing: Math.max(0, ...followWindows.values()),
-      untilTriggered: requests.filter((r) => Date.parse(r.time) <= postAt).length,
+      maxPerPollInterval: maxPerWindow(times, startMs, opts.pollMs),
+      maxPerPollIntervalFollowing: maxPerWindow(followTimes, postAt, opts.pollMs),
+      untilTriggered: times.filter((at) => at <= postAt).length,
       // Sessions created; a login attempt answered 503 during the outage creates none.
       logins: requests.filter((r) => r.operation === 'session.create' && r.status !== null && r.status < 300).length,
-      requestLines: requests.map(
-        (r) => `+${Date.parse(r.time) - startMs} ${r.operation ?? r.path} ${r.status ?? r.outcome}`,
-      ),
+      requestLines:
+        index === medianIndex
+          ? requests.map((r, i) => `+${times[i]! - startMs} ${r.operation ?? r.path} ${r.status ?? r.outcome}`)
+          : undefined,
     };
   });
 
@@ -236,7 +232,7 @@ async function main(): Promise<void> {
     ),
     requestsPerPollInterval: {
       max: Math.max(...perRun.map((r) => r.maxPerPollInterval)),
-      // After the failover request, not counting the re-login the switch forces.
+      // From the failover request on, logins apart.
       maxWhileFollowing: Math.max(...perRun.map((r) => r.maxPerPollIntervalFollowing)),
     },
     // Login, preflight reads, the trigger's safety re-read and the request itself.
@@ -250,11 +246,8 @@ async function main(): Promise<void> {
       startToTriggered: spread(histories.flatMap((h) => h.latency.startToTriggeredMs ?? [])),
     },
     // The median-duration run's history, event by event.
-    medianRunTimeline: medianRun(histories, results),
-    medianRunRequests: medianRun(
-      perRun.map((r) => ({ timeline: r.requestLines })),
-      results,
-    ),
+    medianRunTimeline: histories[medianIndex]?.timeline,
+    medianRunRequests: perRun[medianIndex]?.requestLines,
     workerPeakRssMb: Math.round(Math.max(...samples.map((s) => s.peakRssKb), 0) / 1024),
     workerCpuSeconds: Math.round((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 10) / 10,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
@@ -304,17 +297,23 @@ async function waitUntilAllClosed(client: Client, taskQueue: string, started: nu
   }
 }
 
-/** The timeline of the run whose duration is the median. */
-function medianRun(
-  histories: { timeline: string[] }[],
-  results: { result?: { durationMs: number } }[],
-): string[] | undefined {
+/** The index of the run whose duration is the median (-1 when none finished). */
+function medianRunIndex(results: { result?: { durationMs: number } }[]): number {
   const order = results
     .map((r, index) => ({ index, ms: r.result?.durationMs ?? NaN }))
     .filter((r) => Number.isFinite(r.ms))
     .sort((a, b) => a.ms - b.ms);
-  const middle = order[Math.floor(order.length / 2)];
-  return middle ? histories[middle.index]?.timeline : undefined;
+  return order[Math.floor(order.length / 2)]?.index ?? -1;
+}
+
+/** The most of `times` that fall in one window of `windowMs`, windows counted from `origin`. */
+function maxPerWindow(times: readonly number[], origin: number, windowMs: number): number {
+  const counts = new Map<number, number>();
+  for (const at of times) {
+    const window = Math.floor((at - origin) / windowMs);
+    counts.set(window, (counts.get(window) ?? 0) + 1);
+  }
+  return Math.max(0, ...counts.values());
 }
 
 function renderTable(s: Record<string, unknown>): string {

@@ -101,6 +101,10 @@ export function makeFollowFailover(deps: ActivityDeps) {
       observations: publicObservations(state),
       longestOutageMs: state.longestOutageMs,
     });
+    const verified = (snapshot: ClusterSnapshot) => {
+      observe(state, `verified: ${describeSnapshot(snapshot)}`);
+      return result('verified');
+    };
     return withHeartbeats(
       async () => {
         while (state.phase !== 'VERIFYING') {
@@ -124,9 +128,8 @@ export function makeFollowFailover(deps: ActivityDeps) {
                 observe(state, `switch complete: ${input.previousPassive} is ACTIVE (${describeSnapshot(last)})`);
                 state.phase = 'VERIFYING';
                 state.switchedAt = Date.now();
-                state.healthyDeadline = state.switchedAt + input.healthyTimeoutMs;
                 // The snapshot that proved the switch may already show the cluster back.
-                if (isBack(last, input)) return verified(state, last, result);
+                if (isBack(last, input)) return verified(last);
                 continue;
               }
               if (last.activeNode === input.previousActive && state.taskStatus === 'FAILED') {
@@ -145,7 +148,7 @@ export function makeFollowFailover(deps: ActivityDeps) {
           await pause(input.pollIntervalMs, input.switchDeadline);
         }
 
-        const healthyDeadline = state.healthyDeadline ?? Date.now() + input.healthyTimeoutMs;
+        const healthyDeadline = (state.switchedAt ?? Date.now()) + input.healthyTimeoutMs;
         while (true) {
           if (!pollNow) await pause(input.pollIntervalMs, healthyDeadline);
           pollNow = false;
@@ -154,7 +157,7 @@ export function makeFollowFailover(deps: ActivityDeps) {
           try {
             last = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
             observeReachable(state);
-            if (isBack(last, input)) return verified(state, last, result);
+            if (isBack(last, input)) return verified(last);
             observe(state, notBackYet(last, input), 'waiting');
           } catch (error) {
             observeError(state, input.target, error);
@@ -188,15 +191,6 @@ function notBackYet(snapshot: ClusterSnapshot, input: FollowFailoverInput): stri
     return `expected ${input.previousPassive} ACTIVE, saw ${snapshot.activeNode ?? 'none'}`;
   if (!allMembersUp(snapshot)) return `waiting for all members UP (${describeSnapshot(snapshot)})`;
   return `cluster ${snapshot.healthState ?? 'health unknown'}, waiting for HEALTHY`;
-}
-
-function verified(
-  state: FollowState,
-  snapshot: ClusterSnapshot,
-  result: (outcome: FollowFailoverResult['outcome']) => FollowFailoverResult,
-): FollowFailoverResult {
-  observe(state, `verified: ${describeSnapshot(snapshot)}`);
-  return result('verified');
 }
 
 function isTerminal(status: string | undefined): boolean {

@@ -14,7 +14,6 @@ export type { ActivityDeps, LockHolder } from './deps';
 export type { PreflightInput, PreflightReport } from './preflight';
 export type { TriggerInput, TriggerResult } from './trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
-export type { RawInput } from './validate-input';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
 export { webhookFromEnv, signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
 export { LogOutcomeRecorder, type OutcomeRecord, type OutcomeRecorder } from './outcome-recorder';

@@ -25,10 +25,8 @@ export interface FollowState {
   polls: number;
   /** The stage the follow activity is in: the status the CLI and the Web UI show. */
   phase?: 'FAILING_OVER' | 'VERIFYING';
-  /** Epoch ms when the switch was first seen. */
+  /** Epoch ms when the switch was first seen; the healthy deadline counts from it. */
   switchedAt?: number;
-  /** Epoch ms by which the cluster must be back after the switch. */
-  healthyDeadline?: number;
 }
 
 const MAX_OBSERVATIONS = 30;

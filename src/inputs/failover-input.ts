@@ -4,6 +4,7 @@
  * once instead of being ignored. The CLI checks the same schema before it starts a run.
  */
 import { z } from 'zod';
+import { TARGET_NAME_PATTERN } from '../config/targets-schema';
 import { parseDuration } from '../workflows/duration';
 
 function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
@@ -26,9 +27,6 @@ function durationField(name: string, fallback: string, minMs: number, maxMs: num
     })
     .transform((text) => parseDuration(text)!);
 }
-
-/** Target names as the worker's targets file allows them. */
-export const TARGET_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 
 /** The zod schema of the workflow input; its input side is also published as JSON Schema. */
 export const VchaFailoverInputSchema = z

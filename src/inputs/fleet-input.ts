@@ -3,7 +3,8 @@
  * `validateFleetInput` local activity) and published as JSON Schema.
  */
 import { z } from 'zod';
-import { formatProblems, TARGET_NAME_PATTERN } from './failover-input';
+import { TARGET_NAME_PATTERN } from '../config/targets-schema';
+import { formatProblems } from './failover-input';
 
 /** The zod schema of the fleet input; published as JSON Schema too. */
 export const FleetFailoverInputSchema = z

@@ -139,22 +139,7 @@ export async function admin<T = unknown>(
   return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-/** Polls `read` until `done` holds for its value; fails after `timeoutMs`. */
-export async function pollUntil<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-  intervalMs = 10,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read();
-    if (done(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
-}
+export { pollUntil } from '../harness/poll';
 
 /** Resolves with the error code of a fresh TCP connection attempt, or `connected`. */
 export function probeConnection(port: number, host = '127.0.0.1'): Promise<string> {

@@ -6,17 +6,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { vchaFailover } from '../../src/workflows';
+import { pollUntil } from '../harness/poll';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
 import { startLab, type Lab } from './lab';
 import { waitForLivePhase, waitForPhase } from './wait';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+  await pollUntil(condition, (met) => met, timeoutMs, 50, what);
 }
 
 /** Starts a worker, waits for `killPoint`, kills it, applies `beforeRestart`, restarts it, returns the result. */

@@ -3,6 +3,12 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { readLiveRun } from '../../src/cli/live-status';
 import { mergeProgress } from '../../src/cli/progress';
 import { PHASES, type FailoverPhase, type FailoverStatus, type vchaFailover } from '../../src/workflows';
+import { pollUntil } from '../harness/poll';
+
+const reached = (shown: string | undefined, phase: FailoverPhase) =>
+  shown !== undefined &&
+  PHASES.includes(shown as FailoverPhase) &&
+  PHASES.indexOf(shown as FailoverPhase) >= PHASES.indexOf(phase);
 
 /** Resolves with the status once the run is at `phase` or later. */
 export async function waitForPhase(
@@ -10,17 +16,15 @@ export async function waitForPhase(
   phase: FailoverPhase,
   timeoutMs = 30_000,
 ): Promise<FailoverStatus> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const status = await handle.query<FailoverStatus>('status');
-      if (PHASES.indexOf(status.phase) >= PHASES.indexOf(phase)) return status;
-    } catch {
-      // The first workflow task may not have run yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`run ${handle.workflowId} did not reach ${phase} within ${timeoutMs} ms`);
+  const status = await pollUntil(
+    // The first workflow task may not have run yet: no answer is not an error.
+    () => handle.query<FailoverStatus>('status').catch(() => undefined),
+    (answer) => reached(answer?.phase, phase),
+    timeoutMs,
+    100,
+    `run ${handle.workflowId} reaching ${phase}`,
+  );
+  return status!;
 }
 
 /**
@@ -33,12 +37,11 @@ export async function waitForLivePhase(
   phase: FailoverPhase,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const { progress } = await readLiveRun(client, handle);
-    const shown = mergeProgress(progress).phase as FailoverPhase;
-    if (PHASES.includes(shown) && PHASES.indexOf(shown) >= PHASES.indexOf(phase)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`run ${handle.workflowId} did not show ${phase} within ${timeoutMs} ms`);
+  await pollUntil(
+    async () => mergeProgress((await readLiveRun(client, handle)).progress).phase,
+    (shown) => reached(shown, phase),
+    timeoutMs,
+    200,
+    `run ${handle.workflowId} showing ${phase}`,
+  );
 }
