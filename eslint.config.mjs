@@ -1,5 +1,7 @@
-// Lint rules for the project. The workflow block enforces Temporal's determinism rules:
-// workflow code runs in a replay sandbox and must not do I/O or read the host.
+// Lint rules for the project. The workflow block enforces Temporal's determinism rules: workflow
+// code (and the contract it shares with everything else) runs in a replay sandbox and must not do
+// I/O or read the host. Two structural rules keep one owner per thing: the workflow bundle is
+// imported only by its registration and its bundlers, and only settings modules read the environment.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
@@ -16,6 +18,27 @@ const ioModules = [
   '@temporalio/activity',
   '@temporalio/client',
   '@temporalio/worker',
+];
+
+/** Workflow code belongs to the bundle; the shared vocabulary is in src/contract. */
+const workflowBundleMessage =
+  'src/workflows is the workflow bundle: import the shared vocabulary from src/contract (only the worker registration and the bundlers load the bundle).';
+
+/** From src/: any path to the workflows folder (src has only the one). */
+const workflowImportFromSrc = { regex: '(^|/)workflows(/.*)?$', message: workflowBundleMessage };
+
+/** The determinism restrictions, shared by workflow code and the contract it imports. */
+const deterministicImports = [
+  ...[...nodeBuiltins, ...ioModules].map((name) => ({
+    name,
+    message: 'Workflow code must be deterministic: do I/O in an activity, not in a workflow.',
+  })),
+  {
+    // The sandbox evaluates modules afresh for every run: schemas cost CPU and memory per run.
+    name: 'zod',
+    allowTypeImports: true,
+    message: 'Validate in a local activity (src/activities/validate-input.ts), not in the workflow sandbox.',
+  },
 ];
 
 export default tseslint.config(
@@ -51,23 +74,64 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // Everything outside the bundle: no imports of it.
+    files: ['src/**/*.ts'],
+    ignores: ['src/workflows/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [workflowImportFromSrc] }] },
+  },
+  {
+    // Tests, benchmarks, scripts and examples name the bundle by path only where they bundle it.
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
+    ignores: ['test/workflows/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)src/workflows(/.*)?$', message: workflowBundleMessage }] },
+      ],
+    },
+  },
+  {
+    // One settings module per process parses the environment once and passes a typed object down.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/settings.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'env',
+          message:
+            "Read the environment in the process's settings module (settings.ts) and pass the parsed settings down.",
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: deterministicImports,
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code must not use Node built-ins.' },
+            workflowImportFromSrc,
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The contract is imported by workflow code: it must not read the host.' },
+      ],
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: [
-            ...[...nodeBuiltins, ...ioModules].map((name) => ({
-              name,
-              message: 'Workflow code must be deterministic: do I/O in an activity, not in a workflow.',
-            })),
-            {
-              // The sandbox evaluates modules afresh for every run: schemas cost CPU and memory per run.
-              name: 'zod',
-              allowTypeImports: true,
-              message: 'Validate in a local activity (src/activities/validate-input.ts), not in the workflow sandbox.',
-            },
-          ],
+          paths: deterministicImports,
           patterns: [{ group: ['node:*'], message: 'Workflow code must not use Node built-ins.' }],
         },
       ],

@@ -13,8 +13,7 @@ import { buildWorkflowBundle } from '../scripts/build-workflow-bundle';
 import { resolveTemporalCli } from '../src/devtools/temporal-cli';
 import { startSimulator } from '../src/simulator';
 import { startDevServer, stopProcess } from '../src/devtools/dev-server';
-import type { vchaFailover } from '../src/workflows';
-import { parseDuration } from '../src/workflows/duration';
+import { parseDuration, type VchaFailoverWorkflow } from '../src/contract';
 import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
 import { sampleProcess, type ProcessSample } from './proc';
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
   const benchCpuBefore = process.cpuUsage();
   const started = Date.now();
   const handles = await mapLimited(names, opts.startConcurrency, (name) =>
-    client.workflow.start<typeof vchaFailover>('vchaFailover', {
+    client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
       taskQueue,
       workflowId: `bench-${name}-${started}`,
       args: [{ target: name, planned: true, pollInterval: opts.poll, reason: 'benchmark' }],

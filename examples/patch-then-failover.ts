@@ -3,14 +3,14 @@
  * before patching the old active node. The README shows this file; a test runs it.
  */
 import { ApplicationFailure, ChildWorkflowFailure, executeChild } from '@temporalio/workflow';
-import type { FailoverResult, vchaFailover } from '../src/workflows';
+import type { FailoverResult, VchaFailoverWorkflow } from '../src/contract';
 
 // snippet:start
 /** Fails `target` over (planned), then reports which node is free for patching. */
 export async function patchVcenterNode(input: { target: string; ticket: string }): Promise<string> {
   let result: FailoverResult;
   try {
-    result = await executeChild<typeof vchaFailover>('vchaFailover', {
+    result = await executeChild<VchaFailoverWorkflow>('vchaFailover', {
       workflowId: `failover-${input.target}-${input.ticket}`,
       taskQueue: 'vcha-failover', // the failover worker's queue (VCHA_TASK_QUEUE)
       args: [{ target: input.target, planned: true, reason: `patching, ${input.ticket}`, requestedBy: 'patch-bot' }],

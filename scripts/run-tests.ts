@@ -9,7 +9,7 @@ import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freePort, startDevServer } from '../src/devtools/dev-server';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../src/workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../src/contract';
 import { resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/worker/create-worker';
 import { TEST_ENV } from '../test/harness/env';

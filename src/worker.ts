@@ -10,14 +10,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type Logger } from '@temporalio/worker';
-import { webhookFromEnv } from './activities';
 import { openAuditStore } from './audit';
-import { loadTargetsFromEnv } from './config';
+import { loadTargetsFile } from './config';
 import { vcenterRequestMetrics } from './observability/metrics';
-import { installRuntime, redactorFor, runtimeSettingsFromEnv } from './observability/runtime';
+import { installRuntime, redactorFor } from './observability/runtime';
 import { createFailoverWorker } from './worker/create-worker';
 import { workerSettingsFromEnv } from './worker/settings';
-import { DEFAULT_TASK_QUEUE } from './workflows/contract';
 
 /** The runtime logger with the target added to every line of that target's vCenter client. */
 function withTarget(logger: Logger, target: string): Logger {
@@ -51,18 +49,18 @@ function defaultBundlePath(): string | undefined {
 }
 
 /** Identifies the code a worker runs, for logs: `VCHA_BUILD_ID`, else the bundle's hash, else "source". */
-function buildIdOf(bundlePath: string | undefined): string {
-  if (process.env.VCHA_BUILD_ID) return process.env.VCHA_BUILD_ID;
+function buildIdOf(configured: string | undefined, bundlePath: string | undefined): string {
+  if (configured) return configured;
   if (!bundlePath) return 'source';
   return `bundle-${createHash('sha256').update(readFileSync(bundlePath)).digest('hex').slice(0, 12)}`;
 }
 
 async function main(): Promise<void> {
   const settings = workerSettingsFromEnv();
-  const targets = await loadTargetsFromEnv();
-  const taskQueue = process.env.VCHA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
-  const runtime = installRuntime(runtimeSettingsFromEnv(), redactorFor(targets));
-  const recorder = await openAuditStore();
+  const targets = await loadTargetsFile(settings.targets.file, settings.targets.env);
+  const { taskQueue } = settings;
+  const runtime = installRuntime(settings.runtime, redactorFor(targets));
+  const recorder = await openAuditStore(settings.audit);
 
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
@@ -70,8 +68,8 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace });
 
   // Production runs the prebuilt bundle; a development checkout bundles the source at start.
-  const bundlePath = process.env.VCHA_WORKFLOW_BUNDLE ?? defaultBundlePath();
-  const buildId = buildIdOf(bundlePath);
+  const bundlePath = settings.workflowBundle ?? defaultBundlePath();
+  const buildId = buildIdOf(settings.buildId, bundlePath);
   const failoverWorker = await createFailoverWorker({
     connection,
     client,
@@ -79,17 +77,17 @@ async function main(): Promise<void> {
     taskQueue,
     targets,
     workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
-    webhook: webhookFromEnv(),
+    webhook: settings.webhook,
     recorder,
     clientHooks: (target) => ({
       logger: withTarget(runtime.logger, target),
       onRequest: vcenterRequestMetrics(runtime.metricMeter, target),
     }),
     workerOptions: {
-      shutdownGraceTime: settings.shutdownGraceTimeMs,
-      maxConcurrentActivityTaskExecutions: settings.maxConcurrentActivityTaskExecutions,
-      maxConcurrentWorkflowTaskExecutions: settings.maxConcurrentWorkflowTaskExecutions,
-      ...(settings.maxCachedWorkflows ? { maxCachedWorkflows: settings.maxCachedWorkflows } : {}),
+      shutdownGraceTime: settings.process.shutdownGraceTimeMs,
+      maxConcurrentActivityTaskExecutions: settings.process.maxConcurrentActivityTaskExecutions,
+      maxConcurrentWorkflowTaskExecutions: settings.process.maxConcurrentWorkflowTaskExecutions,
+      ...(settings.process.maxCachedWorkflows ? { maxCachedWorkflows: settings.process.maxCachedWorkflows } : {}),
     },
   });
   runtime.logger.info('worker started', {
@@ -98,7 +96,7 @@ async function main(): Promise<void> {
     targets: targets.names(),
     buildId,
     workflowCode: bundlePath ?? 'bundled from source',
-    ...settings,
+    ...settings.process,
   });
   process.stderr.write(
     `vcha-failover worker: task queue ${taskQueue}, namespace ${namespace ?? 'default'}, targets ${targets.names().join(', ')}, build ${buildId}\n`,

@@ -13,16 +13,16 @@ import {
   VcenterUnreachableError,
   type VcenterClient,
 } from '../vcenter';
+import type { FollowHeartbeat } from '../contract';
 import type { ActivityDeps } from './deps';
 import { clientOf, notAuthorizedFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
 import {
-  initialFollowState,
+  initialFollowHeartbeat,
   observe,
   observeReachable,
   observeUnreachable,
   publicObservations,
-  type FollowState,
 } from './observations';
 
 /** Input of {@link followFailover}. */
@@ -59,7 +59,7 @@ export interface FollowFailoverResult {
 }
 
 /** Records a failed poll; throws only for errors no waiting can cure (403). */
-function observeError(state: FollowState, target: string, error: unknown): void {
+function observeError(state: FollowHeartbeat, target: string, error: unknown): void {
   if (error instanceof VcenterApiError && error.status === 403) throw notAuthorizedFailure(target, error);
   if (error instanceof VcenterUnreachableError) return observeUnreachable(state, error.reason);
   if (error instanceof VcenterApiError && (error.status === 503 || error.status === 504 || error.status === 502)) {
@@ -87,7 +87,7 @@ async function pause(pollIntervalMs: number, deadline: number): Promise<void> {
 export function makeFollowFailover(deps: ActivityDeps) {
   return async function followFailover(input: FollowFailoverInput): Promise<FollowFailoverResult> {
     const client = clientOf(deps, input.target);
-    const state = initialFollowState(Context.current().info.heartbeatDetails);
+    const state = initialFollowHeartbeat(Context.current().info.heartbeatDetails);
     let last: ClusterSnapshot | undefined;
     // A retried attempt that resumes in VERIFYING polls at once; after a fresh switch, one interval on.
     let pollNow = state.phase === 'VERIFYING';
@@ -173,7 +173,7 @@ export function makeFollowFailover(deps: ActivityDeps) {
  * After vCenter was unreachable the failover has most likely switched nodes, and the new active
  * node does not know the old session: log in first instead of spending a request on a 401.
  */
-function renewSessionAfterOutage(client: VcenterClient, state: FollowState): void {
+function renewSessionAfterOutage(client: VcenterClient, state: FollowHeartbeat): void {
   if (state.unreachableSince !== undefined) client.forgetSession();
 }
 
@@ -197,7 +197,7 @@ function isTerminal(status: string | undefined): boolean {
   return status === 'SUCCEEDED' || status === 'FAILED';
 }
 
-async function pollTask(client: VcenterClient, taskId: string, state: FollowState): Promise<void> {
+async function pollTask(client: VcenterClient, taskId: string, state: FollowHeartbeat): Promise<void> {
   try {
     const task = await client.getTask(taskId);
     observeReachable(state);

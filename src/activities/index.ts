@@ -2,6 +2,7 @@
  * The activities of the failover workflow: every I/O the product does (vCenter calls, recording).
  * Built from injected dependencies so the worker and the tests can supply targets and stores.
  */
+import type { ActivityType } from '../contract';
 import type { ActivityDeps } from './deps';
 import { makeFollowFailover } from './follow';
 import { makeDescribeTargetLock } from './lock';
@@ -10,13 +11,14 @@ import { makeNotifyOutcome, makeRecordOutcome } from './record';
 import { makeTriggerFailover } from './trigger';
 import { validateFailoverInput, validateFleetInput } from './validate-input';
 
-export type { ActivityDeps, LockHolder } from './deps';
+export type { ActivityDeps } from './deps';
+export type { LockHolder } from './lock';
 export type { PreflightInput, PreflightReport } from './preflight';
 export type { TriggerInput, TriggerResult } from './trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
-export { webhookFromEnv, signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
-export { LogOutcomeRecorder, type OutcomeRecord, type OutcomeRecorder } from './outcome-recorder';
+export { signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
+export type { OutcomeRecord, OutcomeRecorder } from './outcome-recorder';
 export { VcenterClientCache } from './vcenter-clients';
 
 /** Creates the activity functions registered on the worker. */
@@ -30,7 +32,7 @@ export function createActivities(deps: ActivityDeps) {
     recordOutcome: makeRecordOutcome(deps),
     notifyOutcome: makeNotifyOutcome(deps),
     describeTargetLock: makeDescribeTargetLock(deps),
-  };
+  } satisfies Record<ActivityType, (input: never) => Promise<unknown>>;
 }
 
 /** The activity set, for `proxyActivities<FailoverActivities>()` in workflow code. */

@@ -1,8 +1,8 @@
 /**
- * Where finished runs are written. The interface lets the worker choose the store; the default
- * writes one structured log line per run.
+ * Where finished runs are written: the interface the audit store implements (SQLite or PostgreSQL
+ * in the worker, memory in tests).
  */
-import type { FailoverRecord } from '../workflows/contract';
+import type { FailoverRecord } from '../contract';
 
 /** A run's record plus the identity of the run and how it was started. */
 export interface OutcomeRecord extends FailoverRecord {
@@ -16,14 +16,4 @@ export interface OutcomeRecord extends FailoverRecord {
 export interface OutcomeRecorder {
   record(outcome: OutcomeRecord): Promise<void>;
   close?(): Promise<void>;
-}
-
-/** Writes each outcome as one JSON log line. */
-export class LogOutcomeRecorder implements OutcomeRecorder {
-  constructor(private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)) {}
-
-  record(outcome: OutcomeRecord): Promise<void> {
-    this.write(JSON.stringify({ msg: 'failover outcome', ...outcome }));
-    return Promise.resolve();
-  }
 }

@@ -3,7 +3,7 @@ import { log } from '@temporalio/activity';
 import { snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
 import type { ActivityDeps } from './deps';
-import { readFailure } from './failures';
+import { clientOf, readFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
 
 /** Input of {@link preflight}. */
@@ -29,8 +29,8 @@ export function makePreflight(deps: ActivityDeps) {
 }
 
 async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<PreflightReport> {
+  const client = clientOf(deps, input.target);
   try {
-    const client = deps.clientFor(input.target);
     const info = await client.getCluster({ partial: false });
     // The cluster info carries the mode; the mode call is only needed when vCenter leaves it unset.
     const mode = info.mode ?? (await client.getMode()).mode;

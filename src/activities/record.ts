@@ -1,6 +1,6 @@
 /** Recording: writes a finished run's outcome record through the configured recorder. */
 import { activityInfo } from '@temporalio/activity';
-import type { FailoverRecord } from '../workflows/contract';
+import type { FailoverRecord } from '../contract';
 import type { ActivityDeps } from './deps';
 import type { OutcomeRecord } from './outcome-recorder';
 import { postOutcome } from './webhook';

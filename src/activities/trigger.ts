@@ -72,7 +72,7 @@ export function makeTriggerFailover(deps: ActivityDeps) {
 function handleSendError(input: TriggerInput, error: unknown): TriggerResult {
   if (error instanceof UnknownTargetError) throw unknownTargetFailure(error);
   if (error instanceof VcenterApiError && error.status === 403) throw notAuthorizedFailure(input.target, error);
-  if (!mayHaveExecuted(error, 'failover')) {
+  if (!mayHaveExecuted(error, 'cluster.failover')) {
     // Proven not sent (refused connection, or the login on its behalf failed): safe to retry, and
     // the next attempt still looks for evidence before sending.
     throw ApplicationFailure.create({

@@ -4,8 +4,8 @@
  * building the schemas there cost about 10 ms of CPU and a copy of zod's objects per cached run.
  * As local activities they cost one marker event and no extra round trip to the server.
  */
-import { validateFailoverInput as validateFailover, type InputValidation } from '../inputs/failover-input';
-import { validateFleetInput as validateFleet, type FleetInputValidation } from '../inputs/fleet-input';
+import { parseFailoverInput, type InputValidation } from '../inputs/failover-input';
+import { parseFleetInput, type FleetInputValidation } from '../inputs/fleet-input';
 
 /** The raw workflow input, wrapped so that a missing input still reaches the activity. */
 export interface RawInput {
@@ -14,10 +14,10 @@ export interface RawInput {
 
 /** Validates `vchaFailover` input: the input with defaults applied, or every problem. */
 export function validateFailoverInput({ raw }: RawInput): Promise<InputValidation> {
-  return Promise.resolve(validateFailover(raw));
+  return Promise.resolve(parseFailoverInput(raw));
 }
 
 /** Validates `fleetFailover` input: the input with defaults applied, or every problem. */
 export function validateFleetInput({ raw }: RawInput): Promise<FleetInputValidation> {
-  return Promise.resolve(validateFleet(raw));
+  return Promise.resolve(parseFleetInput(raw));
 }

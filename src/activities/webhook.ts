@@ -1,6 +1,6 @@
 /**
- * Optional completion webhook (`VCHA_WEBHOOK_URL`): POSTs the outcome record as JSON, signed with
- * HMAC-SHA256 when `VCHA_WEBHOOK_SECRET` is set. Sent by its own activity with retries; the
+ * Optional completion webhook (`VCHA_WEBHOOK_URL` in the worker's settings): POSTs the outcome
+ * record as JSON, signed with HMAC-SHA256 when a secret is set. Sent by its own activity with retries; the
  * workflow ignores its failure, so a broken receiver never changes a failover's outcome.
  */
 import { createHmac } from 'node:crypto';
@@ -11,24 +11,11 @@ import type { OutcomeRecord } from './outcome-recorder';
 /** Header carrying `sha256=<hex HMAC of the raw body>`. */
 export const SIGNATURE_HEADER = 'x-vcha-signature';
 
-/** Where and how to notify. */
+/** Where and how to notify (from `VCHA_WEBHOOK_URL` and `VCHA_WEBHOOK_SECRET`). */
 export interface WebhookConfig {
   url: string;
   secret?: string;
   timeoutMs?: number;
-}
-
-/** Reads the webhook settings; undefined when `VCHA_WEBHOOK_URL` is unset. */
-export function webhookFromEnv(env: NodeJS.ProcessEnv = process.env): WebhookConfig | undefined {
-  const url = env.VCHA_WEBHOOK_URL;
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('not http(s)');
-  } catch {
-    throw new Error(`VCHA_WEBHOOK_URL: expected an http(s) URL, got ${url}`);
-  }
-  return { url, secret: env.VCHA_WEBHOOK_SECRET || undefined };
 }
 
 /** The signature header value for a body. */

@@ -3,7 +3,7 @@
  * change management long after Temporal's history retention has dropped the runs themselves.
  */
 import type { OutcomeRecord, OutcomeRecorder } from '../activities/outcome-recorder';
-import type { FailoverRecord } from '../workflows/contract';
+import type { FailoverRecord } from '../contract';
 
 /** The table both stores create unless told otherwise. */
 export const DEFAULT_AUDIT_TABLE = 'vcha_failover_outcomes';

@@ -1,5 +1,5 @@
 /** Renders audit rows as a plain-text table for terminals and change tickets (`vcha-failover history`). */
-import { formatDuration } from '../workflows/duration';
+import { formatDuration } from '../contract';
 import type { AuditRow } from './audit-store';
 
 const HEADERS = [

@@ -10,13 +10,7 @@ export {
   type AuditStore,
 } from './audit-store';
 export { formatAuditTable } from './format';
-export {
-  AUDIT_ENV,
-  auditStoreConfig,
-  defaultSqlitePath,
-  openAuditStore,
-  redactUrl,
-  type AuditStoreConfig,
-} from './open';
+export { openAuditStore, redactUrl } from './open';
+export { AUDIT_ENV, auditStoreConfig, defaultSqlitePath, type AuditStoreConfig } from './settings';
 export { PostgresAuditStore, type PostgresAuditStoreOptions } from './postgres-store';
 export { SqliteAuditStore, type SqliteAuditStoreOptions } from './sqlite-store';

@@ -1,48 +1,19 @@
 /**
- * Chooses and opens the audit store from the environment: PostgreSQL when
- * `VCHA_AUDIT_DATABASE_URL` is set, otherwise a SQLite file. The table is created or migrated
- * before the store is returned, so a worker with a broken store fails at start, not at a run's end.
+ * Opens the audit store its settings select (see `./settings`). The table is created or migrated
+ * before the store is returned, so a worker with a broken store fails at start, not at a run's
+ * end. Errors name the variable to fix and never show the database password.
  */
-import path from 'node:path';
-import { projectRoot } from '../devtools/temporal-cli';
 import { SecretRedactor } from '../vcenter/redact';
-import { DEFAULT_AUDIT_TABLE, type AuditStore } from './audit-store';
+import type { AuditStore } from './audit-store';
 import { PostgresAuditStore } from './postgres-store';
+import { AUDIT_ENV, type AuditStoreConfig } from './settings';
 import { SqliteAuditStore } from './sqlite-store';
 import { auditTableNames } from './table-name';
-
-/** The variables that configure the audit store. */
-export const AUDIT_ENV = {
-  /** `postgres://…` selects PostgreSQL; it wins over `VCHA_AUDIT_DB`. */
-  databaseUrl: 'VCHA_AUDIT_DATABASE_URL',
-  /** The SQLite file when no URL is set. */
-  sqlitePath: 'VCHA_AUDIT_DB',
-  /** The table name (PostgreSQL also accepts `schema.table`). */
-  table: 'VCHA_AUDIT_TABLE',
-} as const;
-
-/** Which store the environment selects. */
-export type AuditStoreConfig =
-  { kind: 'postgres'; url: string; table: string } | { kind: 'sqlite'; path: string; table: string };
-
-/** The SQLite file used when nothing is configured: in the repository's git-ignored `.data/`. */
-export function defaultSqlitePath(): string {
-  return path.join(projectRoot(), '.data', 'vcha-audit.sqlite');
-}
 
 /** Hides the password of a URL-like text (`scheme://user:password@…` or `?password=…`), parsable or not. */
 export function redactUrl(text: string): string {
   // Greedy up to the authority's last `@`, as URL parsers split it, so a password holding `@` is hidden whole.
   return text.replace(/(\/\/[^/:@\s]*):[^/\s]*@/g, '$1:***@').replace(/([?&]password=)[^&\s]*/gi, '$1***');
-}
-
-/** Which store the environment asks for; reads only, opens nothing. */
-export function auditStoreConfig(env: NodeJS.ProcessEnv = process.env): AuditStoreConfig {
-  const table = env[AUDIT_ENV.table] || DEFAULT_AUDIT_TABLE;
-  const url = env[AUDIT_ENV.databaseUrl];
-  if (url) return { kind: 'postgres', url, table };
-  const file = env[AUDIT_ENV.sqlitePath];
-  return { kind: 'sqlite', path: file ? path.resolve(file) : defaultSqlitePath(), table };
 }
 
 function describe(error: unknown): string {
@@ -121,12 +92,8 @@ function openSqlite(file: string, table: string): Promise<AuditStore> {
   );
 }
 
-/**
- * Opens the store the environment selects and creates or migrates its table. Errors name the
- * variable to fix and never show the database password.
- */
-export function openAuditStore(env: NodeJS.ProcessEnv = process.env): Promise<AuditStore> {
-  const config = auditStoreConfig(env);
+/** Opens the store `config` selects and creates or migrates its table. */
+export function openAuditStore(config: AuditStoreConfig): Promise<AuditStore> {
   try {
     auditTableNames(config.table, { allowSchema: config.kind === 'postgres' });
   } catch (error) {

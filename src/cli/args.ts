@@ -3,7 +3,7 @@
  * stray arguments become one-line usage errors instead of being ignored.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { parseDuration } from '../workflows/duration';
+import { parseDuration } from '../contract';
 import { UsageError } from './io';
 
 type OptionsConfig = NonNullable<ParseArgsConfig['options']>;

@@ -4,12 +4,9 @@
  * knows where the worker listens and where the Web UI is.
  */
 import type { Client } from '@temporalio/client';
-import { DEFAULT_TASK_QUEUE } from '../workflows/contract';
 import { CliFailure } from './io';
 import { clientSdk } from './sdk';
-
-/** Where the Web UI is unless `VCHA_UI_URL` says otherwise: the dev server's UI. */
-export const DEFAULT_UI_URL = 'http://localhost:8233';
+import type { CliSettings } from './settings';
 
 /** A connected client plus what commands need to know about the deployment. */
 export interface TemporalSession {
@@ -21,15 +18,14 @@ export interface TemporalSession {
 }
 
 /** The task queue of the failover worker: `--task-queue`, else `VCHA_TASK_QUEUE`, else the default. */
-export function taskQueueFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  return flag || env.VCHA_TASK_QUEUE || DEFAULT_TASK_QUEUE;
+export function taskQueueFrom(flag: string | undefined, settings: CliSettings): string {
+  return flag || settings.taskQueue;
 }
 
 /** Link to a run's history in the Temporal Web UI (base from `VCHA_UI_URL`). */
-export function webUiLink(env: NodeJS.ProcessEnv, namespace: string, workflowId: string, runId: string): string {
-  const base = (env.VCHA_UI_URL || DEFAULT_UI_URL).replace(/\/+$/, '');
+export function webUiLink(settings: CliSettings, namespace: string, workflowId: string, runId: string): string {
   const part = encodeURIComponent;
-  return `${base}/namespaces/${part(namespace)}/workflows/${part(workflowId)}/${part(runId)}/history`;
+  return `${settings.uiUrl}/namespaces/${part(namespace)}/workflows/${part(workflowId)}/${part(runId)}/history`;
 }
 
 /** Opens a connection from the environment; a failure to connect is exit code 1 with the address in the message. */

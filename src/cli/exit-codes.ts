@@ -2,7 +2,7 @@
  * The exit codes of `vcha-failover`: scripts branch on them, so each failure type of the
  * workflow contract has its own code and none may change meaning once released.
  */
-import type { FailureType } from '../workflows/contract';
+import type { FailureType } from '../contract';
 
 /** Codes that do not come from a run's outcome. */
 export const EXIT_CODES = {

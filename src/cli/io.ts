@@ -3,8 +3,9 @@
  * terminal, so output can be redrawn on a TTY and captured in tests.
  */
 import { EXIT_CODES } from './exit-codes';
+import { cliSettingsFromEnv, type CliSettings } from './settings';
 
-/** The streams and environment a command runs with. */
+/** The streams and settings a command runs with. */
 export interface CliIo {
   /** Writes to stdout exactly as given. */
   out(text: string): void;
@@ -14,7 +15,7 @@ export interface CliIo {
   isTTY: boolean;
   /** Width of the terminal, when known. */
   columns?: number;
-  env: NodeJS.ProcessEnv;
+  settings: CliSettings;
 }
 
 /** The real process streams. */
@@ -24,7 +25,7 @@ export function processIo(): CliIo {
     err: (text) => process.stderr.write(text),
     isTTY: process.stdout.isTTY === true,
     columns: process.stdout.columns,
-    env: process.env,
+    settings: cliSettingsFromEnv(),
   };
 }
 

@@ -3,14 +3,8 @@
  * heartbeat details of a pending follow activity, decoded with the client's payload converter.
  */
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
-import { statusQuery, type FailoverStatus } from '../workflows/contract';
-import {
-  FOLLOW_ACTIVITY_TYPES,
-  heartbeatObservation,
-  heartbeatPhase,
-  type FollowHeartbeat,
-  type ProgressInput,
-} from './progress';
+import { FOLLOW_ACTIVITY_TYPE, readFollowHeartbeat, statusQuery, type FailoverStatus } from '../contract';
+import { heartbeatObservation, type LiveFollow, type ProgressInput } from './progress';
 
 /** How long a `status` query may take: without a worker polling, the server would hold it much longer. */
 const STATUS_QUERY_TIMEOUT_MS = 5_000;
@@ -22,15 +16,12 @@ export interface LiveRun {
 }
 
 /** The live observation of the first pending follow activity whose heartbeat carries one. */
-export function followHeartbeat(
-  client: Client,
-  description: WorkflowExecutionDescription,
-): FollowHeartbeat | undefined {
+export function followHeartbeat(client: Client, description: WorkflowExecutionDescription): LiveFollow | undefined {
   const converter = client.options.loadedDataConverter.payloadConverter;
   for (const pending of description.raw.pendingActivities ?? []) {
     const activityType = pending.activityType?.name ?? '';
     const payload = pending.heartbeatDetails?.payloads?.[0];
-    if (!FOLLOW_ACTIVITY_TYPES.includes(activityType) || !payload) continue;
+    if (activityType !== FOLLOW_ACTIVITY_TYPE || !payload) continue;
     let details: unknown;
     try {
       details = converter.fromPayload(payload);
@@ -38,8 +29,9 @@ export function followHeartbeat(
       continue; // Details in a form this client cannot read: the status query still says something.
     }
     const observation = heartbeatObservation(details);
-    if (observation)
-      return { activityType, observation, attempt: pending.attempt ?? 1, phase: heartbeatPhase(details) };
+    if (observation) {
+      return { activityType, observation, attempt: pending.attempt ?? 1, phase: readFollowHeartbeat(details)?.phase };
+    }
   }
   return undefined;
 }

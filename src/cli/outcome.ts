@@ -4,8 +4,8 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import type { FailoverRecord, FailoverResult } from '../workflows/contract';
-import { formatDuration } from '../workflows/duration';
+import type { FailoverRecord, FailoverResult } from '../contract';
+import { formatDuration } from '../contract';
 import { EXIT_CODES, exitCodeForOutcome } from './exit-codes';
 import { clientSdk } from './sdk';
 

@@ -4,20 +4,16 @@
  * unreachable for 42 s (refused)") is in that activity's heartbeat details. This module merges
  * the two and renders the result: redrawn in place on a terminal, one line per change otherwise.
  */
-import type { FailoverStatus } from '../workflows/contract';
-import { formatDuration } from '../workflows/duration';
+import { formatDuration, readFollowHeartbeat, type FailoverStatus, type FollowStage } from '../contract';
 import type { CliIo } from './io';
 
-/** The activity that follows the failover and heartbeats what it sees. */
-export const FOLLOW_ACTIVITY_TYPES: readonly string[] = ['followFailover'];
-
-/** The live observation of a pending follow activity, from its last heartbeat. */
-export interface FollowHeartbeat {
+/** What a pending follow activity's last heartbeat shows. */
+export interface LiveFollow {
   activityType: string;
   observation: string;
   attempt: number;
   /** The follow activity's stage (FAILING_OVER, then VERIFYING once the switch is seen). */
-  phase?: string;
+  phase?: FollowStage;
 }
 
 /** Everything known about a running run at one moment. */
@@ -26,7 +22,7 @@ export interface ProgressInput {
   status?: FailoverStatus;
   /** Why the query did not answer (no worker polling, timeout…). */
   statusError?: string;
-  heartbeat?: FollowHeartbeat;
+  heartbeat?: LiveFollow;
   /** When the run started (fallback when the status is unknown). */
   startedAt: Date;
   now: Date;
@@ -47,18 +43,9 @@ export interface ProgressView {
  * status query's observation says more until the activity has seen something.
  */
 export function heartbeatObservation(details: unknown): string | undefined {
-  if (typeof details !== 'object' || details === null) return undefined;
-  const { observation, observations } = details as { observation?: unknown; observations?: unknown };
-  if (typeof observation !== 'string' || observation === '') return undefined;
-  if (Array.isArray(observations) && observations.length === 0) return undefined;
-  return observation;
-}
-
-/** The follow activity's stage in heartbeat details, if they carry one. */
-export function heartbeatPhase(details: unknown): string | undefined {
-  if (typeof details !== 'object' || details === null) return undefined;
-  const { phase } = details as { phase?: unknown };
-  return typeof phase === 'string' ? phase : undefined;
+  const heartbeat = readFollowHeartbeat(details);
+  if (!heartbeat || heartbeat.observation === '' || heartbeat.observations.length === 0) return undefined;
+  return heartbeat.observation;
 }
 
 /** Merges the status query with the live heartbeat: the heartbeat wins while a follow activity is pending. */

@@ -3,10 +3,11 @@
  * policy SKIP and an explicit catch-up window, so a window missed by more than that is not run late.
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
-import { validateFailoverInput, type VchaFailoverInput } from '../inputs/failover-input';
+import { parseFailoverInput, type VchaFailoverInput } from '../inputs/failover-input';
 import { durationOption, parseCommandArgs, requireOption } from './args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';
 import { taskQueueFrom } from './connect';
+import type { CliSettings } from './settings';
 import { UsageError } from './io';
 import { isKnownTimeZone } from './timezone';
 
@@ -47,7 +48,7 @@ function parseCron(expression: string): string {
 }
 
 /** Checks the flags and builds the schedule; throws UsageError naming the bad flag or calendar field. */
-export function buildScheduleOptions(argv: readonly string[], env: NodeJS.ProcessEnv): ScheduleOptions {
+export function buildScheduleOptions(argv: readonly string[], settings: CliSettings): ScheduleOptions {
   const { values } = parseCommandArgs(argv, SCHEDULE_CREATE_OPTIONS);
   const target = requireOption(values.target, '--target');
   const calendars = values.calendar ?? [];
@@ -81,7 +82,7 @@ export function buildScheduleOptions(argv: readonly string[], env: NodeJS.Proces
     planned: true,
     reason: values.reason ?? `scheduled failover (schedule ${scheduleId})`,
   };
-  const validation = validateFailoverInput(input);
+  const validation = parseFailoverInput(input);
   if (!validation.ok) throw new UsageError(validation.problems.map((p) => `--${p}`).join('; '));
   return {
     scheduleId,
@@ -92,7 +93,7 @@ export function buildScheduleOptions(argv: readonly string[], env: NodeJS.Proces
     action: {
       type: 'startWorkflow',
       workflowType: 'vchaFailover',
-      taskQueue: taskQueueFrom(values['task-queue'], env),
+      taskQueue: taskQueueFrom(values['task-queue'], settings),
       // The server appends the scheduled time: vcha-failover-<target>-2025-03-09T01:00:00Z.
       workflowId: scheduleId,
       args: [input],

@@ -1,6 +1,6 @@
 /** A failover schedule in words, as `schedule create` and `schedule list` print it. */
 import type { ScheduleDescription } from '@temporalio/client';
-import { formatDuration } from '../workflows/duration';
+import { formatDuration } from '../contract';
 import { formatCalendarSpec } from './calendar-spec';
 import { formatZoned } from './timezone';
 

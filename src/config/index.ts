@@ -1,6 +1,6 @@
 /** Public API of the vCenter targets configuration. */
 export { ConfigError, UnknownTargetError } from './errors';
-export { TARGETS_FILE_ENV, loadTargetsFile, loadTargetsFromEnv } from './load-targets-file';
+export { loadTargetsFile } from './load-targets-file';
 export { parseTargets, type ParseTargetsOptions } from './parse-targets';
 export { TargetRegistry } from './registry';
 export { createResolvedTarget, describeTarget, type ResolvedTarget } from './resolved-target';

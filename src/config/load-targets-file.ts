@@ -1,6 +1,6 @@
 /**
- * Reads the targets file named by `VCHA_TARGETS_FILE` (JSON, or YAML when it ends in .yaml/.yml) and resolves it
- * into a {@link TargetRegistry}.
+ * Reads a targets file (JSON, or YAML when it ends in .yaml/.yml; the worker's is `VCHA_TARGETS_FILE`) and resolves
+ * it into a {@link TargetRegistry}.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
@@ -10,11 +10,14 @@ import { locateJsonSyntaxError } from './json-syntax-error';
 import { parseTargets } from './parse-targets';
 import { type TargetRegistry } from './registry';
 
-/** Environment variable holding the path of the targets file. */
-export const TARGETS_FILE_ENV = 'VCHA_TARGETS_FILE';
-
-/** Loads and resolves a targets file; throws a {@link ConfigError} listing every problem. */
-export async function loadTargetsFile(path: string, env: NodeJS.ProcessEnv = process.env): Promise<TargetRegistry> {
+/**
+ * Loads and resolves a targets file; `env` holds the variables its `passwordEnv` entries name. Throws a
+ * {@link ConfigError} listing every problem.
+ */
+export async function loadTargetsFile(
+  path: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<TargetRegistry> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -26,15 +29,6 @@ export async function loadTargetsFile(path: string, env: NodeJS.ProcessEnv = pro
   const document = text.replace(/^\uFEFF/, '');
   const raw = isYamlFile(path) ? parseYaml(document, path) : parseJson(document, path);
   return parseTargets(raw, { env, baseDir: dirname(resolve(path)), source: path });
-}
-
-/** Loads the targets file named by {@link TARGETS_FILE_ENV} in `env`. */
-export async function loadTargetsFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<TargetRegistry> {
-  const path = env[TARGETS_FILE_ENV];
-  if (path === undefined || path === '') {
-    throw new ConfigError('environment', [`${TARGETS_FILE_ENV}: variable is not set; point it at the targets file`]);
-  }
-  return loadTargetsFile(path, env);
 }
 
 function isYamlFile(path: string): boolean {

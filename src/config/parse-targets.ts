@@ -16,7 +16,7 @@ import { TARGET_NAME_PATTERN, TargetEntrySchema, structuralProblems } from './ta
 /** Where a configuration came from and what it may refer to. */
 export interface ParseTargetsOptions {
   /** Environment that `passwordEnv` variables are read from. */
-  env: NodeJS.ProcessEnv;
+  env: Readonly<Record<string, string | undefined>>;
   /** Directory that relative `passwordFile` and `caFile` paths are resolved against (the file's directory). */
   baseDir: string;
   /** Name of the configuration's origin for error messages, usually the file path. */
@@ -156,7 +156,7 @@ async function loadPassword(
 function passwordFromEnv(
   variable: string,
   path: string,
-  env: NodeJS.ProcessEnv,
+  env: Readonly<Record<string, string | undefined>>,
   problems: string[],
 ): string | undefined {
   if (!ENV_NAME_PATTERN.test(variable)) {

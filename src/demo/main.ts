@@ -8,16 +8,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { openAuditStore } from '../audit';
+import { DEFAULT_AUDIT_TABLE, openAuditStore } from '../audit';
 import { processIo, printLines } from '../cli/io';
 import { renderEnding } from '../cli/outcome';
 import { watchRun } from '../cli/watch';
 import { loadTargetsFile } from '../config';
 import { freePort, startDevServer, type DevServer } from '../devtools/dev-server';
-import { projectRoot, resolveTemporalCli } from '../devtools/temporal-cli';
+import { resolveTemporalCli } from '../devtools/temporal-cli';
+import { projectRoot } from '../paths';
 import { loadScenarioFile, startSimulator } from '../simulator';
 import { createFailoverWorker } from '../worker/create-worker';
-import { DEFAULT_TASK_QUEUE, type vchaFailover } from '../workflows';
+import { DEFAULT_TASK_QUEUE, type VchaFailoverWorkflow } from '../contract';
 
 /** The dev server's usual ports; the demo reuses a server already there, or starts one on them when free. */
 const DEFAULT_GRPC_PORT = 7233;
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
         .map((name) => [name, { url: sim.urlFor(name), username: sim.username, passwordEnv: PASSWORD_ENV }]),
     );
     writeFileSync(targetsFile, `${JSON.stringify({ targets }, null, 2)}\n`);
-    const registry = await loadTargetsFile(targetsFile, { ...process.env, [PASSWORD_ENV]: sim.password });
+    const registry = await loadTargetsFile(targetsFile, { [PASSWORD_ENV]: sim.password });
 
     const nativeConnection = await NativeConnection.connect({ address: server.address });
     const connection = await Connection.connect({ address: server.address });
@@ -122,9 +123,9 @@ async function main(): Promise<void> {
     await abandonEarlierDemoRuns(client);
 
     const recorder = await openAuditStore({
-      ...process.env,
-      VCHA_AUDIT_DATABASE_URL: undefined,
-      VCHA_AUDIT_DB: path.join(dataDir, 'vcha-audit.sqlite'),
+      kind: 'sqlite',
+      path: path.join(dataDir, 'vcha-audit.sqlite'),
+      table: DEFAULT_AUDIT_TABLE,
     });
     const failoverWorker = await createFailoverWorker({
       connection: nativeConnection,
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
     say(`Worker: task queue ${DEFAULT_TASK_QUEUE}, targets ${registry.names().join(', ')}`);
 
     const workflowId = `demo-failover-${DEMO_TARGET}-${Date.now()}`;
-    const handle = await client.workflow.start<typeof vchaFailover>('vchaFailover', {
+    const handle = await client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
       taskQueue: DEFAULT_TASK_QUEUE,
       workflowId,
       args: [{ target: DEMO_TARGET, planned: true, reason: 'demo', requestedBy: 'npm run demo', pollInterval: '2s' }],

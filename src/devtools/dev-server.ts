@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../contract';
 
 /** The `temporal` CLI's spelling of each search attribute type. */
 const CLI_TYPE_NAMES: Record<string, string> = {

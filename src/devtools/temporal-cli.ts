@@ -5,6 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { projectRoot } from '../paths';
+import { devtoolsSettingsFromEnv, type DevtoolsSettings } from './settings';
 
 /** The CLI release built from the Go module proxy: the newest one without a `replace` directive. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -29,7 +31,8 @@ export class TemporalCliNotFoundError extends Error {
 /** Options mainly for tests of the resolver itself. */
 export interface ResolveOptions {
   projectRoot?: string;
-  env?: NodeJS.ProcessEnv;
+  /** The environment to read (`TEMPORAL_CLI_PATH`, `PATH`); the process's own by default. */
+  env?: Readonly<Record<string, string | undefined>>;
   log?: (line: string) => void;
   /** Allow the SDK download route (needs internet); on by default. */
   allowSdkDownload?: boolean;
@@ -38,11 +41,6 @@ export interface ResolveOptions {
 const INSTALL_HINT =
   `install the Temporal CLI (\`go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}\`, ` +
   'or see https://docs.temporal.io/cli) and put it on PATH or point TEMPORAL_CLI_PATH at it';
-
-/** The repository root: two levels above this file in both `src/` and `dist/` layouts. */
-export function projectRoot(): string {
-  return path.resolve(__dirname, '..', '..');
-}
 
 /** The ignored folder that holds a project-local CLI build. */
 export function projectLocalCliPath(root = projectRoot()): string {
@@ -59,9 +57,8 @@ export function isExecutable(file: string): boolean {
   }
 }
 
-function findOnPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
-    if (!dir) continue;
+function findOnPath(command: string, settings: DevtoolsSettings): string | undefined {
+  for (const dir of settings.searchPath) {
     const candidate = path.join(dir, command);
     if (isExecutable(candidate)) return candidate;
   }
@@ -75,8 +72,8 @@ export function cliVersion(executable: string): string | undefined {
   return result.stdout.trim().split('\n')[0];
 }
 
-function goInstall(target: string, env: NodeJS.ProcessEnv, log: (line: string) => void): boolean {
-  const go = findOnPath('go', env);
+function goInstall(target: string, settings: DevtoolsSettings, log: (line: string) => void): boolean {
+  const go = findOnPath('go', settings);
   if (!go) return false;
   // Build into a scratch GOBIN and rename, so an interrupted build never leaves a broken binary
   // at the path that later runs trust without rebuilding.
@@ -85,7 +82,7 @@ function goInstall(target: string, env: NodeJS.ProcessEnv, log: (line: string) =
   log(`temporal-cli: building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with go (first run only; takes minutes)`);
   const started = Date.now();
   const result = spawnSync(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...env, GOBIN: scratch, CGO_ENABLED: env.CGO_ENABLED ?? '0' },
+    env: { ...settings.childEnv, GOBIN: scratch, CGO_ENABLED: settings.childEnv.CGO_ENABLED || '0' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const built = path.join(scratch, path.basename(target));
@@ -106,11 +103,11 @@ function goInstall(target: string, env: NodeJS.ProcessEnv, log: (line: string) =
  * project-local build; a fresh `go install` into the project-local folder; the SDK's download.
  */
 export function resolveTemporalCli(options: ResolveOptions = {}): ResolvedTemporalCli {
-  const env = options.env ?? process.env;
+  const settings = devtoolsSettingsFromEnv(options.env);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const root = options.projectRoot ?? projectRoot();
 
-  const explicit = env.TEMPORAL_CLI_PATH;
+  const explicit = settings.temporalCliPath;
   if (explicit) {
     if (!isExecutable(explicit)) {
       throw new TemporalCliNotFoundError(
@@ -120,13 +117,13 @@ export function resolveTemporalCli(options: ResolveOptions = {}): ResolvedTempor
     return chosen({ source: 'TEMPORAL_CLI_PATH', executable: path.resolve(explicit) }, log);
   }
 
-  const onPath = findOnPath('temporal', env);
+  const onPath = findOnPath('temporal', settings);
   if (onPath) return chosen({ source: 'PATH', executable: onPath }, log);
 
   const local = projectLocalCliPath(root);
   if (isExecutable(local)) return chosen({ source: 'project-local', executable: local }, log);
 
-  if (goInstall(local, env, log)) return chosen({ source: 'go-install', executable: local }, log);
+  if (goInstall(local, settings, log)) return chosen({ source: 'go-install', executable: local }, log);
 
   if (options.allowSdkDownload ?? true) {
     log('temporal-cli: no CLI found and no Go toolchain; falling back to the SDK download (needs internet)');

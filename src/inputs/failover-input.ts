@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { TARGET_NAME_PATTERN } from '../config/targets-schema';
-import { parseDuration } from '../workflows/duration';
+import { parseDuration } from '../contract';
 
 function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
   return z
@@ -78,7 +78,7 @@ export type ValidatedFailoverInput = z.output<typeof VchaFailoverInputSchema>;
 export type InputValidation = { ok: true; input: ValidatedFailoverInput } | { ok: false; problems: string[] };
 
 /** Validates raw workflow input, listing every problem by field path. */
-export function validateFailoverInput(raw: unknown): InputValidation {
+export function parseFailoverInput(raw: unknown): InputValidation {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     return {
       ok: false,

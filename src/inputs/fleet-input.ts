@@ -45,7 +45,7 @@ export type ValidatedFleetInput = z.output<typeof FleetFailoverInputSchema>;
 export type FleetInputValidation = { ok: true; input: ValidatedFleetInput } | { ok: false; problems: string[] };
 
 /** Validates raw fleet input, listing every problem by field path. */
-export function validateFleetInput(raw: unknown): FleetInputValidation {
+export function parseFleetInput(raw: unknown): FleetInputValidation {
   const parsed = FleetFailoverInputSchema.safeParse(raw ?? null);
   if (parsed.success) return { ok: true, input: parsed.data };
   return { ok: false, problems: formatProblems(parsed.error.issues) };

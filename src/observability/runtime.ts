@@ -7,29 +7,11 @@ import type { TargetRegistry } from '../config';
 import { SecretRedactor } from '../vcenter/redact';
 import { jsonLogger } from './json-log';
 
-/** Runtime settings read from the environment. */
+/** The Core runtime's logging and metrics, as the worker's settings give them. */
 export interface RuntimeSettings {
+  /** `VCHA_METRICS_ADDR`: where Prometheus scrapes Core's metrics and ours; off when unset. */
   metricsAddress?: string;
   logLevel: LogLevel;
-}
-
-const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
-
-/** Reads `VCHA_METRICS_ADDR` and `VCHA_LOG_LEVEL` (default INFO), naming the variable when one is wrong. */
-export function runtimeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): RuntimeSettings {
-  const level = (env.VCHA_LOG_LEVEL ?? 'INFO').toUpperCase() as LogLevel;
-  if (!LOG_LEVELS.includes(level)) {
-    throw new Error(`VCHA_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}, got ${env.VCHA_LOG_LEVEL}`);
-  }
-  const metricsAddress = env.VCHA_METRICS_ADDR || undefined;
-  if (
-    metricsAddress &&
-    !/^[^\s:]+:\d{1,5}$/.test(metricsAddress) &&
-    !/^\[[0-9a-fA-F:]+\]:\d{1,5}$/.test(metricsAddress)
-  ) {
-    throw new Error(`VCHA_METRICS_ADDR: expected host:port such as 127.0.0.1:9464, got ${metricsAddress}`);
-  }
-  return { metricsAddress, logLevel: level };
 }
 
 /** A redactor that masks every configured target's password. */

@@ -4,7 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseCliArgs, UsageError, USAGE } from './cli-args';
-import { loadScenarioFile, ScenarioError, type ClusterScenario, type Scenario } from './scenario';
+import { ScenarioError, type ClusterScenario, type Scenario } from './scenario';
+import { loadScenarioFile } from './scenario-file';
 import { startSimulator, type Simulator, type SimulatorOptions } from './server';
 
 const DEFAULT_CLUSTERS = ['vc-01'];

@@ -1,15 +1,13 @@
 /**
- * Scenario files: the clusters a simulator serves, their state and faults, credentials and
- * timing. Files are JSON or YAML and are validated with zod so that a mistake is reported with
- * the path of the offending field.
+ * Scenarios: the clusters a simulator serves, their state and faults, credentials and timing, as
+ * zod schemas so that a mistake is reported with the path of the offending field. The same shape
+ * is a runtime change (`configure`, `PATCH /__sim/clusters/{name}`); files are read in
+ * `scenario-file.ts`.
  */
-import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { API_OPERATIONS } from './model/api-operations';
+import { VCENTER_OPERATIONS } from '../vcenter/operations';
 
-const operationSelector = z.enum([...API_OPERATIONS, '*']);
+const operationSelector = z.enum([...VCENTER_OPERATIONS, '*']);
 const durationMs = z.number().finite().nonnegative();
 const ipv4 = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, 'expected an IPv4 address');
 
@@ -185,22 +183,4 @@ export function validateWith<S extends z.ZodType>(
 /** Validates an already-parsed scenario object. */
 export function validateScenario(value: unknown, source = 'scenario'): Scenario {
   return validateWith(scenarioSchema, value, source);
-}
-
-/** Parses scenario text as JSON or YAML (YAML when `format` is `yaml`). */
-export function parseScenario(text: string, format: 'json' | 'yaml', source = 'scenario'): Scenario {
-  let value: unknown;
-  try {
-    value = format === 'json' ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new ScenarioError(source, [`not valid ${format.toUpperCase()}: ${(error as Error).message}`]);
-  }
-  return validateScenario(value, source);
-}
-
-/** Reads and validates a scenario file; `.json` files are JSON, anything else is read as YAML. */
-export async function loadScenarioFile(path: string): Promise<Scenario> {
-  const text = await readFile(path, 'utf8');
-  const format = extname(path).toLowerCase() === '.json' ? 'json' : 'yaml';
-  return parseScenario(text, format, `scenario file ${path}`);
 }

@@ -208,7 +208,7 @@ export class VcenterClient {
    */
   async startFailover(options: { planned: boolean }): Promise<string> {
     return this.call({
-      operation: 'failover',
+      operation: 'cluster.failover',
       method: 'POST',
       path: '/api/vcenter/vcha/cluster?action=failover&vmw-task=true',
       body: { planned: options.planned },
@@ -220,7 +220,7 @@ export class VcenterClient {
   /** One task: `GET /api/cis/tasks/{task}`; the id (which contains a colon) is sent as a single path segment. */
   async getTask(taskId: string): Promise<CisTaskInfo> {
     return this.call({
-      operation: 'task.get',
+      operation: 'tasks.get',
       method: 'GET',
       path: `/api/cis/tasks/${encodeURIComponent(taskId)}`,
       expectedStatus: 200,
@@ -236,7 +236,7 @@ export class VcenterClient {
     if (filter.operations !== undefined) filterSpec.operations = filter.operations;
     if (filter.status !== undefined) filterSpec.status = filter.status;
     return this.call({
-      operation: 'task.list',
+      operation: 'tasks.list',
       method: 'POST',
       path: '/api/cis/tasks?action=list',
       body: { filter_spec: filterSpec },

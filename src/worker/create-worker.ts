@@ -4,13 +4,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import {
-  createActivities,
-  LogOutcomeRecorder,
-  VcenterClientCache,
-  type OutcomeRecorder,
-  type WebhookConfig,
-} from '../activities';
+import { createActivities, VcenterClientCache, type OutcomeRecorder, type WebhookConfig } from '../activities';
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
@@ -26,7 +20,8 @@ export interface FailoverWorkerOptions {
   namespace?: string;
   taskQueue: string;
   targets: TargetRegistry;
-  recorder?: OutcomeRecorder;
+  /** Where finished runs are recorded (the audit store in production). */
+  recorder: OutcomeRecorder;
   /** Completion webhook; none when omitted. */
   webhook?: WebhookConfig;
   clientHooks?: ClientHooks | ((target: string) => ClientHooks);
@@ -47,27 +42,12 @@ export interface FailoverWorker {
 /** Creates (but does not run) the worker. */
 export async function createFailoverWorker(options: FailoverWorkerOptions): Promise<FailoverWorker> {
   const clients = new VcenterClientCache(options.targets, options.clientHooks);
-  const recorder: OutcomeRecorder = options.recorder ?? new LogOutcomeRecorder();
+  const { recorder } = options;
   const activities = createActivities({
-    targets: options.targets,
     clientFor: (name) => clients.get(name),
+    temporal: options.client,
     recorder,
     webhook: options.webhook,
-    describeLockHolder: async (lockWorkflowId) => {
-      try {
-        const lock = await options.client.workflow.getHandle(lockWorkflowId).describe();
-        const parent = lock.parentExecution;
-        if (lock.status.name !== 'RUNNING' || !parent?.workflowId) return undefined;
-        const holder = await options.client.workflow.getHandle(parent.workflowId, parent.runId ?? undefined).describe();
-        return {
-          workflowId: parent.workflowId,
-          runId: parent.runId ?? undefined,
-          running: holder.status.name === 'RUNNING',
-        };
-      } catch {
-        return undefined;
-      }
-    },
   });
   const worker = await Worker.create({
     connection: options.connection,

@@ -1,46 +1,89 @@
 /**
- * Every environment variable the worker process reads, as one zod schema: the worker validates its
- * environment with it at start, and a test checks docker-compose.yml against it.
+ * Every environment variable the worker process reads, parsed once at start into one typed
+ * {@link WorkerSettings} that the worker passes down: nothing else in the process reads the
+ * environment. The same schema checks docker-compose.yml in a test. An empty value counts as unset
+ * everywhere (compose's `${VAR:-}` passes unset variables as empty strings).
  */
+import type { LogLevel } from '@temporalio/worker';
 import { z } from 'zod';
-import { parseDuration } from '../workflows/duration';
+import type { WebhookConfig } from '../activities/webhook';
+import { auditStoreConfig, type AuditStoreConfig } from '../audit/settings';
+import { DEFAULT_TASK_QUEUE, parseDuration } from '../contract';
+import type { RuntimeSettings } from '../observability/runtime';
 
-// Compose's `${VAR:-}` passes unset variables as empty strings: treat those as unset.
-const optionalText = z.preprocess((value) => (value === '' ? undefined : value), z.string().optional());
+/** Turns an empty value into an unset one before the field's own rule runs. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema);
+
+const optionalText = unsetIfEmpty(z.string().optional());
+
 const positiveInt = (name: string, fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `${name} must be a whole number`)
-    .default(String(fallback))
-    .transform(Number)
-    .refine((n) => n >= 1, `${name} must be at least 1`);
+  unsetIfEmpty(
+    z
+      .string()
+      .regex(/^\d+$/, `${name} must be a whole number`)
+      .default(String(fallback))
+      .transform(Number)
+      .refine((n) => n >= 1, `${name} must be at least 1`),
+  );
+
+const LOG_LEVELS: readonly LogLevel[] = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'];
+
+const HOST_PORT = /^[^\s:]+:\d{1,5}$/;
+const BRACKETED_IPV6_PORT = /^\[[0-9a-fA-F:]+\]:\d{1,5}$/;
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'http:' || protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
 
 /** The worker's environment (Temporal connection variables are read by envconfig). */
 export const WorkerEnvSchema = z.object({
-  VCHA_TARGETS_FILE: z.string({ error: 'VCHA_TARGETS_FILE is required: the targets file (JSON or YAML)' }).min(1),
+  VCHA_TARGETS_FILE: unsetIfEmpty(
+    z.string({ error: 'VCHA_TARGETS_FILE: variable is not set; point it at the targets file (JSON or YAML)' }),
+  ),
   VCHA_TASK_QUEUE: optionalText,
   VCHA_WORKFLOW_BUNDLE: optionalText,
   VCHA_AUDIT_DB: optionalText,
   VCHA_AUDIT_DATABASE_URL: optionalText,
   VCHA_AUDIT_TABLE: optionalText,
-  VCHA_METRICS_ADDR: optionalText,
-  VCHA_LOG_LEVEL: optionalText,
-  VCHA_WEBHOOK_URL: optionalText,
+  VCHA_METRICS_ADDR: optionalText.refine(
+    (text) => text === undefined || HOST_PORT.test(text) || BRACKETED_IPV6_PORT.test(text),
+    'VCHA_METRICS_ADDR: expected host:port such as 127.0.0.1:9464',
+  ),
+  VCHA_LOG_LEVEL: optionalText
+    .transform((text) => (text ?? 'INFO').toUpperCase())
+    .refine((level) => (LOG_LEVELS as readonly string[]).includes(level), {
+      error: `VCHA_LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`,
+    })
+    .transform((level) => level as LogLevel),
+  VCHA_WEBHOOK_URL: optionalText.refine(
+    (text) => text === undefined || isHttpUrl(text),
+    'VCHA_WEBHOOK_URL: expected an http(s) URL',
+  ),
   VCHA_WEBHOOK_SECRET: optionalText,
   VCHA_BUILD_ID: optionalText,
-  VCHA_SHUTDOWN_GRACE_TIME: z
-    .string()
-    .default('30s')
-    .refine((text) => parseDuration(text) !== undefined, 'VCHA_SHUTDOWN_GRACE_TIME must be a duration such as "30s"')
-    .transform((text) => parseDuration(text)!),
+  VCHA_SHUTDOWN_GRACE_TIME: unsetIfEmpty(
+    z
+      .string()
+      .default('30s')
+      .refine((text) => parseDuration(text) !== undefined, 'VCHA_SHUTDOWN_GRACE_TIME must be a duration such as "30s"')
+      .transform((text) => parseDuration(text)!),
+  ),
   VCHA_MAX_CONCURRENT_ACTIVITIES: positiveInt('VCHA_MAX_CONCURRENT_ACTIVITIES', 200),
   // One workflow thread runs the activations: more slots only queue inside the worker. At 1000
   // concurrent runs, 10 slots gave p99 overhead 1.8 s against 2.8-3.4 s with the SDK's 40.
   VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt('VCHA_MAX_CONCURRENT_WORKFLOW_TASKS', 10),
-  VCHA_MAX_CACHED_WORKFLOWS: optionalText.refine(
-    (text) => text === undefined || (/^\d+$/.test(text) && Number(text) >= 1),
-    'VCHA_MAX_CACHED_WORKFLOWS must be a whole number of at least 1',
-  ),
+  VCHA_MAX_CACHED_WORKFLOWS: optionalText
+    .refine(
+      (text) => text === undefined || (/^\d+$/.test(text) && Number(text) >= 1),
+      'VCHA_MAX_CACHED_WORKFLOWS must be a whole number of at least 1',
+    )
+    .transform((text) => (text === undefined ? undefined : Number(text))),
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: optionalText,
   TEMPORAL_API_KEY: optionalText,
@@ -69,18 +112,52 @@ export interface WorkerProcessSettings {
   maxCachedWorkflows?: number;
 }
 
-/** Validates the environment; the error lists every bad variable. */
-export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerProcessSettings {
+/** Everything the worker process was configured with. */
+export interface WorkerSettings {
+  /** The targets file, and the environment its `passwordEnv` entries name variables of. */
+  targets: { file: string; env: Readonly<Record<string, string | undefined>> };
+  taskQueue: string;
+  /** Prebuilt workflow code (`VCHA_WORKFLOW_BUNDLE`); unset: the bundle beside the built worker, else the source. */
+  workflowBundle?: string;
+  /** `VCHA_BUILD_ID`: names the code in logs; unset: derived from the bundle. */
+  buildId?: string;
+  audit: AuditStoreConfig;
+  runtime: RuntimeSettings;
+  /** The completion webhook, when `VCHA_WEBHOOK_URL` is set. */
+  webhook?: WebhookConfig;
+  process: WorkerProcessSettings;
+}
+
+/** Parses the worker's environment once; the error lists every bad variable. */
+export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerSettings {
   const parsed = WorkerEnvSchema.safeParse(env);
   if (!parsed.success) {
     throw new Error(`invalid worker environment: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
+  const vars = parsed.data;
   return {
-    shutdownGraceTimeMs: parsed.data.VCHA_SHUTDOWN_GRACE_TIME,
-    maxConcurrentActivityTaskExecutions: parsed.data.VCHA_MAX_CONCURRENT_ACTIVITIES,
-    maxConcurrentWorkflowTaskExecutions: parsed.data.VCHA_MAX_CONCURRENT_WORKFLOW_TASKS,
-    ...(parsed.data.VCHA_MAX_CACHED_WORKFLOWS
-      ? { maxCachedWorkflows: Number(parsed.data.VCHA_MAX_CACHED_WORKFLOWS) }
+    targets: { file: vars.VCHA_TARGETS_FILE, env },
+    taskQueue: vars.VCHA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
+    ...(vars.VCHA_WORKFLOW_BUNDLE !== undefined ? { workflowBundle: vars.VCHA_WORKFLOW_BUNDLE } : {}),
+    ...(vars.VCHA_BUILD_ID !== undefined ? { buildId: vars.VCHA_BUILD_ID } : {}),
+    audit: auditStoreConfig(env),
+    runtime: {
+      logLevel: vars.VCHA_LOG_LEVEL,
+      ...(vars.VCHA_METRICS_ADDR !== undefined ? { metricsAddress: vars.VCHA_METRICS_ADDR } : {}),
+    },
+    ...(vars.VCHA_WEBHOOK_URL !== undefined
+      ? {
+          webhook: {
+            url: vars.VCHA_WEBHOOK_URL,
+            ...(vars.VCHA_WEBHOOK_SECRET ? { secret: vars.VCHA_WEBHOOK_SECRET } : {}),
+          },
+        }
       : {}),
+    process: {
+      shutdownGraceTimeMs: vars.VCHA_SHUTDOWN_GRACE_TIME,
+      maxConcurrentActivityTaskExecutions: vars.VCHA_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentWorkflowTaskExecutions: vars.VCHA_MAX_CONCURRENT_WORKFLOW_TASKS,
+      ...(vars.VCHA_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: vars.VCHA_MAX_CACHED_WORKFLOWS } : {}),
+    },
   };
 }

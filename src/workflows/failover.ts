@@ -29,22 +29,28 @@ import type {
   RecordOutcomeResult,
   TriggerResult,
 } from '../activities';
-import type { ClusterSnapshot } from '../domain/cluster-snapshot';
-import type { PreflightCheck } from '../domain/preflight-rules';
 import {
+  formatDuration,
+  readFollowHeartbeat,
   statusQuery,
+  targetLockWorkflowId,
+  VCHA_OUTCOME,
+  VCHA_PHASE,
+  VCHA_PLANNED,
+  VCHA_TARGET,
   type FailoverPhase,
   type FailoverRecord,
   type FailoverResult,
   type FailoverStatus,
   type FailureType,
+  type FollowStage,
   type SuccessOutcome,
-} from './contract';
-import { formatDuration } from './duration';
+} from '../contract';
+import type { ClusterSnapshot } from '../domain/cluster-snapshot';
+import type { PreflightCheck } from '../domain/preflight-rules';
 import type { ValidatedFailoverInput, VchaFailoverInput } from '../inputs/failover-input';
 import { recordFailoverMetrics } from './metrics';
-import { VCHA_OUTCOME, VCHA_PHASE, VCHA_PLANNED, VCHA_TARGET } from './search-attributes';
-import { targetLockWorkflowId, vchaTargetLock } from './target-lock';
+import { vchaTargetLock } from './target-lock';
 
 /** How often, and how long apart, a run retries a lock whose holder has just closed. */
 const LOCK_STALE_RETRIES = 10;
@@ -77,10 +83,9 @@ function contractTypeOf(error: unknown): FailureType | undefined {
 }
 
 /** The stage a follow activity last heartbeated before it timed out, when the failure carries it. */
-function followPhaseOf(error: unknown): string | undefined {
+function followStageOf(error: unknown): FollowStage | undefined {
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof TimeoutFailure)) return undefined;
-  const details = error.cause.lastHeartbeatDetails as { phase?: unknown } | undefined;
-  return typeof details?.phase === 'string' ? details.phase : undefined;
+  return readFollowHeartbeat(error.cause.lastHeartbeatDetails)?.phase;
 }
 
 function causeMessage(error: unknown): string {
@@ -430,7 +435,7 @@ class FailoverRun {
     } catch (error) {
       const type = contractTypeOf(error);
       if (type) return new RunEnd(type, causeMessage(error));
-      if (followPhaseOf(error) === 'VERIFYING') {
+      if (followStageOf(error) === 'VERIFYING') {
         return new RunEnd('FailoverNotHealthy', `could not verify ${target} after the switch: ${causeMessage(error)}`);
       }
       return new RunEnd('FailoverOutcomeUnknown', `lost track of the failover of ${target}: ${causeMessage(error)}`);

@@ -6,39 +6,22 @@ import {
   ApplicationFailure,
   ChildWorkflowFailure,
   condition,
-  defineQuery,
   executeChild,
   isCancellation,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { FailureType, SuccessOutcome } from './contract';
-import { vchaFailover } from './failover';
+import {
+  fleetStatusQuery,
+  type FailureType,
+  type FleetFailoverResult,
+  type FleetTargetOutcome,
+  type FleetTargetState,
+} from '../contract';
 import type { FailoverActivities } from '../activities';
 import type { FleetFailoverInput } from '../inputs/fleet-input';
-
-/** Where one target of the fleet is. */
-export type FleetTargetState = 'PENDING' | 'RUNNING' | 'NOT_STARTED' | SuccessOutcome | FailureType;
-
-/** One target's end. */
-export interface FleetTargetOutcome {
-  target: string;
-  workflowId: string;
-  outcome: FleetTargetState;
-  message: string;
-}
-
-/** The fleet's result: one outcome per target, in input order. */
-export interface FleetFailoverResult {
-  outcomes: FleetTargetOutcome[];
-  succeeded: number;
-  failed: number;
-  notStarted: number;
-}
-
-/** Query: each target's state. */
-export const fleetStatusQuery = defineQuery<FleetTargetOutcome[]>('status');
+import { vchaFailover } from './failover';
 
 /** The child's workflow id: the fleet's id plus the target, so the UI groups them. */
 function childWorkflowId(target: string): string {

@@ -1,14 +1,7 @@
-/** The workflows this worker registers, and the types callers use to start them. */
+/**
+ * The workflows this worker registers: the bundle's entry point. Callers start them by type name
+ * with the signatures and shapes in `src/contract` (`VchaFailoverWorkflow`, `FailoverResult`, …).
+ */
 export { vchaFailover } from './failover';
-export {
-  fleetFailover,
-  fleetStatusQuery,
-  type FleetFailoverResult,
-  type FleetTargetOutcome,
-  type FleetTargetState,
-} from './fleet';
-export { vchaTargetLock, targetLockWorkflowId, type TargetLockInput } from './target-lock';
-export * from './contract';
-// Types only: the schemas stay out of the workflow bundle (see src/activities/validate-input.ts).
-export type { VchaFailoverInput, ValidatedFailoverInput } from '../inputs/failover-input';
-export type { FleetFailoverInput } from '../inputs/fleet-input';
+export { fleetFailover } from './fleet';
+export { vchaTargetLock } from './target-lock';

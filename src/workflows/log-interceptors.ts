@@ -3,7 +3,7 @@
  * `VchaTarget` search attribute the run sets once its input is valid).
  */
 import { workflowInfo, type WorkflowInterceptors } from '@temporalio/workflow';
-import { VCHA_TARGET } from './search-attributes';
+import { VCHA_TARGET } from '../contract';
 
 /** Registered on the worker and baked into prebuilt bundles. */
 export const interceptors = (): WorkflowInterceptors => ({

@@ -1,6 +1,6 @@
 /** Failover metrics recorded by the workflow; the SDK's workflow meter drops them during replay. */
 import { metricMeter } from '@temporalio/workflow';
-import type { FailoverRecord } from './contract';
+import type { FailoverRecord } from '../contract';
 
 /** Counts the finished run and records its duration and the outage it rode through. */
 export function recordFailoverMetrics(record: FailoverRecord, longestOutageMs: number | undefined): void {

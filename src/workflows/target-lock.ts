@@ -4,14 +4,10 @@
  * first runs. The parent-close policy (terminate) ends the lock when its holder ends in any way
  * (completed, failed, terminated, timed out), so a crashed or killed run never strands it, and
  * the holder's history pays no events for releasing it. Terminating rather than requesting a
- * cancel spares the lock a workflow task at release: it has nothing to clean up.
+ * cancel spares the lock a workflow task at release: it has nothing to clean up. Its id comes
+ * from `targetLockWorkflowId` in the contract.
  */
 import { CancellationScope, isCancellation } from '@temporalio/workflow';
-
-/** The lock's workflow id for a target. */
-export function targetLockWorkflowId(target: string): string {
-  return `vcha-lock-${target}`;
-}
 
 /** Input of {@link vchaTargetLock}: shown in the UI so an operator sees who holds what. */
 export interface TargetLockInput {

@@ -5,12 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import type { ActivityDeps, PreflightReport } from '../../src/activities';
+import type { PreflightReport } from '../../src/activities';
 import { makePreflight } from '../../src/activities/preflight';
-import { LogOutcomeRecorder } from '../../src/activities/outcome-recorder';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { VcenterClient } from '../../src/vcenter';
-import type { TargetRegistry } from '../../src/config';
+import { depsFor } from './deps';
 
 describe('preflight activity', () => {
   let sim: Simulator;
@@ -27,12 +26,7 @@ describe('preflight activity', () => {
 
   /** Runs preflight with `vcenter` as the target's client and returns the operations vCenter saw. */
   async function preflightWith(vcenter: VcenterClient) {
-    const deps: ActivityDeps = {
-      targets: {} as TargetRegistry,
-      clientFor: () => vcenter,
-      recorder: new LogOutcomeRecorder(),
-      describeLockHolder: () => Promise.resolve(undefined),
-    };
+    const deps = depsFor(vcenter);
     const seenBefore = sim.requestLog('lab').length;
     const report: PreflightReport = await new MockActivityEnvironment().run(makePreflight(deps), {
       target: 'lab',
@@ -71,7 +65,7 @@ describe('preflight activity', () => {
       },
     });
     const { report, operations } = await preflightWith(withoutMode);
-    assert.deepEqual(operations, ['cluster.get', 'mode.get', 'operations.get']);
+    assert.deepEqual(operations, ['cluster.get', 'cluster.mode.get', 'operations.get']);
     assert.equal(report.snapshot.mode, 'DISABLED');
     assert.ok(report.checks.some((c) => c.id === 'mode' && !c.ok));
   });

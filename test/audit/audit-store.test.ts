@@ -137,7 +137,7 @@ describe('audit store', () => {
 
       it('opens and migrates SQLite at VCHA_AUDIT_DB', async () => {
         const file = path.join(scratch, 'opened', 'nested', 'audit.sqlite');
-        const store = await openAuditStore({ VCHA_AUDIT_DB: file });
+        const store = await openAuditStore(auditStoreConfig({ VCHA_AUDIT_DB: file }));
         try {
           assert.ok(store instanceof SqliteAuditStore);
           assert.equal(store.path, file);
@@ -153,11 +153,13 @@ describe('audit store', () => {
         assert.equal(auditStoreConfig({ VCHA_AUDIT_DATABASE_URL: postgresUrl }).table, 'vcha_failover_outcomes');
         const unused = path.join(scratch, 'unused', 'audit.sqlite');
         const table = uniqueTable();
-        const store = await openAuditStore({
-          VCHA_AUDIT_DATABASE_URL: postgresUrl,
-          VCHA_AUDIT_DB: unused,
-          VCHA_AUDIT_TABLE: table,
-        });
+        const store = await openAuditStore(
+          auditStoreConfig({
+            VCHA_AUDIT_DATABASE_URL: postgresUrl,
+            VCHA_AUDIT_DB: unused,
+            VCHA_AUDIT_TABLE: table,
+          }),
+        );
         try {
           assert.ok(store instanceof PostgresAuditStore);
           assert.equal(store.table, table);
@@ -171,9 +173,11 @@ describe('audit store', () => {
 
       it('names the variable and hides the password when PostgreSQL cannot be reached or used', async () => {
         const closedPort = await freePort();
-        const refused = openAuditStore({
-          VCHA_AUDIT_DATABASE_URL: `postgres://vcha:pa55%21word@127.0.0.1:${closedPort}/audit`,
-        });
+        const refused = openAuditStore(
+          auditStoreConfig({
+            VCHA_AUDIT_DATABASE_URL: `postgres://vcha:pa55%21word@127.0.0.1:${closedPort}/audit`,
+          }),
+        );
         await assert.rejects(refused, (error: Error) => {
           assert.ok(
             error.message.startsWith(
@@ -189,14 +193,17 @@ describe('audit store', () => {
         const missingDb = new URL(postgresUrl);
         missingDb.password = 'top-secret';
         missingDb.pathname = '/no_such_database';
-        await assert.rejects(openAuditStore({ VCHA_AUDIT_DATABASE_URL: missingDb.href }), (error: Error) => {
-          assert.match(error.message, /^VCHA_AUDIT_DATABASE_URL: cannot connect to .*no_such_database/);
-          assert.doesNotMatch(error.message, /top-secret/);
-          return true;
-        });
+        await assert.rejects(
+          openAuditStore(auditStoreConfig({ VCHA_AUDIT_DATABASE_URL: missingDb.href })),
+          (error: Error) => {
+            assert.match(error.message, /^VCHA_AUDIT_DATABASE_URL: cannot connect to .*no_such_database/);
+            assert.doesNotMatch(error.message, /top-secret/);
+            return true;
+          },
+        );
 
         const inQuery = `postgres://vcha@127.0.0.1:${closedPort}/audit?password=qu3ry-secret`;
-        await assert.rejects(openAuditStore({ VCHA_AUDIT_DATABASE_URL: inQuery }), (error: Error) => {
+        await assert.rejects(openAuditStore(auditStoreConfig({ VCHA_AUDIT_DATABASE_URL: inQuery })), (error: Error) => {
           assert.match(error.message, /^VCHA_AUDIT_DATABASE_URL: cannot connect to .*password=\*\*\*/);
           assert.doesNotMatch(error.message, /qu3ry-secret/);
           return true;
@@ -206,7 +213,7 @@ describe('audit store', () => {
           ['mysql://root:hunter2@db/audit', /^VCHA_AUDIT_DATABASE_URL: expected a postgres:\/\//],
           ['postgres://root:hunter2@[not-a-host/audit', /^VCHA_AUDIT_DATABASE_URL: not a valid URL/],
         ] as const) {
-          await assert.rejects(openAuditStore({ VCHA_AUDIT_DATABASE_URL: url }), (error: Error) => {
+          await assert.rejects(openAuditStore(auditStoreConfig({ VCHA_AUDIT_DATABASE_URL: url })), (error: Error) => {
             assert.match(error.message, reason);
             assert.doesNotMatch(error.message, /hunter2/);
             return true;
@@ -224,11 +231,13 @@ describe('audit store', () => {
         const aFile = path.join(scratch, 'plain-file');
         writeFileSync(aFile, 'not a folder');
         await assert.rejects(
-          openAuditStore({ VCHA_AUDIT_DB: path.join(aFile, 'audit.sqlite') }),
+          openAuditStore(auditStoreConfig({ VCHA_AUDIT_DB: path.join(aFile, 'audit.sqlite') })),
           /^Error: VCHA_AUDIT_DB: /,
         );
         await assert.rejects(
-          openAuditStore({ VCHA_AUDIT_DB: path.join(scratch, 't.sqlite'), VCHA_AUDIT_TABLE: 'x;drop' }),
+          openAuditStore(
+            auditStoreConfig({ VCHA_AUDIT_DB: path.join(scratch, 't.sqlite'), VCHA_AUDIT_TABLE: 'x;drop' }),
+          ),
           /^Error: VCHA_AUDIT_TABLE: /,
         );
       });

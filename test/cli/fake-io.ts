@@ -1,5 +1,6 @@
 /** An in-memory CliIo for running commands in-process and reading what they printed. */
 import type { CliIo } from '../../src/cli/io';
+import { cliSettingsFromEnv } from '../../src/cli/settings';
 
 /** A CliIo that records stdout and stderr. */
 export interface RecordingIo extends CliIo {
@@ -20,7 +21,7 @@ export function recordingIo(options: { isTTY?: boolean; columns?: number; env?: 
     },
     isTTY: options.isTTY ?? false,
     columns: options.columns,
-    env: options.env ?? {},
+    settings: cliSettingsFromEnv(options.env ?? {}),
   };
   return io;
 }

@@ -11,7 +11,7 @@ import {
   ProgressPrinter,
   type ProgressView,
 } from '../../src/cli/progress';
-import type { FailoverStatus } from '../../src/workflows/contract';
+import type { FailoverStatus, FollowStage } from '../../src/contract';
 import { recordingIo } from './fake-io';
 
 const startedAt = '2025-03-09T01:00:00.000Z';
@@ -93,7 +93,7 @@ describe('mergeProgress', () => {
       observation: 'cluster DEGRADED, waiting for HEALTHY',
       attempt: 1,
     };
-    const live = (phase: string | undefined, statusPhase: 'FAILING_OVER' | 'RECORDING') =>
+    const live = (phase: FollowStage | undefined, statusPhase: 'FAILING_OVER' | 'RECORDING') =>
       mergeProgress({
         status: status(statusPhase, 'x'),
         heartbeat: { ...heartbeat, phase },

@@ -7,13 +7,18 @@ import { defaultWorkflowId, parseStartArgs } from '../../src/cli/commands/start'
 import { EXIT_CODES, EXIT_CODE_TABLE, FAILURE_EXIT_CODES, exitCodeForOutcome } from '../../src/cli/exit-codes';
 import { UsageError } from '../../src/cli/io';
 import { buildScheduleOptions } from '../../src/cli/schedule-request';
-import { FAILURE_TYPES } from '../../src/workflows/contract';
+import { cliSettingsFromEnv } from '../../src/cli/settings';
+import { FAILURE_TYPES } from '../../src/contract';
 
 const now = new Date('2025-03-09T01:02:03.456Z');
 
 describe('start arguments', () => {
   it('build a planned failover with the OS user as requester and a timestamped workflow id', () => {
-    const request = parseStartArgs(['--target', 'vc-lab-01', '--planned', '--reason', 'patching'], {}, now);
+    const request = parseStartArgs(
+      ['--target', 'vc-lab-01', '--planned', '--reason', 'patching'],
+      cliSettingsFromEnv({}),
+      now,
+    );
     assert.deepEqual(request.input, {
       target: 'vc-lab-01',
       planned: true,
@@ -42,7 +47,7 @@ describe('start arguments', () => {
         'wf-1',
         '--wait',
       ],
-      { VCHA_TASK_QUEUE: 'queue-from-env' },
+      cliSettingsFromEnv({ VCHA_TASK_QUEUE: 'queue-from-env' }),
       now,
     );
     assert.deepEqual(request.input, {
@@ -56,7 +61,10 @@ describe('start arguments', () => {
     assert.equal(request.workflowId, 'wf-1');
     assert.equal(request.taskQueue, 'queue-from-env');
     assert.equal(request.wait, true);
-    assert.equal(parseStartArgs(['--target', 'lab', '--planned', '--task-queue', 'q'], {}).taskQueue, 'q');
+    assert.equal(
+      parseStartArgs(['--target', 'lab', '--planned', '--task-queue', 'q'], cliSettingsFromEnv({})).taskQueue,
+      'q',
+    );
   });
 
   const refused: [string[], RegExp][] = [
@@ -74,7 +82,7 @@ describe('start arguments', () => {
   for (const [argv, expected] of refused) {
     it(`refuse ${argv.join(' ')}`, () => {
       assert.throws(
-        () => parseStartArgs(argv, {}),
+        () => parseStartArgs(argv, cliSettingsFromEnv({})),
         (error: unknown) => error instanceof UsageError && expected.test(error.message),
       );
     });
@@ -85,7 +93,7 @@ describe('schedule create arguments', () => {
   it('build a planned failover schedule: SKIP overlap, a 10 minute catch-up window, default id', () => {
     const options = buildScheduleOptions(
       ['--target', 'lab', '--calendar', 'dayOfWeek=SUN;dayOfMonth=8-14;hour=2;minute=0', '--timezone', 'Europe/Berlin'],
-      { VCHA_TASK_QUEUE: 'q' },
+      cliSettingsFromEnv({ VCHA_TASK_QUEUE: 'q' }),
     );
     assert.equal(options.scheduleId, 'vcha-failover-lab');
     assert.equal(options.spec.timezone, 'Europe/Berlin');
@@ -114,14 +122,17 @@ describe('schedule create arguments', () => {
         '--catchup-window=1h',
         '--reason=monthly',
       ],
-      {},
+      cliSettingsFromEnv({}),
     );
     assert.equal(options.spec.calendars?.length, 2);
     assert.equal(options.policies?.catchupWindow, 3_600_000);
     assert.deepEqual(options.state, { paused: true, note: 'n' });
     assert.equal(options.action.workflowId, 's1');
     assert.deepEqual(options.action.args, [{ target: 'lab', planned: true, reason: 'monthly' }]);
-    const cron = buildScheduleOptions(['--target', 'lab', '--cron', '0 2 8-14 * SUN', '--timezone', 'UTC'], {});
+    const cron = buildScheduleOptions(
+      ['--target', 'lab', '--cron', '0 2 8-14 * SUN', '--timezone', 'UTC'],
+      cliSettingsFromEnv({}),
+    );
     assert.deepEqual(cron.spec, { cronExpressions: ['0 2 8-14 * SUN'], timezone: 'UTC' });
   });
 
@@ -146,7 +157,7 @@ describe('schedule create arguments', () => {
   for (const [argv, expected] of refused) {
     it(`refuse ${argv.join(' ')}`, () => {
       assert.throws(
-        () => buildScheduleOptions(argv, {}),
+        () => buildScheduleOptions(argv, cliSettingsFromEnv({})),
         (error: unknown) => error instanceof UsageError && expected.test(error.message),
       );
     });

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { vchaFailover } from '../../src/workflows';
+import type { VchaFailoverWorkflow } from '../../src/contract';
 import { testEnv } from '../harness/temporal';
 import { member } from '../workflow/lab';
 import { startCliLab } from './cli-lab';
@@ -105,7 +105,7 @@ describe('vcha-failover schedule', async () => {
     const runWorkflowId = /^Triggered schedule \S+: started run (\S+)$/m.exec(triggered.stdout)?.[1] ?? '';
     assert.ok(runWorkflowId.startsWith(`${SCHEDULE_ID}-`), triggered.stdout);
     assert.match(triggered.stdout, /^ {2}Web UI: http:\/\/\S+\/history$/m);
-    const outcome = client.workflow.getHandle<typeof vchaFailover>(runWorkflowId).result();
+    const outcome = client.workflow.getHandle<VchaFailoverWorkflow>(runWorkflowId).result();
 
     await cli('schedule', 'pause', SCHEDULE_ID, '--note', 'change freeze');
     const paused = listedBlock(await cli('schedule', 'list').then((r) => r.stdout), SCHEDULE_ID);

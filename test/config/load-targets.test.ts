@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ConfigError, loadTargetsFile, loadTargetsFromEnv, parseTargets } from '../../src/config';
+import { ConfigError, loadTargetsFile, parseTargets } from '../../src/config';
 import { ScratchDir } from './config-fixtures';
 
 const PASSWORD_1 = 'vc01-Pa55word!';
@@ -105,17 +105,6 @@ describe('valid files', () => {
       );
       assert.equal(registry.get('lab').url, url.replace(/\/$/, ''));
     }
-  });
-
-  it('loadTargetsFromEnv reads the file named by VCHA_TARGETS_FILE', async () => {
-    const file = scratch.writeJson('from-env.json', { targets: { a: validTarget } });
-    const registry = await loadTargetsFromEnv({ VCHA_TARGETS_FILE: file, VC01_PASSWORD: PASSWORD_1 });
-    assert.deepEqual(registry.names(), ['a']);
-    await assert.rejects(loadTargetsFromEnv({}), (error: unknown) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /VCHA_TARGETS_FILE: variable is not set/);
-      return true;
-    });
   });
 });
 

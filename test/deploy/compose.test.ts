@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 import { loadTargetsFile } from '../../src/config';
 import { loadScenarioFile } from '../../src/simulator';
 import { REQUIRED_WORKER_ENV_KEYS, WORKER_ENV_KEYS, WorkerEnvSchema } from '../../src/worker/settings';
-import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/workflows/search-attributes';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/contract';
 
 const root = path.resolve(__dirname, '..', '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');

@@ -1,12 +1,12 @@
 /** The workflow input contract: defaults, conversions and a clear message for every problem. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateFailoverInput } from '../../src/inputs/failover-input';
-import { formatDuration, parseDuration } from '../../src/workflows/duration';
+import { parseFailoverInput } from '../../src/inputs/failover-input';
+import { formatDuration, parseDuration } from '../../src/contract';
 
 describe('failover input validation', () => {
   it('applies the documented defaults', () => {
-    const result = validateFailoverInput({ target: 'lab-01', planned: true });
+    const result = parseFailoverInput({ target: 'lab-01', planned: true });
     assert.deepEqual(result, {
       ok: true,
       input: {
@@ -21,7 +21,7 @@ describe('failover input validation', () => {
   });
 
   it('lists every problem by field path', () => {
-    const result = validateFailoverInput({ target: '', planned: false, pollInterval: '90s', extra: 1 });
+    const result = parseFailoverInput({ target: '', planned: false, pollInterval: '90s', extra: 1 });
     assert.equal(result.ok, false);
     const problems = result.ok ? [] : result.problems;
     assert.ok(problems.some((p) => p.startsWith('target:')));

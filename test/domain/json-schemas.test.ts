@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
 import { workflowInputJsonSchemas } from '../../src/inputs/json-schemas';
-import { validateFailoverInput } from '../../src/inputs/failover-input';
+import { parseFailoverInput } from '../../src/inputs/failover-input';
 
 const schemasDir = path.resolve(__dirname, '..', '..', 'schemas');
 
@@ -28,7 +28,7 @@ describe('published workflow input schemas', () => {
       { planned: true },
     ];
     for (const sample of samples) {
-      const workflowAccepts = validateFailoverInput(sample).ok;
+      const workflowAccepts = parseFailoverInput(sample).ok;
       assert.equal(validate(sample), workflowAccepts, JSON.stringify(sample));
     }
   });

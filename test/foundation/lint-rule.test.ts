@@ -13,6 +13,14 @@ async function lintAs(relativePath: string, code: string): Promise<string[]> {
   return (result?.messages ?? []).map((message) => `${message.ruleId}: ${message.message}`);
 }
 
+/** Fails unless one of the messages comes from `rule`. */
+function assertFired(messages: string[], rule: string): void {
+  assert.ok(
+    messages.some((m) => m.startsWith(rule)),
+    `expected ${rule}, got ${JSON.stringify(messages)}`,
+  );
+}
+
 describe('workflow determinism lint rule', () => {
   it("fires on import 'node:fs' in a workflow file", async () => {
     const messages = await lintAs('src/workflows/index.ts', "import 'node:fs';\nexport const x = 1;\n");
@@ -27,18 +35,12 @@ describe('workflow determinism lint rule', () => {
       'src/workflows/index.ts',
       "import { request } from 'undici';\nexport const x = [request, process.env.X];\nconsole.log(x);\n",
     );
-    assert.ok(
-      messages.some((m) => m.startsWith('no-restricted-imports')),
-      JSON.stringify(messages),
-    );
-    assert.ok(
-      messages.some((m) => m.startsWith('no-restricted-globals')),
-      JSON.stringify(messages),
-    );
-    assert.ok(
-      messages.some((m) => m.startsWith('no-console')),
-      JSON.stringify(messages),
-    );
+    for (const rule of ['no-restricted-imports', 'no-restricted-globals', 'no-console']) assertFired(messages, rule);
+  });
+
+  it('holds the contract to the same rules: workflow code imports it', async () => {
+    const messages = await lintAs('src/contract/duration.ts', "import 'node:fs';\nexport const x = process.env.X;\n");
+    for (const rule of ['no-restricted-imports', 'no-restricted-globals']) assertFired(messages, rule);
   });
 
   it('allows the same import outside workflow code', async () => {
@@ -47,5 +49,57 @@ describe('workflow determinism lint rule', () => {
       messages.filter((m) => m.startsWith('no-restricted')),
       [],
     );
+  });
+});
+
+describe('workflow bundle import rule', () => {
+  const restricted = (messages: string[]) => messages.filter((m) => m.startsWith('no-restricted-imports'));
+
+  it('fires on a value or type import of src/workflows from the rest of src', async () => {
+    for (const code of [
+      "import { vchaFailover } from '../workflows';\nexport const x = vchaFailover;\n",
+      "import type { vchaFailover } from '../workflows/failover';\nexport type X = typeof vchaFailover;\n",
+    ]) {
+      const messages = restricted(await lintAs('src/cli/live-status.ts', code));
+      assert.equal(messages.length, 1, JSON.stringify(messages));
+      assert.match(messages[0]!, /src\/contract/);
+    }
+    assert.equal(
+      restricted(
+        await lintAs(
+          'src/contract/names.ts',
+          "import type { vchaFailover } from '../workflows';\nexport type X = typeof vchaFailover;\n",
+        ),
+      ).length,
+      1,
+    );
+  });
+
+  it('fires in tests but not in the test bundle entry, and allows the contract everywhere', async () => {
+    const code = "import type { vchaFailover } from '../../src/workflows';\nexport type X = typeof vchaFailover;\n";
+    assert.equal(restricted(await lintAs('test/workflow/lab.ts', code)).length, 1);
+    assert.deepEqual(restricted(await lintAs('test/workflows/index.ts', "export * from '../../src/workflows';\n")), []);
+    const contract =
+      "import type { VchaFailoverWorkflow } from '../contract';\nexport type X = VchaFailoverWorkflow;\n";
+    assert.deepEqual(restricted(await lintAs('src/cli/live-status.ts', contract)), []);
+  });
+});
+
+describe('settings-only environment rule', () => {
+  const restricted = (messages: string[]) => messages.filter((m) => m.startsWith('no-restricted-properties'));
+  const code = 'export const queue = process.env.VCHA_TASK_QUEUE;\n';
+
+  it('fires on process.env outside a settings module, destructured too', async () => {
+    assert.equal(restricted(await lintAs('src/worker.ts', code)).length, 1);
+    assert.equal(
+      restricted(await lintAs('src/audit/open.ts', 'const { env } = process;\nexport const x = env;\n')).length,
+      1,
+    );
+  });
+
+  it('allows it in settings modules and outside src', async () => {
+    assert.deepEqual(restricted(await lintAs('src/worker/settings.ts', code)), []);
+    assert.deepEqual(restricted(await lintAs('src/cli/settings.ts', code)), []);
+    assert.deepEqual(restricted(await lintAs('scripts/run-tests.ts', code)), []);
   });
 });

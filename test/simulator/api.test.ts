@@ -1,7 +1,7 @@
 /** The rest of the API surface: routing, mode changes, task lookup and listing. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { MODE_SET_OPERATION_ID, startSimulator, type Simulator } from '../../src/simulator';
+import { startSimulator, type Simulator } from '../../src/simulator';
 import { FAST_TIMING, pollUntil, VcenterCaller } from './helpers';
 
 describe('API routing and tasks (shared port)', () => {
@@ -39,7 +39,7 @@ describe('API routing and tasks (shared port)', () => {
       assert.equal((result.body as { error_type: string }).error_type, 'INVALID_ARGUMENT');
     }
     assert.equal(sim.counters('a').failoverPosts, 4);
-    assert.equal(sim.cluster('a').phase, 'idle');
+    assert.equal(sim.cluster('a').stage, 'idle');
   });
 
   it('reports operations: deploy disabled, nothing active when idle', async () => {
@@ -57,7 +57,9 @@ describe('API routing and tasks (shared port)', () => {
     assert.equal(started.status, 202);
     const taskId = started.body as string;
     assert.match(taskId, /^task-\d+:com\.vmware\.vcenter\.vcha\.cluster\.mode$/);
-    assert.deepEqual(((await vc.operations()).body as { active: string[] }).active, [MODE_SET_OPERATION_ID]);
+    assert.deepEqual(((await vc.operations()).body as { active: string[] }).active, [
+      'com.vmware.vcenter.vcha.cluster.mode.set',
+    ]);
     const done = await pollUntil(
       async () => (await vc.task(taskId)).body as { status: string },
       (info) => info.status === 'SUCCEEDED',

@@ -77,7 +77,7 @@ describe('authentication and privileges', () => {
     assert.equal(node1.runtime.role, 'ACTIVE');
     assert.equal('placement' in node1.runtime, false, 'partial get must leave out placement');
     assert.equal((await reader.call('GET', '/api/vcenter/vcha/cluster/mode')).status, 200);
-    assert.equal(sim.cluster('vc').phase, 'idle');
+    assert.equal(sim.cluster('vc').stage, 'idle');
   });
 
   it('returns placement details on a full get for the administrator', async () => {

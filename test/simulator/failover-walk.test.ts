@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { FAILOVER_OPERATION_ID, startSimulator, type Simulator } from '../../src/simulator';
+import { startSimulator, type Simulator } from '../../src/simulator';
 import { FAST_TIMING, fetchFailureCode, pollUntil, probeConnection, VcenterCaller } from './helpers';
 
 type ClusterInfo = {
@@ -73,7 +73,7 @@ describe('planned failover, port-per-cluster layout', () => {
     assert.equal(running.user, 'administrator@vsphere.local');
     assert.ok(running.start_time);
     const ops = (await vc.operations()).body as { active: string[] };
-    assert.deepEqual(ops.active, [FAILOVER_OPERATION_ID]);
+    assert.deepEqual(ops.active, ['com.vmware.vcenter.vcha.cluster.failover']);
 
     // The switch: the port is closed, fresh connections are refused.
     await sim.cluster('alpha').waitFor((s) => !s.apiAvailable, 2_000);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import {
   startSimulator,
-  type ClusterSnapshot,
+  type SimClusterView,
   type FailoverTimeline,
   type SimCounters,
   type SimRequestRecord,
@@ -12,7 +12,7 @@ import {
 import { admin, type AdminError, FAST_TIMING, fetchFailureCode, VcenterCaller } from './helpers';
 
 /** What `GET /__sim/clusters/{name}` returns (the parts these tests read). */
-type AdminClusterView = ClusterSnapshot & { counters: SimCounters };
+type AdminClusterView = SimClusterView & { counters: SimCounters };
 import { validateResponse } from './swagger-validator';
 
 describe('admin API faults (port-per-cluster)', () => {
@@ -69,7 +69,7 @@ describe('admin API faults (port-per-cluster)', () => {
         malformed: [
           { operation: 'cluster.get', kind: 'html', count: 1, status: 502 },
           { operation: 'operations.get', kind: 'truncated-json', count: 1 },
-          { operation: 'mode.get', kind: 'wrong-types', count: 2 },
+          { operation: 'cluster.mode.get', kind: 'wrong-types', count: 2 },
         ],
       },
     });
@@ -123,7 +123,7 @@ describe('admin API faults (port-per-cluster)', () => {
       }),
     );
     assert.notEqual(code, 'no-error');
-    assert.notEqual(sim.cluster('f1').phase, 'idle');
+    assert.notEqual(sim.cluster('f1').stage, 'idle');
     assert.equal(sim.counters('f1').failoverPosts, 1);
     assert.equal(sim.counters('f1').failoversStarted, 1);
   });
@@ -134,7 +134,7 @@ describe('admin API faults (port-per-cluster)', () => {
     const state = await admin<AdminClusterView>(sim, 'GET', '/clusters/f1');
     assert.equal(state.status, 200);
     assert.equal(state.body.apiAvailable, false);
-    assert.equal(state.body.phase, 'switching');
+    assert.equal(state.body.stage, 'switching');
     // Reset during the outage brings the API straight back.
     await admin(sim, 'POST', '/clusters/f1/reset');
     await vc.login();

@@ -29,7 +29,7 @@ describe('a fleet of 1,000 clusters on one shared port', () => {
     // HA addresses stay unique across the fleet.
     const addresses = new Set(names.map((name) => sim.cluster(name).snapshot().members.node1.haIp));
     assert.equal(addresses.size, names.length);
-    await sim.cluster('vc-0042').waitFor((s) => s.phase === 'idle', 3_000);
+    await sim.cluster('vc-0042').waitFor((s) => s.stage === 'idle', 3_000);
     assert.equal(sim.cluster('vc-0042').pendingTimers, 0);
   });
 });

@@ -50,7 +50,7 @@ describe('in-process cluster control', () => {
     assert.equal((await vc.failover(true)).status, 500);
     cluster.configure({ manualFailoverAllowed: true });
     assert.equal((await vc.failover(false)).status, 202);
-    await cluster.waitFor((s) => s.phase === 'idle' && s.healthState === 'HEALTHY' && s.activeNode === 'node2', 3_000);
+    await cluster.waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY' && s.activeNode === 'node2', 3_000);
     const [refused, done] = cluster.failovers();
     assert.equal(refused?.outcome, 'refused');
     assert.deepEqual(refused?.refusalReasons, ['manual-failover-not-allowed']);

@@ -60,7 +60,7 @@ describe('refused failovers', () => {
         JSON.stringify(error.messages),
       );
       assert.deepEqual(sim.cluster(name).snapshot().members, before);
-      assert.equal(sim.cluster(name).phase, 'idle');
+      assert.equal(sim.cluster(name).stage, 'idle');
       const counters = sim.counters(name);
       assert.equal(counters.failoverPosts, 1);
       assert.equal(counters.failoversRefused, 1);
@@ -123,7 +123,7 @@ describe('failover task fault', () => {
     assert.equal(info.error?.error_type, 'ERROR');
     const snapshot = sim.cluster('broken').snapshot();
     assert.equal(snapshot.activeNode, 'node1');
-    assert.equal(snapshot.phase, 'idle');
+    assert.equal(snapshot.stage, 'idle');
     const timeline = sim.cluster('broken').lastFailover();
     assert.equal(timeline?.outcome, 'failed');
     assert.equal(timeline?.switchStartedAt, undefined);

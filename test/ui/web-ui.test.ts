@@ -15,7 +15,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { createFailoverWorker, type FailoverWorker } from '../../src/worker/create-worker';
-import type { vchaFailover } from '../../src/workflows';
+import type { VchaFailoverWorkflow } from '../../src/contract';
 import { uniqueTaskQueue, workflowBundle } from '../harness/temporal';
 import { FAST_TIMING, member, MemoryRecorder, targetsFor } from '../workflow/lab';
 import { launchChromium } from './browser';
@@ -112,7 +112,7 @@ describe('Temporal Web UI', { timeout: 300_000 }, () => {
         input: { target: CLUSTER, planned: true, pollInterval: '1s' },
       });
 
-      const handle = client.workflow.getHandle<typeof vchaFailover>(workflowId, runId);
+      const handle = client.workflow.getHandle<VchaFailoverWorkflow>(workflowId, runId);
       const description = await handle.describe();
       assert.equal(description.type, 'vchaFailover');
       assert.equal(description.taskQueue, taskQueue);

@@ -70,14 +70,14 @@ describe('error statuses', () => {
       assert.ok(error instanceof VcenterApiError);
       assert.ok(error instanceof VcenterError);
       assert.equal(error.name, 'VcenterApiError');
-      assert.equal(error.operation, 'failover');
+      assert.equal(error.operation, 'cluster.failover');
       assert.equal(error.status, status);
       assert.equal(error.errorType, errorType);
       assert.deepEqual(error.messages, [`outer message ${status}`, 'the cause']);
       assert.equal(error.mayHaveReachedVcenter, true);
       assert.match(
         error.message,
-        new RegExp(`^failover failed: HTTP ${status} ${errorType}: outer message ${status}; the cause`),
+        new RegExp(`^cluster\\.failover failed: HTTP ${status} ${errorType}: outer message ${status}; the cause`),
       );
       assert.equal(fake.requestsFor(FAILOVER).length, 1, 'an error status is never retried');
     });
@@ -199,13 +199,13 @@ describe('malformed success bodies', () => {
     });
   }
 
-  it('a task with an unknown status is a response error for task.get', async () => {
+  it('a task with an unknown status is a response error for tasks.get', async () => {
     fake.on('GET /api/cis/tasks/task-1%3Ax', (_request, res) =>
       sendJson(res, 200, { ...taskInfoExample(), status: 'PAUSED' }),
     );
     const error = await audit.rejection(client.getTask('task-1:x'));
     assert.ok(error instanceof VcenterResponseError);
-    assert.equal(error.operation, 'task.get');
+    assert.equal(error.operation, 'tasks.get');
     assert.match(error.message, /status: Invalid option/);
   });
 
@@ -213,8 +213,8 @@ describe('malformed success bodies', () => {
     fake.on(FAILOVER, (_request, res) => sendJson(res, 202, { value: 'task-1' }));
     const error = await audit.rejection(client.startFailover({ planned: false }));
     assert.ok(error instanceof VcenterResponseError);
-    assert.equal(error.operation, 'failover');
-    assert.equal(mayHaveExecuted(error, 'failover'), true);
+    assert.equal(error.operation, 'cluster.failover');
+    assert.equal(mayHaveExecuted(error, 'cluster.failover'), true);
   });
 });
 
@@ -237,7 +237,7 @@ describe('error serialisation', () => {
 
   it('an unreachable error serialises its reason, phase and code', () => {
     const error = new VcenterUnreachableError({
-      operation: 'task.get',
+      operation: 'tasks.get',
       reason: 'refused',
       phase: 'connect',
       mayHaveReachedVcenter: false,
@@ -246,8 +246,8 @@ describe('error serialisation', () => {
     });
     assert.deepEqual(error.toJSON(), {
       name: 'VcenterUnreachableError',
-      message: 'task.get failed: vCenter unreachable (refused during connect, ECONNREFUSED): refused',
-      operation: 'task.get',
+      message: 'tasks.get failed: vCenter unreachable (refused during connect, ECONNREFUSED): refused',
+      operation: 'tasks.get',
       mayHaveReachedVcenter: false,
       reason: 'refused',
       phase: 'connect',
@@ -261,12 +261,12 @@ describe('error serialisation', () => {
     assert.ok(loginFailure instanceof VcenterApiError);
     assert.equal(loginFailure.operation, 'session.create');
     assert.equal(fake.requestsFor(FAILOVER).length, 0);
-    assert.equal(mayHaveExecuted(loginFailure, 'failover'), false, 'the failover request was never sent');
-    assert.equal(mayHaveExecuted(JSON.parse(JSON.stringify(loginFailure)), 'failover'), false);
-    const sent = { operation: 'failover', mayHaveReachedVcenter: true };
-    assert.equal(mayHaveExecuted(sent, 'failover'), true);
-    assert.equal(mayHaveExecuted({ ...sent, mayHaveReachedVcenter: false }, 'failover'), false);
-    assert.equal(mayHaveExecuted(new Error('anything'), 'failover'), true);
-    assert.equal(mayHaveExecuted(undefined, 'failover'), true);
+    assert.equal(mayHaveExecuted(loginFailure, 'cluster.failover'), false, 'the failover request was never sent');
+    assert.equal(mayHaveExecuted(JSON.parse(JSON.stringify(loginFailure)), 'cluster.failover'), false);
+    const sent = { operation: 'cluster.failover', mayHaveReachedVcenter: true };
+    assert.equal(mayHaveExecuted(sent, 'cluster.failover'), true);
+    assert.equal(mayHaveExecuted({ ...sent, mayHaveReachedVcenter: false }, 'cluster.failover'), false);
+    assert.equal(mayHaveExecuted(new Error('anything'), 'cluster.failover'), true);
+    assert.equal(mayHaveExecuted(undefined, 'cluster.failover'), true);
   });
 });

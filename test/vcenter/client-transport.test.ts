@@ -95,11 +95,11 @@ describe('transport failures', () => {
     assert.equal(error.reason, 'timeout');
     assert.equal(error.phase, 'response');
     assert.equal(error.mayHaveReachedVcenter, true);
-    assert.equal(error.operation, 'failover');
+    assert.equal(error.operation, 'cluster.failover');
     assert.equal(error.code, 'UND_ERR_HEADERS_TIMEOUT');
     assert.match(error.message, /no response from http:\/\/127\.0\.0\.1:\d+ within 300 ms/);
     assert.ok(Date.now() - started < 5_000);
-    assert.equal(mayHaveExecuted(error, 'failover'), true);
+    assert.equal(mayHaveExecuted(error, 'cluster.failover'), true);
     assert.equal(fake.requestsFor(FAILOVER).length, 1, 'a failover that may have been received is never re-sent');
   });
 
@@ -177,7 +177,7 @@ describe('transport failures', () => {
 
 describe('classifyTransportError', () => {
   const context = {
-    operation: 'failover' as const,
+    operation: 'cluster.failover' as const,
     origin: 'https://vc01.example.com',
     failedWhileConnecting: false,
     headersTimeoutMs: 1,

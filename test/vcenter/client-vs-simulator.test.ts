@@ -102,7 +102,7 @@ describe('VcenterClient against the simulator', () => {
   it('maps 503 bursts, malformed bodies and hangs to their types', async () => {
     const vc = client('faults', { timeouts: { connectMs: 500, headersMs: 700, bodyMs: 700 } });
     await vc.login();
-    sim.cluster('faults').configure({ faults: { unavailableBurst: { count: 1, operation: 'mode.get' } } });
+    sim.cluster('faults').configure({ faults: { unavailableBurst: { count: 1, operation: 'cluster.mode.get' } } });
     await assert.rejects(vc.getMode(), (error: unknown) => error instanceof VcenterApiError && error.status === 503);
     sim.cluster('faults').configure({ faults: { malformed: [{ operation: 'cluster.get', kind: 'html' }] } });
     await assert.rejects(
@@ -111,7 +111,7 @@ describe('VcenterClient against the simulator', () => {
     );
     sim.cluster('faults').configure({ faults: { malformed: [{ operation: 'operations.get', kind: 'wrong-types' }] } });
     await assert.rejects(vc.getOperations(), (error: unknown) => error instanceof VcenterResponseError);
-    sim.cluster('faults').configure({ faults: { hang: ['mode.get'] } });
+    sim.cluster('faults').configure({ faults: { hang: ['cluster.mode.get'] } });
     await assert.rejects(vc.getMode(), (error: unknown) => {
       return error instanceof VcenterUnreachableError && error.reason === 'timeout' && error.mayHaveReachedVcenter;
     });

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailoverRecord, vchaFailover } from '../../src/workflows';
+import type { FailoverRecord, VchaFailoverWorkflow } from '../../src/contract';
 
 /** The ApplicationFailure a run ended with, and the record in its details. */
 export async function failureOf(
-  handle: WorkflowHandle<typeof vchaFailover>,
+  handle: WorkflowHandle<VchaFailoverWorkflow>,
   expectedType: string,
 ): Promise<{ failure: ApplicationFailure; record: FailoverRecord | undefined }> {
   try {

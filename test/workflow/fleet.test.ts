@@ -3,13 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { fleetFailover, FleetFailoverInput, FleetTargetOutcome } from '../../src/workflows';
+import type { FleetFailoverWorkflow, FleetFailoverInput, FleetTargetOutcome } from '../../src/contract';
 import { testEnv } from '../harness/temporal';
 import { startLab, type Lab } from './lab';
 
 async function runFleet(lab: Lab, input: FleetFailoverInput, workflowId: string) {
   const env = await testEnv();
-  return env.client.workflow.start<typeof fleetFailover>('fleetFailover', {
+  return env.client.workflow.start<FleetFailoverWorkflow>('fleetFailover', {
     taskQueue: lab.taskQueue,
     workflowId,
     args: [input],

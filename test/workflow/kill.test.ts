@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { vchaFailover } from '../../src/workflows';
+import type { VchaFailoverWorkflow } from '../../src/contract';
 import { pollUntil } from '../harness/poll';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
 import { startLab, type Lab } from './lab';
@@ -20,7 +20,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 30_000)
 async function killAndRestart(
   lab: Lab,
   target: string,
-  killPoint: (handle: WorkflowHandle<typeof vchaFailover>) => Promise<void>,
+  killPoint: (handle: WorkflowHandle<VchaFailoverWorkflow>) => Promise<void>,
   beforeRestart: () => void = () => {},
 ) {
   const workers: WorkerProcess[] = [];

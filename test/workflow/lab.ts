@@ -10,7 +10,7 @@ import { loadTargetsFile, type TargetRegistry } from '../../src/config';
 import { startSimulator, type ClusterScenarioInput, type Simulator, type SimTiming } from '../../src/simulator';
 import type { OutcomeRecord, OutcomeRecorder, WebhookConfig } from '../../src/activities';
 import { createFailoverWorker, type FailoverWorker } from '../../src/worker/create-worker';
-import type { vchaFailover, VchaFailoverInput } from '../../src/workflows';
+import type { VchaFailoverWorkflow, VchaFailoverInput } from '../../src/contract';
 import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
 
 /** Simulated durations that keep a whole failover within a few seconds. */
@@ -85,7 +85,7 @@ export interface Lab {
     input: VchaFailoverInput | Record<string, unknown>,
     workflowId?: string,
     taskQueue?: string,
-  ): Promise<WorkflowHandle<typeof vchaFailover>>;
+  ): Promise<WorkflowHandle<VchaFailoverWorkflow>>;
   failoverPosts(cluster: string): number;
 }
 
@@ -141,7 +141,7 @@ export async function startLab(options: {
     targetsFile: targets.file,
     targetsEnv: targets.env,
     start: (input, workflowId, queue) =>
-      env.client.workflow.start<typeof vchaFailover>('vchaFailover', {
+      env.client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
         taskQueue: queue ?? taskQueue,
         workflowId: workflowId ?? `failover-test-${process.pid}-${++sequence}-${Date.now()}`,
         args: [input as VchaFailoverInput],

@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { patchVcenterNode } from '../../examples/patch-then-failover';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
-import { DEFAULT_TASK_QUEUE, type vchaFailover } from '../../src/workflows';
+import { DEFAULT_TASK_QUEUE, type VchaFailoverWorkflow } from '../../src/contract';
 import { TEST_ENV } from '../harness/env';
 import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
@@ -43,7 +43,7 @@ describe('launch surfaces', { concurrency: true }, async () => {
   it('runs a failover started with `temporal workflow start` and JSON input', async () => {
     const workflowId = `temporal-cli-${Date.now()}`;
     await temporalStart(workflowId, '{"target":"cliStarted","planned":true,"pollInterval":"1s"}');
-    const result = await env.client.workflow.getHandle<typeof vchaFailover>(workflowId).result();
+    const result = await env.client.workflow.getHandle<VchaFailoverWorkflow>(workflowId).result();
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(lab.failoverPosts('cliStarted'), 1);
   });

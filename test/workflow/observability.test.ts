@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import type { vchaFailover } from '../../src/workflows';
+import type { VchaFailoverWorkflow } from '../../src/contract';
 import { SqliteAuditStore } from '../../src/audit';
 import { freePort } from '../../src/devtools/dev-server';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
@@ -61,7 +61,7 @@ describe('worker observability', async () => {
     assert.match(text, /vcha_failovers\{[^}]*target="observed"/);
     assert.match(text, /vcha_failover_duration[_a-z]*\{[^}]*target="observed"/);
     assert.match(text, /vcha_failover_outage[_a-z]*\{[^}]*target="observed"/);
-    assert.match(text, /vcha_vcenter_requests\{[^}]*operation="failover"[^}]*status="202"/);
+    assert.match(text, /vcha_vcenter_requests\{[^}]*operation="cluster\.failover"[^}]*status="202"/);
     assert.match(text, /vcha_vcenter_request_errors\{[^}]*kind="transport"[^}]*target="observed"/);
     // The task id the new active node does not know.
     assert.match(text, /vcha_vcenter_request_errors\{[^}]*kind="http_404"/);
@@ -90,7 +90,7 @@ describe('worker observability', async () => {
     assert.ok(tokens.length >= 2, 'the worker logged in again after the switch');
     const secrets = [lab.targetsEnv.VCHA_LAB_PASSWORD!, ...tokens];
     const history = historyText(
-      await env.client.workflow.getHandle<typeof vchaFailover>(handle.workflowId).fetchHistory(),
+      await env.client.workflow.getHandle<VchaFailoverWorkflow>(handle.workflowId).fetchHistory(),
     );
     const store = new SqliteAuditStore({ path: worker.auditDb });
     const rows = await store.list({ target: 'observed' });

@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { vchaFailover } from '../../src/workflows';
+import type { VchaFailoverWorkflow } from '../../src/contract';
 import { startLab } from './lab';
 
 const { EventType } = temporal.api.enums.v1;
 
 /** How the run recorded: local-activity markers and scheduled `recordOutcome` activities. */
-async function recordingEvents(handle: WorkflowHandle<typeof vchaFailover>) {
+async function recordingEvents(handle: WorkflowHandle<VchaFailoverWorkflow>) {
   const events = (await handle.fetchHistory()).events ?? [];
   return {
     markers: events.filter((e) => e.eventType === EventType.EVENT_TYPE_MARKER_RECORDED).length,

@@ -2,7 +2,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { readLiveRun } from '../../src/cli/live-status';
 import { mergeProgress } from '../../src/cli/progress';
-import { PHASES, type FailoverPhase, type FailoverStatus, type vchaFailover } from '../../src/workflows';
+import { PHASES, type FailoverPhase, type FailoverStatus, type VchaFailoverWorkflow } from '../../src/contract';
 import { pollUntil } from '../harness/poll';
 
 const reached = (shown: string | undefined, phase: FailoverPhase) =>
@@ -12,7 +12,7 @@ const reached = (shown: string | undefined, phase: FailoverPhase) =>
 
 /** Resolves with the status once the run is at `phase` or later. */
 export async function waitForPhase(
-  handle: WorkflowHandle<typeof vchaFailover>,
+  handle: WorkflowHandle<VchaFailoverWorkflow>,
   phase: FailoverPhase,
   timeoutMs = 30_000,
 ): Promise<FailoverStatus> {
@@ -33,7 +33,7 @@ export async function waitForPhase(
  */
 export async function waitForLivePhase(
   client: Client,
-  handle: WorkflowHandle<typeof vchaFailover>,
+  handle: WorkflowHandle<VchaFailoverWorkflow>,
   phase: FailoverPhase,
   timeoutMs = 30_000,
 ): Promise<void> {

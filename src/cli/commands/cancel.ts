@@ -3,7 +3,7 @@
  * phase. Before the trigger the run ends Cancelled and vCenter is left alone; after it, vCenter
  * cannot be stopped, so the run follows the failover to its real end.
  */
-import { PHASES, type FailoverPhase, type FailoverStatus } from '../../workflows/contract';
+import { PHASES, type FailoverPhase, type FailoverStatus } from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withSession } from '../connect';

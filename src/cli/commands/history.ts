@@ -17,7 +17,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) {
     throw new UsageError(`--limit: expected a whole number from 1 to 10000, got "${values.limit}"`);
   }
-  const store = await openAuditStore(io.env);
+  const store = await openAuditStore(io.settings.audit);
   try {
     const rows = await store.list({ target: values.target, limit });
     io.out(`${formatAuditTable(rows)}\n`);

@@ -8,7 +8,7 @@ import { scheduleLines } from '../schedule-view';
 import { clientSdk } from '../sdk';
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const options = buildScheduleOptions(argv, io.env);
+  const options = buildScheduleOptions(argv, io.settings);
   const { ScheduleAlreadyRunning } = await clientSdk();
   return withSession(async ({ client }) => {
     let handle;

@@ -26,7 +26,7 @@ async function failoverSchedules(session: TemporalSession, taskQueue: string): P
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS);
-  const taskQueue = taskQueueFrom(values['task-queue'], io.env);
+  const taskQueue = taskQueueFrom(values['task-queue'], io.settings);
   return withSession(async (session) => {
     const schedules = await failoverSchedules(session, taskQueue);
     if (schedules.length === 0) {

@@ -53,7 +53,7 @@ async function trigger(argv: readonly string[], io: CliIo): Promise<number> {
         const { workflowId, firstExecutionRunId } = started.action.workflow;
         printLines(io, [
           `Triggered schedule ${handle.scheduleId}: started run ${workflowId}`,
-          `  Web UI: ${webUiLink(io.env, session.namespace, workflowId, firstExecutionRunId)}`,
+          `  Web UI: ${webUiLink(io.settings, session.namespace, workflowId, firstExecutionRunId)}`,
           `Follow it with: vcha-failover status ${workflowId}`,
         ]);
         return EXIT_CODES.ok;

@@ -3,15 +3,15 @@
  * workflow's own validation (a bad flag is exit code 2 and nothing starts), starts
  * `vchaFailover` and, with `--wait`, follows it to its end.
  */
-import { userInfo } from 'node:os';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { validateFailoverInput, type VchaFailoverInput } from '../../inputs/failover-input';
+import { parseFailoverInput, type VchaFailoverInput } from '../../inputs/failover-input';
 import { parseCommandArgs, requireOption } from '../args';
 import type { Command } from '../command';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';
 import { EXIT_CODES } from '../exit-codes';
 import { CliFailure, printLines, UsageError, type CliIo } from '../io';
 import { exitCodeOfEnding, renderEnding } from '../outcome';
+import type { CliSettings } from '../settings';
 import { watchRun } from '../watch';
 
 const OPTIONS = {
@@ -48,22 +48,13 @@ export interface StartRequest {
   memo: Record<string, string>;
 }
 
-/** The OS user name, for `--requested-by`; undefined where the platform has none. */
-function osUserName(env: NodeJS.ProcessEnv): string | undefined {
-  try {
-    return userInfo().username;
-  } catch {
-    return env.USER ?? env.USERNAME;
-  }
-}
-
 /** `vcha-failover-<target>-<UTC time to the millisecond>`: readable, sorted by time, unique per start. */
 export function defaultWorkflowId(target: string, now: Date): string {
   return `vcha-failover-${target}-${now.toISOString().replace(/[-:]/g, '')}`;
 }
 
 /** Turns the flags into a checked request; throws UsageError for anything the workflow would reject. */
-export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv, now = new Date()): StartRequest {
+export function parseStartArgs(argv: readonly string[], settings: CliSettings, now = new Date()): StartRequest {
   const { values } = parseCommandArgs(argv, OPTIONS);
   const target = requireOption(values.target, '--target');
   if (values.planned && values.forced) throw new UsageError('choose one of --planned and --forced');
@@ -74,7 +65,7 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv, 
   if (values.forced && !values['accept-data-loss']) {
     throw new UsageError('a forced failover can lose data: add --accept-data-loss to confirm');
   }
-  const requestedBy = values['requested-by'] ?? osUserName(env);
+  const requestedBy = values['requested-by'] ?? settings.osUser;
   const input: VchaFailoverInput = {
     target,
     planned: values.planned === true,
@@ -84,7 +75,7 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv, 
     ...(requestedBy !== undefined ? { requestedBy } : {}),
     ...(values['poll-interval'] !== undefined ? { pollInterval: values['poll-interval'] } : {}),
   };
-  const validation = validateFailoverInput(input);
+  const validation = parseFailoverInput(input);
   if (!validation.ok) {
     throw new UsageError(
       validation.problems
@@ -101,14 +92,14 @@ export function parseStartArgs(argv: readonly string[], env: NodeJS.ProcessEnv, 
   return {
     input,
     workflowId: values['workflow-id'] || defaultWorkflowId(target, now),
-    taskQueue: taskQueueFrom(values['task-queue'], env),
+    taskQueue: taskQueueFrom(values['task-queue'], settings),
     wait: values.wait === true,
     memo,
   };
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const request = parseStartArgs(argv, io.env);
+  const request = parseStartArgs(argv, io.settings);
   return withSession(async ({ client, namespace }) => {
     let handle;
     try {
@@ -131,7 +122,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       `Started ${kind} of ${request.input.target} on task queue ${request.taskQueue}`,
       `  workflow id: ${handle.workflowId}`,
       `  run id:      ${handle.firstExecutionRunId}`,
-      `  Web UI:      ${webUiLink(io.env, namespace, handle.workflowId, handle.firstExecutionRunId)}`,
+      `  Web UI:      ${webUiLink(io.settings, namespace, handle.workflowId, handle.firstExecutionRunId)}`,
     ]);
     if (!request.wait) {
       printLines(io, [`Follow it with: vcha-failover status ${handle.workflowId}`]);

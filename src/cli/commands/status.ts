@@ -2,8 +2,8 @@
  * `vcha-failover status <workflow-id>`: where a run is (phase, live observation, timeline) or,
  * once it has ended, how it ended.
  */
-import type { PhaseMark } from '../../workflows/contract';
-import { formatDuration } from '../../workflows/duration';
+import type { PhaseMark } from '../../contract';
+import { formatDuration } from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { webUiLink, withSession } from '../connect';
@@ -42,7 +42,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         `  started by:  ${[startedBy, requestedBy && `requested by ${requestedBy}`].filter(Boolean).join(', ')}`,
       );
     }
-    const link = `  Web UI:      ${webUiLink(io.env, session.namespace, workflowId, description.runId)}`;
+    const link = `  Web UI:      ${webUiLink(io.settings, session.namespace, workflowId, description.runId)}`;
 
     if (description.status.name !== 'RUNNING') {
       const ending = await awaitRunEnding(handle);

@@ -72,7 +72,7 @@ async function route(target: AdminTarget, req: IncomingMessage, subPath: string)
       status: 200,
       body: target.clusterNames().map((name) => {
         const cluster = target.findCluster(name);
-        return { name, url: target.urlFor(name), phase: cluster?.phase, apiAvailable: cluster?.apiAvailable };
+        return { name, url: target.urlFor(name), stage: cluster?.stage, apiAvailable: cluster?.apiAvailable };
       }),
     };
   }

@@ -26,7 +26,7 @@ export async function serveApiRequest(
   const { pathname, query } = splitPath(apiPath);
   const route = matchRoute(method, pathname, query);
   const log = (status: number | null, outcome: SimRequestRecord['outcome']): void =>
-    cluster.logRequest({
+    cluster.recordExchange({
       time: new Date(startedAt).toISOString(),
       method,
       path: apiPath,
@@ -36,14 +36,11 @@ export async function serveApiRequest(
       durationMs: Date.now() - startedAt,
     });
   const respond = (response: ApiResponse): void => {
-    if (response.status === 503) cluster.stats.unavailable += 1;
-    if (response.status === 401) cluster.stats.unauthenticated += 1;
     sendApiResponse(res, response);
     log(response.status, 'response');
   };
   const whileUnavailable = (): void => {
     if (cluster.faults.outageStyle === 'reset') {
-      cluster.stats.resets += 1;
       req.socket.destroy();
       log(null, 'reset');
     } else {
@@ -51,24 +48,22 @@ export async function serveApiRequest(
     }
   };
 
-  cluster.stats.requests += 1;
   if (!cluster.apiAvailable) return whileUnavailable();
 
   const bodyText = await readBody(req).catch(() => undefined);
-  if (bodyText === undefined) return;
+  // The client gave up while sending: nothing to answer.
+  if (bodyText === undefined) return log(null, 'reset');
   if (cluster.faults.latencyMs > 0) {
     await sleepReal(cluster.faults.latencyMs);
     if (!cluster.apiAvailable) return whileUnavailable();
   }
   if (!route) return respond(unknownOperation(method, pathname));
   if (takeUnavailable(cluster.faults, route.operation)) return respond(serviceUnavailable());
-  if (route.operation === 'cluster.failover') cluster.stats.failoverPosts += 1;
 
   const ctx = { cluster, route, headers: req.headers, body: parseJsonBody(bodyText) };
   const hang = hangFor(cluster.faults, route.operation);
   if (hang) {
     if (hang.process) API_HANDLERS[route.operation](ctx);
-    cluster.stats.hangs += 1;
     log(null, 'hang');
     return;
   }
@@ -77,7 +72,6 @@ export async function serveApiRequest(
   const malformed = takeMalformed(cluster.faults, route.operation);
   if (!malformed) return respond(response);
   const answer = malformedAnswer(malformed, response);
-  cluster.stats.malformed += 1;
   sendRaw(res, answer.status, answer.contentType, answer.payload);
   log(answer.status, 'malformed');
 }

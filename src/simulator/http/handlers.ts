@@ -1,7 +1,7 @@
 /** The vCenter API operations: thin translations between HTTP and the cluster model. */
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import type { ApiOperation } from '../model/api-operations';
+import type { VcenterOperation } from '../../vcenter/operations';
 import type { SimCluster } from '../model/cluster';
 import type { SimSession } from '../model/sessions';
 import { PRIVILEGE_READ, PRIVILEGE_VCSERVER, unauthenticatedError, unauthorizedError } from '../model/vapi-errors';
@@ -100,10 +100,8 @@ function basicCredentials(headers: IncomingHttpHeaders): { username: string; pas
 }
 
 const createSession: ApiHandler = (ctx) => {
-  const credentials = basicCredentials(ctx.headers);
-  const token = credentials && ctx.cluster.login(credentials.username, credentials.password);
+  const token = ctx.cluster.login(basicCredentials(ctx.headers));
   if (!token) {
-    if (!credentials) ctx.cluster.stats.loginFailures += 1;
     return errorResponse(unauthenticatedError('Authentication required: invalid user name or password.', true));
   }
   return { status: 201, body: token };
@@ -182,14 +180,14 @@ const listTasks: ApiHandler = withSession(PRIVILEGE_READ, (ctx) => {
 });
 
 /** The handler of every simulated operation. */
-export const API_HANDLERS: Record<ApiOperation, ApiHandler> = {
+export const API_HANDLERS: Record<VcenterOperation, ApiHandler> = {
   'session.create': createSession,
   'session.get': getSession,
   'session.delete': deleteSession,
   'cluster.get': getCluster,
   'cluster.failover': failover,
-  'mode.get': getMode,
-  'mode.set': setMode,
+  'cluster.mode.get': getMode,
+  'cluster.mode.set': setMode,
   'operations.get': getOperations,
   'tasks.get': getTask,
   'tasks.list': listTasks,

@@ -1,9 +1,9 @@
 /** Maps a method and path (after the cluster's base URL) to a simulated API operation. */
-import type { ApiOperation } from '../model/api-operations';
+import type { VcenterOperation } from '../../vcenter/operations';
 
 /** A matched operation and its path parameters. */
 export interface RouteMatch {
-  operation: ApiOperation;
+  operation: VcenterOperation;
   /** `GET /api/cis/tasks/{task}`: the decoded task id. */
   taskId?: string;
 }
@@ -35,8 +35,8 @@ export function matchRoute(method: string, pathname: string, query: URLSearchPar
       if (action === 'failover' && asTask) return { operation: 'cluster.failover' };
       return undefined;
     case '/api/vcenter/vcha/cluster/mode':
-      if (method === 'GET') return { operation: 'mode.get' };
-      if (method === 'PUT' && asTask) return { operation: 'mode.set' };
+      if (method === 'GET') return { operation: 'cluster.mode.get' };
+      if (method === 'PUT' && asTask) return { operation: 'cluster.mode.set' };
       return undefined;
     case '/api/vcenter/vcha/operations':
       return method === 'GET' ? { operation: 'operations.get' } : undefined;

@@ -46,17 +46,8 @@ export interface ClusterState {
   members: Record<MemberName, MemberState>;
 }
 
-/** Operation id of a failover as reported in `operations.active`. */
-export const FAILOVER_OPERATION_ID = 'com.vmware.vcenter.vcha.cluster.failover';
-/** Operation id of a mode change as reported in `operations.active`. */
-export const MODE_SET_OPERATION_ID = 'com.vmware.vcenter.vcha.cluster.mode.set';
 /** What a configured cluster normally lists as disabled: it is already deployed. */
 export const DEFAULT_DISABLED_OPERATIONS: readonly string[] = ['com.vmware.vcenter.vcha.cluster.deploy'];
-
-/** Strips the optional `com.vmware.` prefix so both spellings of an operation id compare equal. */
-export function normalizeOperationId(operationId: string): string {
-  return operationId.startsWith('com.vmware.') ? operationId.slice('com.vmware.'.length) : operationId;
-}
 
 function defaultMember(clusterName: string, clusterIndex: number, member: MemberName): MemberState {
   const memberIndex = MEMBER_NAMES.indexOf(member);

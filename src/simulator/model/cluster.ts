@@ -1,8 +1,9 @@
 /**
- * One simulated VCHA cluster: its state, the failover state machine, sessions, tasks, faults and
- * counters. The HTTP layer only translates requests into calls on this class.
+ * One simulated VCHA cluster: the facade the HTTP layer, the admin API and in-process tests use.
+ * It holds the cluster's parts (state, sessions, tasks, faults, counters, log: `cluster-parts.ts`),
+ * its failover and mode operations (`cluster-operations.ts`) and its change feed, and delegates;
+ * the HTTP layer only translates requests into calls on it and tells it what it answered.
  */
-import { EventEmitter } from 'node:events';
 import {
   clusterScenarioSchema,
   ScenarioError,
@@ -11,47 +12,37 @@ import {
   type ClusterScenarioInput,
   type UserScenario,
 } from '../scenario';
-import type { SimClock } from './clock';
 import { TimerGroup } from './clock';
+import { ChangeFeed } from './change-feed';
+import {
+  ClusterOperations,
+  optional,
+  type ClusterTransport,
+  type FailoverStage,
+  type TaskStartResult,
+} from './cluster-operations';
+import { partsFromScenario, type ClusterParts, type SimClusterContext } from './cluster-parts';
 import {
   applyStatePatch,
-  buildClusterState,
-  FAILOVER_OPERATION_ID,
   memberInRole,
-  MODE_SET_OPERATION_ID,
   type ClusterMode,
   type ClusterState,
   type MemberName,
   type MemberState,
 } from './cluster-state';
 import { renderClusterInfo, type ClusterInfoWire } from './cluster-wire';
-import { zeroCounters, type SimCounters } from './counters';
-import { failoverBlockers } from './failover-rules';
-import { FailoverHistory, type FailoverTimeline } from './failover-timeline';
-import { applyFaultPatch, defaultFaults, type FaultState } from './faults';
-import { RequestLog, type SequenceCounter, type SimRequestRecord } from './request-log';
-import { SessionStore, type SimSession } from './sessions';
-import {
-  finishTask,
-  markTaskRunning,
-  renderTaskInfo,
-  TaskStore,
-  type CisTaskInfo,
-  type SimTask,
-  type TaskFilter,
-  type TaskIdSequence,
-} from './tasks';
+import { countExchange, type SimCounters } from './counters';
+import type { FailoverTimeline } from './failover-timeline';
+import { applyFaultPatch, type FaultState } from './faults';
+import type { SimRequestRecord } from './request-log';
+import type { SimSession } from './sessions';
+import { renderTaskInfo, type CisTaskInfo, type TaskFilter } from './tasks';
 import { mergeTiming, type SimTiming } from './timing';
-import { UserDirectory } from './users';
-import { localizable, vapiError, type VapiError } from './vapi-errors';
-
-/** Where a cluster is in the failover cycle. */
-export type FailoverPhase = 'idle' | 'starting' | 'flushing' | 'switching' | 'resyncing';
 
 /** A readable copy of a cluster's state, as the API would report it plus simulator internals. */
-export interface ClusterSnapshot {
+export interface SimClusterView {
   name: string;
-  phase: FailoverPhase;
+  stage: FailoverStage;
   apiAvailable: boolean;
   mode: ClusterMode;
   configState: ClusterState['configState'];
@@ -68,50 +59,16 @@ export interface ClusterSnapshot {
   sessions: number;
 }
 
-/** Result of starting a task-based operation: a task id, or an error to answer with. */
-export type TaskStartResult = { kind: 'task'; taskId: string } | { kind: 'error'; error: VapiError };
-
-/** The listener of a cluster that must close during an outage (port-per-cluster layout). */
-export interface ClusterTransport {
-  suspend(): Promise<void>;
-  resume(): Promise<void>;
-}
-
-/** What a cluster needs from the simulator that owns it. */
-export interface SimClusterContext {
-  clock: SimClock;
-  taskIds: TaskIdSequence;
-  logSequence: SequenceCounter;
-  admin: { username: string; password: string };
-  users: Record<string, UserScenario>;
-  timing: SimTiming;
-  requestLogCapacity: number;
-}
-
-const FAILOVER_SERVICE = 'com.vmware.vcenter.vcha.cluster';
-const MODE_SERVICE = 'com.vmware.vcenter.vcha.cluster.mode';
+/** What the HTTP layer reports about one answered (or abandoned) request. */
+export type ExchangeReport = Omit<SimRequestRecord, 'seq' | 'cluster'>;
 
 /** The simulated vCenter behind one VCHA cluster. */
 export class SimCluster {
-  /** Live counters; the HTTP layer increments the request-level ones. */
-  readonly stats: SimCounters = zeroCounters();
-
-  private readonly events = new EventEmitter();
   private readonly timers: TimerGroup;
-  private readonly log: RequestLog;
-  private readonly history = new FailoverHistory();
-  private state: ClusterState;
-  private faultState: FaultState = defaultFaults();
-  private timingState: SimTiming;
-  private users: UserDirectory;
-  private readonly sessions = new SessionStore();
-  private readonly tasks = new TaskStore();
-  private phaseState: FailoverPhase = 'idle';
-  private available = true;
-  private modeTask: SimTask | undefined;
+  private readonly feed: ChangeFeed<SimClusterView>;
+  private parts: ClusterParts;
+  private operations: ClusterOperations;
   private transport: ClusterTransport | undefined;
-  // Bumped by reset() so continuations of a cancelled failover do nothing.
-  private generation = 0;
 
   constructor(
     readonly name: string,
@@ -119,35 +76,45 @@ export class SimCluster {
     private readonly definition: ClusterScenario,
     private readonly context: SimClusterContext,
   ) {
-    this.events.setMaxListeners(0);
     this.timers = new TimerGroup(context.clock);
-    this.log = new RequestLog(context.requestLogCapacity);
-    this.state = buildClusterState(name, index, definition);
-    this.timingState = mergeTiming(context.timing, definition.timing);
-    this.users = new UserDirectory(context.admin, { ...context.users, ...definition.users });
-    applyFaultPatch(this.faultState, definition.faults);
+    this.feed = new ChangeFeed(
+      () => this.snapshot(),
+      (s) => `cluster ${this.name}: stage ${s.stage}, health ${s.healthState}, active ${s.activeNode ?? 'none'}`,
+    );
+    this.parts = partsFromScenario(name, index, definition, context);
+    this.operations = this.operationsOn(this.parts);
+  }
+
+  private operationsOn(parts: ClusterParts): ClusterOperations {
+    return new ClusterOperations(parts, {
+      clock: this.context.clock,
+      timers: this.timers,
+      taskIds: this.context.taskIds,
+      transport: () => this.transport,
+      changed: () => this.feed.changed(),
+    });
   }
 
   // ---- state readable by tests and the admin API ----
 
   /** Where the cluster is in the failover cycle. */
-  get phase(): FailoverPhase {
-    return this.phaseState;
+  get stage(): FailoverStage {
+    return this.operations.stage;
   }
 
   /** False while the vCenter service is moving between nodes. */
   get apiAvailable(): boolean {
-    return this.available;
+    return this.operations.apiAvailable;
   }
 
   /** Current faults (live object; change them through `configure`). */
   get faults(): Readonly<FaultState> {
-    return this.faultState;
+    return this.parts.faults;
   }
 
   /** Current timing of this cluster. */
   get timing(): Readonly<SimTiming> {
-    return this.timingState;
+    return this.parts.timing;
   }
 
   /** Timers this cluster has scheduled; zero whenever nothing is in progress. */
@@ -162,83 +129,59 @@ export class SimCluster {
 
   /** A copy of the counters. */
   counters(): SimCounters {
-    return { ...this.stats };
+    return { ...this.parts.counters };
   }
 
   /** Accounts (without passwords). */
   describeUsers(): { username: string; privileges: string[] }[] {
-    return this.users.describe();
+    return this.parts.users.describe();
   }
 
   /** A copy of the cluster's state. */
-  snapshot(): ClusterSnapshot {
-    const members = structuredClone(this.state.members);
-    const flags = this.effectiveFlags();
+  snapshot(): SimClusterView {
+    const { state, sessions } = this.parts;
+    const flags = this.operations.effectiveFlags();
     return {
       name: this.name,
-      phase: this.phaseState,
-      apiAvailable: this.available,
-      mode: this.state.mode,
-      configState: this.state.configState,
-      healthState: this.state.healthState,
-      healthException: [...this.state.healthException],
-      healthWarnings: [...this.state.healthWarnings],
+      stage: this.operations.stage,
+      apiAvailable: this.operations.apiAvailable,
+      mode: state.mode,
+      configState: state.configState,
+      healthState: state.healthState,
+      healthException: [...state.healthException],
+      healthWarnings: [...state.healthWarnings],
       manualFailoverAllowed: flags.manualFailoverAllowed,
       autoFailoverAllowed: flags.autoFailoverAllowed,
-      disabledOperations: [...this.state.disabledOperations],
-      activeOperations: this.activeOperations(),
-      members,
-      ...optional('activeNode', memberInRole(this.state, 'ACTIVE')),
-      ...optional('passiveNode', memberInRole(this.state, 'PASSIVE')),
-      sessions: this.sessions.size,
+      disabledOperations: [...state.disabledOperations],
+      activeOperations: this.operations.activeOperations(),
+      members: structuredClone(state.members),
+      ...optional('activeNode', memberInRole(state, 'ACTIVE')),
+      ...optional('passiveNode', memberInRole(state, 'PASSIVE')),
+      sessions: sessions.size,
     };
   }
 
   /** Every failover request so far, oldest first (refused ones included). */
   failovers(): FailoverTimeline[] {
-    return this.history.all();
+    return this.parts.history.all();
   }
 
   /** The most recent failover request, if any. */
   lastFailover(): FailoverTimeline | undefined {
-    return this.history.last();
+    return this.parts.history.last();
   }
 
   /** Logged requests, oldest first. */
   requestLog(): SimRequestRecord[] {
-    return this.log.entries();
+    return this.parts.log.entries();
   }
 
   /**
    * Resolves with the snapshot once `predicate` holds, re-checking on every state change;
    * rejects after `timeoutMs` real milliseconds.
    */
-  waitFor(predicate: (snapshot: ClusterSnapshot) => boolean, timeoutMs: number): Promise<ClusterSnapshot> {
-    return new Promise((resolve, reject) => {
-      const check = (): boolean => {
-        const snapshot = this.snapshot();
-        if (!predicate(snapshot)) return false;
-        cleanup();
-        resolve(snapshot);
-        return true;
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        const s = this.snapshot();
-        reject(
-          new Error(
-            `cluster ${this.name}: condition not met within ${timeoutMs} ms ` +
-              `(phase ${s.phase}, health ${s.healthState}, active ${s.activeNode ?? 'none'})`,
-          ),
-        );
-      }, timeoutMs);
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        this.events.off('change', check);
-      };
-      this.events.on('change', check);
-      check();
-    });
+  waitFor(predicate: (snapshot: SimClusterView) => boolean, timeoutMs: number): Promise<SimClusterView> {
+    return this.feed.waitFor(predicate, timeoutMs);
   }
 
   /**
@@ -260,16 +203,16 @@ export class SimCluster {
     const source = `change to cluster ${this.name}`;
     const patch: ClusterScenario = validateWith(clusterScenarioSchema, change, source);
     if (patch.port !== undefined) throw new ScenarioError(source, ['port: cannot be changed at runtime']);
-    applyStatePatch(this.state, patch);
-    if (patch.users) for (const [username, spec] of Object.entries(patch.users)) this.users.set(username, spec);
-    if (patch.timing) this.timingState = mergeTiming(this.timingState, patch.timing);
-    applyFaultPatch(this.faultState, patch.faults);
-    this.changed();
+    applyStatePatch(this.parts.state, patch);
+    if (patch.users) for (const [username, spec] of Object.entries(patch.users)) this.parts.users.set(username, spec);
+    if (patch.timing) this.parts.timing = mergeTiming(this.parts.timing, patch.timing);
+    applyFaultPatch(this.parts.faults, patch.faults);
+    this.feed.changed();
   }
 
   /** Adds or replaces one account. */
   setUser(username: string, spec: UserScenario): void {
-    this.users.set(username, spec);
+    this.parts.users.set(username, spec);
   }
 
   /**
@@ -278,355 +221,96 @@ export class SimCluster {
    * (it may have been in an outage).
    */
   reset(): Promise<void> {
-    this.generation += 1;
+    const wasAvailable = this.operations.apiAvailable;
+    this.operations.dispose();
     this.timers.clear();
-    this.state = buildClusterState(this.name, this.index, this.definition);
-    this.faultState = defaultFaults();
-    applyFaultPatch(this.faultState, this.definition.faults);
-    this.timingState = mergeTiming(this.context.timing, this.definition.timing);
-    this.users = new UserDirectory(this.context.admin, { ...this.context.users, ...this.definition.users });
-    this.sessions.clear();
-    this.tasks.clear();
-    this.log.clear();
-    this.history.clear();
-    Object.assign(this.stats, zeroCounters());
-    this.modeTask = undefined;
-    this.phaseState = 'idle';
-    const wasAvailable = this.available;
-    this.available = true;
-    this.changed();
+    this.parts = partsFromScenario(this.name, this.index, this.definition, this.context);
+    this.operations = this.operationsOn(this.parts);
+    this.feed.changed();
     if (wasAvailable || !this.transport) return Promise.resolve();
     return this.transport.resume().catch(() => undefined);
   }
 
   /** Cancels pending timers (simulator shutdown). */
   dispose(): void {
+    this.operations.dispose();
     this.timers.clear();
-    this.events.removeAllListeners();
+    this.feed.close();
   }
 
-  /** Appends to the request log. */
-  logRequest(record: Omit<SimRequestRecord, 'seq' | 'cluster'>): void {
-    this.log.add({ seq: this.context.logSequence.next(), cluster: this.name, ...record });
+  /** Records how a request was answered: appended to the request log and counted. */
+  recordExchange(report: ExchangeReport): void {
+    countExchange(this.parts.counters, report);
+    this.parts.log.add({ seq: this.context.logSequence.next(), cluster: this.name, ...report });
   }
 
   // ---- the vCenter API, as called by the HTTP handlers ----
 
-  /** Logs in; returns the session token, or undefined for bad credentials. */
-  login(username: string, password: string): string | undefined {
-    const account = this.users.verify(username, password);
+  /** Logs in; returns the session token, or undefined for missing or bad credentials. */
+  login(credentials: { username: string; password: string } | undefined): string | undefined {
+    const account = credentials && this.parts.users.verify(credentials.username, credentials.password);
     if (!account) {
-      this.stats.loginFailures += 1;
+      this.parts.counters.loginFailures += 1;
       return undefined;
     }
-    this.stats.logins += 1;
-    return this.sessions.create(account.username, this.context.clock.now());
+    this.parts.counters.logins += 1;
+    return this.parts.sessions.create(account.username, this.context.clock.now());
   }
 
   /** Every session token this cluster has issued (recent ones), so tests can prove none leaked. */
   issuedTokens(): readonly string[] {
-    return this.sessions.issued();
+    return this.parts.sessions.issued();
   }
 
   /** The session behind a token, if it is valid on the node currently serving the API. */
   session(token: string | undefined): SimSession | undefined {
-    return this.sessions.touch(token, this.context.clock.now());
+    return this.parts.sessions.touch(token, this.context.clock.now());
   }
 
   /** Ends a session; false if the token was unknown. */
   logout(token: string): boolean {
-    return this.sessions.delete(token);
+    return this.parts.sessions.delete(token);
   }
 
   /** Whether `username` holds `privilege` on this vCenter. */
   userHasPrivilege(username: string, privilege: string): boolean {
-    return this.users.hasPrivilege(username, privilege);
+    return this.parts.users.hasPrivilege(username, privilege);
   }
 
   /** VcenterVchaClusterInfo. */
   clusterInfo(partial: boolean): ClusterInfoWire {
-    return renderClusterInfo(this.name, this.state, this.effectiveFlags(), partial);
+    return renderClusterInfo(this.name, this.parts.state, this.operations.effectiveFlags(), partial);
   }
 
   /** The cluster mode. */
   get mode(): ClusterMode {
-    return this.state.mode;
+    return this.parts.state.mode;
   }
 
   /** VcenterVchaOperationsInfo. */
   operationsInfo(): { disabled: string[]; active: string[] } {
-    return { disabled: [...new Set(this.state.disabledOperations)], active: this.activeOperations() };
+    return { disabled: [...new Set(this.parts.state.disabledOperations)], active: this.operations.activeOperations() };
   }
 
   /** CisTaskInfo of a task this node knows. */
   taskInfo(taskId: string): CisTaskInfo | undefined {
-    const task = this.tasks.get(taskId);
+    const task = this.parts.tasks.get(taskId);
     return task && renderTaskInfo(task, this.context.clock.now());
   }
 
   /** Tasks matching a filter, keyed by task id. */
   listTasks(filter: TaskFilter): Record<string, CisTaskInfo> {
     const now = this.context.clock.now();
-    return Object.fromEntries(this.tasks.list(filter).map((task) => [task.id, renderTaskInfo(task, now)]));
+    return Object.fromEntries(this.parts.tasks.list(filter).map((task) => [task.id, renderTaskInfo(task, now)]));
   }
 
   /** Starts a failover, or refuses it as a 500 error or as a task that will end FAILED. */
   requestFailover(user: string, planned: boolean): TaskStartResult {
-    const now = this.context.clock.now();
-    const blockers = failoverBlockers(this.state, this.effectiveFlags().manualFailoverAllowed, this.failoverRunning());
-    if (blockers.length > 0) {
-      this.stats.failoversRefused += 1;
-      const entry: FailoverTimeline = {
-        planned,
-        user,
-        outcome: 'refused',
-        refusalReasons: blockers.map((b) => b.code),
-        requestedAt: now,
-      };
-      this.history.add(entry);
-      const messages = [
-        localizable(
-          'com.vmware.vcenter.vcha.failover.not_allowed',
-          'Failover is not allowed in the current state of the VCHA cluster.',
-        ),
-        ...blockers.map((b) => b.message),
-      ];
-      if (this.faultState.failoverRefusal === 'error') return { kind: 'error', error: vapiError('ERROR', ...messages) };
-      const task = this.newFailoverTask(user, planned);
-      entry.taskId = task.id;
-      this.timers.after(this.timingState.taskStartMs, () => this.markRunning(task));
-      this.timers.after(Math.max(this.timingState.refusalTaskMs, this.timingState.taskStartMs), () => {
-        this.finishTask(task, 'FAILED', vapiError('NOT_ALLOWED_IN_CURRENT_STATE', ...messages));
-        entry.failedAt = this.context.clock.now();
-        this.changed();
-      });
-      this.changed();
-      return { kind: 'task', taskId: task.id };
-    }
-
-    this.stats.failoversStarted += 1;
-    const fromActive = memberInRole(this.state, 'ACTIVE');
-    const toActive = memberInRole(this.state, 'PASSIVE');
-    const task = this.newFailoverTask(user, planned);
-    const entry: FailoverTimeline = {
-      taskId: task.id,
-      planned,
-      user,
-      outcome: 'in-progress',
-      refusalReasons: [],
-      ...optional('fromActive', fromActive),
-      ...optional('toActive', toActive),
-      requestedAt: now,
-    };
-    this.history.add(entry);
-    this.phaseState = 'starting';
-    this.timers.after(this.timingState.taskStartMs, () => {
-      this.markRunning(task);
-      entry.runningAt = this.context.clock.now();
-      if (planned) this.flush(task, entry);
-      else this.beginSwitch(task, entry);
-    });
-    this.changed();
-    return { kind: 'task', taskId: task.id };
+    return this.operations.requestFailover(user, planned);
   }
 
   /** Starts a mode change task, or returns the error that prevents it. */
   requestModeChange(user: string, mode: ClusterMode): TaskStartResult {
-    if (this.state.configState !== 'CONFIGURED') {
-      return {
-        kind: 'error',
-        error: vapiError(
-          'ERROR',
-          localizable('com.vmware.vcenter.vcha.mode.not_configured', 'The VCHA cluster is not configured.'),
-        ),
-      };
-    }
-    if (this.failoverRunning() || this.modeTask) {
-      return {
-        kind: 'error',
-        error: vapiError(
-          'ERROR',
-          localizable('com.vmware.vcenter.vcha.mode.busy', 'Another VCHA operation is in progress.'),
-        ),
-      };
-    }
-    const task: SimTask = {
-      id: this.context.taskIds.next(MODE_SERVICE),
-      service: MODE_SERVICE,
-      operation: 'set',
-      description: localizable('com.vmware.vcenter.vcha.cluster.mode.set', `Set the VCHA cluster mode to ${mode}`, [
-        mode,
-      ]),
-      user,
-      status: 'PENDING',
-    };
-    this.tasks.add(task);
-    this.modeTask = task;
-    this.timers.after(this.timingState.taskStartMs, () => this.markRunning(task));
-    this.timers.after(Math.max(this.timingState.modeChangeMs, this.timingState.taskStartMs), () => {
-      this.state.mode = mode;
-      this.modeTask = undefined;
-      this.finishTask(task, 'SUCCEEDED');
-      this.changed();
-    });
-    this.changed();
-    return { kind: 'task', taskId: task.id };
+    return this.operations.requestModeChange(user, mode);
   }
-
-  // ---- failover state machine ----
-
-  private flush(task: SimTask, entry: FailoverTimeline): void {
-    const now = this.context.clock.now();
-    this.phaseState = 'flushing';
-    task.progress = {
-      total: 100,
-      from: 0,
-      to: 80,
-      startAt: now,
-      endAt: now + this.context.clock.toRealMs(this.timingState.flushMs),
-      message: localizable('com.vmware.vcenter.vcha.cluster.failover.flush', 'Flushing state to the passive node'),
-    };
-    this.changed();
-    this.timers.after(this.timingState.flushMs, () => this.beginSwitch(task, entry));
-  }
-
-  private beginSwitch(task: SimTask, entry: FailoverTimeline): void {
-    const now = this.context.clock.now();
-    if (this.faultState.failFailoverTask) {
-      this.stats.failoversFailed += 1;
-      this.finishTask(
-        task,
-        'FAILED',
-        vapiError(
-          'ERROR',
-          localizable(
-            'com.vmware.vcenter.vcha.cluster.failover.failed',
-            'Failover failed: the passive node did not take over the active role.',
-          ),
-        ),
-      );
-      entry.outcome = 'failed';
-      entry.failedAt = now;
-      this.phaseState = 'idle';
-      this.changed();
-      return;
-    }
-    const fromActive = memberInRole(this.state, 'ACTIVE');
-    this.phaseState = 'switching';
-    entry.switchStartedAt = now;
-    task.progress = {
-      total: 100,
-      from: 90,
-      to: 90,
-      startAt: now,
-      endAt: now,
-      message: localizable(
-        'com.vmware.vcenter.vcha.cluster.failover.switch',
-        'Switching the active role to the passive node',
-      ),
-    };
-    if (fromActive) this.state.members[fromActive].state = 'DOWN';
-    this.state.healthState = 'DEGRADED';
-    this.available = false;
-    this.transport?.suspend().catch(() => undefined);
-    this.changed();
-    this.timers.after(this.timingState.switchOutageMs, () => this.endSwitch(task, entry));
-  }
-
-  private endSwitch(task: SimTask, entry: FailoverTimeline): void {
-    const fromActive = entry.fromActive;
-    const toActive = entry.toActive;
-    if (fromActive && toActive) {
-      this.state.members[toActive].role = 'ACTIVE';
-      this.state.members[toActive].state = 'UP';
-      this.state.members[fromActive].role = 'PASSIVE';
-      this.state.members[fromActive].state = 'UP';
-    }
-    // The node that took over has its own session and task managers: nothing from before survives.
-    this.sessions.clear();
-    if (this.faultState.taskAfterSwitch === 'not-found') {
-      this.tasks.clear();
-      this.modeTask = undefined;
-    } else {
-      this.finishTask(task, 'SUCCEEDED');
-    }
-    this.state.healthState = 'DEGRADED';
-    this.state.healthWarnings = ['The passive node is not yet in sync with the active node.'];
-    this.phaseState = 'resyncing';
-    entry.outcome = 'succeeded';
-    this.stats.failoversSucceeded += 1;
-    this.changed();
-    const generation = this.generation;
-    const reopened = this.transport ? this.transport.resume() : Promise.resolve();
-    void reopened
-      .catch(() => undefined)
-      .then(() => {
-        if (generation !== this.generation) return;
-        this.available = true;
-        entry.apiBackAt = this.context.clock.now();
-        this.changed();
-        this.timers.after(this.timingState.resyncMs, () => {
-          this.state.healthState = 'HEALTHY';
-          this.state.healthWarnings = [];
-          this.phaseState = 'idle';
-          entry.healthyAt = this.context.clock.now();
-          this.changed();
-        });
-      });
-  }
-
-  // ---- helpers ----
-
-  private newFailoverTask(user: string, planned: boolean): SimTask {
-    const task: SimTask = {
-      id: this.context.taskIds.next(FAILOVER_SERVICE),
-      service: FAILOVER_SERVICE,
-      operation: 'failover',
-      description: localizable(
-        'com.vmware.vcenter.vcha.cluster.failover',
-        planned ? 'Planned failover of the VCHA cluster' : 'Forced failover of the VCHA cluster',
-        [String(planned)],
-      ),
-      user,
-      status: 'PENDING',
-    };
-    this.tasks.add(task);
-    return task;
-  }
-
-  private markRunning(task: SimTask): void {
-    if (markTaskRunning(task, this.context.clock.now())) this.changed();
-  }
-
-  private finishTask(task: SimTask, status: 'SUCCEEDED' | 'FAILED', error?: VapiError): void {
-    finishTask(task, status, this.context.clock.now(), error);
-  }
-
-  private failoverRunning(): boolean {
-    return this.phaseState === 'starting' || this.phaseState === 'flushing' || this.phaseState === 'switching';
-  }
-
-  private effectiveFlags(): { manualFailoverAllowed: boolean; autoFailoverAllowed: boolean } {
-    // Until the new passive node is in sync there is nothing to fail over to.
-    const resyncing = this.phaseState === 'resyncing';
-    return {
-      manualFailoverAllowed: this.state.manualFailoverAllowed && !resyncing,
-      autoFailoverAllowed: this.state.autoFailoverAllowed && !resyncing,
-    };
-  }
-
-  private activeOperations(): string[] {
-    const active: string[] = [];
-    if (this.failoverRunning()) active.push(FAILOVER_OPERATION_ID);
-    if (this.modeTask) active.push(MODE_SET_OPERATION_ID);
-    return active;
-  }
-
-  private changed(): void {
-    this.events.emit('change');
-  }
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

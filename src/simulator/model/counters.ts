@@ -1,14 +1,15 @@
 /** Per-cluster counters a benchmark or test reads to see what a client actually did. */
+import type { SimRequestRecord } from './request-log';
 
 /** Counts of what one cluster's API received and did. */
 export interface SimCounters {
-  /** API requests received (including the ones answered by faults). */
+  /** API requests received (including the ones answered by faults or the outage). */
   requests: number;
   /** Successful logins. */
   logins: number;
   /** Logins refused for bad or missing credentials. */
   loginFailures: number;
-  /** Failover POSTs that reached the failover handler, whatever the outcome (refused ones too). */
+  /** Failover POSTs that reached the cluster's API, whatever the answer (refused, faulted and unanswered ones too). */
   failoverPosts: number;
   /** Failovers that started. */
   failoversStarted: number;
@@ -47,4 +48,18 @@ export function zeroCounters(): SimCounters {
     hangs: 0,
     malformed: 0,
   };
+}
+
+/** Counts one logged exchange: every request, and by what its answer was. */
+export function countExchange(
+  counters: SimCounters,
+  record: Pick<SimRequestRecord, 'operation' | 'status' | 'outcome'>,
+): void {
+  counters.requests += 1;
+  if (record.operation === 'cluster.failover') counters.failoverPosts += 1;
+  if (record.status === 503) counters.unavailable += 1;
+  if (record.status === 401) counters.unauthenticated += 1;
+  if (record.outcome === 'reset') counters.resets += 1;
+  if (record.outcome === 'hang') counters.hangs += 1;
+  if (record.outcome === 'malformed') counters.malformed += 1;
 }

@@ -3,7 +3,8 @@
  * present (configured, all UP, one ACTIVE and one PASSIVE node, manual failover allowed, and the
  * failover operation not disabled).
  */
-import { FAILOVER_OPERATION_ID, MEMBER_NAMES, normalizeOperationId, type ClusterState } from './cluster-state';
+import { isFailoverOperationId, VCHA_FAILOVER_OPERATION_ID_QUALIFIED } from '../../vcenter/operations';
+import { MEMBER_NAMES, type ClusterState } from './cluster-state';
 import { localizable, type LocalizableMessage } from './vapi-errors';
 
 /** One reason a failover cannot run now. */
@@ -19,8 +20,6 @@ export interface FailoverBlocker {
     | 'failover-in-progress';
   message: LocalizableMessage;
 }
-
-const FAILOVER_OPERATION = normalizeOperationId(FAILOVER_OPERATION_ID);
 
 /**
  * Everything that currently prevents a failover; empty when it may run.
@@ -49,8 +48,8 @@ export function failoverBlockers(
     add('roles-invalid', 'The cluster does not have one ACTIVE node, one PASSIVE node and a witness.');
   }
   if (!manualFailoverAllowed) add('manual-failover-not-allowed', 'Manual failover is not allowed on this cluster.');
-  if (state.disabledOperations.some((op) => normalizeOperationId(op) === FAILOVER_OPERATION)) {
-    add('operation-disabled', 'The failover operation is disabled.', [FAILOVER_OPERATION_ID]);
+  if (state.disabledOperations.some(isFailoverOperationId)) {
+    add('operation-disabled', 'The failover operation is disabled.', [VCHA_FAILOVER_OPERATION_ID_QUALIFIED]);
   }
   if (failoverInProgress) add('failover-in-progress', 'A failover is already in progress.');
   return blockers;

@@ -1,7 +1,8 @@
 /** Faults injected into one cluster's API: latency, 503 bursts, hangs, malformed bodies, and
  * how failovers are refused or fail. */
 import type { FaultsScenario } from '../scenario';
-import { selectorMatches, type ApiOperation, type OperationSelector } from './api-operations';
+import type { VcenterOperation } from '../../vcenter/operations';
+import { selectorMatches, type OperationSelector } from './operation-selector';
 
 /** Kinds of malformed response body. */
 export type MalformedKind = 'html' | 'truncated-json' | 'wrong-types';
@@ -82,7 +83,7 @@ export function applyFaultPatch(faults: FaultState, patch: FaultsScenario | unde
 }
 
 /** Consumes one 503 from the burst if it applies to `operation`. */
-export function takeUnavailable(faults: FaultState, operation: ApiOperation): boolean {
+export function takeUnavailable(faults: FaultState, operation: VcenterOperation): boolean {
   const burst = faults.unavailableBurst;
   if (burst.remaining <= 0 || !selectorMatches(burst.operation, operation)) return false;
   burst.remaining -= 1;
@@ -90,7 +91,7 @@ export function takeUnavailable(faults: FaultState, operation: ApiOperation): bo
 }
 
 /** The hang fault for `operation`, if any. */
-export function hangFor(faults: FaultState, operation: ApiOperation): HangFault | undefined {
+export function hangFor(faults: FaultState, operation: VcenterOperation): HangFault | undefined {
   const fault = faults.hang.find((h) => selectorMatches(h.operation, operation));
   if (fault && fault.afterRequests > 0) {
     // Lets a test hang a later call of an operation (e.g. the second cluster read) but not the first.
@@ -101,7 +102,7 @@ export function hangFor(faults: FaultState, operation: ApiOperation): HangFault 
 }
 
 /** Consumes one malformed response for `operation`, if any is pending. */
-export function takeMalformed(faults: FaultState, operation: ApiOperation): MalformedFault | undefined {
+export function takeMalformed(faults: FaultState, operation: VcenterOperation): MalformedFault | undefined {
   const index = faults.malformed.findIndex((m) => m.remaining > 0 && selectorMatches(m.operation, operation));
   const fault = faults.malformed[index];
   if (!fault) return undefined;

@@ -1,4 +1,5 @@
 /** The log of API requests a cluster received (never credentials or session tokens). */
+import type { VcenterOperation } from '../../vcenter/operations';
 
 /** One logged API request. */
 export interface SimRequestRecord {
@@ -10,8 +11,8 @@ export interface SimRequestRecord {
   method: string;
   /** Path after the cluster's base URL, with the query string. */
   path: string;
-  /** Simulated operation, when the path matched one. */
-  operation?: string;
+  /** The operation, when the path matched one. */
+  operation?: VcenterOperation;
   /** HTTP status sent, or null when no answer was sent (hang, reset). */
   status: number | null;
   /** `response`, `hang` (never answered), `reset` (connection dropped) or `malformed`. */

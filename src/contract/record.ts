@@ -1,48 +1,11 @@
 /**
- * The public contract of `vchaFailover`: result and status shapes, phases, failure type names and
- * the query. Other teams' workflows, the CLI and the UI depend on these names: change with care.
+ * The shapes a run hands out: the record every end carries (result, failure details, outcome
+ * store, webhook) and the `status` query's answer.
  */
-import { defineQuery } from '@temporalio/workflow';
 import type { ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { PreflightCheck } from '../domain/preflight-rules';
-
-/** Default task queue of the worker (`VCHA_TASK_QUEUE` overrides it). */
-export const DEFAULT_TASK_QUEUE = 'vcha-failover';
-
-/** Where a run is, in order. */
-export const PHASES = [
-  'VALIDATING',
-  'PREFLIGHT',
-  'TRIGGERING',
-  'FAILING_OVER',
-  'VERIFYING',
-  'RECORDING',
-  'COMPLETED',
-] as const;
-export type FailoverPhase = (typeof PHASES)[number];
-
-/** Stable `ApplicationFailure.type` values of every unsuccessful end. */
-export const FAILURE_TYPES = [
-  'InvalidInput',
-  'UnknownTarget',
-  'TargetBusy',
-  'PreflightRejected',
-  'NotAuthorized',
-  'FailoverFailed',
-  'FailoverOutcomeUnknown',
-  'FailoverNotHealthy',
-  'Cancelled',
-] as const;
-export type FailureType = (typeof FAILURE_TYPES)[number];
-
-/** Successful outcomes. */
-export type SuccessOutcome = 'SUCCEEDED' | 'DRY_RUN_PASSED';
-
-/** When a phase began (ISO time). */
-export interface PhaseMark {
-  phase: FailoverPhase;
-  at: string;
-}
+import type { FailureType, SuccessOutcome } from './outcomes';
+import type { FailoverPhase, PhaseMark } from './phases';
 
 /** The record every end carries: the result on success, the failure's details otherwise. */
 export interface FailoverRecord {
@@ -93,6 +56,3 @@ export interface FailoverStatus {
   cancelRequested: boolean;
   outcome?: SuccessOutcome | FailureType;
 }
-
-/** Query: the run's current phase and latest observation. */
-export const statusQuery = defineQuery<FailoverStatus>('status');

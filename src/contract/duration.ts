@@ -1,4 +1,4 @@
-/** Parses the duration strings workflow inputs use ("500ms", "5s", "30m", "2h"): pure, replay-safe. */
+/** Parses and formats the duration strings workflow inputs and settings use ("500ms", "5s", "30m", "2h"). */
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 };
 const PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/;

@@ -1,0 +1,78 @@
+/**
+ * The follow activity's heartbeat details: its stage, what it has seen, and the state a retried
+ * attempt resumes from. The activity writes them; the workflow (the stage a timed-out attempt was
+ * in), the CLI and the Web UI (the live observation) read them through {@link readFollowHeartbeat}.
+ */
+import type { FailoverPhase } from './phases';
+
+/** The activity type whose heartbeat carries these details. */
+export const FOLLOW_ACTIVITY_TYPE = 'followFailover';
+
+/** The stage the follow activity is in: waiting for the switch, then for the cluster to be back. */
+export type FollowStage = Extract<FailoverPhase, 'FAILING_OVER' | 'VERIFYING'>;
+
+/** One distinct observation; `kind` groups repeats such as the growing outage counter. */
+export interface ObservationEntry {
+  at: string;
+  text: string;
+  kind: string;
+}
+
+/** Everything a follow attempt heartbeats. */
+export interface FollowHeartbeat {
+  /** The latest observation in words, e.g. "vCenter unreachable for 42 s (refused)". */
+  observation: string;
+  /** Distinct observations so far, oldest first (bounded). */
+  observations: ObservationEntry[];
+  /** Epoch ms when vCenter became unreachable, while it still is. */
+  unreachableSince?: number;
+  /** Longest unbroken unreachable stretch seen, ms. */
+  longestOutageMs: number;
+  /** The task id is unknown to the node now serving the API: the cluster state decides. */
+  taskGone?: boolean;
+  taskStatus?: string;
+  taskError?: string;
+  polls: number;
+  /** The stage (named `phase` on the wire, as the CLI and the Web UI show it). */
+  phase?: FollowStage;
+  /** Epoch ms when the switch was first seen; the healthy deadline counts from it. */
+  switchedAt?: number;
+}
+
+const STAGES: readonly string[] = ['FAILING_OVER', 'VERIFYING'] satisfies FollowStage[];
+
+const optionalNumber = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+const optionalString = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+function entryOf(value: unknown): ObservationEntry[] {
+  if (typeof value !== 'object' || value === null) return [];
+  const { at, text, kind } = value as Record<string, unknown>;
+  return typeof at === 'string' && typeof text === 'string' && typeof kind === 'string' ? [{ at, text, kind }] : [];
+}
+
+/**
+ * The heartbeat in `details`, or undefined when they are not a follow heartbeat (another
+ * activity's, or none). Fields of the wrong type are dropped rather than trusted.
+ */
+export function readFollowHeartbeat(details: unknown): FollowHeartbeat | undefined {
+  if (typeof details !== 'object' || details === null) return undefined;
+  const raw = details as Record<string, unknown>;
+  if (typeof raw.observation !== 'string' || !Array.isArray(raw.observations)) return undefined;
+  const heartbeat: FollowHeartbeat = {
+    observation: raw.observation,
+    observations: raw.observations.flatMap(entryOf),
+    longestOutageMs: optionalNumber(raw.longestOutageMs) ?? 0,
+    polls: optionalNumber(raw.polls) ?? 0,
+  };
+  const unreachableSince = optionalNumber(raw.unreachableSince);
+  if (unreachableSince !== undefined) heartbeat.unreachableSince = unreachableSince;
+  if (raw.taskGone === true) heartbeat.taskGone = true;
+  const taskStatus = optionalString(raw.taskStatus);
+  if (taskStatus !== undefined) heartbeat.taskStatus = taskStatus;
+  const taskError = optionalString(raw.taskError);
+  if (taskError !== undefined) heartbeat.taskError = taskError;
+  if (typeof raw.phase === 'string' && STAGES.includes(raw.phase)) heartbeat.phase = raw.phase as FollowStage;
+  const switchedAt = optionalNumber(raw.switchedAt);
+  if (switchedAt !== undefined) heartbeat.switchedAt = switchedAt;
+  return heartbeat;
+}

@@ -1,0 +1,16 @@
+/**
+ * The shared vocabulary of the product: what the workflows, the activities, the CLI, the audit
+ * store and other teams' code agree on. Pure and free of I/O, so workflow code imports it too;
+ * nothing in it depends on the workflow bundle.
+ */
+export * from './duration';
+export * from './fleet';
+export * from './follow-heartbeat';
+export * from './names';
+export * from './outcomes';
+export * from './phases';
+export * from './queries';
+export * from './record';
+export * from './search-attributes';
+export type { VchaFailoverInput } from '../inputs/failover-input';
+export type { FleetFailoverInput } from '../inputs/fleet-input';

@@ -1,0 +1,37 @@
+/**
+ * Names other teams' code and the operators' tools use: the task queue, the workflow and activity
+ * types, and the lock's workflow id. Renaming any of them breaks callers and runs in flight.
+ */
+import type { FleetFailoverInput } from '../inputs/fleet-input';
+import type { VchaFailoverInput } from '../inputs/failover-input';
+import type { FleetFailoverResult } from './fleet';
+import type { FailoverResult } from './record';
+
+/** Default task queue of the worker (`VCHA_TASK_QUEUE` overrides it). */
+export const DEFAULT_TASK_QUEUE = 'vcha-failover';
+
+/** The signature of `vchaFailover`, for typed clients and parents: `executeChild<VchaFailoverWorkflow>('vchaFailover', …)`. */
+export type VchaFailoverWorkflow = (input: VchaFailoverInput) => Promise<FailoverResult>;
+
+/** The signature of `fleetFailover`. */
+export type FleetFailoverWorkflow = (input: FleetFailoverInput) => Promise<FleetFailoverResult>;
+
+/** The activity types the worker registers. */
+export const ACTIVITY_TYPES = [
+  'validateFailoverInput',
+  'validateFleetInput',
+  'preflight',
+  'triggerFailover',
+  'followFailover',
+  'recordOutcome',
+  'notifyOutcome',
+  'describeTargetLock',
+] as const;
+
+/** One activity type. */
+export type ActivityType = (typeof ACTIVITY_TYPES)[number];
+
+/** The lock's workflow id for a target: one run per target at a time holds it. */
+export function targetLockWorkflowId(target: string): string {
+  return `vcha-lock-${target}`;
+}

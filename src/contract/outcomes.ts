@@ -1,0 +1,29 @@
+/**
+ * How a run can end: the two successful outcomes and the stable `ApplicationFailure.type` of every
+ * unsuccessful one. Other teams' workflows, scripts (through the CLI's exit codes) and the
+ * `VchaOutcome` search attribute branch on these names: they never change meaning.
+ */
+
+/** Successful outcomes. */
+export type SuccessOutcome = 'SUCCEEDED' | 'DRY_RUN_PASSED';
+
+/** Stable `ApplicationFailure.type` values of every unsuccessful end. */
+export const FAILURE_TYPES = [
+  'InvalidInput',
+  'UnknownTarget',
+  'TargetBusy',
+  'PreflightRejected',
+  'NotAuthorized',
+  'FailoverFailed',
+  'FailoverOutcomeUnknown',
+  'FailoverNotHealthy',
+  'Cancelled',
+] as const;
+
+/** One unsuccessful end. */
+export type FailureType = (typeof FAILURE_TYPES)[number];
+
+/** Whether `name` is one of the contract's failure types. */
+export function isFailureType(name: string | undefined): name is FailureType {
+  return (FAILURE_TYPES as readonly (string | undefined)[]).includes(name);
+}

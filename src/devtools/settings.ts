@@ -1,0 +1,26 @@
+/**
+ * What the dev tools (the Temporal CLI resolver) read from the environment, parsed once. An empty
+ * value counts as unset.
+ */
+import path from 'node:path';
+
+/** The environment as the CLI resolver uses it. */
+export interface DevtoolsSettings {
+  /** `TEMPORAL_CLI_PATH`: the CLI to use, before anything else. */
+  temporalCliPath?: string;
+  /** The directories of `PATH`, in order. */
+  searchPath: string[];
+  /** The environment a build it starts (`go install`) runs with. */
+  childEnv: Readonly<Record<string, string | undefined>>;
+}
+
+/** Parses the dev tools' environment. */
+export function devtoolsSettingsFromEnv(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): DevtoolsSettings {
+  return {
+    ...(env.TEMPORAL_CLI_PATH ? { temporalCliPath: env.TEMPORAL_CLI_PATH } : {}),
+    searchPath: (env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== ''),
+    childEnv: env,
+  };
+}

@@ -1,0 +1,24 @@
+/** Activity dependencies for tests that run an activity with MockActivityEnvironment. */
+import type { Client } from '@temporalio/client';
+import type { ActivityDeps, OutcomeRecord, OutcomeRecorder } from '../../src/activities';
+import type { VcenterClient } from '../../src/vcenter';
+
+/** Keeps records in memory. */
+export class RecordedOutcomes implements OutcomeRecorder {
+  readonly records: OutcomeRecord[] = [];
+
+  record(outcome: OutcomeRecord): Promise<void> {
+    this.records.push(outcome);
+    return Promise.resolve();
+  }
+}
+
+/** Deps whose every target is served by `vcenter`; Temporal is not reachable from them. */
+export function depsFor(vcenter: VcenterClient, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
+  return {
+    clientFor: () => vcenter,
+    temporal: {} as Client,
+    recorder: new RecordedOutcomes(),
+    ...overrides,
+  };
+}

@@ -1,0 +1,120 @@
+/** The worker's settings: every variable parsed once, empty values unset, every bad value named. */
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { loadTargetsFile } from '../../src/config';
+import { workerSettingsFromEnv } from '../../src/worker/settings';
+import { ScratchDir } from '../config/config-fixtures';
+
+const scratch = new ScratchDir();
+after(() => scratch.remove());
+
+describe('worker settings', () => {
+  it('load the targets from the file VCHA_TARGETS_FILE names, with passwords from the same environment', async () => {
+    const file = scratch.writeJson('from-env.json', {
+      targets: { a: { url: 'https://vc01.example.com', username: 'admin', passwordEnv: 'VC01_PASSWORD' } },
+    });
+    const settings = workerSettingsFromEnv({ VCHA_TARGETS_FILE: file, VC01_PASSWORD: 'vc01-Pa55word!' });
+    const registry = await loadTargetsFile(settings.targets.file, settings.targets.env);
+    assert.deepEqual(registry.names(), ['a']);
+    for (const env of [{}, { VCHA_TARGETS_FILE: '' }]) {
+      assert.throws(() => workerSettingsFromEnv(env), /VCHA_TARGETS_FILE: variable is not set/);
+    }
+  });
+
+  it('apply the defaults, and treat empty values as unset', () => {
+    const blank = {
+      VCHA_TARGETS_FILE: '/etc/vcha/targets.json',
+      VCHA_TASK_QUEUE: '',
+      VCHA_WORKFLOW_BUNDLE: '',
+      VCHA_BUILD_ID: '',
+      VCHA_AUDIT_DB: '',
+      VCHA_AUDIT_DATABASE_URL: '',
+      VCHA_AUDIT_TABLE: '',
+      VCHA_METRICS_ADDR: '',
+      VCHA_LOG_LEVEL: '',
+      VCHA_WEBHOOK_URL: '',
+      VCHA_WEBHOOK_SECRET: '',
+      VCHA_SHUTDOWN_GRACE_TIME: '',
+      VCHA_MAX_CONCURRENT_ACTIVITIES: '',
+      VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: '',
+      VCHA_MAX_CACHED_WORKFLOWS: '',
+    };
+    const settings = workerSettingsFromEnv(blank);
+    assert.deepEqual(
+      { ...settings, targets: { file: settings.targets.file } },
+      {
+        targets: { file: '/etc/vcha/targets.json' },
+        taskQueue: 'vcha-failover',
+        audit: {
+          kind: 'sqlite',
+          path: path.resolve(__dirname, '..', '..', '.data', 'vcha-audit.sqlite'),
+          table: 'vcha_failover_outcomes',
+        },
+        runtime: { logLevel: 'INFO' },
+        process: {
+          shutdownGraceTimeMs: 30_000,
+          maxConcurrentActivityTaskExecutions: 200,
+          maxConcurrentWorkflowTaskExecutions: 10,
+        },
+      },
+    );
+  });
+
+  it('carry every configured value', () => {
+    const settings = workerSettingsFromEnv({
+      VCHA_TARGETS_FILE: 'targets.yaml',
+      VCHA_TASK_QUEUE: 'q1',
+      VCHA_WORKFLOW_BUNDLE: '/app/bundle.js',
+      VCHA_BUILD_ID: 'v1.2.3',
+      VCHA_AUDIT_DATABASE_URL: 'postgres://u:p@db/audit',
+      VCHA_AUDIT_TABLE: 'audit.outcomes',
+      VCHA_METRICS_ADDR: '[::1]:9464',
+      VCHA_LOG_LEVEL: 'debug',
+      VCHA_WEBHOOK_URL: 'https://hooks.example.com/vcha',
+      VCHA_WEBHOOK_SECRET: 's3cret',
+      VCHA_SHUTDOWN_GRACE_TIME: '2m',
+      VCHA_MAX_CONCURRENT_ACTIVITIES: '1000',
+      VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: '4',
+      VCHA_MAX_CACHED_WORKFLOWS: '500',
+    });
+    assert.equal(settings.taskQueue, 'q1');
+    assert.equal(settings.workflowBundle, '/app/bundle.js');
+    assert.equal(settings.buildId, 'v1.2.3');
+    assert.deepEqual(settings.audit, { kind: 'postgres', url: 'postgres://u:p@db/audit', table: 'audit.outcomes' });
+    assert.deepEqual(settings.runtime, { logLevel: 'DEBUG', metricsAddress: '[::1]:9464' });
+    assert.deepEqual(settings.webhook, { url: 'https://hooks.example.com/vcha', secret: 's3cret' });
+    assert.deepEqual(settings.process, {
+      shutdownGraceTimeMs: 120_000,
+      maxConcurrentActivityTaskExecutions: 1000,
+      maxConcurrentWorkflowTaskExecutions: 4,
+      maxCachedWorkflows: 500,
+    });
+  });
+
+  it('name every bad variable in one error', () => {
+    assert.throws(
+      () =>
+        workerSettingsFromEnv({
+          VCHA_TARGETS_FILE: 't.json',
+          VCHA_LOG_LEVEL: 'LOUD',
+          VCHA_METRICS_ADDR: 'localhost',
+          VCHA_WEBHOOK_URL: 'ftp://example.com',
+          VCHA_SHUTDOWN_GRACE_TIME: 'soon',
+          VCHA_MAX_CONCURRENT_ACTIVITIES: '0',
+        }),
+      (error: Error) => {
+        for (const name of [
+          'VCHA_LOG_LEVEL',
+          'VCHA_METRICS_ADDR',
+          'VCHA_WEBHOOK_URL',
+          'VCHA_SHUTDOWN_GRACE_TIME',
+          'VCHA_MAX_CONCURRENT_ACTIVITIES',
+        ]) {
+          assert.match(error.message, new RegExp(name));
+        }
+        return true;
+      },
+    );
+  });
+});
