@@ -8,7 +8,7 @@ import { VcenterApiError, VcenterError, type VcenterClient } from '../vcenter';
 import type { ActivityDeps } from './deps';
 
 /** The privilege vCenter requires for a failover and for a full cluster read. */
-export const FAILOVER_PRIVILEGE = 'Global.VCServer';
+const FAILOVER_PRIVILEGE = 'Global.VCServer';
 
 /** Non-retryable failure for a target the worker has no configuration for. */
 export function unknownTargetFailure(error: UnknownTargetError): ApplicationFailure {

@@ -12,7 +12,6 @@ import { makeTriggerFailover } from './trigger';
 import { validateFailoverInput, validateFleetInput } from './validate-input';
 
 export type { ActivityDeps } from './deps';
-export type { LockHolder } from './lock';
 export type { PreflightInput, PreflightReport } from './preflight';
 export type { TriggerInput, TriggerResult } from './trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';

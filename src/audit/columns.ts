@@ -30,9 +30,6 @@ export const AUDIT_COLUMNS = [
   'record_json',
 ] as const;
 
-/** One column name. */
-export type AuditColumn = (typeof AUDIT_COLUMNS)[number];
-
 /** A row's values before a backend encodes booleans, times and JSON its own way. */
 export interface AuditValues {
   workflow_id: string;

@@ -25,7 +25,7 @@ function isGroup(entry: Command | CommandGroup): entry is CommandGroup {
 }
 
 /** The help of the program itself: commands, connection settings and exit codes. */
-export function programHelp(): string {
+function programHelp(): string {
   const commands = COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`).join('\n');
   const codes = EXIT_CODE_TABLE.map(({ code, meaning }) => `  ${String(code).padStart(3)}  ${meaning}`).join('\n');
   return `Usage: ${PROGRAM} <command> [options]

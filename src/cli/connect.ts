@@ -29,7 +29,7 @@ export function webUiLink(settings: CliSettings, namespace: string, workflowId: 
 }
 
 /** Opens a connection from the environment; a failure to connect is exit code 1 with the address in the message. */
-export async function connect(): Promise<TemporalSession> {
+async function connect(): Promise<TemporalSession> {
   const [{ Client, Connection }, { loadClientConnectConfig }] = await Promise.all([
     clientSdk(),
     import('@temporalio/envconfig'),

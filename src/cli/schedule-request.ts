@@ -12,7 +12,7 @@ import { UsageError } from './io';
 import { isKnownTimeZone } from './timezone';
 
 /** The flags of `schedule create`. */
-export const SCHEDULE_CREATE_OPTIONS = {
+const SCHEDULE_CREATE_OPTIONS = {
   target: { type: 'string' },
   calendar: { type: 'string', multiple: true },
   cron: { type: 'string', multiple: true },
@@ -26,14 +26,14 @@ export const SCHEDULE_CREATE_OPTIONS = {
 } as const;
 
 /** How late a missed action may still run unless `--catchup-window` says otherwise. */
-export const DEFAULT_CATCHUP_WINDOW = '10m';
+const DEFAULT_CATCHUP_WINDOW = '10m';
 
 /** Temporal does not accept catch-up windows under 10 s. */
 const MIN_CATCHUP_MS = 10_000;
 const MAX_CATCHUP_MS = 7 * 24 * 3_600_000;
 
 /** `vcha-failover-<target>`: one schedule per target unless `--id` says otherwise. */
-export function defaultScheduleId(target: string): string {
+function defaultScheduleId(target: string): string {
   return `vcha-failover-${target}`;
 }
 

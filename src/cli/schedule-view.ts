@@ -8,7 +8,7 @@ import { formatZoned } from './timezone';
 const NEXT_TIMES_SHOWN = 5;
 
 /** The target a schedule fails over (from its action's input). */
-export function scheduleTarget(description: ScheduleDescription): string | undefined {
+function scheduleTarget(description: ScheduleDescription): string | undefined {
   const input = description.action.args?.[0] as { target?: unknown } | undefined;
   return typeof input?.target === 'string' ? input.target : undefined;
 }

@@ -8,7 +8,7 @@ import { auditStoreConfig, type AuditStoreConfig } from '../audit/settings';
 import { DEFAULT_TASK_QUEUE } from '../contract';
 
 /** Where the Web UI is unless `VCHA_UI_URL` says otherwise: the dev server's UI. */
-export const DEFAULT_UI_URL = 'http://localhost:8233';
+const DEFAULT_UI_URL = 'http://localhost:8233';
 
 /** What the CLI was configured with. */
 export interface CliSettings {

@@ -11,7 +11,7 @@ export function isKnownTimeZone(name: string): boolean {
 }
 
 /** Wall-clock fields of an instant in a zone. */
-export interface ZonedTime {
+interface ZonedTime {
   weekday: string;
   year: number;
   month: number;
@@ -21,7 +21,7 @@ export interface ZonedTime {
 }
 
 /** The wall-clock time of `instant` in `timeZone`. */
-export function zonedTime(instant: Date, timeZone: string): ZonedTime {
+function zonedTime(instant: Date, timeZone: string): ZonedTime {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     weekday: 'short',

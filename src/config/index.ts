@@ -1,8 +1,7 @@
 /** Public API of the vCenter targets configuration. */
 export { ConfigError, UnknownTargetError } from './errors';
 export { loadTargetsFile } from './load-targets-file';
-export { parseTargets, type ParseTargetsOptions } from './parse-targets';
+export { parseTargets } from './parse-targets';
 export { TargetRegistry } from './registry';
-export { createResolvedTarget, describeTarget, type ResolvedTarget } from './resolved-target';
+export { createResolvedTarget, type ResolvedTarget } from './resolved-target';
 export { createVcenterClient, type CreateVcenterClientOptions } from './create-vcenter-client';
-export { isLoopbackHost } from './loopback';

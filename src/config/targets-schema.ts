@@ -9,7 +9,7 @@ import { formatConfigPath } from './config-path';
 export const TARGET_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
 
 /** Property names a target may have. */
-export const TARGET_KEYS = [
+const TARGET_KEYS = [
   'url',
   'username',
   'passwordEnv',
@@ -40,7 +40,7 @@ const timeoutMs = z
   .max(MAX_TIMEOUT_MS, { error: `must be at most ${MAX_TIMEOUT_MS} ms` });
 
 /** Schema of a target's `timeouts` object. */
-export const TargetTimeoutsSchema = z.strictObject(
+const TargetTimeoutsSchema = z.strictObject(
   {
     connectMs: timeoutMs.optional(),
     headersMs: timeoutMs.optional(),
@@ -67,9 +67,6 @@ export const TargetEntrySchema = z.strictObject(
   },
   { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : undefined) },
 );
-
-/** One target as written in the file, after structural validation. */
-export type TargetEntry = z.infer<typeof TargetEntrySchema>;
 
 /** Structural problems of one target, each as `path: message` with `path` starting at `basePath`. */
 export function structuralProblems(value: unknown, basePath: readonly PropertyKey[]): string[] {

@@ -19,7 +19,7 @@ const CLI_TYPE_NAMES: Record<string, string> = {
 };
 
 /** Custom search attributes the product uses, as `Name=Type` for `--search-attribute`. */
-export const SEARCH_ATTRIBUTE_FLAGS: readonly string[] = SEARCH_ATTRIBUTE_DEFINITIONS.map(
+const SEARCH_ATTRIBUTE_FLAGS: readonly string[] = SEARCH_ATTRIBUTE_DEFINITIONS.map(
   ({ name, type }) => `${name}=${CLI_TYPE_NAMES[type]}`,
 );
 

@@ -9,8 +9,8 @@ import { projectRoot } from '../paths';
 import { devtoolsSettingsFromEnv, type DevtoolsSettings } from './settings';
 
 /** The CLI release built from the Go module proxy: the newest one without a `replace` directive. */
-export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 
 /** Where a resolved CLI came from, printed so a reader of CI logs knows which server ran. */
 export type TemporalCliSource = 'TEMPORAL_CLI_PATH' | 'PATH' | 'project-local' | 'go-install' | 'sdk-download';
@@ -43,7 +43,7 @@ const INSTALL_HINT =
   'or see https://docs.temporal.io/cli) and put it on PATH or point TEMPORAL_CLI_PATH at it';
 
 /** The ignored folder that holds a project-local CLI build. */
-export function projectLocalCliPath(root = projectRoot()): string {
+function projectLocalCliPath(root = projectRoot()): string {
   return path.join(root, '.tools', 'bin', process.platform === 'win32' ? 'temporal.exe' : 'temporal');
 }
 
@@ -66,7 +66,7 @@ function findOnPath(command: string, settings: DevtoolsSettings): string | undef
 }
 
 /** Asks a CLI binary for its version; undefined when it does not run. */
-export function cliVersion(executable: string): string | undefined {
+function cliVersion(executable: string): string | undefined {
   const result = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 30_000 });
   if (result.status !== 0) return undefined;
   return result.stdout.trim().split('\n')[0];

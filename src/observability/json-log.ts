@@ -11,7 +11,7 @@ const SECRET_KEY = /password|passwd|secret|token|authorization|session.?id|api.?
 const MASK = '[redacted]';
 
 /** Copies a log value, masking secret-named keys and known secret strings. */
-export function sanitize(value: unknown, redactor: SecretRedactor, depth = 0): unknown {
+function sanitize(value: unknown, redactor: SecretRedactor, depth = 0): unknown {
   if (typeof value === 'string') return redactor.redact(value);
   if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object' || depth > 6) return value;
@@ -26,7 +26,7 @@ export function sanitize(value: unknown, redactor: SecretRedactor, depth = 0): u
 }
 
 /** Formats one runtime log entry as a JSON line. */
-export function formatLogEntry(entry: LogEntry, redactor: SecretRedactor): string {
+function formatLogEntry(entry: LogEntry, redactor: SecretRedactor): string {
   const time = new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString();
   const meta = sanitize(entry.meta ?? {}, redactor) as Record<string, unknown>;
   return JSON.stringify({ time, level: entry.level, msg: redactor.redact(entry.message), ...meta });

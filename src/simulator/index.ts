@@ -3,9 +3,8 @@
  * with faults, timing and an admin API, for testing and benchmarking failover clients.
  */
 export { startSimulator } from './server';
-export type { Simulator, SimulatorLayout, SimulatorOptions } from './server';
-export type { SimCluster, SimClusterView } from './model/cluster';
-export type { FailoverStage } from './model/cluster-operations';
+export type { Simulator } from './server';
+export type { SimClusterView } from './model/cluster';
 export type { FailoverTimeline } from './model/failover-timeline';
 export type { SimCounters } from './model/counters';
 export type { SimRequestRecord } from './model/request-log';

@@ -12,7 +12,7 @@ const durationMs = z.number().finite().nonnegative();
 const ipv4 = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, 'expected an IPv4 address');
 
 /** Cluster names appear in URLs, so they are limited to URL-safe characters. */
-export const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const CLUSTER_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const clusterName = z.string().regex(CLUSTER_NAME_PATTERN, 'cluster names use letters, digits, ".", "_" and "-"');
 
 /** One node or the witness. */
@@ -161,7 +161,7 @@ export class ScenarioError extends Error {
 }
 
 /** Renders zod issues as `path.to.field: message` lines. */
-export function describeIssues(error: z.ZodError, pathPrefix: string[] = []): string[] {
+function describeIssues(error: z.ZodError, pathPrefix: string[] = []): string[] {
   return error.issues.map((issue) => {
     const path = [...pathPrefix, ...issue.path.map(String)].join('.');
     return `${path || '(root)'}: ${issue.message}`;

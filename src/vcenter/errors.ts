@@ -3,8 +3,6 @@
  * have reached vCenter, which decides whether a failover request may ever be sent again. The errors carry plain
  * fields and serialise via `toJSON()` so they survive crossing a Temporal activity boundary as failure details.
  * Messages never contain credentials or session tokens: the client redacts server-provided text before building them.
- *
- * Pure (no I/O) so workflow code can import it.
  */
 import { type VcenterOperation } from './operations';
 

@@ -151,7 +151,7 @@ export class HttpTransport {
 }
 
 /** Splits a base URL such as `https://vc01.example.com/vc/lab-01/` into origin and path prefix (`/vc/lab-01`). */
-export function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
+function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
   let url: URL;
   try {
     url = new URL(baseUrl);

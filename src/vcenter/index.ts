@@ -1,15 +1,8 @@
 /**
- * Public API of the vCenter client. Workflow code, which must stay free of I/O, should import the pure modules
- * (`./schemas`, `./errors`, `./operations`) directly instead of this index, which also loads the HTTP client.
+ * Public API of the vCenter client: the client, its typed errors, the operation vocabulary and the
+ * wire types callers read. The zod schemas of every wire type are in `./schemas`.
  */
-export {
-  VcenterClient,
-  type TaskListFilter,
-  type VcenterClientOptions,
-  type VcenterLogger,
-  type VcenterRequestEvent,
-} from './client';
-export { DEFAULT_MAX_CONNECTIONS, DEFAULT_VCENTER_TIMEOUTS, type VcenterTimeouts } from './http-transport';
+export { VcenterClient, type VcenterClientOptions, type VcenterLogger, type VcenterRequestEvent } from './client';
 export {
   VcenterApiError,
   VcenterClientClosedError,
@@ -17,15 +10,7 @@ export {
   VcenterResponseError,
   VcenterUnreachableError,
   mayHaveExecuted,
-  type UnreachablePhase,
   type UnreachableReason,
-  type VcenterErrorJson,
 } from './errors';
-export {
-  VCHA_CLUSTER_SERVICE_ID,
-  VCHA_FAILOVER_OPERATION_ID,
-  VCHA_FAILOVER_OPERATION_ID_QUALIFIED,
-  isFailoverOperationId,
-  type VcenterOperation,
-} from './operations';
-export * from './schemas';
+export { VCHA_CLUSTER_SERVICE_ID, isFailoverOperationId, type VcenterOperation } from './operations';
+export type { CisTaskInfo, VcenterVchaClusterInfo, VcenterVchaOperationsInfo } from './schemas';

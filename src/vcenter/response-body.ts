@@ -6,7 +6,7 @@ import { type z } from 'zod';
 import { type SecretRedactor } from './redact';
 
 /** Largest body the client reads; a task list of 1000 tasks stays far below this. */
-export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 const EXCERPT_CHARS = 160;
 const CONTROL_CHARACTERS = /\p{Cc}+/gu;

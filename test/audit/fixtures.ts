@@ -2,25 +2,10 @@
 import type { OutcomeRecord } from '../../src/activities/outcome-recorder';
 import type { AuditRow } from '../../src/audit';
 import type { ClusterSnapshot } from '../../src/domain/cluster-snapshot';
+import { clusterSnapshot } from '../domain/snapshots';
 
-function snapshot(observedAt: string, active: string, passive: string): ClusterSnapshot {
-  return {
-    observedAt,
-    mode: 'ENABLED',
-    configState: 'CONFIGURED',
-    healthState: 'HEALTHY',
-    manualFailoverAllowed: true,
-    members: [
-      { slot: 'node1', identity: '10.0.0.1', state: 'UP', role: active === '10.0.0.1' ? 'ACTIVE' : 'PASSIVE' },
-      { slot: 'node2', identity: '10.0.0.2', state: 'UP', role: active === '10.0.0.2' ? 'ACTIVE' : 'PASSIVE' },
-      { slot: 'witness', identity: '10.0.0.3', state: 'UP' },
-    ],
-    activeNode: active,
-    passiveNode: passive,
-    failoverDisabled: false,
-    failoverRunning: false,
-    healthMessages: [],
-  };
+function snapshot(observedAt: string, active: string): ClusterSnapshot {
+  return clusterSnapshot(active === '10.0.0.1' ? 'node1' : 'node2', { observedAt });
 }
 
 /** A planned failover that succeeded, with every optional field set; `overrides` replace fields. */
@@ -39,8 +24,8 @@ export function fullOutcome(overrides: Partial<OutcomeRecord> = {}): OutcomeReco
     taskId: 'task-42',
     triggered: 'yes',
     triggeredAt: '2024-05-01T10:01:00.250Z',
-    before: snapshot('2024-05-01T10:00:30.000Z', '10.0.0.1', '10.0.0.2'),
-    after: snapshot('2024-05-01T10:04:10.000Z', '10.0.0.2', '10.0.0.1'),
+    before: snapshot('2024-05-01T10:00:30.000Z', '10.0.0.1'),
+    after: snapshot('2024-05-01T10:04:10.000Z', '10.0.0.2'),
     activeBefore: '10.0.0.1',
     activeAfter: '10.0.0.2',
     observations: ['vCenter unreachable for 42 s (refused)', 'task task-42 unknown on the new node'],

@@ -3,26 +3,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClusterSnapshot } from '../../src/domain/cluster-snapshot';
 import { evaluatePreflight, failedChecks } from '../../src/domain/preflight-rules';
+import { clusterSnapshot } from './snapshots';
 
-function healthy(): ClusterSnapshot {
-  return {
-    observedAt: '2026-01-01T00:00:00.000Z',
-    mode: 'ENABLED',
-    configState: 'CONFIGURED',
-    healthState: 'HEALTHY',
-    manualFailoverAllowed: true,
-    members: [
-      { slot: 'node1', identity: '10.0.0.1', state: 'UP', role: 'ACTIVE' },
-      { slot: 'node2', identity: '10.0.0.2', state: 'UP', role: 'PASSIVE' },
-      { slot: 'witness', identity: '10.0.0.3', state: 'UP', role: 'WITNESS' },
-    ],
-    activeNode: '10.0.0.1',
-    passiveNode: '10.0.0.2',
-    failoverDisabled: false,
-    failoverRunning: false,
-    healthMessages: [],
-  };
-}
+const healthy = () => clusterSnapshot();
 
 const failedIds = (snapshot: ClusterSnapshot, planned = true) =>
   failedChecks(evaluatePreflight(snapshot, planned)).map((c) => c.id);

@@ -27,8 +27,8 @@ import {
   VcenterVchaDiskInfoSchema,
   VcenterVchaOperationsInfoSchema,
   VcenterVchaPlacementInfoSchema,
-  isFailoverOperationId,
-} from '../../src/vcenter';
+} from '../../src/vcenter/schemas';
+import { isFailoverOperationId } from '../../src/vcenter/operations';
 import {
   clusterInfoExample,
   localizableMessageExample,

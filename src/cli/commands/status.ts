@@ -17,7 +17,7 @@ import { findFailoverRun } from '../run-handle';
 const OPTIONS = { 'run-id': { type: 'string' } } as const;
 
 /** The timeline as lines: offset from the start, phase, time. */
-export function timelineLines(timeline: readonly PhaseMark[]): string[] {
+function timelineLines(timeline: readonly PhaseMark[]): string[] {
   const start = timeline[0] ? Date.parse(timeline[0].at) : 0;
   return timeline.map(
     (mark) => `    +${formatDuration(Date.parse(mark.at) - start).padEnd(8)} ${mark.phase.padEnd(13)} ${mark.at}`,

@@ -2,7 +2,7 @@
  * The simulator's own control API under `/__sim/`: read state, counters and the request log,
  * change state and faults at runtime, and reset clusters. JSON in and out, camelCase.
  *
- *   GET   /__sim/clusters                     names, URLs and phases
+ *   GET   /__sim/clusters                     names, URLs and failover stages
  *   GET   /__sim/clusters/{name}              state, faults, timing, users, counters, last failover
  *   PATCH /__sim/clusters/{name}              apply a partial cluster scenario (state/faults/timing/users)
  *   POST  /__sim/clusters/{name}/reset        restore the cluster as its scenario defined it

@@ -16,7 +16,7 @@ const STATUS_BY_ERROR_TYPE: Record<VapiErrorType, number> = {
 };
 
 /** HTTP status for a vAPI error type, as documented for the `/api` endpoints. */
-export function statusForErrorType(errorType: VapiErrorType): number {
+function statusForErrorType(errorType: VapiErrorType): number {
   return STATUS_BY_ERROR_TYPE[errorType];
 }
 

@@ -15,7 +15,7 @@ const HTML_ERROR_PAGE =
   'Please try again later.</p></body></html>\n';
 
 /** Replaces every value with one of a different JSON type, keeping the structure recognisable. */
-export function scrambleTypes(value: unknown): unknown {
+function scrambleTypes(value: unknown): unknown {
   if (typeof value === 'string') return value.length;
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'yes' : 'no';

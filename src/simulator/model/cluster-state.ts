@@ -47,7 +47,7 @@ export interface ClusterState {
 }
 
 /** What a configured cluster normally lists as disabled: it is already deployed. */
-export const DEFAULT_DISABLED_OPERATIONS: readonly string[] = ['com.vmware.vcenter.vcha.cluster.deploy'];
+const DEFAULT_DISABLED_OPERATIONS: readonly string[] = ['com.vmware.vcenter.vcha.cluster.deploy'];
 
 function defaultMember(clusterName: string, clusterIndex: number, member: MemberName): MemberState {
   const memberIndex = MEMBER_NAMES.indexOf(member);

@@ -1,0 +1,302 @@
+/**
+ * Every decision of `vchaFailover`, with stubbed activities on the shared dev server: what the
+ * workflow does with each answer its activities can give, each case in about a second.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { VchaFailoverWorkflow } from '../../src/contract';
+import { evaluatePreflight } from '../../src/domain/preflight-rules';
+import { testEnv } from '../harness/temporal';
+import { failureOf } from './assertions';
+import { healthySnapshot, stubbedWorker, verified } from './stub-activities';
+import { waitForPhase } from './wait';
+
+const { EventType } = temporal.api.enums.v1;
+
+async function activityTypesScheduled(handle: WorkflowHandle<VchaFailoverWorkflow>): Promise<string[]> {
+  const events = (await handle.fetchHistory()).events ?? [];
+  return events
+    .filter((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)
+    .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? '');
+}
+
+/** Resolves after `ms`. */
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, async () => {
+  const worker = await stubbedWorker();
+
+  it('succeeds when every step does, with the record of each step', async () => {
+    const run = worker.script();
+    const result = await (await run.start({ reason: 'patching' })).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.triggered, 'yes');
+    assert.equal(result.activeBefore, '10.0.0.1');
+    assert.equal(result.activeAfter, '10.0.0.2');
+    assert.equal(result.taskId, 'task-1:com.vmware.vcenter.vcha.cluster');
+    assert.deepEqual(
+      result.timeline.map((m) => m.phase),
+      ['VALIDATING', 'PREFLIGHT', 'TRIGGERING', 'FAILING_OVER', 'VERIFYING'],
+    );
+    assert.equal(run.calls.triggerFailover[0]?.expectedActive, '10.0.0.1');
+    assert.equal(run.calls.followFailover[0]?.previousPassive, '10.0.0.2');
+    assert.equal(run.calls.recordOutcome[0]?.record.outcome, 'SUCCEEDED');
+  });
+
+  it('ends PreflightRejected with the failed checks and never triggers', async () => {
+    const run = worker.script({
+      preflight: (input) => {
+        const snapshot = healthySnapshot({ mode: 'DISABLED', healthState: 'DEGRADED' });
+        return Promise.resolve({ snapshot, checks: evaluatePreflight(snapshot, input.planned) });
+      },
+    });
+    const { failure, record } = await failureOf(await run.start(), 'PreflightRejected');
+    assert.match(failure.message, /saw DISABLED.*saw DEGRADED/);
+    assert.deepEqual(
+      record?.failedChecks?.map((c) => c.id),
+      ['mode', 'healthy'],
+    );
+    assert.equal(run.calls.triggerFailover.length, 0);
+  });
+
+  it('ends PreflightRejected naming what could not be read when preflight gives up', async () => {
+    const run = worker.script({
+      preflight: () => Promise.reject(ApplicationFailure.nonRetryable('connection refused', 'VcenterUnreachableError')),
+    });
+    const { failure, record } = await failureOf(await run.start(), 'PreflightRejected');
+    assert.match(failure.message, /could not read the cluster state of .*: connection refused/);
+    assert.equal(record?.failedChecks?.[0]?.id, 'reachable');
+    assert.equal(record?.triggered, 'no');
+  });
+
+  for (const type of ['NotAuthorized', 'UnknownTarget'] as const) {
+    it(`ends ${type} when preflight says so`, async () => {
+      const run = worker.script({
+        preflight: () =>
+          Promise.reject(ApplicationFailure.create({ type, message: `${type} from vCenter`, nonRetryable: true })),
+      });
+      const { failure } = await failureOf(await run.start(), type);
+      assert.match(failure.message, new RegExp(`${type} from vCenter`));
+      assert.equal(run.calls.triggerFailover.length, 0);
+    });
+  }
+
+  it('passes a dry run after preflight without triggering', async () => {
+    const run = worker.script();
+    const result = await (await run.start({ planned: true, dryRun: true })).result();
+    assert.equal(result.outcome, 'DRY_RUN_PASSED');
+    assert.match(result.message, /dry run passed: .* can fail over \(active 10\.0\.0\.1\)/);
+    assert.equal(run.calls.triggerFailover.length, 0);
+  });
+
+  it('ends InvalidInput before any activity but validation', async () => {
+    const run = worker.script();
+    const handle = await run.start({ plannned: true });
+    const { failure } = await failureOf(handle, 'InvalidInput');
+    assert.match(failure.message, /unknown field\(s\) "plannned"/);
+    assert.deepEqual(await activityTypesScheduled(handle), []);
+    assert.equal(run.calls.recordOutcome.length, 0);
+  });
+
+  it('ends FailoverFailed when the trigger proves the request never reached vCenter', async () => {
+    const run = worker.script({
+      triggerFailover: () =>
+        Promise.reject(
+          ApplicationFailure.create({ type: 'FailoverNotSent', message: 'connection refused', nonRetryable: true }),
+        ),
+    });
+    const { failure, record } = await failureOf(await run.start(), 'FailoverFailed');
+    assert.match(failure.message, /the failover request never reached .*: connection refused/);
+    assert.equal(record?.triggered, 'no');
+    assert.equal(run.calls.followFailover.length, 0);
+  });
+
+  it('ends FailoverFailed when vCenter refused the request', async () => {
+    const run = worker.script({
+      triggerFailover: () =>
+        Promise.reject(
+          ApplicationFailure.create({
+            type: 'FailoverFailed',
+            message: 'vCenter refused the failover (HTTP 500)',
+            nonRetryable: true,
+          }),
+        ),
+    });
+    const { failure } = await failureOf(await run.start(), 'FailoverFailed');
+    assert.match(failure.message, /refused the failover \(HTTP 500\)/);
+    assert.equal(run.calls.followFailover.length, 0);
+  });
+
+  it('follows the cluster state when the trigger cannot tell whether the request arrived', async () => {
+    const run = worker.script({
+      triggerFailover: () =>
+        Promise.reject(ApplicationFailure.nonRetryable('socket hang up', 'VcenterUnreachableError')),
+    });
+    const result = await (await run.start()).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.triggered, 'unknown');
+    assert.match(
+      result.observations.join('\n'),
+      /trigger outcome unknown \(socket hang up\); following the cluster state/,
+    );
+    assert.equal(run.calls.followFailover[0]?.taskId, undefined);
+  });
+
+  const followEnds = [
+    ['failed', 'FailoverFailed', /task of .* FAILED and 10\.0\.0\.1 is still ACTIVE: passive node did not take over/],
+    ['switch-deadline', 'FailoverOutcomeUnknown', /no proof that .* failed over within 30m; last observation: waiting/],
+    [
+      'healthy-deadline',
+      'FailoverNotHealthy',
+      /switched to 10\.0\.0\.2 but was not HEALTHY with all members UP within 30m/,
+    ],
+  ] as const;
+  for (const [outcome, type, message] of followEnds) {
+    it(`ends ${type} when the follow activity ends ${outcome}`, async () => {
+      const run = worker.script({
+        followFailover: () =>
+          Promise.resolve(
+            verified({
+              outcome,
+              observation: 'waiting',
+              ...(outcome === 'failed'
+                ? {
+                    switchedAt: undefined,
+                    snapshot: healthySnapshot(),
+                    taskStatus: 'FAILED',
+                    taskError: 'passive node did not take over',
+                  }
+                : {}),
+              ...(outcome === 'switch-deadline' ? { switchedAt: undefined, snapshot: healthySnapshot() } : {}),
+            }),
+          ),
+      });
+      const { failure, record } = await failureOf(await run.start(), type);
+      assert.match(failure.message, message);
+      assert.equal(record?.triggered, 'yes');
+    });
+  }
+
+  it('ends FailoverOutcomeUnknown when the follow activity fails for good outside a stage that proves anything', async () => {
+    const run = worker.script({
+      followFailover: () => Promise.reject(ApplicationFailure.nonRetryable('worker bug', 'TypeError')),
+    });
+    const { failure } = await failureOf(await run.start(), 'FailoverOutcomeUnknown');
+    assert.match(failure.message, /lost track of the failover of .*: worker bug/);
+  });
+
+  it('retries a lock whose holder has just closed, then proceeds', async () => {
+    const env = await testEnv();
+    const staleLockCalls: number[] = [];
+    const run = worker.script({
+      describeTargetLock: async ({ lockWorkflowId }) => {
+        staleLockCalls.push(Date.now());
+        // The second look finds the closed holder's lock gone: the next start succeeds.
+        if (staleLockCalls.length === 2) await env.client.workflow.getHandle(lockWorkflowId).terminate('holder closed');
+        return { workflowId: 'closed-holder', running: false };
+      },
+    });
+    // A lock left by a holder that has closed: its lock is still running for a moment.
+    await env.client.workflow.start('vchaTargetLock', {
+      taskQueue: worker.taskQueue,
+      workflowId: `vcha-lock-${run.name}`,
+      args: [{ target: run.name, holder: { workflowId: 'closed-holder', runId: 'r1' } }],
+    });
+    const result = await (await run.start()).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(staleLockCalls.length, 2);
+    assert.ok(staleLockCalls[1]! - staleLockCalls[0]! >= 400, 'waited between looks');
+  });
+
+  it('ends TargetBusy naming a running holder, without preflight deciding anything', async () => {
+    const env = await testEnv();
+    const run = worker.script({
+      describeTargetLock: () => Promise.resolve({ workflowId: 'holder-run', runId: 'r9', running: true }),
+    });
+    const lock = await env.client.workflow.start('vchaTargetLock', {
+      taskQueue: worker.taskQueue,
+      workflowId: `vcha-lock-${run.name}`,
+      args: [{ target: run.name, holder: { workflowId: 'holder-run', runId: 'r9' } }],
+    });
+    const { failure, record } = await failureOf(await run.start(), 'TargetBusy');
+    assert.match(failure.message, /is busy: run holder-run \(r9\) is failing it over/);
+    assert.deepEqual(record?.heldBy, { workflowId: 'holder-run', runId: 'r9' });
+    assert.equal(run.calls.triggerFailover.length, 0);
+    await lock.terminate('test done');
+  });
+
+  it('records inline, then through a retried activity when the store fails, and keeps the outcome', async () => {
+    let attempts = 0;
+    const run = worker.script({
+      recordOutcome: () => {
+        attempts += 1;
+        // Both inline attempts fail; the regular activity's first attempt lands.
+        return attempts <= 2 ? Promise.reject(new Error('store down')) : Promise.resolve({ notify: false });
+      },
+    });
+    const handle = await run.start({ planned: true, dryRun: true });
+    assert.equal((await handle.result()).outcome, 'DRY_RUN_PASSED');
+    assert.equal(attempts, 3);
+    assert.deepEqual(
+      (await activityTypesScheduled(handle)).filter((t) => t === 'recordOutcome'),
+      ['recordOutcome'],
+    );
+  });
+
+  it('keeps the outcome when recording fails for good', async () => {
+    const run = worker.script({
+      recordOutcome: () => Promise.reject(ApplicationFailure.nonRetryable('table missing', 'StoreError')),
+    });
+    const result = await (await run.start()).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(run.calls.recordOutcome.length, 2, 'inline once, then the activity once');
+  });
+
+  it('notifies when the recorder asks for it, and a failing webhook changes nothing', async () => {
+    const run = worker.script({
+      recordOutcome: () => Promise.resolve({ notify: true }),
+      notifyOutcome: () => Promise.reject(ApplicationFailure.nonRetryable('HTTP 500', 'WebhookRejected')),
+    });
+    const result = await (await run.start()).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(run.calls.notifyOutcome[0]?.record.outcome, 'SUCCEEDED');
+  });
+
+  it('ends Cancelled when cancelled before the trigger, sending nothing', async () => {
+    const run = worker.script({
+      preflight: async (input) => {
+        await sleep(1_500);
+        const snapshot = healthySnapshot();
+        return { snapshot, checks: evaluatePreflight(snapshot, input.planned) };
+      },
+    });
+    const handle = await run.start();
+    await waitForPhase(handle, 'PREFLIGHT');
+    await handle.cancel();
+    const { failure, record } = await failureOf(handle, 'Cancelled');
+    assert.match(failure.message, /cancelled before the failover was triggered: nothing was changed/);
+    assert.equal(record?.triggered, 'no');
+    assert.equal(run.calls.triggerFailover.length, 0);
+  });
+
+  it('follows to the real end when cancelled after the trigger, and says the cancel came too late', async () => {
+    const run = worker.script({
+      followFailover: async () => {
+        await sleep(1_500);
+        return verified();
+      },
+    });
+    const handle = await run.start();
+    await waitForPhase(handle, 'FAILING_OVER');
+    await handle.cancel();
+    const { outcome, cancelRequestedAfterTrigger, message } = await handle.result();
+    assert.deepEqual(
+      { outcome, cancelRequestedAfterTrigger },
+      { outcome: 'SUCCEEDED', cancelRequestedAfterTrigger: true },
+    );
+    assert.match(message, /too late to stop it/);
+  });
+});
