@@ -1,10 +1,12 @@
 /**
- * Turns errors met in activities into Temporal failures with the workflow contract's stable types:
- * definitive answers become non-retryable, transient trouble stays retryable.
+ * Turns errors met in activities into Temporal failures with the contract's stable types, by what
+ * the one vCenter error classifier says they prove: definitive answers become non-retryable,
+ * transient trouble stays retryable.
  */
 import { ApplicationFailure } from '@temporalio/activity';
 import { UnknownTargetError } from '../config';
-import { VcenterApiError, VcenterError, type VcenterClient } from '../vcenter';
+import { VcenterError, type VcenterClient } from '../vcenter';
+import { classifyVcenterError, isUnauthorized, type VcenterErrorClass } from '../vcenter/classify';
 import type { ActivityDeps } from './deps';
 
 /** The privilege vCenter requires for a failover and for a full cluster read. */
@@ -15,27 +17,42 @@ export function unknownTargetFailure(error: UnknownTargetError): ApplicationFail
   return ApplicationFailure.create({ type: 'UnknownTarget', message: error.message, nonRetryable: true });
 }
 
-/** Non-retryable failure for a 403: the configured account lacks the failover privilege. */
-export function notAuthorizedFailure(target: string, error: VcenterApiError): ApplicationFailure {
+/** Non-retryable failure for vCenter's 403: the configured account lacks a privilege. */
+export function notAuthorizedFailure(
+  target: string,
+  error: VcenterError,
+  privilege = FAILOVER_PRIVILEGE,
+): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'NotAuthorized',
     message:
       `vCenter ${target} refused ${error.operation} (403): the account configured for this target needs the ` +
-      `${FAILOVER_PRIVILEGE} privilege`,
+      `${privilege} privilege`,
     nonRetryable: true,
     details: [error.toJSON()],
   });
 }
 
+/** The class of an error of the client, judged against the call it was made for. */
+export function classOf(error: unknown): VcenterErrorClass {
+  return classifyVcenterError(error, error instanceof VcenterError ? error.operation : 'cluster.get');
+}
+
 /**
- * Maps an error from a read-only vCenter call: unknown target and 403 are final; anything else is
- * rethrown as a retryable failure whose message is safe to store in history.
+ * Maps an error from a read-only vCenter call: unknown target and vCenter's 403 are final; anything
+ * else is rethrown as a retryable failure whose message is safe to store in history.
  */
 export function readFailure(target: string, error: unknown): Error {
   if (error instanceof UnknownTargetError) return unknownTargetFailure(error);
-  if (error instanceof VcenterApiError && error.status === 403) return notAuthorizedFailure(target, error);
   if (error instanceof VcenterError) {
-    return ApplicationFailure.create({ type: error.name, message: error.message, details: [error.toJSON()] });
+    const errorClass = classOf(error);
+    // Reads need only System.Read (a partial cluster get); a 403 there is a missing read privilege.
+    if (isUnauthorized(errorClass)) return notAuthorizedFailure(target, error, 'System.Read');
+    return ApplicationFailure.create({
+      type: error.name,
+      message: error.message,
+      details: [{ ...error.toJSON(), errorClass: errorClass.kind }],
+    });
   }
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -3,19 +3,20 @@
  * per poll interval, heartbeats in between, no workflow timers), through the outage the failover
  * causes: refused connections, resets, timeouts, 503s, a lost session and a task id unknown on the
  * new node. The cluster state is the proof; the task status is supporting evidence.
+ *
+ * When the request's own answer was lost (it may or may not have arrived), the activity also
+ * looks for signs of a failover, one lookup per poll in turn: the roles, `operations.active` and
+ * vCenter's task list (a failover task found there is followed like its own). If none shows up
+ * within the no-sign window and a final read of all three confirms the cluster unchanged, it ends
+ * saying exactly that.
  */
 import { Context, log } from '@temporalio/activity';
-import { allMembersUp, describeSnapshot, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
-import {
-  VcenterApiError,
-  VcenterError,
-  VcenterResponseError,
-  VcenterUnreachableError,
-  type VcenterClient,
-} from '../vcenter';
 import type { FollowHeartbeat } from '../contract';
+import { allMembersUp, describeSnapshot, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
+import { isFailoverOperationId, VCHA_CLUSTER_SERVICE_ID, type VcenterClient, type VcenterError } from '../vcenter';
+import { isNotFound, isOutage, isUnauthorized, type VcenterErrorClass } from '../vcenter/classify';
 import type { ActivityDeps } from './deps';
-import { clientOf, notAuthorizedFailure } from './failures';
+import { classOf, clientOf, notAuthorizedFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
 import {
   initialFollowHeartbeat,
@@ -28,6 +29,7 @@ import {
 /** Input of {@link followFailover}. */
 export interface FollowFailoverInput {
   target: string;
+  /** The task vCenter answered the request with; absent when its answer was lost. */
   taskId?: string;
   /** Identity of the node that was ACTIVE before the failover. */
   previousActive: string;
@@ -39,38 +41,37 @@ export interface FollowFailoverInput {
   healthyTimeoutMs: number;
   requireHealthy: boolean;
   pollIntervalMs: number;
+  /**
+   * Set when the request may or may not have arrived: from `sentAt` (epoch ms), how long the cluster
+   * may show no sign of a failover before the activity ends `no-sign`.
+   */
+  unconfirmed?: { sentAt: number; noSignWindowMs: number };
 }
 
 /**
  * How the failover ended: `verified` (switched and back), `failed` (the task FAILED and the old
- * node is still ACTIVE), `switch-deadline` (no proof of the switch in time) or `healthy-deadline`
- * (switched, but not back in time).
+ * node is still ACTIVE), `switch-deadline` (no proof of the switch in time), `healthy-deadline`
+ * (switched, but not back in time) or `no-sign` (a request of unknown arrival, and the cluster
+ * confirmed unchanged with no sign of a failover for the whole window).
  */
 export interface FollowFailoverResult {
-  outcome: 'verified' | 'failed' | 'switch-deadline' | 'healthy-deadline';
+  outcome: 'verified' | 'failed' | 'switch-deadline' | 'healthy-deadline' | 'no-sign';
   /** When the switch was first seen (ISO), if it was. */
   switchedAt?: string;
   snapshot?: ClusterSnapshot;
+  /** The task followed: the request's own, or the one found in the task list. */
+  taskId?: string;
   taskStatus?: string;
   taskError?: string;
+  /** After a request of unknown arrival: what showed the failover, if anything did. */
+  signOfFailover?: string;
   observation: string;
   observations: string[];
   longestOutageMs: number;
 }
 
-/** Records a failed poll; throws only for errors no waiting can cure (403). */
-function observeError(state: FollowHeartbeat, target: string, error: unknown): void {
-  if (error instanceof VcenterApiError && error.status === 403) throw notAuthorizedFailure(target, error);
-  if (error instanceof VcenterUnreachableError) return observeUnreachable(state, error.reason);
-  if (error instanceof VcenterApiError && (error.status === 503 || error.status === 504 || error.status === 502)) {
-    return observeUnreachable(state, `HTTP ${error.status}`);
-  }
-  observeReachable(state);
-  if (error instanceof VcenterResponseError)
-    return observe(state, `unexpected response from vCenter: ${error.message}`, 'bad-response');
-  if (error instanceof VcenterError) return observe(state, `vCenter error: ${error.message}`, 'error');
-  observe(state, `error: ${String(error)}`, 'error');
-}
+/** vCenter's and this worker's clocks may disagree; a task this much older than the request is still its. */
+const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
 
 /** Sleeps one poll interval, or less when the deadline comes first; rejects if the activity is cancelled. */
 async function pause(pollIntervalMs: number, deadline: number): Promise<void> {
@@ -78,154 +79,327 @@ async function pause(pollIntervalMs: number, deadline: number): Promise<void> {
   if (wait > 0) await Context.current().sleep(wait);
 }
 
+function isTerminal(status: string | undefined): boolean {
+  return status === 'SUCCEEDED' || status === 'FAILED';
+}
+
+/** One attempt of the follow activity: its input, its client and the state it heartbeats. */
+class Follow {
+  readonly state: FollowHeartbeat;
+  private last: ClusterSnapshot | undefined;
+  /** A retried attempt that resumes in VERIFYING polls at once; after a fresh switch, one interval on. */
+  private readonly resumedInVerifying: boolean;
+
+  constructor(
+    private readonly input: FollowFailoverInput,
+    private readonly client: VcenterClient,
+    previous: unknown,
+  ) {
+    this.state = initialFollowHeartbeat(previous);
+    this.resumedInVerifying = this.state.phase === 'VERIFYING';
+  }
+
+  /** Runs both stages to an outcome. */
+  async run(): Promise<FollowFailoverResult> {
+    const switched = await this.untilSwitched();
+    if (switched) return switched;
+    return this.untilBack();
+  }
+
+  private result(outcome: FollowFailoverResult['outcome']): FollowFailoverResult {
+    const { state } = this;
+    return {
+      outcome,
+      switchedAt: state.switchedAt !== undefined ? new Date(state.switchedAt).toISOString() : undefined,
+      snapshot: this.last,
+      taskId: this.taskId,
+      taskStatus: state.taskStatus,
+      taskError: state.taskError,
+      signOfFailover: state.signOfFailover,
+      observation: state.observation,
+      observations: publicObservations(state),
+      longestOutageMs: state.longestOutageMs,
+    };
+  }
+
+  /** The task followed: the request's own, or one found in the task list. */
+  private get taskId(): string | undefined {
+    return this.input.taskId ?? this.state.foundTaskId;
+  }
+
+  /** Whether the switch has been seen (stage VERIFYING). */
+  private get switched(): boolean {
+    return this.state.phase === 'VERIFYING';
+  }
+
+  /** Whether the request may not have arrived and nothing has shown a failover yet. */
+  private get stillNoSign(): boolean {
+    return this.input.unconfirmed !== undefined && this.state.signOfFailover === undefined;
+  }
+
+  private sign(what: string): void {
+    if (this.state.signOfFailover !== undefined || this.input.unconfirmed === undefined) return;
+    this.state.signOfFailover = what;
+    log.info('sign of a failover after a request of unknown arrival', { target: this.input.target, sign: what });
+  }
+
+  /** Stage FAILING_OVER: until the old passive node is ACTIVE; an outcome if it ends here. */
+  private async untilSwitched(): Promise<FollowFailoverResult | undefined> {
+    const { input, state } = this;
+    while (!this.switched) {
+      if (Date.now() >= input.switchDeadline) {
+        log.warn('failover deadline passed without proof of the switch', {
+          target: input.target,
+          observation: state.observation,
+        });
+        return this.result('switch-deadline');
+      }
+      if (this.stillNoSign && Date.now() >= input.unconfirmed!.sentAt + input.unconfirmed!.noSignWindowMs) {
+        if (await this.confirmedUnchanged()) return this.result('no-sign');
+      } else {
+        state.polls += 1;
+        this.renewSessionAfterOutage();
+        try {
+          const ended = await this.pollOnce();
+          if (ended) return ended;
+        } catch (error) {
+          this.observeError(error);
+        }
+      }
+      if (this.switched) break;
+      await pause(input.pollIntervalMs, input.switchDeadline);
+    }
+    return undefined;
+  }
+
+  /** One request of stage FAILING_OVER: the task, a sign lookup, or the cluster. */
+  private async pollOnce(): Promise<FollowFailoverResult | undefined> {
+    const { state } = this;
+    const taskId = this.taskId;
+    if (taskId !== undefined && !state.taskGone && !isTerminal(state.taskStatus)) {
+      await this.pollTask(taskId);
+      return undefined;
+    }
+    if (this.stillNoSign) {
+      // One lookup per poll, in turn: the roles, the running operations, the task list.
+      const lookup = (state.lookups ?? 0) % 3;
+      state.lookups = (state.lookups ?? 0) + 1;
+      if (lookup === 1) return this.lookForRunningOperation();
+      if (lookup === 2) return this.lookForTask();
+    }
+    return this.readCluster();
+  }
+
+  /** Reads the cluster: the switch, a FAILED task with the old node still ACTIVE, or still waiting. */
+  private async readCluster(): Promise<FollowFailoverResult | undefined> {
+    const { input, state } = this;
+    const snapshot = await this.snapshot();
+    if (snapshot.activeNode === input.previousPassive) {
+      this.sign(`${input.previousPassive} is ACTIVE`);
+      observe(state, `switch complete: ${input.previousPassive} is ACTIVE (${describeSnapshot(snapshot)})`);
+      state.phase = 'VERIFYING';
+      state.switchedAt = Date.now();
+      // The snapshot that proved the switch may already show the cluster back.
+      return this.isBack(snapshot) ? this.verified(snapshot) : undefined;
+    }
+    if (snapshot.activeNode !== input.previousActive) {
+      this.sign(
+        snapshot.activeNode === undefined ? 'no node is ACTIVE' : `the active node is now ${snapshot.activeNode}`,
+      );
+    }
+    if (snapshot.activeNode === input.previousActive && state.taskStatus === 'FAILED') {
+      observe(state, `task FAILED and ${input.previousActive} is still ACTIVE`);
+      return this.result('failed');
+    }
+    observe(state, `waiting for ${input.previousPassive} to become ACTIVE (${describeSnapshot(snapshot)})`, 'waiting');
+    return undefined;
+  }
+
+  private async lookForRunningOperation(): Promise<undefined> {
+    const operations = await this.client.getOperations();
+    observeReachable(this.state);
+    if (operations.active.some(isFailoverOperationId)) this.sign('operations.active lists a failover');
+    observe(
+      this.state,
+      `no sign of a failover yet: ${this.state.signOfFailover ?? 'roles, operations and tasks unchanged'}`,
+      'no-sign',
+    );
+    return undefined;
+  }
+
+  private async lookForTask(): Promise<undefined> {
+    const { state } = this;
+    const tasks = await this.client.listTasks({ services: [VCHA_CLUSTER_SERVICE_ID] });
+    observeReachable(state);
+    const since = this.input.unconfirmed!.sentAt - CLOCK_SKEW_ALLOWANCE_MS;
+    const found = Object.entries(tasks).filter(
+      ([, task]) =>
+        task.operation.endsWith('failover') && (task.start_time === undefined || Date.parse(task.start_time) >= since),
+    );
+    const newest = found.at(-1);
+    if (newest) {
+      state.foundTaskId = newest[0];
+      this.sign(`task ${newest[0]} (${newest[1].status}) is in vCenter's task list`);
+      observe(state, `following task ${newest[0]}, found in vCenter's task list`);
+      return undefined;
+    }
+    observe(state, `no sign of a failover yet: roles, operations and tasks unchanged`, 'no-sign');
+    return undefined;
+  }
+
+  /**
+   * After a window without any sign: one read of the roles, the operations and the task list. Only
+   * when all three answer and show nothing is the cluster confirmed unchanged; otherwise the
+   * follow goes on (an unanswered read is no proof).
+   */
+  private async confirmedUnchanged(): Promise<boolean> {
+    const { input, state } = this;
+    this.renewSessionAfterOutage();
+    try {
+      await this.readCluster();
+      if (!this.stillNoSign || this.switched) return false;
+      await this.lookForRunningOperation();
+      if (!this.stillNoSign) return false;
+      await this.lookForTask();
+      if (!this.stillNoSign) return false;
+    } catch (error) {
+      this.observeError(error);
+      return false;
+    }
+    const seconds = Math.round(input.unconfirmed!.noSignWindowMs / 1_000);
+    observe(
+      state,
+      `the cluster is unchanged (${describeSnapshot(this.last!)}); no sign of a failover for ${seconds} s`,
+    );
+    return true;
+  }
+
+  /** Stage VERIFYING: until all members are UP (and HEALTHY when required), or the healthy deadline. */
+  private async untilBack(): Promise<FollowFailoverResult> {
+    const { input, state } = this;
+    const healthyDeadline = (state.switchedAt ?? Date.now()) + input.healthyTimeoutMs;
+    let pollNow = this.resumedInVerifying;
+    while (true) {
+      if (!pollNow) await pause(input.pollIntervalMs, healthyDeadline);
+      pollNow = false;
+      if (Date.now() >= healthyDeadline) return this.result('healthy-deadline');
+      this.renewSessionAfterOutage();
+      try {
+        const snapshot = await this.snapshot();
+        if (this.isBack(snapshot)) return this.verified(snapshot);
+        observe(state, this.notBackYet(snapshot), 'waiting');
+      } catch (error) {
+        this.observeError(error);
+      }
+    }
+  }
+
+  private async snapshot(): Promise<ClusterSnapshot> {
+    // Partial: roles, state and health need only read privilege and no management vCenter.
+    const snapshot = snapshotCluster(await this.client.getCluster({ partial: true }), { observedAt: new Date() });
+    observeReachable(this.state);
+    this.last = snapshot;
+    return snapshot;
+  }
+
+  private async pollTask(taskId: string): Promise<void> {
+    const { state } = this;
+    try {
+      const task = await this.client.getTask(taskId);
+      observeReachable(state);
+      state.taskStatus = task.status;
+      const progress = task.progress
+        ? ` ${Math.round((100 * task.progress.completed) / Math.max(task.progress.total, 1))}%`
+        : '';
+      if (task.status === 'FAILED') {
+        const error = task.error;
+        state.taskError =
+          typeof error === 'string'
+            ? error
+            : (error?.messages?.map((m) => m.default_message).join('; ') ?? 'no error message');
+        observe(state, `task FAILED: ${state.taskError}`);
+      } else {
+        observe(
+          state,
+          `task ${task.status}${progress}${task.progress?.message?.default_message ? ` (${task.progress.message.default_message})` : ''}`,
+          `task-${task.status}`,
+        );
+      }
+    } catch (error) {
+      if (isNotFound(classOf(error))) {
+        state.taskGone = true;
+        observeReachable(state);
+        observe(state, `task ${taskId} unknown on the new node; judging by the cluster state`);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  /** Records a failed request; throws only for errors no waiting can cure (vCenter's 403). */
+  private observeError(error: unknown): void {
+    const errorClass: VcenterErrorClass = classOf(error);
+    if (isUnauthorized(errorClass)) throw notAuthorizedFailure(this.input.target, error as VcenterError, 'System.Read');
+    if (isOutage(errorClass)) {
+      const reason = errorClass.kind === 'gateway' ? `HTTP ${errorClass.status}` : this.reasonOf(errorClass);
+      // A failover's own outage looks exactly like this: from now on the follow waits for the deadline.
+      this.sign(`vCenter unreachable (${reason})`);
+      return observeUnreachable(this.state, reason);
+    }
+    observeReachable(this.state);
+    if (errorClass.kind === 'malformed') {
+      return observe(this.state, `unexpected response from vCenter: ${errorClass.detail}`, 'bad-response');
+    }
+    observe(this.state, `vCenter error: ${errorClass.detail}`, 'error');
+  }
+
+  private reasonOf(errorClass: VcenterErrorClass): string {
+    if (errorClass.kind === 'not-sent' && errorClass.login) return this.reasonOf(errorClass.login);
+    return 'reason' in errorClass ? String(errorClass.reason) : errorClass.kind;
+  }
+
+  /**
+   * After vCenter was unreachable the failover has most likely switched nodes, and the new active
+   * node does not know the old session: log in first instead of spending a request on a 401.
+   */
+  private renewSessionAfterOutage(): void {
+    if (this.state.unreachableSince !== undefined) this.client.forgetSession();
+  }
+
+  private verified(snapshot: ClusterSnapshot): FollowFailoverResult {
+    observe(this.state, `verified: ${describeSnapshot(snapshot)}`);
+    return this.result('verified');
+  }
+
+  /** Whether the new active node is the expected one with all members UP (and HEALTHY when required). */
+  private isBack(snapshot: ClusterSnapshot): boolean {
+    return (
+      snapshot.activeNode === this.input.previousPassive &&
+      allMembersUp(snapshot) &&
+      (!this.input.requireHealthy || snapshot.healthState === 'HEALTHY')
+    );
+  }
+
+  private notBackYet(snapshot: ClusterSnapshot): string {
+    if (snapshot.activeNode !== this.input.previousPassive)
+      return `expected ${this.input.previousPassive} ACTIVE, saw ${snapshot.activeNode ?? 'none'}`;
+    if (!allMembersUp(snapshot)) return `waiting for all members UP (${describeSnapshot(snapshot)})`;
+    return `cluster ${snapshot.healthState ?? 'health unknown'}, waiting for HEALTHY`;
+  }
+}
+
 /**
- * Builds the activity that follows a triggered failover to its end: first until the old passive
+ * Builds the activity that follows a failover request to its end: first until the old passive
  * node is ACTIVE (or the task FAILED), then until all members are UP and the cluster is HEALTHY.
  * One activity for both stages keeps the history small; its heartbeat says which stage it is in
  * (`phase`), and a retried attempt resumes in the stage, and against the deadline, it left.
  */
 export function makeFollowFailover(deps: ActivityDeps) {
   return async function followFailover(input: FollowFailoverInput): Promise<FollowFailoverResult> {
-    const client = clientOf(deps, input.target);
-    const state = initialFollowHeartbeat(Context.current().info.heartbeatDetails);
-    let last: ClusterSnapshot | undefined;
-    // A retried attempt that resumes in VERIFYING polls at once; after a fresh switch, one interval on.
-    let pollNow = state.phase === 'VERIFYING';
-    const result = (outcome: FollowFailoverResult['outcome']): FollowFailoverResult => ({
-      outcome,
-      switchedAt: state.switchedAt !== undefined ? new Date(state.switchedAt).toISOString() : undefined,
-      snapshot: last,
-      taskStatus: state.taskStatus,
-      taskError: state.taskError,
-      observation: state.observation,
-      observations: publicObservations(state),
-      longestOutageMs: state.longestOutageMs,
-    });
-    const verified = (snapshot: ClusterSnapshot) => {
-      observe(state, `verified: ${describeSnapshot(snapshot)}`);
-      return result('verified');
-    };
+    const follow = new Follow(input, clientOf(deps, input.target), Context.current().info.heartbeatDetails);
     return withHeartbeats(
-      async () => {
-        while (state.phase !== 'VERIFYING') {
-          if (Date.now() >= input.switchDeadline) {
-            log.warn('failover deadline passed without proof of the switch', {
-              target: input.target,
-              observation: state.observation,
-            });
-            return result('switch-deadline');
-          }
-          state.polls += 1;
-          renewSessionAfterOutage(client, state);
-          const watchTask = input.taskId !== undefined && !state.taskGone && !isTerminal(state.taskStatus);
-          try {
-            if (watchTask) {
-              await pollTask(client, input.taskId!, state);
-            } else {
-              last = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
-              observeReachable(state);
-              if (last.activeNode === input.previousPassive) {
-                observe(state, `switch complete: ${input.previousPassive} is ACTIVE (${describeSnapshot(last)})`);
-                state.phase = 'VERIFYING';
-                state.switchedAt = Date.now();
-                // The snapshot that proved the switch may already show the cluster back.
-                if (isBack(last, input)) return verified(last);
-                continue;
-              }
-              if (last.activeNode === input.previousActive && state.taskStatus === 'FAILED') {
-                observe(state, `task FAILED and ${input.previousActive} is still ACTIVE`);
-                return result('failed');
-              }
-              observe(
-                state,
-                `waiting for ${input.previousPassive} to become ACTIVE (${describeSnapshot(last)})`,
-                'waiting',
-              );
-            }
-          } catch (error) {
-            observeError(state, input.target, error);
-          }
-          await pause(input.pollIntervalMs, input.switchDeadline);
-        }
-
-        const healthyDeadline = (state.switchedAt ?? Date.now()) + input.healthyTimeoutMs;
-        while (true) {
-          if (!pollNow) await pause(input.pollIntervalMs, healthyDeadline);
-          pollNow = false;
-          if (Date.now() >= healthyDeadline) return result('healthy-deadline');
-          renewSessionAfterOutage(client, state);
-          try {
-            last = snapshotCluster(await client.getCluster({ partial: false }), { observedAt: new Date() });
-            observeReachable(state);
-            if (isBack(last, input)) return verified(last);
-            observe(state, notBackYet(last, input), 'waiting');
-          } catch (error) {
-            observeError(state, input.target, error);
-          }
-        }
-      },
-      () => state,
+      () => follow.run(),
+      () => follow.state,
     );
   };
-}
-
-/**
- * After vCenter was unreachable the failover has most likely switched nodes, and the new active
- * node does not know the old session: log in first instead of spending a request on a 401.
- */
-function renewSessionAfterOutage(client: VcenterClient, state: FollowHeartbeat): void {
-  if (state.unreachableSince !== undefined) client.forgetSession();
-}
-
-/** Whether the new active node is the expected one with all members UP (and HEALTHY when required). */
-function isBack(snapshot: ClusterSnapshot, input: FollowFailoverInput): boolean {
-  return (
-    snapshot.activeNode === input.previousPassive &&
-    allMembersUp(snapshot) &&
-    (!input.requireHealthy || snapshot.healthState === 'HEALTHY')
-  );
-}
-
-function notBackYet(snapshot: ClusterSnapshot, input: FollowFailoverInput): string {
-  if (snapshot.activeNode !== input.previousPassive)
-    return `expected ${input.previousPassive} ACTIVE, saw ${snapshot.activeNode ?? 'none'}`;
-  if (!allMembersUp(snapshot)) return `waiting for all members UP (${describeSnapshot(snapshot)})`;
-  return `cluster ${snapshot.healthState ?? 'health unknown'}, waiting for HEALTHY`;
-}
-
-function isTerminal(status: string | undefined): boolean {
-  return status === 'SUCCEEDED' || status === 'FAILED';
-}
-
-async function pollTask(client: VcenterClient, taskId: string, state: FollowHeartbeat): Promise<void> {
-  try {
-    const task = await client.getTask(taskId);
-    observeReachable(state);
-    state.taskStatus = task.status;
-    const progress = task.progress
-      ? ` ${Math.round((100 * task.progress.completed) / Math.max(task.progress.total, 1))}%`
-      : '';
-    if (task.status === 'FAILED') {
-      const error = task.error;
-      state.taskError =
-        typeof error === 'string'
-          ? error
-          : (error?.messages?.map((m) => m.default_message).join('; ') ?? 'no error message');
-      observe(state, `task FAILED: ${state.taskError}`);
-    } else {
-      observe(
-        state,
-        `task ${task.status}${progress}${task.progress?.message?.default_message ? ` (${task.progress.message.default_message})` : ''}`,
-        `task-${task.status}`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof VcenterApiError && error.status === 404) {
-      state.taskGone = true;
-      observeReachable(state);
-      observe(state, `task ${taskId} unknown on the new node; judging by the cluster state`);
-      return;
-    }
-    throw error;
-  }
 }

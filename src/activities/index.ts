@@ -4,16 +4,20 @@
  */
 import type { ActivityType } from '../contract';
 import type { ActivityDeps } from './deps';
+import { makeCheckCluster } from './check-cluster';
 import { makeFollowFailover } from './follow';
+import { makeTriggerFailover } from './legacy-trigger';
 import { makeDescribeTargetLock } from './lock';
 import { makePreflight } from './preflight';
 import { makeNotifyOutcome, makeRecordOutcome } from './record';
-import { makeTriggerFailover } from './trigger';
+import { makeSendFailover } from './send-failover';
 import { validateFailoverInput, validateFleetInput } from './validate-input';
 
 export type { ActivityDeps } from './deps';
 export type { PreflightInput, PreflightReport } from './preflight';
-export type { TriggerInput, TriggerResult } from './trigger';
+export type { CheckClusterInput, ClusterCheck } from './check-cluster';
+export type { SendFailoverInput, SentFailover } from './send-failover';
+export type { TriggerInput, TriggerResult } from './legacy-trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
 export { signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
@@ -26,6 +30,8 @@ export function createActivities(deps: ActivityDeps) {
     validateFailoverInput,
     validateFleetInput,
     preflight: makePreflight(deps),
+    checkCluster: makeCheckCluster(deps),
+    sendFailover: makeSendFailover(deps),
     triggerFailover: makeTriggerFailover(deps),
     followFailover: makeFollowFailover(deps),
     recordOutcome: makeRecordOutcome(deps),

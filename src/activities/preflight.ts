@@ -31,7 +31,9 @@ export function makePreflight(deps: ActivityDeps) {
 async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<PreflightReport> {
   const client = clientOf(deps, input.target);
   try {
-    const info = await client.getCluster({ partial: false });
+    // Partial: the rules use runtime state, roles, mode and health, which need only read privilege and
+    // no connection to the management vCenter (placement is not needed).
+    const info = await client.getCluster({ partial: true });
     // The cluster info carries the mode; the mode call is only needed when vCenter leaves it unset.
     const mode = info.mode ?? (await client.getMode()).mode;
     const operations = await client.getOperations();

@@ -37,6 +37,16 @@ export interface FollowHeartbeat {
   phase?: FollowStage;
   /** Epoch ms when the switch was first seen; the healthy deadline counts from it. */
   switchedAt?: number;
+  /**
+   * After a request whose arrival is unknown: the first sign that a failover is under way (a
+   * changed role, a running failover, its task, or the outage itself). Until there is one, the
+   * run may end saying the cluster is unchanged.
+   */
+  signOfFailover?: string;
+  /** The failover task found in vCenter's task list when the request's own answer was lost. */
+  foundTaskId?: string;
+  /** After a request whose arrival is unknown: how many sign lookups were made (they take turns). */
+  lookups?: number;
 }
 
 const STAGES: readonly string[] = ['FAILING_OVER', 'VERIFYING'] satisfies FollowStage[];
@@ -74,5 +84,11 @@ export function readFollowHeartbeat(details: unknown): FollowHeartbeat | undefin
   if (typeof raw.phase === 'string' && STAGES.includes(raw.phase)) heartbeat.phase = raw.phase as FollowStage;
   const switchedAt = optionalNumber(raw.switchedAt);
   if (switchedAt !== undefined) heartbeat.switchedAt = switchedAt;
+  const signOfFailover = optionalString(raw.signOfFailover);
+  if (signOfFailover !== undefined) heartbeat.signOfFailover = signOfFailover;
+  const foundTaskId = optionalString(raw.foundTaskId);
+  if (foundTaskId !== undefined) heartbeat.foundTaskId = foundTaskId;
+  const lookups = optionalNumber(raw.lookups);
+  if (lookups !== undefined) heartbeat.lookups = lookups;
   return heartbeat;
 }

@@ -12,5 +12,6 @@ export * from './phases';
 export * from './queries';
 export * from './record';
 export * from './search-attributes';
+export * from './send';
 export type { VchaFailoverInput } from '../inputs/failover-input';
 export type { FleetFailoverInput } from '../inputs/fleet-input';

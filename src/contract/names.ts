@@ -21,6 +21,9 @@ export const ACTIVITY_TYPES = [
   'validateFailoverInput',
   'validateFleetInput',
   'preflight',
+  'checkCluster',
+  'sendFailover',
+  // Runs started before the failover request had an activity of its own still schedule it (see the workflow).
   'triggerFailover',
   'followFailover',
   'recordOutcome',

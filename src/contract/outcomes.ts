@@ -24,6 +24,6 @@ export const FAILURE_TYPES = [
 export type FailureType = (typeof FAILURE_TYPES)[number];
 
 /** Whether `name` is one of the contract's failure types. */
-export function isFailureType(name: string | undefined): name is FailureType {
-  return (FAILURE_TYPES as readonly (string | undefined)[]).includes(name);
+export function isFailureType(name: string | null | undefined): name is FailureType {
+  return (FAILURE_TYPES as readonly (string | null | undefined)[]).includes(name);
 }

@@ -54,8 +54,11 @@ export const VchaFailoverInputSchema = z
       .strictObject({
         failover: durationField('deadlines.failover', '30m', 5_000, 24 * 3_600_000),
         healthy: durationField('deadlines.healthy', '30m', 5_000, 24 * 3_600_000),
+        // How long a cluster may show no sign of a failover after a request whose arrival is
+        // unknown before the run says so (see README, Safety). At most 10 minutes.
+        noSign: durationField('deadlines.noSign', '10m', 5_000, 10 * 60_000),
       })
-      .default({ failover: 30 * 60_000, healthy: 30 * 60_000 }),
+      .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000 }),
     requireHealthy: z.boolean({ error: 'requireHealthy must be a boolean' }).default(true),
   })
   .refine((input) => input.planned !== false || input.acceptDataLoss === true, {

@@ -41,43 +41,62 @@ export const timingScenarioSchema = z.strictObject({
   modeChangeMs: durationMs.optional(),
 });
 
-const hangSchema = z.preprocess(
-  (value) => (typeof value === 'string' ? { operation: value } : value),
-  z.strictObject({
-    operation: operationSelector,
-    /** When true the request still takes effect (e.g. the failover starts); only the answer is lost. */
-    process: z.boolean().optional(),
-    /** Answer this many matching requests normally before the hang begins. */
-    afterRequests: z.number().int().nonnegative().optional(),
-  }),
-);
+const vapiErrorTypes = [
+  'ERROR',
+  'INVALID_ARGUMENT',
+  'NOT_ALLOWED_IN_CURRENT_STATE',
+  'NOT_FOUND',
+  'OPERATION_NOT_FOUND',
+  'RESOURCE_BUSY',
+  'SERVICE_UNAVAILABLE',
+  'TIMED_OUT',
+  'UNAUTHENTICATED',
+  'UNAUTHORIZED',
+] as const;
 
-const burstSchema = z.preprocess(
-  (value) => (typeof value === 'number' ? { count: value } : value),
-  z.strictObject({
-    count: z.number().int().nonnegative(),
+/** One fault rule: which requests, how often, when and what happens (see `model/faults.ts`). */
+export const faultRuleSchema = z
+  .strictObject({
+    /** Only the k-th API request the cluster receives (1-based). */
+    request: z.number().int().positive().optional(),
+    /** Only requests of this operation (default every operation). */
     operation: operationSelector.optional(),
-  }),
-);
+    /** Let this many matching requests through before the rule applies. */
+    skip: z.number().int().nonnegative().optional(),
+    /** Apply to this many matching requests (default: once for an indexed rule, else every time). */
+    count: z.number().int().positive().optional(),
+    /** `before` vCenter processes the request (it never takes effect) or `after` (only the answer is affected). */
+    when: z.enum(['before', 'after']).optional(),
+    action: z.enum(['refuse', 'reset', 'hang', 'delay', 'respond']),
+    /** `delay`: real milliseconds, not scaled. */
+    delayMs: durationMs.optional(),
+    /** `refuse`: real milliseconds the port stays closed. */
+    refuseMs: durationMs.optional(),
+    /** `respond`: the status sent (default: the real answer's). */
+    status: z.number().int().min(200).max(599).optional(),
+    /** `respond`: the body sent instead of the real one. */
+    body: z.enum(['vapi', 'html', 'truncated-json', 'wrong-types']).optional(),
+    /** `respond` with a `vapi` body: its error type (default ERROR). */
+    errorType: z.enum(vapiErrorTypes).optional(),
+  })
+  .superRefine((rule, ctx) => {
+    const problem = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (rule.action === 'refuse') {
+      // A connection is refused before its request is sent: only the request's place is known, not its operation.
+      if (rule.request === undefined) problem('a refuse rule names the request it refuses (request: k)');
+      if (rule.operation !== undefined || rule.when === 'after')
+        problem('a refuse rule has no operation and no "after"');
+    }
+    if (rule.action === 'respond' && rule.body === undefined && rule.status === undefined) {
+      problem('a respond rule says what it sends: body and/or status');
+    }
+    if (rule.action === 'delay' && rule.delayMs === undefined) problem('a delay rule needs delayMs');
+  });
 
-const malformedSchema = z.strictObject({
-  operation: operationSelector,
-  kind: z.enum(['html', 'truncated-json', 'wrong-types']),
-  count: z.number().int().positive().optional(),
-  /** HTTP status sent with the malformed body; defaults to the status the call would have had. */
-  status: z.number().int().min(200).max(599).optional(),
-});
-
-/** Faults of one cluster. */
+/** How this vCenter behaves, and the fault rules of its requests. */
 export const faultsScenarioSchema = z.strictObject({
-  /** Real (unscaled) delay added before every API response, to exercise client timeouts. */
-  latencyMs: durationMs.optional(),
-  /** The next N matching API requests are answered 503 SERVICE_UNAVAILABLE. */
-  unavailableBurst: burstSchema.optional(),
-  /** Requests for these operations are accepted and never answered. */
-  hang: z.array(hangSchema).optional(),
-  /** The next `count` responses of an operation carry a malformed body. */
-  malformed: z.array(malformedSchema).optional(),
+  /** Fault rules, first match wins; a runtime change replaces the whole list. */
+  rules: z.array(faultRuleSchema).optional(),
   /** How a failover that is not allowed is reported: a 500 error or a task that ends FAILED. */
   failoverRefusal: z.enum(['error', 'failed-task']).optional(),
   /** What the old task id returns after the switch: 404 NOT_FOUND or a SUCCEEDED task. */
@@ -86,6 +105,8 @@ export const faultsScenarioSchema = z.strictObject({
   outageStyle: z.enum(['503', 'reset']).optional(),
   /** Failover tasks end FAILED even when the failover is allowed; roles stay as they were. */
   failFailoverTask: z.boolean().optional(),
+  /** A running failover shows neither in operations.active nor in the task list until the switch. */
+  hideRunningFailover: z.boolean().optional(),
 });
 
 /** One cluster in a scenario; every field is optional (defaults: a healthy, enabled cluster). */
@@ -140,11 +161,13 @@ export type MemberScenario = z.output<typeof memberScenarioSchema>;
 export type UserScenario = z.output<typeof userScenarioSchema>;
 /** Timing overrides, as written in a scenario. */
 export type TimingScenario = z.output<typeof timingScenarioSchema>;
-/** Faults of one cluster, as validated (strings and numbers expanded to objects). */
+/** Faults of one cluster, as validated. */
 export type FaultsScenario = z.output<typeof faultsScenarioSchema>;
+/** One fault rule, as validated. */
+export type FaultRuleScenario = z.output<typeof faultRuleSchema>;
 /** One cluster, as validated. Also the body of a runtime change (`PATCH /__sim/clusters/{name}`). */
 export type ClusterScenario = z.output<typeof clusterScenarioSchema>;
-/** One cluster as a caller may write it (hang entries may be plain operation names, …). */
+/** One cluster as a caller may write it (before defaults are applied). */
 export type ClusterScenarioInput = z.input<typeof clusterScenarioSchema>;
 /** A validated scenario file. */
 export type Scenario = z.output<typeof scenarioSchema>;

@@ -140,7 +140,7 @@ class RunningSimulator implements Simulator, AdminTarget {
 
   async close(): Promise<void> {
     for (const cluster of this.clusters.values()) cluster.dispose();
-    await Promise.all([...this.listeners.map((l) => l.close()), ...this.servers.map((s) => shutDown(s))]);
+    await Promise.all([...this.listeners.map((l) => l.shutDown()), ...this.servers.map((s) => shutDown(s))]);
   }
 
   /** Admin requests on the admin port (port-per-cluster) or the shared port. */

@@ -86,6 +86,11 @@ interface CallSpec<T> {
   schema?: z.ZodType<T>;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /**
+   * Whether a 401 is answered by logging in again and sending the request a second time (reads).
+   * False for the failover: a request that cannot be repeated safely is sent once, whatever comes back.
+   */
+  resendAfterUnauthenticated?: boolean;
 }
 
 type Attempt<T> = { kind: 'ok'; value: T } | { kind: 'unauthenticated'; exchange: HttpExchange };
@@ -204,7 +209,8 @@ export class VcenterClient {
 
   /**
    * Starts a failover (`POST /api/vcenter/vcha/cluster?action=failover&vmw-task=true`) and returns its task id.
-   * Sent at most once, except after a 401, which proves vCenter did not execute it.
+   * Sent exactly once per call: a 401 is an error like any other (the session is dropped, so the next call logs in
+   * again), never a reason to send the request a second time.
    */
   async startFailover(options: { planned: boolean }): Promise<string> {
     return this.call({
@@ -214,6 +220,7 @@ export class VcenterClient {
       body: { planned: options.planned },
       expectedStatus: 202,
       schema: TaskIdSchema,
+      resendAfterUnauthenticated: false,
     });
   }
 
@@ -253,7 +260,7 @@ export class VcenterClient {
     await this.transport.close(CLOSE_GRACE_MS);
   }
 
-  /** Runs a session-authenticated call, renewing the session once if vCenter answers 401. */
+  /** Runs a session-authenticated call, renewing the session once if vCenter answers 401 (and the call allows it). */
   private async call<T>(spec: CallSpec<T>): Promise<T> {
     this.assertOpen(spec.operation);
     const token = await this.session.current();
@@ -261,6 +268,10 @@ export class VcenterClient {
     this.assertOpen(spec.operation);
     const first = await this.attempt(spec, { 'vmware-api-session-id': token });
     if (first.kind === 'ok') return first.value;
+    if (spec.resendAfterUnauthenticated === false) {
+      this.session.drop(token);
+      throw this.apiError(spec.operation, first.exchange);
+    }
 
     this.logger?.info('vCenter session not accepted; logging in again', { operation: spec.operation });
     const renewed = await this.session.renew(token);
@@ -353,6 +364,7 @@ export class VcenterClient {
         status: exchange.status,
         errorType: parsed.data.error_type ?? undefined,
         messages: parsed.data.messages.map((message) => this.redactor.redact(message.default_message)),
+        vapiBody: true,
       });
     }
     const loose = json.ok ? looseErrorFields(json.value) : undefined;

@@ -1,6 +1,6 @@
 /**
  * Typed errors of the vCenter client. Each one names the call that failed and says whether that call's request may
- * have reached vCenter, which decides whether a failover request may ever be sent again. The errors carry plain
+ * have reached vCenter; `classify.ts` turns them into what they prove. The errors carry plain
  * fields and serialise via `toJSON()` so they survive crossing a Temporal activity boundary as failure details.
  * Messages never contain credentials or session tokens: the client redacts server-provided text before building them.
  */
@@ -70,6 +70,11 @@ export class VcenterApiError extends VcenterError {
   readonly messages: readonly string[];
   /** A short excerpt of the body when it was not a vAPI error (e.g. a proxy's HTML page). */
   readonly bodyExcerpt: string | undefined;
+  /**
+   * True when the body was the vAPI endpoint's own error (a `VapiStdErrorsError`: `messages`, and `error_type` since
+   * 6.7.2): vCenter itself answered. False for anything else, e.g. a proxy's page or a body that only resembles one.
+   */
+  readonly vapiBody: boolean;
 
   constructor(fields: {
     operation: VcenterOperation;
@@ -77,6 +82,7 @@ export class VcenterApiError extends VcenterError {
     errorType?: string | undefined;
     messages?: readonly string[];
     bodyExcerpt?: string | undefined;
+    vapiBody?: boolean;
   }) {
     const messages = fields.messages ?? [];
     super(describeApiError(fields.operation, fields.status, fields.errorType, messages, fields.bodyExcerpt), {
@@ -87,6 +93,7 @@ export class VcenterApiError extends VcenterError {
     this.errorType = fields.errorType;
     this.messages = messages;
     this.bodyExcerpt = fields.bodyExcerpt;
+    this.vapiBody = fields.vapiBody ?? false;
   }
 
   protected override extraFields(): Record<string, unknown> {
@@ -95,6 +102,7 @@ export class VcenterApiError extends VcenterError {
       errorType: this.errorType,
       messages: [...this.messages],
       bodyExcerpt: this.bodyExcerpt,
+      vapiBody: this.vapiBody,
     };
   }
 }
@@ -191,17 +199,4 @@ export class VcenterClientClosedError extends VcenterError {
   constructor(operation: VcenterOperation) {
     super(`${operation} failed: the vCenter client is closed`, { operation, mayHaveReachedVcenter: false });
   }
-}
-
-/**
- * Whether the request of `operation` may have been executed by vCenter, given the error a call for it failed with.
- * Works on error instances and on their serialised form; anything unrecognised counts as "may have". A failure of
- * a different operation (such as the login made on the call's behalf) means the call's own request was never sent.
- */
-export function mayHaveExecuted(error: unknown, operation: VcenterOperation): boolean {
-  if (typeof error !== 'object' || error === null) return true;
-  const fields = error as Partial<VcenterErrorJson>;
-  if (typeof fields.operation !== 'string' || typeof fields.mayHaveReachedVcenter !== 'boolean') return true;
-  if (fields.operation !== operation) return false;
-  return fields.mayHaveReachedVcenter;
 }

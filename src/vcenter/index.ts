@@ -3,14 +3,6 @@
  * wire types callers read. The zod schemas of every wire type are in `./schemas`.
  */
 export { VcenterClient, type VcenterClientOptions, type VcenterLogger, type VcenterRequestEvent } from './client';
-export {
-  VcenterApiError,
-  VcenterClientClosedError,
-  VcenterError,
-  VcenterResponseError,
-  VcenterUnreachableError,
-  mayHaveExecuted,
-  type UnreachableReason,
-} from './errors';
+export * from './errors';
 export { VCHA_CLUSTER_SERVICE_ID, isFailoverOperationId, type VcenterOperation } from './operations';
 export type { CisTaskInfo, VcenterVchaClusterInfo, VcenterVchaOperationsInfo } from './schemas';

@@ -34,6 +34,11 @@ export class SessionKeeper {
     return this.login();
   }
 
+  /** Forgets `rejected` if it is still the current token, so the next caller logs in again. */
+  drop(rejected: string): void {
+    if (this.token === rejected) this.token = undefined;
+  }
+
   /** Forgets the current token and returns it, e.g. to log it out. */
   take(): string | undefined {
     const token = this.token;

@@ -14,7 +14,8 @@ import {
 } from '@temporalio/workflow';
 import {
   fleetStatusQuery,
-  type FailureType,
+  isFailureType,
+  type FleetFailoverWorkflow,
   type FleetFailoverResult,
   type FleetTargetOutcome,
   type FleetTargetState,
@@ -30,9 +31,9 @@ function childWorkflowId(target: string): string {
 
 function outcomeOfFailure(error: unknown): { outcome: FleetTargetState; message: string } {
   const cause = error instanceof ChildWorkflowFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && cause.type) {
-    return { outcome: cause.type as FailureType, message: cause.message };
-  }
+  // Only the contract's types are outcomes; anything else means the fleet cannot say how it ended.
+  if (cause instanceof ApplicationFailure && isFailureType(cause.type))
+    return { outcome: cause.type, message: cause.message };
   return { outcome: 'FailoverOutcomeUnknown', message: cause instanceof Error ? cause.message : String(cause) };
 }
 
@@ -108,3 +109,7 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
   const notStarted = states.filter((s) => s.outcome === 'NOT_STARTED').length;
   return { outcomes: states, succeeded, notStarted, failed: states.length - succeeded - notStarted };
 }
+
+/** Compiles only while the contract's signature is the workflow's own. */
+type _SignatureKept = Assert<typeof fleetFailover extends FleetFailoverWorkflow ? true : false>;
+type Assert<T extends true> = T;

@@ -104,7 +104,15 @@ export function apiError(
   errorType?: string,
   message?: string,
 ): VcenterApiError {
-  return new VcenterApiError({ operation, status, errorType, messages: message ? [message] : [] });
+  // vCenter's own vAPI error when it has an error type; a bare page (a proxy's) otherwise.
+  return new VcenterApiError({
+    operation,
+    status,
+    errorType,
+    messages: message ? [message] : [],
+    vapiBody: errorType !== undefined,
+    ...(errorType === undefined ? { bodyExcerpt: `${status} error page` } : {}),
+  });
 }
 
 /** The scripted client and what it was asked. */

@@ -29,8 +29,8 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
       degraded: { nodes: nodes(2), healthState: 'DEGRADED' },
       dry: { nodes: nodes(3), healthState: 'DEGRADED' },
       busy: { nodes: nodes(4), timing: { flushMs: 4_000 } },
-      hung: { nodes: nodes(5), faults: { hang: ['cluster.get'] } },
-      watched: { nodes: nodes(6), faults: { hang: ['cluster.get'] } },
+      hung: { nodes: nodes(5), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
+      watched: { nodes: nodes(6), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
     },
     { headersTimeoutMs: { hung: 2_000, watched: 2_000 } },
   );

@@ -42,7 +42,7 @@ describe('admin API faults (port-per-cluster)', () => {
   });
 
   it('adds latency to every API response', async () => {
-    await admin(sim, 'PATCH', '/clusters/f1', { faults: { latencyMs: 150 } });
+    await admin(sim, 'PATCH', '/clusters/f1', { faults: { rules: [{ action: 'delay', delayMs: 150 }] } });
     const started = Date.now();
     assert.equal((await vc.clusterGet()).status, 200);
     assert.ok(Date.now() - started >= 145, `answered after ${Date.now() - started} ms`);
@@ -51,12 +51,14 @@ describe('admin API faults (port-per-cluster)', () => {
   });
 
   it('answers a burst of 503s, optionally for one operation only', async () => {
-    await admin(sim, 'PATCH', '/clusters/f1', { faults: { unavailableBurst: 2 } });
+    await admin(sim, 'PATCH', '/clusters/f1', { faults: { rules: [{ action: 'respond', status: 503, count: 2 }] } });
     assert.equal((await vc.clusterGet()).status, 503);
     assert.equal((await vc.operations()).status, 503);
     assert.equal((await vc.clusterGet()).status, 200);
 
-    await admin(sim, 'PATCH', '/clusters/f1', { faults: { unavailableBurst: { count: 1, operation: 'cluster.get' } } });
+    await admin(sim, 'PATCH', '/clusters/f1', {
+      faults: { rules: [{ action: 'respond', status: 503, count: 1, operation: 'cluster.get' }] },
+    });
     assert.equal((await vc.operations()).status, 200);
     assert.equal((await vc.clusterGet()).status, 503);
     assert.equal((await vc.clusterGet()).status, 200);
@@ -66,10 +68,10 @@ describe('admin API faults (port-per-cluster)', () => {
   it('sends malformed bodies for the next N responses of an operation', async () => {
     await admin(sim, 'PATCH', '/clusters/f1', {
       faults: {
-        malformed: [
-          { operation: 'cluster.get', kind: 'html', count: 1, status: 502 },
-          { operation: 'operations.get', kind: 'truncated-json', count: 1 },
-          { operation: 'cluster.mode.get', kind: 'wrong-types', count: 2 },
+        rules: [
+          { operation: 'cluster.get', when: 'after', action: 'respond', body: 'html', count: 1, status: 502 },
+          { operation: 'operations.get', when: 'after', action: 'respond', body: 'truncated-json', count: 1 },
+          { operation: 'cluster.mode.get', when: 'after', action: 'respond', body: 'wrong-types', count: 2 },
         ],
       },
     });
@@ -92,11 +94,11 @@ describe('admin API faults (port-per-cluster)', () => {
     assert.equal((await vc.clusterGet()).status, 200);
     assert.equal((await vc.operations()).status, 200);
     assert.deepEqual((await vc.call('GET', '/api/vcenter/vcha/cluster/mode')).body, { mode: 'ENABLED' });
-    assert.equal(sim.counters('f1').malformed, 4);
+    assert.equal(sim.counters('f1').replaced, 4);
   });
 
   it('hangs requests of an operation without answering', async () => {
-    await admin(sim, 'PATCH', '/clusters/f1', { faults: { hang: ['cluster.get'] } });
+    await admin(sim, 'PATCH', '/clusters/f1', { faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } });
     const code = await fetchFailureCode(
       fetch(`${sim.urlFor('f1')}/api/vcenter/vcha/cluster?action=get`, {
         method: 'POST',
@@ -113,7 +115,9 @@ describe('admin API faults (port-per-cluster)', () => {
   });
 
   it('can hang a failover that still takes effect', async () => {
-    await admin(sim, 'PATCH', '/clusters/f1', { faults: { hang: [{ operation: 'cluster.failover', process: true }] } });
+    await admin(sim, 'PATCH', '/clusters/f1', {
+      faults: { rules: [{ operation: 'cluster.failover', when: 'after', action: 'hang' }] },
+    });
     const code = await fetchFailureCode(
       fetch(`${sim.urlFor('f1')}/api/vcenter/vcha/cluster?action=failover&vmw-task=true`, {
         method: 'POST',
@@ -182,10 +186,12 @@ describe('admin API faults (port-per-cluster)', () => {
     );
     const badMode = await admin<AdminError>(sim, 'PATCH', '/clusters/f1', { mode: 'ON' });
     assert.ok(badMode.body.issues.some((i) => i.startsWith('mode:')));
-    const badHang = await admin<AdminError>(sim, 'PATCH', '/clusters/f1', { faults: { hang: ['cluster.explode'] } });
+    const badRule = await admin<AdminError>(sim, 'PATCH', '/clusters/f1', {
+      faults: { rules: [{ operation: 'cluster.explode', action: 'hang' }] },
+    });
     assert.ok(
-      badHang.body.issues.some((i) => i.startsWith('faults.hang.0.operation:')),
-      badHang.body.issues.join('\n'),
+      badRule.body.issues.some((i) => i.startsWith('faults.rules.0.operation:')),
+      badRule.body.issues.join('\n'),
     );
     assert.equal((await admin(sim, 'PATCH', '/clusters/f1', { port: 1 })).status, 400);
   });

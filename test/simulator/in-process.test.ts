@@ -15,10 +15,13 @@ describe('in-process cluster control', () => {
   });
   after(() => sim.close());
 
-  it('accepts the same shorthand changes as scenario files and rejects bad ones by field', async () => {
+  it('accepts the same changes as scenario files and rejects bad ones by field', async () => {
     const cluster = sim.cluster('local');
-    cluster.configure({ faults: { unavailableBurst: 1 }, nodes: { node2: { state: 'DOWN' } } });
-    assert.equal(cluster.faults.unavailableBurst.remaining, 1);
+    cluster.configure({
+      faults: { rules: [{ action: 'respond', status: 503, count: 1 }] },
+      nodes: { node2: { state: 'DOWN' } },
+    });
+    assert.equal(cluster.faults.rules[0]?.remaining, 1);
     assert.equal((await vc.clusterGet()).status, 503);
     const info = (await vc.clusterGet()).body as { node2: { runtime: { state: string } } };
     assert.equal(info.node2.runtime.state, 'DOWN');

@@ -21,10 +21,18 @@ function issuesOf(action: () => unknown): string[] {
 
 describe('scenario validation', () => {
   it('names the field of a wrong type in YAML', () => {
-    const yaml = ['timeScale: 0.5', 'clusters:', '  lab-01:', '    faults:', '      latencyMs: "slow"'].join('\n');
+    const yaml = [
+      'timeScale: 0.5',
+      'clusters:',
+      '  lab-01:',
+      '    faults:',
+      '      rules:',
+      '        - action: delay',
+      '          delayMs: "slow"',
+    ].join('\n');
     const issues = issuesOf(() => parseScenario(yaml, 'yaml'));
     assert.equal(issues.length, 1);
-    assert.match(issues[0] ?? '', /^clusters\.lab-01\.faults\.latencyMs: .*number/);
+    assert.match(issues[0] ?? '', /^clusters\.lab-01\.faults\.rules\.0\.delayMs: .*number/);
   });
 
   it('names unknown keys (typos) and bad enum values in JSON', () => {
@@ -54,14 +62,26 @@ describe('scenario validation', () => {
     assert.ok(issuesOf(() => parseScenario('{ nope', 'json'))[0]?.startsWith('not valid JSON'));
   });
 
-  it('accepts shorthand forms: names list, burst count, hang operation names', () => {
-    const scenario = parseScenario(
-      JSON.stringify({ clusters: { x: { faults: { unavailableBurst: 3, hang: ['cluster.get'] } } } }),
-      'json',
-    );
-    assert.deepEqual(scenario.clusters.x?.faults?.unavailableBurst, { count: 3 });
-    assert.deepEqual(scenario.clusters.x?.faults?.hang, [{ operation: 'cluster.get' }]);
+  it('accepts a list of names, and fault rules with what they need', () => {
+    const rules = [
+      { action: 'respond', status: 503, count: 3 },
+      { operation: 'cluster.get', action: 'hang' },
+      { request: 6, when: 'after', action: 'respond', body: 'html', status: 502 },
+      { request: 2, action: 'refuse', refuseMs: 500 },
+    ];
+    const scenario = parseScenario(JSON.stringify({ clusters: { x: { faults: { rules } } } }), 'json');
+    assert.deepEqual(scenario.clusters.x?.faults?.rules, rules);
     assert.deepEqual(Object.keys(parseScenario('clusters: [a, b]', 'yaml').clusters), ['a', 'b']);
+  });
+
+  it('rejects fault rules that cannot be applied, saying why', () => {
+    const problems = (rule: object) =>
+      issuesOf(() => parseScenario(JSON.stringify({ clusters: { x: { faults: { rules: [rule] } } } }), 'json'));
+    assert.match(problems({ action: 'refuse' }).join(), /names the request it refuses/);
+    assert.match(problems({ request: 1, action: 'refuse', operation: 'cluster.get' }).join(), /no operation/);
+    assert.match(problems({ action: 'respond' }).join(), /says what it sends/);
+    assert.match(problems({ action: 'delay' }).join(), /needs delayMs/);
+    assert.match(problems({ action: 'explode' }).join(), /rules\.0\.action/);
   });
 
   it('reports the file name when a scenario file is invalid', async () => {

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { after, afterEach, describe, it } from 'node:test';
-import { VcenterClient, VcenterUnreachableError, mayHaveExecuted, type VcenterClientOptions } from '../../src/vcenter';
+import { VcenterClient, VcenterUnreachableError, type VcenterClientOptions } from '../../src/vcenter';
+import { classifyVcenterError, mayHaveReached } from '../../src/vcenter/classify';
 import { SecretRedactor } from '../../src/vcenter/redact';
 import { classifyTransportError } from '../../src/vcenter/transport-errors';
 import { FakeVcenter, sendJson } from './fake-vcenter';
@@ -99,7 +100,7 @@ describe('transport failures', () => {
     assert.equal(error.code, 'UND_ERR_HEADERS_TIMEOUT');
     assert.match(error.message, /no response from http:\/\/127\.0\.0\.1:\d+ within 300 ms/);
     assert.ok(Date.now() - started < 5_000);
-    assert.equal(mayHaveExecuted(error, 'cluster.failover'), true);
+    assert.equal(mayHaveReached(classifyVcenterError(error, 'cluster.failover')), true);
     assert.equal(fake.requestsFor(FAILOVER).length, 1, 'a failover that may have been received is never re-sent');
   });
 

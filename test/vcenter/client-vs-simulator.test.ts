@@ -102,20 +102,28 @@ describe('VcenterClient against the simulator', () => {
   it('maps 503 bursts, malformed bodies and hangs to their types', async () => {
     const vc = client('faults', { timeouts: { connectMs: 500, headersMs: 700, bodyMs: 700 } });
     await vc.login();
-    sim.cluster('faults').configure({ faults: { unavailableBurst: { count: 1, operation: 'cluster.mode.get' } } });
+    sim
+      .cluster('faults')
+      .configure({ faults: { rules: [{ operation: 'cluster.mode.get', action: 'respond', status: 503, count: 1 }] } });
     await assert.rejects(vc.getMode(), (error: unknown) => error instanceof VcenterApiError && error.status === 503);
-    sim.cluster('faults').configure({ faults: { malformed: [{ operation: 'cluster.get', kind: 'html' }] } });
+    sim.cluster('faults').configure({
+      faults: { rules: [{ operation: 'cluster.get', when: 'after', action: 'respond', body: 'html', count: 1 }] },
+    });
     await assert.rejects(
       vc.getCluster(),
       (error: unknown) => error instanceof VcenterResponseError && error.operation === 'cluster.get',
     );
-    sim.cluster('faults').configure({ faults: { malformed: [{ operation: 'operations.get', kind: 'wrong-types' }] } });
+    sim.cluster('faults').configure({
+      faults: {
+        rules: [{ operation: 'operations.get', when: 'after', action: 'respond', body: 'wrong-types', count: 1 }],
+      },
+    });
     await assert.rejects(vc.getOperations(), (error: unknown) => error instanceof VcenterResponseError);
-    sim.cluster('faults').configure({ faults: { hang: ['cluster.mode.get'] } });
+    sim.cluster('faults').configure({ faults: { rules: [{ operation: 'cluster.mode.get', action: 'hang' }] } });
     await assert.rejects(vc.getMode(), (error: unknown) => {
       return error instanceof VcenterUnreachableError && error.reason === 'timeout' && error.mayHaveReachedVcenter;
     });
-    sim.cluster('faults').configure({ faults: { hang: [] } });
+    sim.cluster('faults').configure({ faults: { rules: [] } });
     assert.equal((await vc.getMode()).mode, 'ENABLED');
   });
 

@@ -8,7 +8,7 @@ import { waitForPhase } from './wait';
 describe('cancelling a failover run', { concurrency: true }, async () => {
   const lab = await startLab({
     clusters: {
-      early: { faults: { hang: ['cluster.get'] } },
+      early: { faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
       late: { timing: { switchOutageMs: 3_000 } },
     },
   });
@@ -21,7 +21,7 @@ describe('cancelling a failover run', { concurrency: true }, async () => {
     assert.match(failure.message, /cancelled before the failover was triggered: nothing was changed on early/);
     assert.equal(record?.triggered, 'no');
     assert.equal(lab.failoverPosts('early'), 0);
-    lab.sim.cluster('early').configure({ faults: { hang: [] } });
+    lab.sim.cluster('early').configure({ faults: { rules: [] } });
   });
 
   it('after the trigger follows the failover to its real end and says the cancel came too late', async () => {

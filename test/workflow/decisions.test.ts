@@ -7,11 +7,12 @@ import { describe, it } from 'node:test';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { VchaFailoverWorkflow } from '../../src/contract';
+import { Context } from '@temporalio/activity';
+import type { FollowHeartbeat, VchaFailoverWorkflow } from '../../src/contract';
 import { evaluatePreflight } from '../../src/domain/preflight-rules';
 import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
-import { healthySnapshot, stubbedWorker, verified } from './stub-activities';
+import { healthySnapshot, stubbedWorker, unchangedCheck, verified } from './stub-activities';
 import { waitForPhase } from './wait';
 
 const { EventType } = temporal.api.enums.v1;
@@ -41,7 +42,12 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
       result.timeline.map((m) => m.phase),
       ['VALIDATING', 'PREFLIGHT', 'TRIGGERING', 'FAILING_OVER', 'VERIFYING'],
     );
-    assert.equal(run.calls.triggerFailover[0]?.expectedActive, '10.0.0.1');
+    assert.deepEqual(run.calls.checkCluster[0], {
+      target: run.name,
+      expectedActive: '10.0.0.1',
+      expectedPassive: '10.0.0.2',
+    });
+    assert.equal(run.calls.sendFailover.length, 1);
     assert.equal(run.calls.followFailover[0]?.previousPassive, '10.0.0.2');
     assert.equal(run.calls.recordOutcome[0]?.record.outcome, 'SUCCEEDED');
   });
@@ -101,48 +107,135 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.equal(run.calls.recordOutcome.length, 0);
   });
 
-  it('ends FailoverFailed when the trigger proves the request never reached vCenter', async () => {
+  /** A send failure of `type`, with the details the send activity gives it. */
+  const sendFailure = (type: string, message: string, status?: number) =>
+    Promise.reject(
+      ApplicationFailure.create({
+        type,
+        message,
+        nonRetryable: true,
+        details: [{ errorClass: type, detail: message, ...(status !== undefined ? { status } : {}) }],
+      }),
+    );
+
+  it('sends again only after proof that nothing reached vCenter, checking the cluster first each time', async () => {
+    let sends = 0;
     const run = worker.script({
-      triggerFailover: () =>
-        Promise.reject(
-          ApplicationFailure.create({ type: 'FailoverNotSent', message: 'connection refused', nonRetryable: true }),
-        ),
+      sendFailover: () =>
+        ++sends === 1
+          ? sendFailure('FailoverNotSent', 'the failover request did not reach vCenter: connection refused')
+          : Promise.resolve({ taskId: 'task-2:com.vmware.vcenter.vcha.cluster', at: new Date().toISOString() }),
     });
+    const result = await (await run.start()).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.triggered, 'yes');
+    assert.equal(result.taskId, 'task-2:com.vmware.vcenter.vcha.cluster');
+    assert.equal(run.calls.sendFailover.length, 2);
+    assert.equal(run.calls.checkCluster.length, 2);
+    assert.match(result.observations.join('\n'), /attempt 1: the failover request did not reach vCenter/);
+  });
+
+  it('ends FailoverFailed, nothing sent, when no attempt ever reached vCenter', async () => {
+    const run = worker.script({ sendFailover: () => sendFailure('FailoverNotSent', 'connection refused') });
     const { failure, record } = await failureOf(await run.start(), 'FailoverFailed');
-    assert.match(failure.message, /the failover request never reached .*: connection refused/);
+    assert.match(failure.message, /never reached .* in 5 attempts \(connection refused\): nothing was sent/);
     assert.equal(record?.triggered, 'no');
+    assert.equal(run.calls.sendFailover.length, 5);
     assert.equal(run.calls.followFailover.length, 0);
   });
 
-  it('ends FailoverFailed when vCenter refused the request', async () => {
+  it('ends PreflightRejected, nothing sent, when the cluster changed since preflight', async () => {
     const run = worker.script({
-      triggerFailover: () =>
-        Promise.reject(
-          ApplicationFailure.create({
-            type: 'FailoverFailed',
-            message: 'vCenter refused the failover (HTTP 500)',
-            nonRetryable: true,
-          }),
-        ),
+      checkCluster: () =>
+        Promise.resolve(unchangedCheck({ unchanged: false, detail: 'active 10.0.0.2; no failover running' })),
     });
-    const { failure } = await failureOf(await run.start(), 'FailoverFailed');
-    assert.match(failure.message, /refused the failover \(HTTP 500\)/);
-    assert.equal(run.calls.followFailover.length, 0);
+    const { failure, record } = await failureOf(await run.start(), 'PreflightRejected');
+    assert.match(
+      failure.message,
+      /changed since preflight \(active 10\.0\.0\.2; no failover running\): nothing was sent/,
+    );
+    assert.equal(record?.triggered, 'no');
+    assert.equal(run.calls.sendFailover.length, 0);
   });
 
-  it('follows the cluster state when the trigger cannot tell whether the request arrived', async () => {
+  it('ends PreflightRejected, nothing sent, when the cluster cannot be checked before sending', async () => {
     const run = worker.script({
-      triggerFailover: () =>
-        Promise.reject(ApplicationFailure.nonRetryable('socket hang up', 'VcenterUnreachableError')),
+      checkCluster: () =>
+        Promise.reject(ApplicationFailure.nonRetryable('connection reset', 'VcenterUnreachableError')),
+    });
+    const { failure } = await failureOf(await run.start(), 'PreflightRejected');
+    assert.match(
+      failure.message,
+      /could not check .* before sending the failover request: connection reset; nothing was sent/,
+    );
+    assert.equal(run.calls.sendFailover.length, 0);
+  });
+
+  for (const [status, type] of [
+    [500, 'FailoverFailed'],
+    [403, 'NotAuthorized'],
+  ] as const) {
+    it(`ends ${type} when vCenter refused the request (${status}) and a read confirms nothing changed`, async () => {
+      const run = worker.script({
+        sendFailover: () =>
+          sendFailure('FailoverRefused', `vCenter answered the failover request with HTTP ${status}`, status),
+      });
+      const { failure, record } = await failureOf(await run.start(), type);
+      assert.match(failure.message, new RegExp(`HTTP ${status}.*is unchanged \\(active 10\\.0\\.0\\.1`));
+      assert.equal(run.calls.checkCluster.length, 2, 'checked before sending and after the refusal');
+      assert.equal(run.calls.followFailover.length, 0);
+      assert.equal(record?.after?.activeNode, '10.0.0.1');
+    });
+  }
+
+  it('follows the cluster when a refusal is not confirmed: the cluster shows a change', async () => {
+    let checks = 0;
+    const run = worker.script({
+      sendFailover: () =>
+        sendFailure('FailoverRefused', 'vCenter answered the failover request with HTTP 500 ERROR', 500),
+      checkCluster: () =>
+        Promise.resolve(
+          ++checks === 1 ? unchangedCheck() : unchangedCheck({ unchanged: false, detail: 'a failover is running' }),
+        ),
     });
     const result = await (await run.start()).result();
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(result.triggered, 'unknown');
-    assert.match(
-      result.observations.join('\n'),
-      /trigger outcome unknown \(socket hang up\); following the cluster state/,
+    assert.match(result.observations.join('\n'), /the refusal is not confirmed \(a failover is running\)/);
+    assert.ok(run.calls.followFailover[0]?.unconfirmed, 'followed as a request of unknown arrival');
+  });
+
+  it('follows the cluster, never re-sending, when the request may have been accepted', async () => {
+    const run = worker.script({
+      sendFailover: () =>
+        sendFailure('FailoverMaybeSent', 'the failover request may have reached vCenter (HTTP 502)', 502),
+    });
+    const result = await (await run.start({ deadlines: { noSign: '2m' } })).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.triggered, 'unknown');
+    assert.equal(run.calls.sendFailover.length, 1);
+    const follow = run.calls.followFailover[0];
+    assert.equal(follow?.taskId, undefined);
+    assert.equal(follow?.unconfirmed?.noSignWindowMs, 120_000);
+  });
+
+  it('says the cluster is unchanged and the request may not have arrived when the follow finds no sign', async () => {
+    const run = worker.script({
+      sendFailover: () => sendFailure('FailoverMaybeSent', 'the failover request may have reached vCenter (reset)'),
+      followFailover: () =>
+        Promise.resolve(
+          verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot(), taskStatus: undefined }),
+        ),
+    });
+    const { failure, record } = await failureOf(
+      await run.start({ deadlines: { noSign: '1m' } }),
+      'FailoverOutcomeUnknown',
     );
-    assert.equal(run.calls.followFailover[0]?.taskId, undefined);
+    assert.match(
+      failure.message,
+      /may not have arrived: its answer proved nothing \(the failover request may have reached vCenter \(reset\)\), and for 1m .* showed no sign of a failover and is unchanged \(10\.0\.0\.1 still ACTIVE.*check the cluster and vCenter's tasks before re-running/,
+    );
+    assert.equal(record?.triggered, 'unknown');
   });
 
   const followEnds = [
@@ -186,6 +279,38 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     });
     const { failure } = await failureOf(await run.start(), 'FailoverOutcomeUnknown');
     assert.match(failure.message, /lost track of the failover of .*: worker bug/);
+  });
+
+  it('ends FailoverNotHealthy, with the last heartbeat, when no worker finishes a follow that saw the switch', async () => {
+    // The one slow decision: a lost follow is noticed only when its heartbeat times out (15 s at the
+    // least), and the run ends once the follow's deadlines (5 s + 5 s here) and one timeout have passed.
+    const run = worker.script({
+      followFailover: async () => {
+        const heartbeat: FollowHeartbeat = {
+          observation: 'cluster DEGRADED, waiting for HEALTHY',
+          observations: [{ at: new Date().toISOString(), text: 'switch complete: 10.0.0.2 is ACTIVE', kind: 'switch' }],
+          longestOutageMs: 2_000,
+          polls: 4,
+          phase: 'VERIFYING',
+          switchedAt: Date.now(),
+        };
+        Context.current().heartbeat(heartbeat);
+        await Context.current().cancelled; // then no heartbeat: a lost worker
+        return verified();
+      },
+    });
+    const started = Date.now();
+    const { failure, record } = await failureOf(
+      await run.start({ pollInterval: '1s', deadlines: { failover: '5s', healthy: '5s' } }),
+      'FailoverNotHealthy',
+    );
+    assert.match(
+      failure.message,
+      /switched to 10\.0\.0\.2, but could not be verified: .*last observation: cluster DEGRADED, waiting for HEALTHY/,
+    );
+    assert.ok(record?.observations.some((line) => line.endsWith('switch complete: 10.0.0.2 is ACTIVE')));
+    assert.ok(record?.timeline.some((mark) => mark.phase === 'VERIFYING'));
+    assert.ok(Date.now() - started < 60_000, 'bounded by the deadlines and one heartbeat timeout');
   });
 
   it('retries a lock whose holder has just closed, then proceeds', async () => {

@@ -50,14 +50,14 @@ describe('worker killed mid-failover', { concurrency: true }, async () => {
   const lab = await startLab({
     runWorker: false,
     clusters: {
-      inPreflight: { faults: { hang: ['cluster.get'] } },
-      beforePost: { faults: { hang: [{ operation: 'cluster.get', afterRequests: 1 }] } },
-      afterPost: { faults: { hang: [{ operation: 'cluster.failover', process: true }] } },
+      inPreflight: { faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
+      beforePost: { faults: { rules: [{ operation: 'cluster.get', skip: 1, action: 'hang' }] } },
+      afterPost: { faults: { rules: [{ operation: 'cluster.failover', when: 'after', action: 'hang' }] } },
       inOutage: { timing: { switchOutageMs: 4_000 } },
       inVerification: { timing: { resyncMs: 25_000 } },
     },
   });
-  const clearFaults = (cluster: string) => () => lab.sim.cluster(cluster).configure({ faults: { hang: [] } });
+  const clearFaults = (cluster: string) => () => lab.sim.cluster(cluster).configure({ faults: { rules: [] } });
 
   it('during preflight', async () => {
     const result = await killAndRestart(

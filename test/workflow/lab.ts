@@ -56,7 +56,13 @@ export class MemoryRecorder implements OutcomeRecorder {
 /** Writes a targets file for the simulator's clusters and loads it. */
 export async function targetsFor(
   sim: Simulator,
-  options: { username?: string; password?: string; extraTargets?: Record<string, unknown> } = {},
+  options: {
+    username?: string;
+    password?: string;
+    extraTargets?: Record<string, unknown>;
+    /** The client's timeouts for every target (the defaults are 10 s, 30 s, 30 s). */
+    timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  } = {},
 ): Promise<{ file: string; registry: TargetRegistry; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vcha-targets-'));
   const targets: Record<string, unknown> = {};
@@ -65,6 +71,7 @@ export async function targetsFor(
       url: sim.urlFor(name),
       username: options.username ?? sim.username,
       passwordEnv: 'VCHA_LAB_PASSWORD',
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
     };
   }
   Object.assign(targets, options.extraTargets);
@@ -101,6 +108,7 @@ export async function startLab(options: {
   webhook?: WebhookConfig;
   /** Serve this task queue instead of a unique one (only one test file may use a given name). */
   taskQueue?: string;
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -111,6 +119,7 @@ export async function startLab(options: {
   const targets = await targetsFor(sim, {
     username: options.username,
     password: options.users?.[options.username ?? '']?.password,
+    timeouts: options.timeouts,
   });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();

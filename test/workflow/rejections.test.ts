@@ -147,9 +147,13 @@ describe('an account without Global.VCServer', async () => {
     users: { 'reader@vsphere.local': { password: 'Reader1!', privileges: ['System.Read'] } },
   });
 
-  it('ends NotAuthorized naming the privilege, without a failover', async () => {
-    const { failure } = await failureOf(await lab.start({ target: 'locked', planned: true }), 'NotAuthorized');
-    assert.match(failure.message, /needs the Global\.VCServer privilege/);
-    assert.equal(lab.failoverPosts('locked'), 0);
+  it('ends NotAuthorized naming the privilege, without a failover: reads need only System.Read, the request is refused', async () => {
+    const { failure, record } = await failureOf(await lab.start({ target: 'locked', planned: true }), 'NotAuthorized');
+    assert.match(failure.message, /HTTP 403 UNAUTHORIZED.*needs the Global\.VCServer privilege; locked is unchanged/);
+    assert.equal(record?.triggered, 'no');
+    // Preflight and the check read with partial gets, which need only read privilege; the one POST is refused.
+    assert.equal(lab.failoverPosts('locked'), 1);
+    assert.equal(lab.sim.counters('locked').failoversStarted, 0);
+    assert.equal(lab.sim.cluster('locked').snapshot().activeNode, 'node1');
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Replay: histories of the main paths, saved under test/histories/, must replay on the current
- * workflow code without a determinism error. `VCHA_RECORD_HISTORIES=1 npm test -- replay` records
- * them afresh (do that only for an intended, compatible change of the workflow).
+ * workflow code without a determinism error. Histories of earlier releases stay as they were
+ * recorded: the workflow keeps their steps behind patches. `VCHA_RECORD_HISTORIES=1 npm test --
+ * replay` records the paths that have no saved history yet (a new path, or a new release's steps).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { execFileSync } from 'node:child_process';
@@ -16,20 +17,26 @@ import { startLab } from './lab';
 
 const historiesDir = path.resolve(__dirname, '..', 'histories');
 
+/** A path: the history's name, the cluster it runs on (the target of the same name), and the rest of its input. */
+const path_ = (name: string, cluster: string, input: Record<string, unknown> = { planned: true }) => ({
+  name,
+  cluster,
+  input: { target: cluster, ...input },
+});
+const FOLLOWED = { planned: true, pollInterval: '1s' };
+const FORCED = { planned: false, acceptDataLoss: true, pollInterval: '1s' };
+
 const MAIN_PATHS: { name: string; input: Record<string, unknown>; cluster: string }[] = [
-  {
-    name: 'planned-through-outage',
-    cluster: 'planned',
-    input: { target: 'planned', planned: true, pollInterval: '1s' },
-  },
-  {
-    name: 'forced',
-    cluster: 'forced',
-    input: { target: 'forced', planned: false, acceptDataLoss: true, pollInterval: '1s' },
-  },
-  { name: 'dry-run', cluster: 'dry', input: { target: 'dry', planned: true, dryRun: true } },
-  { name: 'preflight-rejected', cluster: 'disabled', input: { target: 'disabled', planned: true } },
-  { name: 'invalid-input', cluster: 'planned', input: { target: 'planned', plannned: true } },
+  path_('planned-through-outage', 'planned', FOLLOWED),
+  path_('forced', 'forced', FORCED),
+  path_('dry-run', 'dry', { planned: true, dryRun: true }),
+  path_('preflight-rejected', 'disabled'),
+  path_('invalid-input', 'planned', { plannned: true }),
+  // Since the failover request has a one-attempt activity of its own (patch send-failover-once).
+  path_('send-once-planned-through-outage', 'planned', FOLLOWED),
+  path_('send-once-forced', 'forced', FORCED),
+  path_('send-once-refused', 'refusing'),
+  path_('send-once-answer-lost', 'answerLost', FOLLOWED),
 ];
 
 describe('workflow replay', () => {
@@ -37,9 +44,20 @@ describe('workflow replay', () => {
     it('records the main paths', async () => {
       const env = await testEnv();
       const cli = resolveTemporalCli({ allowSdkDownload: false, log: () => {} }).executable!;
-      const lab = await startLab({ clusters: { planned: {}, forced: {}, dry: {}, disabled: { mode: 'DISABLED' } } });
-      for (const path_ of MAIN_PATHS) {
-        const handle = await lab.start(path_.input, `replay-${path_.name}`);
+      const lab = await startLab({
+        clusters: {
+          planned: {},
+          forced: {},
+          dry: {},
+          disabled: { mode: 'DISABLED' },
+          refusing: {
+            faults: { rules: [{ operation: 'cluster.failover', action: 'respond', status: 500, body: 'vapi' }] },
+          },
+          answerLost: { faults: { rules: [{ operation: 'cluster.failover', when: 'after', action: 'reset' }] } },
+        },
+      });
+      for (const main of MAIN_PATHS.filter(({ name }) => !existsSync(path.join(historiesDir, `${name}.json`)))) {
+        const handle = await lab.start(main.input, `replay-${main.name}`);
         await handle.result().catch(() => undefined);
         // The CLI's JSON is the format Temporal documents for saved histories.
         const json = execFileSync(
@@ -47,7 +65,7 @@ describe('workflow replay', () => {
           ['workflow', 'show', '--workflow-id', handle.workflowId, '--output', 'json', '--address', env.address],
           { encoding: 'utf8' },
         );
-        writeFileSync(path.join(historiesDir, `${path_.name}.json`), json);
+        writeFileSync(path.join(historiesDir, `${main.name}.json`), json);
       }
     });
   }

@@ -5,14 +5,16 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import type {
+  CheckClusterInput,
+  ClusterCheck,
   FailoverActivities,
   FollowFailoverInput,
   FollowFailoverResult,
   PreflightInput,
   PreflightReport,
   RecordOutcomeInput,
+  SendFailoverInput,
   TriggerInput,
-  TriggerResult,
 } from '../../src/activities';
 import { validateFailoverInput, validateFleetInput } from '../../src/activities/validate-input';
 import type { VchaFailoverInput, VchaFailoverWorkflow } from '../../src/contract';
@@ -26,6 +28,16 @@ export const healthySnapshot = (overrides: Partial<ClusterSnapshot> = {}) => clu
 
 /** The same cluster after the switch: node2 ACTIVE. */
 export const switchedSnapshot = (overrides: Partial<ClusterSnapshot> = {}) => clusterSnapshot('node2', overrides);
+
+/** The check before the request: nothing changed since preflight. */
+export function unchangedCheck(overrides: Partial<ClusterCheck> = {}): ClusterCheck {
+  return {
+    unchanged: true,
+    snapshot: healthySnapshot(),
+    detail: 'active 10.0.0.1, HEALTHY, all members UP; no failover running',
+    ...overrides,
+  };
+}
 
 /** A follow result that verified the switch. */
 export function verified(overrides: Partial<FollowFailoverResult> = {}): FollowFailoverResult {
@@ -44,6 +56,8 @@ export function verified(overrides: Partial<FollowFailoverResult> = {}): FollowF
 /** What each stubbed activity was called with, in order. */
 export interface StubCalls {
   preflight: PreflightInput[];
+  checkCluster: CheckClusterInput[];
+  sendFailover: SendFailoverInput[];
   triggerFailover: TriggerInput[];
   followFailover: FollowFailoverInput[];
   recordOutcome: RecordOutcomeInput[];
@@ -74,13 +88,11 @@ const defaults: Required<StubActivities> = {
     const snapshot = healthySnapshot();
     return Promise.resolve<PreflightReport>({ snapshot, checks: evaluatePreflight(snapshot, input.planned) });
   },
-  triggerFailover: () =>
-    Promise.resolve<TriggerResult>({
-      sent: 'yes',
-      taskId: 'task-1:com.vmware.vcenter.vcha.cluster',
-      at: new Date().toISOString(),
-      note: 'vCenter accepted the failover as task-1:com.vmware.vcenter.vcha.cluster',
-    }),
+  checkCluster: () => Promise.resolve(unchangedCheck()),
+  sendFailover: () =>
+    Promise.resolve({ taskId: 'task-1:com.vmware.vcenter.vcha.cluster', at: new Date().toISOString() }),
+  // New runs never schedule it: a call fails the test that made it.
+  triggerFailover: () => Promise.reject(new Error('triggerFailover is for runs from older builds only')),
   followFailover: () => Promise.resolve(verified()),
   recordOutcome: () => Promise.resolve({ notify: false }),
   notifyOutcome: () => Promise.resolve(),
@@ -117,6 +129,8 @@ export async function stubbedWorker(): Promise<StubbedWorker> {
       validateFailoverInput,
       validateFleetInput,
       preflight: dispatch('preflight'),
+      checkCluster: dispatch('checkCluster'),
+      sendFailover: dispatch('sendFailover'),
       triggerFailover: dispatch('triggerFailover'),
       followFailover: dispatch('followFailover'),
       recordOutcome: dispatch('recordOutcome'),
@@ -136,6 +150,8 @@ export async function stubbedWorker(): Promise<StubbedWorker> {
       const name = `decide-${process.pid}-${sequence}`;
       const calls: StubCalls = {
         preflight: [],
+        checkCluster: [],
+        sendFailover: [],
         triggerFailover: [],
         followFailover: [],
         recordOutcome: [],

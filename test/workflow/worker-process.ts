@@ -25,6 +25,8 @@ export async function spawnWorker(options: {
   taskQueue: string;
   targetsFile: string;
   env?: Record<string, string>;
+  /** The Temporal server to connect to; the shared test server by default. */
+  address?: string;
 }): Promise<WorkerProcess & { auditDb: string }> {
   // Each worker process gets its own audit file unless the test chooses one: never the repo's .data/.
   const auditDb =
@@ -37,7 +39,7 @@ export async function spawnWorker(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
-      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_ADDRESS: options.address ?? env.address,
       TEMPORAL_NAMESPACE: 'default',
       VCHA_TASK_QUEUE: options.taskQueue,
       VCHA_TARGETS_FILE: options.targetsFile,
@@ -67,6 +69,8 @@ export async function spawnWorker(options: {
     ready,
     output: () => output,
     kill: async (signal: NodeJS.Signals = 'SIGKILL') => {
+      // Killing a worker twice (a test's kill, then its teardown) must not wait for a second exit.
+      if (child.exitCode !== null || child.signalCode !== null) return;
       if (signal === 'SIGKILL') {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');

@@ -1,17 +1,18 @@
 /**
- * The path every API request takes: outage check, injected latency, 503 bursts, hangs, the
- * operation's handler, malformed bodies, then counters and the request log.
+ * The path every API request takes: its place in the cluster's count, the outage check, the fault
+ * rule that applies to it (before vCenter processes it, or after), the operation's handler, and
+ * finally the report to the model of how it was answered.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sleepReal } from '../model/clock';
 import type { SimCluster } from '../model/cluster';
-import { hangFor, takeMalformed, takeUnavailable } from '../model/faults';
+import type { FaultRule } from '../model/faults';
 import type { SimRequestRecord } from '../model/request-log';
 import { sendApiResponse, sendRaw, type ApiResponse } from './api-response';
 import { parseJsonBody, readBody } from './body';
 import { serviceUnavailable, unknownOperation } from './errors';
 import { API_HANDLERS } from './handlers';
-import { malformedAnswer } from './malform';
+import { faultAnswer } from './fault-answers';
 import { matchRoute, splitPath } from './router';
 
 /** Serves one API request for `cluster`; `apiPath` is the path after the cluster's base URL. */
@@ -22,56 +23,78 @@ export async function serveApiRequest(
   apiPath: string,
 ): Promise<void> {
   const startedAt = Date.now();
+  const index = cluster.requestArrived();
   const method = req.method ?? 'GET';
   const { pathname, query } = splitPath(apiPath);
   const route = matchRoute(method, pathname, query);
-  const log = (status: number | null, outcome: SimRequestRecord['outcome']): void =>
+  let processed = false;
+  const report = (status: number | null, outcome: SimRequestRecord['outcome']): void =>
     cluster.recordExchange({
+      index,
       time: new Date(startedAt).toISOString(),
       method,
       path: apiPath,
       ...(route ? { operation: route.operation } : {}),
       status,
       outcome,
+      processed,
       durationMs: Date.now() - startedAt,
     });
   const respond = (response: ApiResponse): void => {
     sendApiResponse(res, response);
-    log(response.status, 'response');
+    report(response.status, 'response');
   };
-  const whileUnavailable = (): void => {
-    if (cluster.faults.outageStyle === 'reset') {
-      req.socket.destroy();
-      log(null, 'reset');
-    } else {
-      respond(serviceUnavailable());
+  const reset = (): void => {
+    req.socket.destroy();
+    report(null, 'reset');
+  };
+  const whileUnavailable = (): void =>
+    cluster.faults.outageStyle === 'reset' ? reset() : respond(serviceUnavailable());
+
+  if (!cluster.apiAvailable) return whileUnavailable();
+  const bodyText = await readBody(req).catch(() => undefined);
+  // The client gave up while sending: nothing to answer.
+  if (bodyText === undefined) return report(null, 'reset');
+  if (!route) return respond(unknownOperation(method, pathname));
+
+  const rule = cluster.faultFor(index, route.operation);
+  /** Applies the rule's action; true when the request is done with. */
+  const applyRule = async (fault: FaultRule, response: ApiResponse | undefined): Promise<boolean> => {
+    switch (fault.action) {
+      case 'reset':
+        reset();
+        return true;
+      case 'hang':
+        report(null, 'hang');
+        return true;
+      case 'delay':
+        await sleepReal(fault.delayMs);
+        // The wait may have run into the failover's outage.
+        if (!processed && !cluster.apiAvailable) {
+          whileUnavailable();
+          return true;
+        }
+        return false;
+      case 'respond': {
+        const answer = faultAnswer(fault, response);
+        sendRaw(res, answer.status, answer.contentType, answer.payload);
+        report(answer.status, 'replaced');
+        return true;
+      }
+      case 'refuse':
+        // Applied to the port before the request arrives; it never reaches here.
+        return false;
     }
   };
 
-  if (!cluster.apiAvailable) return whileUnavailable();
-
-  const bodyText = await readBody(req).catch(() => undefined);
-  // The client gave up while sending: nothing to answer.
-  if (bodyText === undefined) return log(null, 'reset');
-  if (cluster.faults.latencyMs > 0) {
-    await sleepReal(cluster.faults.latencyMs);
-    if (!cluster.apiAvailable) return whileUnavailable();
-  }
-  if (!route) return respond(unknownOperation(method, pathname));
-  if (takeUnavailable(cluster.faults, route.operation)) return respond(serviceUnavailable());
-
-  const ctx = { cluster, route, headers: req.headers, body: parseJsonBody(bodyText) };
-  const hang = hangFor(cluster.faults, route.operation);
-  if (hang) {
-    if (hang.process) API_HANDLERS[route.operation](ctx);
-    log(null, 'hang');
-    return;
-  }
-
-  const response = API_HANDLERS[route.operation](ctx);
-  const malformed = takeMalformed(cluster.faults, route.operation);
-  if (!malformed) return respond(response);
-  const answer = malformedAnswer(malformed, response);
-  sendRaw(res, answer.status, answer.contentType, answer.payload);
-  log(answer.status, 'malformed');
+  if (rule?.when === 'before' && (await applyRule(rule, undefined))) return;
+  const response = API_HANDLERS[route.operation]({
+    cluster,
+    route,
+    headers: req.headers,
+    body: parseJsonBody(bodyText),
+  });
+  processed = true;
+  if (rule?.when === 'after' && (await applyRule(rule, response))) return;
+  respond(response);
 }

@@ -16,8 +16,14 @@ const STATUS_BY_ERROR_TYPE: Record<VapiErrorType, number> = {
 };
 
 /** HTTP status for a vAPI error type, as documented for the `/api` endpoints. */
-function statusForErrorType(errorType: VapiErrorType): number {
+export function statusForErrorType(errorType: VapiErrorType): number {
   return STATUS_BY_ERROR_TYPE[errorType];
+}
+
+/** The error type vCenter reports with `status`, if one maps to it. */
+export function errorTypeForStatus(status: number): VapiErrorType | undefined {
+  const found = Object.entries(STATUS_BY_ERROR_TYPE).find(([, mapped]) => mapped === status);
+  return found?.[0] as VapiErrorType | undefined;
 }
 
 /** An ApiResponse carrying `error` with its matching status. */

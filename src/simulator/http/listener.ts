@@ -53,14 +53,19 @@ export function shutDown(server: Server): Promise<void> {
   });
 }
 
+/** Why a cluster's port is closed: the failover's outage, or a fault rule refusing connections. */
+export type ClosedReason = 'outage' | 'refusal';
+
 /**
  * A cluster's own listener in the port-per-cluster layout. While the simulated vCenter service
- * moves to the other node the port is closed (new connections are refused, open ones are dropped);
- * afterwards it listens again on the same port.
+ * moves to the other node, or while a fault refuses connections, the port is closed (new
+ * connections are refused, open ones are dropped); once no reason to keep it closed is left, it
+ * listens again on the same port.
  */
 export class ReopenableListener {
   private boundPort = 0;
-  // Suspend/resume calls are chained so a short outage cannot reopen before the close finished.
+  private readonly closedFor = new Set<ClosedReason>();
+  // Close/reopen calls are chained so a short outage cannot reopen before the close finished.
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -79,18 +84,20 @@ export class ReopenableListener {
     return this.boundPort;
   }
 
-  /** Closes the port and drops connections. */
-  suspend(): Promise<void> {
+  /** Closes the port and drops connections, until every reason given is taken back. */
+  close(reason: ClosedReason): Promise<void> {
+    this.closedFor.add(reason);
     this.queue = this.queue.catch(() => undefined).then(() => shutDown(this.server));
     return this.queue;
   }
 
-  /** Listens again on the same port, retrying briefly if the port is momentarily busy. */
-  resume(): Promise<void> {
+  /** Takes back one reason; listens again on the same port when none is left (retrying briefly if it is busy). */
+  reopen(reason: ClosedReason): Promise<void> {
+    this.closedFor.delete(reason);
     this.queue = this.queue
       .catch(() => undefined)
       .then(async () => {
-        if (this.server.listening) return;
+        if (this.server.listening || this.closedFor.size > 0) return;
         for (let attempt = 0; ; attempt += 1) {
           try {
             await listen(this.server, this.host, this.boundPort);
@@ -105,7 +112,7 @@ export class ReopenableListener {
   }
 
   /** Closes for good. */
-  close(): Promise<void> {
+  shutDown(): Promise<void> {
     this.queue = this.queue.catch(() => undefined).then(() => shutDown(this.server));
     return this.queue;
   }

@@ -37,10 +37,15 @@ export class TimerGroup {
 
   /** Runs `action` after `simulatedMs` of simulated time. */
   after(simulatedMs: number, action: () => void): void {
+    this.afterReal(this.clock.toRealMs(simulatedMs), action);
+  }
+
+  /** Runs `action` after `realMs` real milliseconds (for faults that exercise the client's own clock). */
+  afterReal(realMs: number, action: () => void): void {
     const handle = setTimeout(() => {
       this.pending.delete(handle);
       action();
-    }, this.clock.toRealMs(simulatedMs));
+    }, realMs);
     this.pending.add(handle);
   }
 

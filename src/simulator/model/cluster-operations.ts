@@ -24,10 +24,14 @@ export type FailoverStage = 'idle' | 'starting' | 'flushing' | 'switching' | 're
 /** Result of starting a task-based operation: a task id, or an error to answer with. */
 export type TaskStartResult = { kind: 'task'; taskId: string } | { kind: 'error'; error: VapiError };
 
-/** The listener of a cluster that must close during an outage (port-per-cluster layout). */
+/** Why a cluster's port is closed. */
+export type ClosedReason = 'outage' | 'refusal';
+
+/** The listener of a cluster, which closes during an outage or a refusal (port-per-cluster layout). */
 export interface ClusterTransport {
-  suspend(): Promise<void>;
-  resume(): Promise<void>;
+  /** Closes the port until `reopen` takes back every reason. */
+  close(reason: ClosedReason): Promise<void>;
+  reopen(reason: ClosedReason): Promise<void>;
 }
 
 /** What the operations need besides the parts they change. */
@@ -46,6 +50,7 @@ export class ClusterOperations {
   private stageNow: FailoverStage = 'idle';
   private available = true;
   private modeTask: SimTask | undefined;
+  private failoverTask: SimTask | undefined;
   // Set when the cluster is reset: continuations of a failover in flight then do nothing.
   private disposed = false;
 
@@ -69,10 +74,17 @@ export class ClusterOperations {
     return this.stageNow === 'starting' || this.stageNow === 'flushing' || this.stageNow === 'switching';
   }
 
+  /** The running failover's task, while this vCenter keeps it out of sight (`faults.hideRunningFailover`). */
+  hiddenTaskId(): string | undefined {
+    const hiding =
+      this.parts.faults.hideRunningFailover && (this.stageNow === 'starting' || this.stageNow === 'flushing');
+    return hiding ? this.failoverTask?.id : undefined;
+  }
+
   /** Operation ids for `operations.active`. */
   activeOperations(): string[] {
     const active: string[] = [];
-    if (this.failoverRunning()) active.push(VCHA_FAILOVER_OPERATION_ID_QUALIFIED);
+    if (this.failoverRunning() && this.hiddenTaskId() === undefined) active.push(VCHA_FAILOVER_OPERATION_ID_QUALIFIED);
     if (this.modeTask) active.push(VCHA_MODE_SET_OPERATION_ID_QUALIFIED);
     return active;
   }
@@ -142,6 +154,7 @@ export class ClusterOperations {
       requestedAt: now,
     };
     history.add(entry);
+    this.failoverTask = task;
     this.stageNow = 'starting';
     this.context.timers.after(this.parts.timing.taskStartMs, () => {
       this.markRunning(task);
@@ -253,7 +266,7 @@ export class ClusterOperations {
     this.available = false;
     this.context
       .transport()
-      ?.suspend()
+      ?.close('outage')
       .catch(() => undefined);
     this.context.changed();
     this.context.timers.after(this.parts.timing.switchOutageMs, () => this.endSwitch(task, entry));
@@ -284,7 +297,7 @@ export class ClusterOperations {
     counters.failoversSucceeded += 1;
     this.context.changed();
     const transport = this.context.transport();
-    const reopened = transport ? transport.resume() : Promise.resolve();
+    const reopened = transport ? transport.reopen('outage') : Promise.resolve();
     void reopened
       .catch(() => undefined)
       .then(() => {

@@ -33,11 +33,12 @@ import {
 import { renderClusterInfo, type ClusterInfoWire } from './cluster-wire';
 import { countExchange, type SimCounters } from './counters';
 import type { FailoverTimeline } from './failover-timeline';
-import { applyFaultPatch, type FaultState } from './faults';
+import { applyFaultPatch, takeRefusal, takeRule, type FaultRule, type FaultState } from './faults';
 import type { SimRequestRecord } from './request-log';
 import type { SimSession } from './sessions';
 import { renderTaskInfo, type CisTaskInfo, type TaskFilter } from './tasks';
 import { mergeTiming, type SimTiming } from './timing';
+import type { VcenterOperation } from '../../vcenter/operations';
 
 /** A readable copy of a cluster's state, as the API would report it plus simulator internals. */
 export interface SimClusterView {
@@ -206,7 +207,11 @@ export class SimCluster {
     applyStatePatch(this.parts.state, patch);
     if (patch.users) for (const [username, spec] of Object.entries(patch.users)) this.parts.users.set(username, spec);
     if (patch.timing) this.parts.timing = mergeTiming(this.parts.timing, patch.timing);
+    if (patch.faults?.rules?.some((rule) => rule.action === 'refuse') && !this.transport) {
+      throw new ScenarioError(source, ['faults.rules: refuse needs the port-per-cluster layout (a port of its own)']);
+    }
     applyFaultPatch(this.parts.faults, patch.faults);
+    this.refuseNextIfDue();
     this.feed.changed();
   }
 
@@ -227,8 +232,12 @@ export class SimCluster {
     this.parts = partsFromScenario(this.name, this.index, this.definition, this.context);
     this.operations = this.operationsOn(this.parts);
     this.feed.changed();
-    if (wasAvailable || !this.transport) return Promise.resolve();
-    return this.transport.resume().catch(() => undefined);
+    if (!this.transport) return Promise.resolve();
+    const reopened = Promise.all([
+      this.transport.reopen('refusal'),
+      wasAvailable ? undefined : this.transport.reopen('outage'),
+    ]);
+    return reopened.then(() => undefined).catch(() => undefined);
   }
 
   /** Cancels pending timers (simulator shutdown). */
@@ -238,10 +247,37 @@ export class SimCluster {
     this.feed.close();
   }
 
+  /** A request arrived: counts it and returns its place (1-based), which indexed fault rules match. */
+  requestArrived(): number {
+    this.parts.counters.requests += 1;
+    return this.parts.counters.requests;
+  }
+
+  /** The fault rule for the `index`-th request, an `operation`, if one applies (used up by one). */
+  faultFor(index: number, operation: VcenterOperation): FaultRule | undefined {
+    return takeRule(this.parts.faults, index, operation);
+  }
+
   /** Records how a request was answered: appended to the request log and counted. */
   recordExchange(report: ExchangeReport): void {
     countExchange(this.parts.counters, report);
     this.parts.log.add({ seq: this.context.logSequence.next(), cluster: this.name, ...report });
+    this.refuseNextIfDue();
+  }
+
+  /**
+   * Closes the port for a refuse rule aimed at the next request, once the answer before it is on
+   * its way (so that answer still arrives, and the next request finds the port closed).
+   */
+  private refuseNextIfDue(): void {
+    const refusal = takeRefusal(this.parts.faults, this.parts.counters.requests + 1);
+    if (!refusal) return;
+    const transport = this.transport;
+    if (!transport) return;
+    setImmediate(() => {
+      void transport.close('refusal').catch(() => undefined);
+      this.timers.afterReal(refusal.refuseMs, () => void transport.reopen('refusal').catch(() => undefined));
+    });
   }
 
   // ---- the vCenter API, as called by the HTTP handlers ----
@@ -298,10 +334,12 @@ export class SimCluster {
     return task && renderTaskInfo(task, this.context.clock.now());
   }
 
-  /** Tasks matching a filter, keyed by task id. */
+  /** Tasks matching a filter, keyed by task id (without a running failover this vCenter hides). */
   listTasks(filter: TaskFilter): Record<string, CisTaskInfo> {
     const now = this.context.clock.now();
-    return Object.fromEntries(this.parts.tasks.list(filter).map((task) => [task.id, renderTaskInfo(task, now)]));
+    const hidden = this.operations.hiddenTaskId();
+    const listed = this.parts.tasks.list(filter).filter((task) => task.id !== hidden);
+    return Object.fromEntries(listed.map((task) => [task.id, renderTaskInfo(task, now)]));
   }
 
   /** Starts a failover, or refuses it as a 500 error or as a task that will end FAILED. */

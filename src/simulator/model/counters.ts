@@ -23,12 +23,12 @@ export interface SimCounters {
   unauthenticated: number;
   /** Requests answered 503 because of an outage or a 503 burst. */
   unavailable: number;
-  /** Connections reset during an outage (shared-port layout). */
+  /** Requests whose connection was reset instead of answered (an outage, or a fault rule). */
   resets: number;
   /** Requests left hanging. */
   hangs: number;
-  /** Responses sent with a malformed body. */
-  malformed: number;
+  /** Answers replaced by a fault rule (a malformed body, an injected error). */
+  replaced: number;
 }
 
 /** All counters at zero. */
@@ -46,20 +46,19 @@ export function zeroCounters(): SimCounters {
     unavailable: 0,
     resets: 0,
     hangs: 0,
-    malformed: 0,
+    replaced: 0,
   };
 }
 
-/** Counts one logged exchange: every request, and by what its answer was. */
+/** Counts one logged exchange by what its answer was (its arrival was counted in `requests` already). */
 export function countExchange(
   counters: SimCounters,
   record: Pick<SimRequestRecord, 'operation' | 'status' | 'outcome'>,
 ): void {
-  counters.requests += 1;
   if (record.operation === 'cluster.failover') counters.failoverPosts += 1;
   if (record.status === 503) counters.unavailable += 1;
   if (record.status === 401) counters.unauthenticated += 1;
   if (record.outcome === 'reset') counters.resets += 1;
   if (record.outcome === 'hang') counters.hangs += 1;
-  if (record.outcome === 'malformed') counters.malformed += 1;
+  if (record.outcome === 'replaced') counters.replaced += 1;
 }

@@ -1,112 +1,127 @@
-/** Faults injected into one cluster's API: latency, 503 bursts, hangs, malformed bodies, and
- * how failovers are refused or fail. */
-import type { FaultsScenario } from '../scenario';
+/**
+ * Faults of one cluster, as generic rules in the manner of vcsim: which requests (the k-th API
+ * request the cluster receives, or an operation, after skipping some), how often, and what happens
+ * to them, either before vCenter processes the request (it never takes effect) or after (it takes
+ * effect and the answer is lost, late or replaced). The HTTP layer asks for the rule of each
+ * request and applies its action; no handler knows about faults. Beside the rules are the ways
+ * this vCenter reports things (refusals, the task after a switch, the outage, a hidden failover).
+ */
+import type { FaultRuleScenario, FaultsScenario } from '../scenario';
 import type { VcenterOperation } from '../../vcenter/operations';
 import { selectorMatches, type OperationSelector } from './operation-selector';
+import type { VapiErrorType } from './vapi-errors';
 
-/** Kinds of malformed response body. */
-export type MalformedKind = 'html' | 'truncated-json' | 'wrong-types';
+/** What happens to a request a rule catches. */
+export type FaultAction = 'refuse' | 'reset' | 'hang' | 'delay' | 'respond';
 
-/** A pending malformed-body fault. */
-export interface MalformedFault {
+/** A body a `respond` rule sends instead of the real answer. */
+export type FaultBody = 'vapi' | 'html' | 'truncated-json' | 'wrong-types';
+
+/** One rule, as the model keeps it (plain data, safe to serialise). */
+export interface FaultRule {
+  /** Only the k-th API request this cluster receives (1-based; reset starts over). */
+  request?: number;
   operation: OperationSelector;
-  kind: MalformedKind;
-  /** Responses still to corrupt. */
-  remaining: number;
+  /** Matching requests still let through before the rule starts to apply. */
+  skip: number;
+  /** Matching requests it still applies to; absent: every one. */
+  remaining?: number;
+  /** `before`: vCenter never processes the request; `after`: it does, and only the answer is affected. */
+  when: 'before' | 'after';
+  action: FaultAction;
+  /** `delay`: real milliseconds (not scaled), to exercise the client's own timeouts. */
+  delayMs: number;
+  /** `refuse`: real milliseconds the cluster's port stays closed, from the answer of the request before. */
+  refuseMs: number;
+  /** `respond`: the status (default: the real answer's) and the body sent instead. */
   status?: number;
+  body?: FaultBody;
+  /** `respond` with a `vapi` body: its error type. */
+  errorType?: VapiErrorType;
 }
 
-/** A hang fault: matching requests never get an answer. */
-export interface HangFault {
-  operation: OperationSelector;
-  /** Whether the request still takes effect before the answer is withheld. */
-  process: boolean;
-  /** Matching requests still answered normally before the hang begins (counts down). */
-  afterRequests: number;
-}
-
-/** The current faults of a cluster (plain data, safe to serialise). */
+/** The current faults of a cluster. */
 export interface FaultState {
-  latencyMs: number;
-  unavailableBurst: { remaining: number; operation: OperationSelector };
-  hang: HangFault[];
-  malformed: MalformedFault[];
+  rules: FaultRule[];
   failoverRefusal: 'error' | 'failed-task';
   taskAfterSwitch: 'not-found' | 'succeeded';
   outageStyle: '503' | 'reset';
   failFailoverTask: boolean;
+  /** Like some vCenters during a long flush: a running failover is in neither `operations.active` nor the task list. */
+  hideRunningFailover: boolean;
 }
 
 /** No faults: what a healthy vCenter does. */
 export function defaultFaults(): FaultState {
   return {
-    latencyMs: 0,
-    unavailableBurst: { remaining: 0, operation: '*' },
-    hang: [],
-    malformed: [],
+    rules: [],
     failoverRefusal: 'error',
     taskAfterSwitch: 'not-found',
     outageStyle: '503',
     failFailoverTask: false,
+    hideRunningFailover: false,
   };
 }
 
-/** Applies the fields present in `patch` to `faults` in place (lists are replaced, not merged). */
+function ruleOf(scenario: FaultRuleScenario): FaultRule {
+  // An indexed rule can only ever match one request; an unbounded one applies to every match.
+  const remaining = scenario.count ?? (scenario.request !== undefined ? 1 : undefined);
+  return {
+    ...(scenario.request !== undefined ? { request: scenario.request } : {}),
+    operation: scenario.operation ?? '*',
+    skip: scenario.skip ?? 0,
+    ...(remaining !== undefined ? { remaining } : {}),
+    when: scenario.when ?? 'before',
+    action: scenario.action,
+    delayMs: scenario.delayMs ?? 0,
+    refuseMs: scenario.refuseMs ?? 1_000,
+    ...(scenario.status !== undefined ? { status: scenario.status } : {}),
+    ...(scenario.body !== undefined ? { body: scenario.body } : {}),
+    ...(scenario.errorType !== undefined ? { errorType: scenario.errorType } : {}),
+  };
+}
+
+/** Applies the fields present in `patch` to `faults` in place (the rule list is replaced, not merged). */
 export function applyFaultPatch(faults: FaultState, patch: FaultsScenario | undefined): void {
   if (!patch) return;
-  if (patch.latencyMs !== undefined) faults.latencyMs = patch.latencyMs;
-  if (patch.unavailableBurst !== undefined) {
-    faults.unavailableBurst = {
-      remaining: patch.unavailableBurst.count,
-      operation: patch.unavailableBurst.operation ?? '*',
-    };
-  }
-  if (patch.hang !== undefined) {
-    faults.hang = patch.hang.map((h) => ({
-      operation: h.operation,
-      process: h.process ?? false,
-      afterRequests: h.afterRequests ?? 0,
-    }));
-  }
-  if (patch.malformed !== undefined) {
-    faults.malformed = patch.malformed.map((m) => ({
-      operation: m.operation,
-      kind: m.kind,
-      remaining: m.count ?? 1,
-      ...(m.status !== undefined ? { status: m.status } : {}),
-    }));
-  }
+  if (patch.rules !== undefined) faults.rules = patch.rules.map(ruleOf);
   if (patch.failoverRefusal !== undefined) faults.failoverRefusal = patch.failoverRefusal;
   if (patch.taskAfterSwitch !== undefined) faults.taskAfterSwitch = patch.taskAfterSwitch;
   if (patch.outageStyle !== undefined) faults.outageStyle = patch.outageStyle;
   if (patch.failFailoverTask !== undefined) faults.failFailoverTask = patch.failFailoverTask;
+  if (patch.hideRunningFailover !== undefined) faults.hideRunningFailover = patch.hideRunningFailover;
 }
 
-/** Consumes one 503 from the burst if it applies to `operation`. */
-export function takeUnavailable(faults: FaultState, operation: VcenterOperation): boolean {
-  const burst = faults.unavailableBurst;
-  if (burst.remaining <= 0 || !selectorMatches(burst.operation, operation)) return false;
-  burst.remaining -= 1;
-  return true;
+/** Counts one use of a rule, dropping it once used up. */
+function use(faults: FaultState, rule: FaultRule): FaultRule {
+  if (rule.remaining !== undefined) {
+    rule.remaining -= 1;
+    if (rule.remaining <= 0) faults.rules.splice(faults.rules.indexOf(rule), 1);
+  }
+  return { ...rule };
 }
 
-/** The hang fault for `operation`, if any. */
-export function hangFor(faults: FaultState, operation: VcenterOperation): HangFault | undefined {
-  const fault = faults.hang.find((h) => selectorMatches(h.operation, operation));
-  if (fault && fault.afterRequests > 0) {
-    // Lets a test hang a later call of an operation (e.g. the second cluster read) but not the first.
-    fault.afterRequests -= 1;
+/**
+ * The rule that applies to the `index`-th request, an `operation`, if any, and uses it up by one.
+ * The first rule that matches decides: while it is still skipping, the request goes through.
+ */
+export function takeRule(faults: FaultState, index: number, operation: VcenterOperation): FaultRule | undefined {
+  const rule = faults.rules.find(
+    (candidate) =>
+      candidate.action !== 'refuse' &&
+      (candidate.request === undefined || candidate.request === index) &&
+      selectorMatches(candidate.operation, operation),
+  );
+  if (!rule) return undefined;
+  if (rule.skip > 0) {
+    rule.skip -= 1;
     return undefined;
   }
-  return fault;
+  return use(faults, rule);
 }
 
-/** Consumes one malformed response for `operation`, if any is pending. */
-export function takeMalformed(faults: FaultState, operation: VcenterOperation): MalformedFault | undefined {
-  const index = faults.malformed.findIndex((m) => m.remaining > 0 && selectorMatches(m.operation, operation));
-  const fault = faults.malformed[index];
-  if (!fault) return undefined;
-  fault.remaining -= 1;
-  if (fault.remaining === 0) faults.malformed.splice(index, 1);
-  return { ...fault };
+/** The refusal due before the `index`-th request arrives, if any, used up. */
+export function takeRefusal(faults: FaultState, index: number): FaultRule | undefined {
+  const rule = faults.rules.find((candidate) => candidate.action === 'refuse' && candidate.request === index);
+  return rule && use(faults, rule);
 }

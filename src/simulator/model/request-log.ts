@@ -15,8 +15,12 @@ export interface SimRequestRecord {
   operation?: VcenterOperation;
   /** HTTP status sent, or null when no answer was sent (hang, reset). */
   status: number | null;
-  /** `response`, `hang` (never answered), `reset` (connection dropped) or `malformed`. */
-  outcome: 'response' | 'hang' | 'reset' | 'malformed';
+  /** The k-th API request this cluster received (what indexed fault rules count). */
+  index: number;
+  /** `response`, `hang` (never answered), `reset` (connection dropped) or `replaced` (by a fault rule's answer). */
+  outcome: 'response' | 'hang' | 'reset' | 'replaced';
+  /** Whether vCenter processed the request (false when a fault stopped it before, or the outage). */
+  processed: boolean;
   /** Real time from arrival to answer (for a hang: to when it was left hanging). */
   durationMs: number;
 }

@@ -1,0 +1,738 @@
+/**
+ * One `vchaFailover` run: it owns the status the `status` query shows and every phase transition,
+ * and decides each step from what its activities report. Deterministic: the activities do all I/O.
+ *
+ * The failover request is sent at most once by construction: the send activity has one attempt
+ * and no retry, and the run schedules another only after an attempt that proves no byte reached
+ * vCenter. Every other end of the send means "it may have been accepted": the run follows the
+ * cluster state and never sends again.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ParentClosePolicy,
+  TimeoutFailure,
+  WorkflowIdReusePolicy,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  startChild,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+  type ActivityOptions,
+  type LocalActivityOptions,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
+import type {
+  ClusterCheck,
+  FailoverActivities,
+  FollowFailoverInput,
+  FollowFailoverResult,
+  RecordOutcomeInput,
+  RecordOutcomeResult,
+} from '../activities';
+import {
+  FAILURE_TYPES,
+  SEND_FAILURE_TYPES,
+  VCHA_OUTCOME,
+  VCHA_PHASE,
+  VCHA_PLANNED,
+  VCHA_TARGET,
+  formatDuration,
+  isFailureType,
+  readFollowHeartbeat,
+  targetLockWorkflowId,
+  type FailoverPhase,
+  type FailoverRecord,
+  type FailoverResult,
+  type FailoverStatus,
+  type FailureType,
+  type FollowHeartbeat,
+  type SendFailureDetails,
+  type SuccessOutcome,
+  type VchaFailoverInput,
+} from '../contract';
+import type { ClusterSnapshot } from '../domain/cluster-snapshot';
+import type { ValidatedFailoverInput } from '../inputs/failover-input';
+import { recordFailoverMetrics } from './metrics';
+import { vchaTargetLock } from './target-lock';
+
+// ---- activity options: declared once, with their reasons ----
+
+/** Contract answers are final wherever they come from; so are the send's verdicts. */
+const FINAL_FAILURES: string[] = [...FAILURE_TYPES, ...Object.values(SEND_FAILURE_TYPES)];
+
+/** Input validation: pure and local; retried only for worker trouble. */
+const VALIDATION: LocalActivityOptions = { startToCloseTimeout: '10s', retry: { maximumAttempts: 3 } };
+
+/** Naming a busy target's holder: a Temporal describe, nice to have and quick to give up on. */
+const LOCK_HOLDER: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } };
+
+/** Preflight only reads: transient vCenter trouble is retried for about half a minute. */
+const PREFLIGHT: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '15s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '20s',
+    maximumAttempts: 4,
+    nonRetryableErrorTypes: FINAL_FAILURES,
+  },
+};
+
+/**
+ * The check before the request (and after a refusal) only reads, so it is retried; as a local
+ * activity it costs the history one marker and no round trip through the server.
+ */
+const CHECK: LocalActivityOptions = {
+  startToCloseTimeout: '30s',
+  scheduleToCloseTimeout: '90s',
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '10s',
+    nonRetryableErrorTypes: FINAL_FAILURES,
+  },
+};
+
+/**
+ * The request itself: one attempt, never retried, because a failover sent twice fails back. The
+ * heartbeat timeout tells a lost worker from a slow answer, so the run goes on to follow the
+ * cluster within seconds.
+ */
+const SEND: ActivityOptions = { startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry: { maximumAttempts: 1 } };
+
+/** After proof that nothing reached vCenter: how many attempts in all, and the pause before the next. */
+const SEND_ATTEMPTS = 5;
+const sendBackoffMs = (attempt: number) => 1_000 * 2 ** (attempt - 1);
+
+/**
+ * The follow activity: its heartbeat timeout outlasts three polls (and never undercuts the SDK's
+ * heartbeat throttling), and it is retried until the deadlines, plus one heartbeat timeout for the
+ * last attempt to report: a run always ends in bounded time, with the last heartbeat's
+ * observations when a worker could not finish it.
+ */
+function followOptions(input: ValidatedFailoverInput, switchDeadline: number): ActivityOptions {
+  const heartbeatTimeout = Math.min(Math.max(3 * input.pollInterval, 15_000), 120_000);
+  return {
+    scheduleToCloseTimeout: switchDeadline - Date.now() + input.deadlines.healthy + heartbeatTimeout,
+    heartbeatTimeout,
+    retry: {
+      initialInterval: '1s',
+      maximumInterval: input.pollInterval,
+      backoffCoefficient: 2,
+      nonRetryableErrorTypes: FINAL_FAILURES,
+    },
+  };
+}
+
+/**
+ * Recording is one idempotent upsert: tried first as a local activity inside the final workflow
+ * task (no round trip, five events fewer), for at most 10 s so a slow store never holds a slot
+ * for long; when that fails, a regular activity retries it where the retries show.
+ */
+const RECORD_INLINE: LocalActivityOptions = {
+  startToCloseTimeout: '5s',
+  scheduleToCloseTimeout: '10s',
+  retry: { initialInterval: '1s', maximumAttempts: 2 },
+};
+const RECORD_RETRIED: ActivityOptions = {
+  startToCloseTimeout: '1m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+};
+
+/** The webhook is a courtesy: three tries, and its failure never changes the outcome. */
+const NOTIFY: ActivityOptions = {
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumAttempts: 3 },
+};
+
+/** Runs started before the request had an activity of its own still schedule the combined trigger with these. */
+const LEGACY_TRIGGER: ActivityOptions = {
+  startToCloseTimeout: '3m',
+  heartbeatTimeout: '15s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '20s',
+    maximumAttempts: 5,
+    nonRetryableErrorTypes: FINAL_FAILURES,
+  },
+};
+
+/** Marks runs that send the request through its own one-attempt activity (see {@link FailoverRun.trigger}). */
+const SEND_ONCE_PATCH = 'send-failover-once';
+
+/** How often, and how long apart, a run retries a lock whose holder has just closed. */
+const LOCK_STALE_RETRIES = 10;
+const LOCK_STALE_RETRY_INTERVAL_MS = 500;
+
+/** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target); each upsert is an event. */
+const INDEXED_PHASES = new Set<FailoverPhase>(['FAILING_OVER', 'COMPLETED']);
+
+// ---- the shapes a run decides with ----
+
+/** How a run ends: a success, or a contract failure with the record fields it adds. */
+export type RunEnd =
+  | { ok: true; outcome: SuccessOutcome; message: string }
+  | { ok: false; outcome: FailureType; message: string; extra?: Partial<FailoverRecord> };
+
+const failed = (outcome: FailureType, message: string, extra?: Partial<FailoverRecord>): RunEnd => ({
+  ok: false,
+  outcome,
+  message,
+  ...(extra ? { extra } : {}),
+});
+
+/** A cluster preflight let through: its snapshot and the two nodes the failover swaps. */
+interface PassedPreflight {
+  snapshot: ClusterSnapshot;
+  active: string;
+  passive: string;
+}
+
+/** Whether the request went out, as far as can be proven, and what vCenter answered. */
+interface Sent {
+  triggered: 'yes' | 'unknown';
+  taskId?: string;
+  /** Epoch ms the request was sent (or last attempted). */
+  at: number;
+  /** For `unknown`: why the answer proves nothing. */
+  why?: string;
+}
+
+/** What the check around the request saw, or why it could not read the cluster. */
+type Checked = { read: true; check: ClusterCheck } | { read: false; type: FailureType | undefined; message: string };
+
+/** The contract failure type an activity failure carries, if any. */
+function contractTypeOf(error: unknown): FailureType | undefined {
+  if (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    isFailureType(error.cause.type)
+  ) {
+    return error.cause.type;
+  }
+  return undefined;
+}
+
+/** The application failure under an activity failure, if that is what it is. */
+function applicationCause(error: unknown): ApplicationFailure | undefined {
+  return error instanceof ActivityFailure && error.cause instanceof ApplicationFailure ? error.cause : undefined;
+}
+
+/** The heartbeat a follow attempt left when it timed out, if the failure carries it. */
+function followHeartbeatOf(error: unknown): FollowHeartbeat | undefined {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof TimeoutFailure)) return undefined;
+  return readFollowHeartbeat(error.cause.lastHeartbeatDetails);
+}
+
+function causeMessage(error: unknown): string {
+  if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** How this run was started, for the outcome record. */
+function startedBy(): string {
+  const info = workflowInfo();
+  if (info.parent) return `parent:${info.parent.workflowId}`;
+  const scheduledBy = info.searchAttributes?.TemporalScheduledById;
+  if (Array.isArray(scheduledBy) && typeof scheduledBy[0] === 'string') return `schedule:${scheduledBy[0]}`;
+  const memoStartedBy = info.memo?.startedBy;
+  return typeof memoStartedBy === 'string' ? memoStartedBy : 'other';
+}
+
+/** The state and steps of one run. */
+export class FailoverRun {
+  /** What the `status` query returns. */
+  readonly status: FailoverStatus;
+  private input?: ValidatedFailoverInput;
+  private passed?: PassedPreflight;
+  private after?: ClusterSnapshot;
+  private sent?: Sent;
+  private triggered: FailoverRecord['triggered'] = 'no';
+  private observations: string[] = [];
+  private cancelTooLate = false;
+  /** Longest vCenter outage the follow activity saw, for metrics. */
+  private longestOutageMs?: number;
+
+  constructor(private readonly startedAt: Date) {
+    this.status = {
+      phase: 'VALIDATING',
+      startedAt: startedAt.toISOString(),
+      timeline: [{ phase: 'VALIDATING', at: startedAt.toISOString() }],
+      observation: 'validating input',
+      cancelRequested: false,
+    };
+  }
+
+  /** A cancel was requested: it stops the run only before the request is sent. */
+  noteCancel(): void {
+    this.status.cancelRequested = true;
+  }
+
+  /** Moves the run to a phase; `alsoIndex` joins the phase's search-attribute upsert. */
+  private enter(phase: FailoverPhase, observation: string, alsoIndex: SearchAttributeUpdatePair[] = []): void {
+    this.status.phase = phase;
+    this.status.observation = observation;
+    this.status.timeline.push({ phase, at: new Date().toISOString() });
+    log.info(`phase ${phase}`, { phase, observation });
+    if (INDEXED_PHASES.has(phase)) upsertSearchAttributes([{ key: VCHA_PHASE, value: phase }, ...alsoIndex]);
+  }
+
+  /** Validates, fails over, records; returns the result or throws the contract failure with the record. */
+  async execute(rawInput: VchaFailoverInput): Promise<FailoverResult> {
+    const validation = await proxyLocalActivities<FailoverActivities>(VALIDATION).validateFailoverInput({
+      raw: rawInput,
+    });
+    if (!validation.ok) {
+      upsertSearchAttributes([{ key: VCHA_OUTCOME, value: 'InvalidInput' }]);
+      throw ApplicationFailure.create({
+        type: 'InvalidInput',
+        message: `Invalid vchaFailover input: ${validation.problems.join('; ')}`,
+        nonRetryable: true,
+        details: [{ problems: validation.problems }],
+      });
+    }
+    const input = validation.input;
+    this.input = input;
+    Object.assign(this.status, { target: input.target, planned: input.planned, dryRun: input.dryRun });
+    upsertSearchAttributes([
+      { key: VCHA_TARGET, value: input.target },
+      { key: VCHA_PLANNED, value: input.planned },
+      { key: VCHA_PHASE, value: 'PREFLIGHT' },
+    ]);
+    this.recordWhyInMemo(input);
+
+    let end: RunEnd;
+    try {
+      end = await this.failOver(input);
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      end = failed('Cancelled', `cancelled before the failover was triggered: nothing was changed on ${input.target}`);
+    }
+    return CancellationScope.nonCancellable(() => this.finish(end));
+  }
+
+  /** Puts reason and requester in the memo, so the Web UI shows them, unless the starter already did. */
+  private recordWhyInMemo(input: ValidatedFailoverInput): void {
+    const memo = workflowInfo().memo ?? {};
+    const missing: Record<string, unknown> = {};
+    if (input.reason !== undefined && memo.reason !== input.reason) missing.reason = input.reason;
+    if (input.requestedBy !== undefined && memo.requestedBy !== input.requestedBy)
+      missing.requestedBy = input.requestedBy;
+    if (Object.keys(missing).length > 0) upsertMemo(missing);
+  }
+
+  /** Lock, preflight, and (unless a dry run or cancelled) the failover itself. */
+  private async failOver(input: ValidatedFailoverInput): Promise<RunEnd> {
+    // Preflight only reads, so it runs while the lock is taken: a busy target just discards it, and
+    // the check before the request reads the cluster again anyway. This saves a round trip per run.
+    this.enter('PREFLIGHT', `reading the cluster state of ${input.target}`);
+    const preflight = this.preflight(input);
+    preflight.catch(() => undefined); // Awaited below unless the target is busy.
+    const busy = await this.acquireLock(input);
+    if (busy) return busy;
+    const passed = await preflight;
+    if ('ok' in passed) return passed;
+    this.passed = passed;
+    if (input.dryRun) {
+      return {
+        ok: true,
+        outcome: 'DRY_RUN_PASSED',
+        message: `dry run passed: ${input.target} can fail over (active ${passed.active})`,
+      };
+    }
+    if (this.status.cancelRequested) {
+      return failed('Cancelled', `cancelled before the failover was triggered: nothing was changed on ${input.target}`);
+    }
+    // From here on the failover may be under way: a cancel cannot stop it, so the run follows it to the end.
+    return CancellationScope.nonCancellable(() => this.trigger(input, passed));
+  }
+
+  private async acquireLock(input: ValidatedFailoverInput): Promise<RunEnd | undefined> {
+    const info = workflowInfo();
+    const lockWorkflowId = targetLockWorkflowId(input.target);
+    const { describeTargetLock } = proxyActivities<FailoverActivities>(LOCK_HOLDER);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        // Started outside the cancellable scope: cancelling this run must not free the target while a
+        // failover runs. Released (terminated) by the parent-close policy when this run ends, however it ends.
+        await CancellationScope.nonCancellable(() =>
+          startChild(vchaTargetLock, {
+            workflowId: lockWorkflowId,
+            args: [{ target: input.target, holder: { workflowId: info.workflowId, runId: info.runId } }],
+            parentClosePolicy: ParentClosePolicy.TERMINATE,
+            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          }),
+        );
+        return undefined;
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      }
+      const holder = await describeTargetLock({ lockWorkflowId }).catch(() => undefined);
+      // A holder that has just closed leaves its lock for a moment until the server ends it.
+      if (holder?.running === false && attempt < LOCK_STALE_RETRIES) {
+        await sleep(LOCK_STALE_RETRY_INTERVAL_MS);
+        continue;
+      }
+      return failed(
+        'TargetBusy',
+        holder
+          ? `target ${input.target} is busy: run ${holder.workflowId} (${holder.runId ?? 'run id unknown'}) is failing it over`
+          : `target ${input.target} is busy: another run holds ${lockWorkflowId}`,
+        { heldBy: holder ? { workflowId: holder.workflowId, runId: holder.runId } : undefined },
+      );
+    }
+  }
+
+  private async preflight(input: ValidatedFailoverInput): Promise<PassedPreflight | RunEnd> {
+    let report;
+    try {
+      report = await proxyActivities<FailoverActivities>(PREFLIGHT).preflight({
+        target: input.target,
+        planned: input.planned,
+      });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const type = contractTypeOf(error);
+      if (type) return failed(type, causeMessage(error));
+      return failed(
+        'PreflightRejected',
+        `could not read the cluster state of ${input.target}: ${causeMessage(error)}`,
+        {
+          failedChecks: [{ id: 'reachable', ok: false, detail: `vCenter answers (${causeMessage(error)})` }],
+        },
+      );
+    }
+    this.status.preflight = report.snapshot;
+    const failedChecks = report.checks.filter((c) => !c.ok);
+    const { activeNode, passiveNode } = report.snapshot;
+    if (failedChecks.length > 0 || activeNode === undefined || passiveNode === undefined) {
+      return failed(
+        'PreflightRejected',
+        `preflight rejected the failover of ${input.target}: ${failedChecks.map((c) => c.detail).join('; ')}`,
+        { failedChecks },
+      );
+    }
+    this.status.observation = `preflight passed: active ${activeNode}, passive ${passiveNode}`;
+    return { snapshot: report.snapshot, active: activeNode, passive: passiveNode };
+  }
+
+  /**
+   * TRIGGERING: sends the request at most once, then follows the cluster. Runs that started on a
+   * build without the one-attempt send activity carry no patch marker and take the legacy branch,
+   * which keeps their histories replaying; remove it (and `deprecatePatch` the id) once none is left.
+   */
+  private async trigger(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<RunEnd> {
+    this.enter('TRIGGERING', `sending the ${input.planned ? 'planned' : 'forced'} failover request`);
+    const sent = patched(SEND_ONCE_PATCH)
+      ? await this.sendOnce(input, passed)
+      : await this.legacyTrigger(input, passed);
+    if ('ok' in sent) return sent;
+    this.sent = sent;
+    this.triggered = sent.triggered;
+    this.status.taskId = sent.taskId;
+    if (this.status.cancelRequested) this.cancelTooLate = true;
+    return this.follow(input, passed, sent);
+  }
+
+  /** Reads the roles and running operations (a local activity); what it says, or why it could not. */
+  private async checkCluster(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Checked> {
+    try {
+      const check = await proxyLocalActivities<FailoverActivities>(CHECK).checkCluster({
+        target: input.target,
+        expectedActive: passed.active,
+        expectedPassive: passed.passive,
+      });
+      return { read: true, check };
+    } catch (error) {
+      return { read: false, type: contractTypeOf(error), message: causeMessage(error) };
+    }
+  }
+
+  /** Checks the cluster, then sends; another attempt only after proof that nothing reached vCenter. */
+  private async sendOnce(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Sent | RunEnd> {
+    const { sendFailover } = proxyActivities<FailoverActivities>(SEND);
+    for (let attempt = 1; ; attempt++) {
+      const before = await this.checkCluster(input, passed);
+      if (!before.read) {
+        return failed(
+          before.type ?? 'PreflightRejected',
+          `could not check ${input.target} before sending the failover request: ${before.message}; nothing was sent`,
+        );
+      }
+      if (!before.check.unchanged) {
+        return failed(
+          'PreflightRejected',
+          `${input.target} changed since preflight (${before.check.detail}): nothing was sent`,
+          {
+            after: before.check.snapshot,
+          },
+        );
+      }
+      const at = Date.now();
+      try {
+        const accepted = await sendFailover({ target: input.target, planned: input.planned });
+        this.observations.push(`vCenter accepted the failover as ${accepted.taskId}`);
+        return { triggered: 'yes', taskId: accepted.taskId, at };
+      } catch (error) {
+        const cause = applicationCause(error);
+        if (contractTypeOf(error) === 'UnknownTarget') return failed('UnknownTarget', causeMessage(error));
+        if (cause?.type === SEND_FAILURE_TYPES.notSent) {
+          this.observations.push(`attempt ${attempt}: ${cause.message}`);
+          if (attempt >= SEND_ATTEMPTS) {
+            return failed(
+              'FailoverFailed',
+              `the failover request never reached ${input.target} in ${attempt} attempts (${cause.message}): nothing was sent`,
+            );
+          }
+          await sleep(sendBackoffMs(attempt));
+          continue;
+        }
+        if (cause?.type === SEND_FAILURE_TYPES.refused) return this.confirmRefusal(input, passed, cause, at);
+        // A timeout, a lost worker, a reset, a gateway's answer, an unreadable body: it may have been accepted.
+        this.observations.push(
+          `the failover request may have reached vCenter (${causeMessage(error)}); not re-sending, following the cluster state`,
+        );
+        return { triggered: 'unknown', at, why: causeMessage(error) };
+      }
+    }
+  }
+
+  /**
+   * vCenter's own error answered the request: it counts as a refusal only when a read afterwards
+   * shows the roles unchanged and no failover running. Otherwise the run follows the cluster.
+   */
+  private async confirmRefusal(
+    input: ValidatedFailoverInput,
+    passed: PassedPreflight,
+    refusal: ApplicationFailure,
+    at: number,
+  ): Promise<Sent | RunEnd> {
+    const details = refusal.details?.[0] as SendFailureDetails | undefined;
+    const after = await this.checkCluster(input, passed);
+    if (after.read && after.check.unchanged) {
+      const notAuthorized = details?.status === 403;
+      const why = notAuthorized ? ': the account configured for this target needs the Global.VCServer privilege' : '';
+      return failed(
+        notAuthorized ? 'NotAuthorized' : 'FailoverFailed',
+        `${refusal.message}${why}; ${input.target} is unchanged (${after.check.detail})`,
+        {
+          after: after.check.snapshot,
+        },
+      );
+    }
+    const seen = after.read ? after.check.detail : `the cluster could not be read: ${after.message}`;
+    this.observations.push(
+      `${refusal.message}, but the refusal is not confirmed (${seen}); following the cluster state`,
+    );
+    return { triggered: 'unknown', at, why: `${refusal.message}, not confirmed: ${seen}` };
+  }
+
+  /** The combined check-and-send activity of runs started before the one-attempt send existed. */
+  private async legacyTrigger(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Sent | RunEnd> {
+    const at = Date.now();
+    try {
+      const trigger = await proxyActivities<FailoverActivities>(LEGACY_TRIGGER).triggerFailover({
+        target: input.target,
+        planned: input.planned,
+        expectedActive: passed.active,
+        notBefore: new Date(at).toISOString(),
+      });
+      this.observations.push(trigger.note);
+      return { triggered: trigger.sent, taskId: trigger.taskId, at };
+    } catch (error) {
+      const type = contractTypeOf(error);
+      if (type) return failed(type, causeMessage(error));
+      if (applicationCause(error)?.type === SEND_FAILURE_TYPES.notSent) {
+        return failed('FailoverFailed', `the failover request never reached ${input.target}: ${causeMessage(error)}`);
+      }
+      // The last attempt may have sent it: the cluster state decides.
+      this.observations.push(`trigger outcome unknown (${causeMessage(error)}); following the cluster state`);
+      return { triggered: 'unknown', at, why: causeMessage(error) };
+    }
+  }
+
+  /** FAILING_OVER and VERIFYING, inside the follow activity; the verdict from what it proves. */
+  private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
+    const { target, deadlines } = input;
+    this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
+    const switchDeadline = sent.at + deadlines.failover;
+    const followInput: FollowFailoverInput = {
+      target,
+      taskId: sent.taskId,
+      previousActive: passed.active,
+      previousPassive: passed.passive,
+      switchDeadline,
+      healthyTimeoutMs: deadlines.healthy,
+      requireHealthy: input.requireHealthy,
+      pollIntervalMs: input.pollInterval,
+      ...(sent.triggered === 'unknown' ? { unconfirmed: { sentAt: sent.at, noSignWindowMs: deadlines.noSign } } : {}),
+    };
+    let followed: FollowFailoverResult;
+    try {
+      followed = await proxyActivities<FailoverActivities>(followOptions(input, switchDeadline)).followFailover(
+        followInput,
+      );
+    } catch (error) {
+      if (this.status.cancelRequested) this.cancelTooLate = true;
+      const type = contractTypeOf(error);
+      if (type) return failed(type, causeMessage(error));
+      // No worker could finish the follow in time: the last heartbeat says how far it got.
+      const lastSeen = followHeartbeatOf(error);
+      if (lastSeen) {
+        this.observations.push(...lastSeen.observations.map((entry) => `${entry.at} ${entry.text}`));
+        this.longestOutageMs = lastSeen.longestOutageMs;
+      }
+      if (lastSeen?.phase === 'VERIFYING') {
+        this.markVerifying(lastSeen.switchedAt);
+        return failed(
+          'FailoverNotHealthy',
+          `${target} switched to ${passed.passive}, but could not be verified: ${causeMessage(error)}; last observation: ${lastSeen.observation}`,
+        );
+      }
+      return failed(
+        'FailoverOutcomeUnknown',
+        `lost track of the failover of ${target}: ${causeMessage(error)}${lastSeen ? `; last observation: ${lastSeen.observation}` : ''}`,
+      );
+    }
+    this.observations.push(...followed.observations);
+    this.longestOutageMs = followed.longestOutageMs;
+    this.after = followed.snapshot;
+    if (followed.taskId && !this.status.taskId) this.status.taskId = followed.taskId;
+    if (followed.switchedAt) this.markVerifying(Date.parse(followed.switchedAt));
+    this.status.observation = followed.observation;
+    if (this.status.cancelRequested) this.cancelTooLate = true;
+    return this.verdict(input, passed, sent, followed);
+  }
+
+  /** The follow activity has seen the switch: the timeline gets its real time. */
+  private markVerifying(switchedAt: number | undefined): void {
+    this.status.timeline.push({ phase: 'VERIFYING', at: new Date(switchedAt ?? Date.now()).toISOString() });
+    this.status.phase = 'VERIFYING';
+  }
+
+  private verdict(
+    input: ValidatedFailoverInput,
+    passed: PassedPreflight,
+    sent: Sent,
+    followed: FollowFailoverResult,
+  ): RunEnd {
+    const { target, deadlines } = input;
+    switch (followed.outcome) {
+      case 'verified':
+        return {
+          ok: true,
+          outcome: 'SUCCEEDED',
+          message: `${target} failed over: ${passed.passive} is ACTIVE, ${this.after?.healthState ?? 'health unknown'}`,
+        };
+      case 'failed':
+        return failed(
+          'FailoverFailed',
+          `the failover task of ${target} FAILED and ${passed.active} is still ACTIVE: ${followed.taskError ?? 'no error message'}`,
+        );
+      case 'no-sign':
+        return failed(
+          'FailoverOutcomeUnknown',
+          `the failover request to ${target} may not have arrived: its answer proved nothing (${sent.why ?? 'no answer'}), ` +
+            `and for ${formatDuration(deadlines.noSign)} ${target} showed no sign of a failover and is unchanged ` +
+            `(${passed.active} still ACTIVE, no failover in operations.active or vCenter's tasks); ` +
+            `check the cluster and vCenter's tasks before re-running`,
+        );
+      case 'switch-deadline':
+        return failed(
+          'FailoverOutcomeUnknown',
+          `no proof that ${target} failed over within ${formatDuration(deadlines.failover)}; last observation: ${followed.observation}`,
+        );
+      case 'healthy-deadline':
+        return failed(
+          'FailoverNotHealthy',
+          `${target} switched to ${passed.passive} but was not ${input.requireHealthy ? 'HEALTHY with all members UP' : 'back with all members UP'} within ${formatDuration(deadlines.healthy)}; last observation: ${followed.observation}`,
+        );
+    }
+  }
+
+  /** RECORDING and COMPLETED: the record, the webhook, the index, the metrics; then the run's end. */
+  private async finish(end: RunEnd): Promise<FailoverResult> {
+    const record = this.record(end);
+    this.enter('RECORDING', 'recording the outcome');
+    const recordInput: RecordOutcomeInput = { record, startedBy: startedBy() };
+    let notify = false;
+    try {
+      // Runs recorded before the webhook existed got no answer here: treat that as "don't notify".
+      const recorded = (await this.recordOutcome(recordInput)) as RecordOutcomeResult | undefined;
+      notify = recorded?.notify === true;
+    } catch (error) {
+      // A lost record must not hide the failover's real outcome; the log keeps it.
+      log.error('could not record the outcome', { error: causeMessage(error), outcome: record.outcome });
+    }
+    if (notify) {
+      try {
+        await proxyActivities<FailoverActivities>(NOTIFY).notifyOutcome(recordInput);
+      } catch (error) {
+        log.warn('completion webhook failed', { error: causeMessage(error) });
+      }
+    }
+    this.status.outcome = record.outcome;
+    this.enter('COMPLETED', record.message, [{ key: VCHA_OUTCOME, value: record.outcome }]);
+    recordFailoverMetrics(record, this.longestOutageMs);
+    if (!end.ok) {
+      throw ApplicationFailure.create({
+        type: end.outcome,
+        message: record.message,
+        nonRetryable: true,
+        details: [record],
+      });
+    }
+    return record as FailoverResult;
+  }
+
+  private async recordOutcome(input: RecordOutcomeInput): Promise<RecordOutcomeResult> {
+    try {
+      return await proxyLocalActivities<FailoverActivities>(RECORD_INLINE).recordOutcome(input);
+    } catch (error) {
+      log.warn('recording inline failed; retrying it as an activity', { error: causeMessage(error) });
+      return proxyActivities<FailoverActivities>(RECORD_RETRIED).recordOutcome(input);
+    }
+  }
+
+  /** The record of this run for its result, failure details and the outcome store. */
+  private record(end: RunEnd): FailoverRecord {
+    const input = this.input!;
+    const finishedAt = new Date();
+    const tooLate = this.cancelTooLate || (this.status.cancelRequested && this.triggered !== 'no');
+    const before = this.passed?.snapshot ?? this.status.preflight;
+    return {
+      target: input.target,
+      planned: input.planned,
+      dryRun: input.dryRun,
+      reason: input.reason,
+      requestedBy: input.requestedBy,
+      outcome: end.outcome,
+      message:
+        end.message +
+        (tooLate ? ' (cancellation was requested after the failover was triggered: too late to stop it)' : ''),
+      taskId: this.status.taskId,
+      triggered: this.triggered,
+      triggeredAt: this.sent ? new Date(this.sent.at).toISOString() : undefined,
+      before,
+      after: this.after,
+      activeBefore: before?.activeNode,
+      activeAfter: this.after?.activeNode,
+      observations: this.observations.slice(-40),
+      timeline: [...this.status.timeline],
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+      ...(tooLate ? { cancelRequestedAfterTrigger: true } : {}),
+      ...(end.ok ? {} : end.extra),
+    };
+  }
+}

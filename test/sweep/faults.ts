@@ -1,0 +1,62 @@
+/**
+ * The faults the sweep puts around one vCenter request, as simulator fault rules aimed at the
+ * request's place in the run (its k-th request). "Before" means vCenter never processes the
+ * request; "after" means it does, and only the answer is lost, late or replaced.
+ */
+import type { ClusterScenarioInput } from '../../src/simulator';
+
+type Rule = NonNullable<NonNullable<ClusterScenarioInput['faults']>['rules']>[number];
+
+/** The client timeouts the sweep's targets use, short so that a late answer is a timeout quickly. */
+export const SWEEP_CLIENT_TIMEOUTS = { connectMs: 1_000, headersMs: 1_500, bodyMs: 1_500 };
+
+/** Every fault kind, by name, as the rule for the k-th request. */
+export const FAULT_KINDS = {
+  /** The port is closed when the request is due: the connection is refused, nothing is sent. */
+  refused: (k: number): Rule => ({ request: k, action: 'refuse', refuseMs: 1_500 }),
+  /** The connection is reset before vCenter processed the request. */
+  'reset-before': (k: number): Rule => ({ request: k, action: 'reset' }),
+  /** vCenter processed the request, then the connection was reset: the answer is lost. */
+  'reset-after': (k: number): Rule => ({ request: k, when: 'after', action: 'reset' }),
+  /** vCenter processed the request and answered after the client's timeout. */
+  'late-answer': (k: number): Rule => ({
+    request: k,
+    when: 'after',
+    action: 'delay',
+    delayMs: SWEEP_CLIENT_TIMEOUTS.headersMs + 1_000,
+  }),
+  /** A reverse proxy's HTML 502, vCenter never having seen the request. */
+  'html-502-before': (k: number): Rule => ({ request: k, action: 'respond', status: 502, body: 'html' }),
+  /** A reverse proxy's HTML 502 after vCenter processed the request. */
+  'html-502-after': (k: number): Rule => ({ request: k, when: 'after', action: 'respond', status: 502, body: 'html' }),
+  /** 503 SERVICE_UNAVAILABLE, not processed. */
+  '503': (k: number): Rule => ({
+    request: k,
+    action: 'respond',
+    status: 503,
+    body: 'vapi',
+    errorType: 'SERVICE_UNAVAILABLE',
+  }),
+  /** vCenter's own 500 ERROR, not processed. */
+  'vapi-500': (k: number): Rule => ({ request: k, action: 'respond', status: 500, body: 'vapi', errorType: 'ERROR' }),
+  /** The success status with an HTML body, after processing. */
+  'malformed-html': (k: number): Rule => ({ request: k, when: 'after', action: 'respond', body: 'html' }),
+  /** The success status with truncated JSON, after processing. */
+  'malformed-truncated': (k: number): Rule => ({
+    request: k,
+    when: 'after',
+    action: 'respond',
+    body: 'truncated-json',
+  }),
+  /** The success status with every value of the wrong type, after processing. */
+  'malformed-types': (k: number): Rule => ({ request: k, when: 'after', action: 'respond', body: 'wrong-types' }),
+} as const;
+
+/** One fault kind's name. */
+export type FaultKind = keyof typeof FAULT_KINDS;
+
+/** Every fault kind, in the matrix's order. */
+export const ALL_FAULT_KINDS = Object.keys(FAULT_KINDS) as FaultKind[];
+
+/** The rule that holds the k-th request unanswered after vCenter processed it: the moment to kill the worker. */
+export const holdAfterProcessing = (k: number): Rule => ({ request: k, when: 'after', action: 'hang' });

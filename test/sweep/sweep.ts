@@ -1,0 +1,462 @@
+/**
+ * The fault sweep: planned and forced failovers through the outage, against the simulator on a
+ * compressed clock, with one fault per case around every vCenter request the run makes (k = 1…K,
+ * K from a clean run's request log), the worker SIGKILLed right after each request, the Temporal
+ * dev server SIGKILLed in each phase, one of two worker replicas killed, and a vCenter that hides
+ * a running failover. Every case is judged by the same oracle: at most one failover POST, and no
+ * verdict the cluster does not bear out.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { FailoverRecord, VchaFailoverWorkflow } from '../../src/contract';
+import { startDevServer, type DevServer } from '../../src/devtools/dev-server';
+import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
+import type { ClusterScenarioInput } from '../../src/simulator';
+import { TEST_ENV } from '../harness/env';
+import { pollUntil } from '../harness/poll';
+import { uniqueTaskQueue } from '../harness/temporal';
+import { FAST_TIMING, startLab, type Lab } from '../workflow/lab';
+import { spawnWorker, type WorkerProcess } from '../workflow/worker-process';
+import { FAULT_KINDS, holdAfterProcessing, SWEEP_CLIENT_TIMEOUTS, type FaultKind } from './faults';
+
+/** A planned or a forced failover. */
+export type Mode = 'planned' | 'forced';
+
+/** The families of cases. */
+export type Family = 'request fault' | 'worker SIGKILL' | 'server SIGKILL' | 'replica SIGKILL' | 'hidden failover';
+
+/** One case of the sweep. */
+export interface SweepCase {
+  family: Family;
+  mode: Mode;
+  /** The fault kind, the kill point or the scenario. */
+  kind: string;
+  /** The request the fault is aimed at (1-based), for request faults and worker kills. */
+  k?: number;
+  /** That request's operation in the clean run. */
+  operation?: string;
+}
+
+/** A judged case. */
+export interface CaseResult extends SweepCase {
+  outcome: string;
+  message: string;
+  /** Failover POSTs that reached vCenter's API. */
+  posts: number;
+  /** Failover POSTs vCenter processed (started or refused). */
+  processed: number;
+  /** Whether the cluster switched. */
+  switched: boolean;
+  /** What the oracle found untrue or unsafe; empty when the case passed. */
+  violations: string[];
+  durationMs: number;
+}
+
+/** A clean run's requests, in order: the points the faults are aimed at. */
+export interface CleanRun {
+  mode: Mode;
+  operations: string[];
+}
+
+/** The run's input: short deadlines so a run that can prove nothing still ends in well under a minute. */
+export function sweepInput(target: string, mode: Mode, noSign = '8s'): Record<string, unknown> {
+  return {
+    target,
+    planned: mode === 'planned',
+    ...(mode === 'forced' ? { acceptDataLoss: true } : {}),
+    pollInterval: '1s',
+    deadlines: { failover: '30s', healthy: '30s', noSign },
+    reason: 'fault sweep',
+  };
+}
+
+/** The simulator clusters of a lab for the given names, each on its own port (refusals need one). */
+function clustersOf(names: string[], scenario: ClusterScenarioInput = {}): Record<string, ClusterScenarioInput> {
+  return Object.fromEntries(names.map((name) => [name, scenario]));
+}
+
+/** A lab of the sweep: its clusters, short client timeouts, and (optionally) an in-process worker. */
+export function sweepLab(names: string[], runWorker = true, scenario: ClusterScenarioInput = {}): Promise<Lab> {
+  return startLab({
+    clusters: clustersOf(names, scenario),
+    timing: FAST_TIMING,
+    timeouts: SWEEP_CLIENT_TIMEOUTS,
+    runWorker,
+  });
+}
+
+/** How a run ended: its outcome, message and record. */
+async function endOf(
+  handle: WorkflowHandle<VchaFailoverWorkflow>,
+): Promise<{ outcome: string; message: string; record?: FailoverRecord }> {
+  try {
+    const result = await handle.result();
+    return { outcome: result.outcome, message: result.message, record: result };
+  } catch (error) {
+    if (error instanceof WorkflowFailedError && error.cause instanceof ApplicationFailure) {
+      return {
+        outcome: error.cause.type ?? 'unknown failure',
+        message: error.cause.message,
+        record: error.cause.details?.[0] as FailoverRecord | undefined,
+      };
+    }
+    return { outcome: 'ended outside the contract', message: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+const NEVER_SWITCHED_VERDICTS = new Set(['FailoverFailed', 'PreflightRejected', 'NotAuthorized']);
+const CONTRACT_ENDS = new Set([
+  'SUCCEEDED',
+  'FailoverFailed',
+  'PreflightRejected',
+  'NotAuthorized',
+  'FailoverOutcomeUnknown',
+  'FailoverNotHealthy',
+]);
+
+/**
+ * Judges a finished case from the run's end and what the simulated vCenter saw, once any failover
+ * it started has run its course.
+ */
+export async function judge(
+  spec: SweepCase,
+  lab: Lab,
+  cluster: string,
+  end: { outcome: string; message: string; record?: FailoverRecord },
+  startedAt: number,
+): Promise<CaseResult> {
+  const model = lab.sim.cluster(cluster);
+  // A failover that started must finish before the cluster's state can be compared with the verdict.
+  await model.waitFor((view) => view.stage === 'idle', 30_000).catch(() => undefined);
+  const counters = model.counters();
+  const switched = counters.failoversSucceeded > 0;
+  const violations: string[] = [];
+  if (counters.failoverPosts > 1) violations.push(`${counters.failoverPosts} failover POSTs`);
+  if (counters.failoversStarted + counters.failoversRefused > 1) violations.push('more than one failover processed');
+  if (!CONTRACT_ENDS.has(end.outcome)) violations.push(`ended ${end.outcome}: ${end.message}`);
+  if (end.outcome === 'SUCCEEDED') {
+    const verified = end.record?.activeAfter !== undefined && end.record.activeAfter === end.record.before?.passiveNode;
+    if (!switched || !verified) violations.push('SUCCEEDED without a verified switch');
+  }
+  if (NEVER_SWITCHED_VERDICTS.has(end.outcome) && (switched || counters.failoversStarted > 0)) {
+    violations.push(`${end.outcome}, but the cluster failed over`);
+  }
+  if (end.outcome === 'FailoverNotHealthy' && !switched)
+    violations.push('FailoverNotHealthy, but the cluster never switched');
+  if (end.outcome === 'FailoverOutcomeUnknown' && (end.record?.observations.length ?? 0) === 0) {
+    violations.push('FailoverOutcomeUnknown without the observations it was based on');
+  }
+  return {
+    ...spec,
+    outcome: end.outcome,
+    message: end.message,
+    posts: counters.failoverPosts,
+    processed: counters.failoversStarted + counters.failoversRefused,
+    switched,
+    violations,
+    durationMs: Date.now() - startedAt,
+  };
+}
+
+/** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
+export async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        results[index] = await work(items[index]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/** Runs a clean planned and forced failover and returns their request logs. */
+export async function cleanRuns(): Promise<CleanRun[]> {
+  const lab = await sweepLab(['clean-planned', 'clean-forced']);
+  return Promise.all(
+    (['planned', 'forced'] as const).map(async (mode) => {
+      const cluster = `clean-${mode}`;
+      const end = await endOf(await lab.start(sweepInput(cluster, mode)));
+      if (end.outcome !== 'SUCCEEDED') throw new Error(`the clean ${mode} run ended ${end.outcome}: ${end.message}`);
+      return { mode, operations: lab.sim.requestLog(cluster).map((record) => record.operation ?? '?') };
+    }),
+  );
+}
+
+/** The request-fault cases for the given kinds and request places. */
+export function requestFaultCases(
+  clean: CleanRun[],
+  kinds: FaultKind[],
+  places?: (run: CleanRun) => number[],
+): SweepCase[] {
+  return clean.flatMap((run) =>
+    (places?.(run) ?? run.operations.map((_, i) => i + 1)).flatMap((k) =>
+      kinds.map((kind) => ({
+        family: 'request fault' as const,
+        mode: run.mode,
+        kind,
+        k,
+        operation: run.operations[k - 1],
+      })),
+    ),
+  );
+}
+
+const clusterName = (spec: SweepCase, index: number) =>
+  `${spec.mode[0]}-${spec.kind.replace(/[^a-z0-9]+/gi, '-')}-${spec.k ?? 0}-${index}`;
+
+/** Runs request-fault cases on one lab and worker, `concurrency` at a time. */
+export async function runRequestFaults(cases: SweepCase[], concurrency: number): Promise<CaseResult[]> {
+  const names = cases.map(clusterName);
+  const lab = await sweepLab(names);
+  return inParallel(
+    cases.map((spec, i) => ({ spec, cluster: names[i]! })),
+    concurrency,
+    async ({ spec, cluster }) => {
+      lab.sim.cluster(cluster).configure({ faults: { rules: [FAULT_KINDS[spec.kind as FaultKind](spec.k!)] } });
+      const startedAt = Date.now();
+      const end = await endOf(await lab.start(sweepInput(cluster, spec.mode)));
+      return judge(spec, lab, cluster, end, startedAt);
+    },
+  );
+}
+
+/** Kills a worker process and starts another on the same queue; returns the new one. */
+async function replaceWorker(
+  lab: Lab,
+  dead: WorkerProcess,
+  taskQueue: string,
+  address?: string,
+): Promise<WorkerProcess> {
+  await dead.kill('SIGKILL');
+  const next = await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv, address });
+  await next.ready;
+  return next;
+}
+
+/**
+ * Worker SIGKILL cases: for each request k, the k-th request is held unanswered after vCenter
+ * processed it, the worker is killed at that moment, and a new worker finishes the run.
+ */
+export async function runWorkerKills(
+  clean: CleanRun[],
+  places: (run: CleanRun) => number[],
+  concurrency: number,
+): Promise<CaseResult[]> {
+  const cases: SweepCase[] = clean.flatMap((run) =>
+    places(run).map((k) => ({
+      family: 'worker SIGKILL' as const,
+      mode: run.mode,
+      kind: 'after request k',
+      k,
+      operation: run.operations[k - 1],
+    })),
+  );
+  const names = cases.map(clusterName);
+  const lab = await sweepLab(names, false);
+  return inParallel(
+    cases.map((spec, i) => ({ spec, cluster: names[i]! })),
+    concurrency,
+    async ({ spec, cluster }) => {
+      const taskQueue = uniqueTaskQueue('sweep-kill');
+      lab.sim.cluster(cluster).configure({ faults: { rules: [holdAfterProcessing(spec.k!)] } });
+      let worker: WorkerProcess = await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv });
+      try {
+        await worker.ready;
+        const startedAt = Date.now();
+        const handle = await lab.start(sweepInput(cluster, spec.mode), `${cluster}-${Date.now()}`, taskQueue);
+        const held = await pollUntil(
+          () => lab.sim.requestLog(cluster).some((r) => r.index === spec.k && r.outcome === 'hang'),
+          (seen) => seen,
+          60_000,
+          20,
+          `request ${spec.k} held`,
+        ).catch(() => false);
+        if (held) worker = await replaceWorker(lab, worker, taskQueue);
+        const end = held
+          ? await endOf(handle)
+          : { outcome: 'kill point not reached', message: `request ${spec.k} never came` };
+        return judge(spec, lab, cluster, end, startedAt);
+      } finally {
+        await worker.kill('SIGKILL');
+      }
+    },
+  );
+}
+
+/** The phases of a planned failover a test can see from the simulator, in order. */
+const SERVER_KILL_POINTS: { phase: string; reached: (lab: Lab, cluster: string) => boolean }[] = [
+  { phase: 'PREFLIGHT', reached: (lab, c) => lab.sim.requestLog(c).some((r) => r.operation === 'cluster.get') },
+  { phase: 'TRIGGERING', reached: (lab, c) => lab.sim.counters(c).failoverPosts > 0 },
+  { phase: 'FAILING_OVER', reached: (lab, c) => !lab.sim.cluster(c).apiAvailable },
+  { phase: 'VERIFYING', reached: (lab, c) => lab.sim.cluster(c).stage === 'resyncing' },
+];
+
+/**
+ * Temporal dev server SIGKILL cases: a server of their own with its SQLite file, killed in each
+ * phase and started again on the same port and file; the worker process rides it out.
+ */
+export async function runServerKills(
+  modes: Mode[],
+  phases = SERVER_KILL_POINTS.map(({ phase }) => phase),
+): Promise<CaseResult[]> {
+  const cases: SweepCase[] = modes.flatMap((mode) =>
+    phases.map((phase) => ({ family: 'server SIGKILL' as const, mode, kind: `in ${phase}` })),
+  );
+  const names = cases.map(clusterName);
+  // Slower here than elsewhere: each phase must last long enough to be seen before the kill.
+  const lab = await startLab({
+    clusters: clustersOf(names),
+    timing: { ...FAST_TIMING, flushMs: 3_000, switchOutageMs: 4_000, resyncMs: 6_000 },
+    timeouts: SWEEP_CLIENT_TIMEOUTS,
+    runWorker: false,
+  });
+  const executable =
+    process.env[TEST_ENV.cli] ?? resolveTemporalCli({ allowSdkDownload: false, log: () => {} }).executable!;
+  const results: CaseResult[] = [];
+  for (const [i, spec] of cases.entries()) {
+    const cluster = names[i]!;
+    const dbFilename = path.join(mkdtempSync(path.join(tmpdir(), 'sweep-server-')), 'temporal.sqlite');
+    let server: DevServer = await startDevServer({ executable, dbFilename });
+    const port = Number(server.address.split(':')[1]);
+    const taskQueue = uniqueTaskQueue('sweep-server');
+    const worker = await spawnWorker({
+      taskQueue,
+      targetsFile: lab.targetsFile,
+      env: lab.targetsEnv,
+      address: server.address,
+    });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      await worker.ready;
+      const client = new Client({ connection });
+      const startedAt = Date.now();
+      const handle = await client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
+        taskQueue,
+        workflowId: `${cluster}-${Date.now()}`,
+        args: [sweepInput(cluster, spec.mode) as never],
+      });
+      const point = SERVER_KILL_POINTS.find(({ phase }) => spec.kind === `in ${phase}`)!;
+      await pollUntil(
+        () => point.reached(lab, cluster),
+        (seen) => seen,
+        60_000,
+        20,
+        `${point.phase} reached`,
+      );
+      process.kill(server.pid, 'SIGKILL');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      server = await startDevServer({ executable, dbFilename, port });
+      const end = await endOf(handle);
+      results.push(await judge(spec, lab, cluster, end, startedAt));
+    } finally {
+      await worker.kill('SIGKILL');
+      await connection.close();
+      await server.stop();
+    }
+  }
+  return results;
+}
+
+/** Two worker replicas on one queue; one of them is killed mid-failover, the other finishes the run. */
+export async function runReplicaKills(modes: Mode[]): Promise<CaseResult[]> {
+  const cases: SweepCase[] = modes.flatMap((mode) =>
+    (['first', 'second'] as const).map((which) => ({
+      family: 'replica SIGKILL' as const,
+      mode,
+      kind: `${which} replica, once the failover started`,
+    })),
+  );
+  const names = cases.map(clusterName);
+  const lab = await sweepLab(names, false);
+  return inParallel(
+    cases.map((spec, i) => ({ spec, cluster: names[i]! })),
+    2,
+    async ({ spec, cluster }) => {
+      const taskQueue = uniqueTaskQueue('sweep-replicas');
+      const replicas = [
+        await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv }),
+        await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv }),
+      ];
+      try {
+        await Promise.all(replicas.map((replica) => replica.ready));
+        const startedAt = Date.now();
+        const handle = await lab.start(sweepInput(cluster, spec.mode), `${cluster}-${Date.now()}`, taskQueue);
+        // Mid-failover: vCenter has accepted the request, and the run is following it.
+        await pollUntil(
+          () => lab.sim.counters(cluster).failoversStarted,
+          (started) => started > 0,
+          120_000,
+          20,
+          'the failover started',
+        );
+        await replicas[spec.kind.startsWith('first') ? 0 : 1]!.kill('SIGKILL');
+        return await judge(spec, lab, cluster, await endOf(handle), startedAt);
+      } finally {
+        for (const replica of replicas) await replica.kill('SIGKILL');
+      }
+    },
+  );
+}
+
+/**
+ * A vCenter that shows nothing of a running failover during a long flush (no active operation,
+ * no listed task, roles unchanged): the worker is killed with the POST in flight, the POST's answer
+ * is lost, or the POST never arrives.
+ */
+export async function runHiddenFailover(): Promise<CaseResult[]> {
+  const cases: SweepCase[] = [
+    { family: 'hidden failover', mode: 'planned', kind: 'worker SIGKILL during the POST' },
+    { family: 'hidden failover', mode: 'planned', kind: 'answer to the POST lost' },
+    { family: 'hidden failover', mode: 'planned', kind: 'POST lost before vCenter' },
+  ];
+  const names = cases.map(clusterName);
+  // The flush outlasts the send's heartbeat timeout, so the run follows while nothing is visible.
+  const lab = await startLab({
+    clusters: clustersOf(names, { faults: { hideRunningFailover: true } }),
+    timing: { ...FAST_TIMING, flushMs: 25_000 },
+    timeouts: SWEEP_CLIENT_TIMEOUTS,
+    runWorker: false,
+  });
+  return inParallel(
+    cases.map((spec, i) => ({ spec, cluster: names[i]! })),
+    3,
+    async ({ spec, cluster }) => {
+      const taskQueue = uniqueTaskQueue('sweep-hidden');
+      const rule =
+        spec.kind === 'worker SIGKILL during the POST'
+          ? { operation: 'cluster.failover' as const, when: 'after' as const, action: 'hang' as const }
+          : spec.kind === 'answer to the POST lost'
+            ? { operation: 'cluster.failover' as const, when: 'after' as const, action: 'reset' as const }
+            : { operation: 'cluster.failover' as const, action: 'reset' as const };
+      lab.sim.cluster(cluster).configure({ faults: { rules: [rule] } });
+      let worker: WorkerProcess = await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv });
+      try {
+        await worker.ready;
+        const startedAt = Date.now();
+        // A window longer than the hidden flush: nothing is visible until the switch.
+        const noSign = spec.kind === 'POST lost before vCenter' ? '10s' : '60s';
+        const handle = await lab.start(sweepInput(cluster, spec.mode, noSign), `${cluster}-${Date.now()}`, taskQueue);
+        if (spec.kind === 'worker SIGKILL during the POST') {
+          await pollUntil(
+            () => lab.sim.counters(cluster).hangs > 0,
+            (held) => held,
+            60_000,
+            20,
+            'the POST held',
+          );
+          worker = await replaceWorker(lab, worker, taskQueue);
+        }
+        return await judge(spec, lab, cluster, await endOf(handle), startedAt);
+      } finally {
+        await worker.kill('SIGKILL');
+      }
+    },
+  );
+}
