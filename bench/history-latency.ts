@@ -46,7 +46,7 @@ export function historyLatency(events: readonly HistoryEvent[]): HistoryLatency 
     if (activityCompleted) {
       const scheduled = byId.get(Number(activityCompleted.scheduledEventId));
       const type = scheduled?.activityTaskScheduledEventAttributes?.activityType?.name;
-      if (type === 'triggerFailover') result.startToTriggeredMs = eventMs(event) - startedAt;
+      if (type === 'sendFailover') result.startToTriggeredMs = eventMs(event) - startedAt;
     }
   }
   return result;
