@@ -14,6 +14,7 @@ import { resolveTemporalCli } from '../src/devtools/temporal-cli';
 import { startSimulator } from '../src/simulator';
 import { startDevServer, stopProcess } from '../src/devtools/dev-server';
 import { parseDuration, type VchaFailoverWorkflow } from '../src/contract';
+import { inParallel } from '../test/harness/parallel';
 import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
 import { sampleProcess, type ProcessSample } from './proc';
@@ -47,20 +48,6 @@ function options() {
     resyncMs: ms('resync', values.resync),
     startConcurrency: Number(values['start-concurrency']),
   };
-}
-
-async function mapLimited<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await fn(items[index]!);
-      }
-    }),
-  );
-  return results;
 }
 
 async function main(): Promise<void> {
@@ -130,7 +117,7 @@ async function main(): Promise<void> {
   const serverCpuBefore = sampleProcess(server.pid)?.cpuSeconds ?? NaN;
   const benchCpuBefore = process.cpuUsage();
   const started = Date.now();
-  const handles = await mapLimited(names, opts.startConcurrency, (name) =>
+  const handles = await inParallel(names, opts.startConcurrency, (name) =>
     client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
       taskQueue,
       workflowId: `bench-${name}-${started}`,
@@ -142,7 +129,7 @@ async function main(): Promise<void> {
   // comes from its own record, so the wait's granularity does not change the figures.
   await waitUntilAllClosed(client, taskQueue, handles.length);
   const wallSeconds = (Date.now() - started) / 1_000;
-  const results = await mapLimited(handles, 20, async (handle) => {
+  const results = await inParallel(handles, 20, async (handle) => {
     try {
       return { handle, result: await handle.result() };
     } catch (error) {
@@ -155,7 +142,7 @@ async function main(): Promise<void> {
   const benchCpu = process.cpuUsage(benchCpuBefore);
 
   const medianIndex = medianRunIndex(results);
-  const histories = await mapLimited([...handles.keys()], 20, async (index) => {
+  const histories = await inParallel([...handles.keys()], 20, async (index) => {
     const events = (await handles[index]!.fetchHistory()).events ?? [];
     return {
       count: events.length,

@@ -14,8 +14,8 @@ export interface CheckClusterInput {
   target: string;
   /** Identity of the node preflight saw ACTIVE. */
   expectedActive: string;
-  /** Identity of the node preflight saw PASSIVE. */
-  expectedPassive: string;
+  /** Identity of the node preflight saw PASSIVE; runs from older builds do not carry it, and compare the active node only. */
+  expectedPassive?: string;
 }
 
 /** What the check saw. */
@@ -40,12 +40,16 @@ export function makeCheckCluster(deps: ActivityDeps) {
     } catch (error) {
       throw readFailure(input.target, error);
     }
-    const rolesKept = snapshot.activeNode === input.expectedActive && snapshot.passiveNode === input.expectedPassive;
+    const rolesKept =
+      snapshot.activeNode === input.expectedActive &&
+      (input.expectedPassive === undefined || snapshot.passiveNode === input.expectedPassive);
     const running = snapshot.failoverRunning === true;
     const unchanged = rolesKept && !running;
     const detail =
       `${describeSnapshot(snapshot)}; ${running ? 'a failover is running' : 'no failover running'}` +
-      (rolesKept ? '' : ` (preflight saw active ${input.expectedActive}, passive ${input.expectedPassive})`);
+      (rolesKept
+        ? ''
+        : ` (preflight saw active ${input.expectedActive}${input.expectedPassive ? `, passive ${input.expectedPassive}` : ''})`);
     log.info('cluster checked', { target: input.target, unchanged, detail });
     return { unchanged, snapshot, detail };
   };

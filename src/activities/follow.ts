@@ -4,11 +4,12 @@
  * causes: refused connections, resets, timeouts, 503s, a lost session and a task id unknown on the
  * new node. The cluster state is the proof; the task status is supporting evidence.
  *
- * When the request's own answer was lost (it may or may not have arrived), the activity also
- * looks for signs of a failover, one lookup per poll in turn: the roles, `operations.active` and
- * vCenter's task list (a failover task found there is followed like its own). If none shows up
- * within the no-sign window and a final read of all three confirms the cluster unchanged, it ends
- * saying exactly that.
+ * When the request's own answer proved nothing (it may or may not have arrived), the activity
+ * also looks for signs of a failover, one lookup per poll in turn: the roles, `operations.active`
+ * and vCenter's task list (a running failover task found there is followed like its own). If
+ * none shows up for the no-sign window of answered reads (an outage starts the window again: it
+ * may be a hidden failover's switch) and a final read of all three confirms the cluster
+ * unchanged, it ends saying exactly that.
  */
 import { Context, log } from '@temporalio/activity';
 import type { FollowHeartbeat } from '../contract';
@@ -61,7 +62,6 @@ export interface FollowFailoverResult {
   snapshot?: ClusterSnapshot;
   /** The task followed: the request's own, or the one found in the task list. */
   taskId?: string;
-  taskStatus?: string;
   taskError?: string;
   /** After a request of unknown arrival: what showed the failover, if anything did. */
   signOfFailover?: string;
@@ -97,6 +97,7 @@ class Follow {
   ) {
     this.state = initialFollowHeartbeat(previous);
     this.resumedInVerifying = this.state.phase === 'VERIFYING';
+    if (input.unconfirmed) this.state.quietSince ??= input.unconfirmed.sentAt;
   }
 
   /** Runs both stages to an outcome. */
@@ -113,7 +114,6 @@ class Follow {
       switchedAt: state.switchedAt !== undefined ? new Date(state.switchedAt).toISOString() : undefined,
       snapshot: this.last,
       taskId: this.taskId,
-      taskStatus: state.taskStatus,
       taskError: state.taskError,
       signOfFailover: state.signOfFailover,
       observation: state.observation,
@@ -154,7 +154,7 @@ class Follow {
         });
         return this.result('switch-deadline');
       }
-      if (this.stillNoSign && Date.now() >= input.unconfirmed!.sentAt + input.unconfirmed!.noSignWindowMs) {
+      if (this.stillNoSign && Date.now() >= state.quietSince! + input.unconfirmed!.noSignWindowMs) {
         if (await this.confirmedUnchanged()) return this.result('no-sign');
       } else {
         state.polls += 1;
@@ -176,10 +176,14 @@ class Follow {
   private async pollOnce(): Promise<FollowFailoverResult | undefined> {
     const { state } = this;
     const taskId = this.taskId;
-    if (taskId !== undefined && !state.taskGone && !isTerminal(state.taskStatus)) {
+    const watchTask = taskId !== undefined && !state.taskGone && !isTerminal(state.taskStatus);
+    // A task read that failed with an answer (not an outage) is followed by a cluster read: the
+    // cluster is the proof, and a task endpoint that answers oddly must not hide the switch.
+    if (watchTask && !state.taskUnreadable) {
       await this.pollTask(taskId);
       return undefined;
     }
+    state.taskUnreadable = false;
     if (this.stillNoSign) {
       // One lookup per poll, in turn: the roles, the running operations, the task list.
       const lookup = (state.lookups ?? 0) % 3;
@@ -231,16 +235,18 @@ class Follow {
     const { state } = this;
     const tasks = await this.client.listTasks({ services: [VCHA_CLUSTER_SERVICE_ID] });
     observeReachable(state);
+    // Only a failover still running can be this request's: a finished one (an earlier run's FAILED
+    // task, say) proves nothing about it, and a failover of this request that already finished shows in the roles.
     const since = this.input.unconfirmed!.sentAt - CLOCK_SKEW_ALLOWANCE_MS;
-    const found = Object.entries(tasks).filter(
-      ([, task]) =>
-        task.operation.endsWith('failover') && (task.start_time === undefined || Date.parse(task.start_time) >= since),
-    );
-    const newest = found.at(-1);
-    if (newest) {
-      state.foundTaskId = newest[0];
-      this.sign(`task ${newest[0]} (${newest[1].status}) is in vCenter's task list`);
-      observe(state, `following task ${newest[0]}, found in vCenter's task list`);
+    const startedAt = (task: { start_time?: string }) => (task.start_time ? Date.parse(task.start_time) : Infinity);
+    const running = Object.entries(tasks)
+      .filter(([, task]) => task.operation.endsWith('failover') && !isTerminal(task.status) && startedAt(task) >= since)
+      .sort(([, a], [, b]) => startedAt(a) - startedAt(b));
+    const latest = running.at(-1);
+    if (latest) {
+      state.foundTaskId = latest[0];
+      this.sign(`task ${latest[0]} (${latest[1].status}) is in vCenter's task list`);
+      observe(state, `following task ${latest[0]}, found in vCenter's task list`);
       return undefined;
     }
     observe(state, `no sign of a failover yet: roles, operations and tasks unchanged`, 'no-sign');
@@ -326,12 +332,14 @@ class Follow {
         );
       }
     } catch (error) {
-      if (isNotFound(classOf(error))) {
+      const errorClass = classOf(error);
+      if (isNotFound(errorClass)) {
         state.taskGone = true;
         observeReachable(state);
         observe(state, `task ${taskId} unknown on the new node; judging by the cluster state`);
         return;
       }
+      if (!isOutage(errorClass)) state.taskUnreadable = true;
       throw error;
     }
   }
@@ -342,8 +350,8 @@ class Follow {
     if (isUnauthorized(errorClass)) throw notAuthorizedFailure(this.input.target, error as VcenterError, 'System.Read');
     if (isOutage(errorClass)) {
       const reason = errorClass.kind === 'gateway' ? `HTTP ${errorClass.status}` : this.reasonOf(errorClass);
-      // A failover's own outage looks exactly like this: from now on the follow waits for the deadline.
-      this.sign(`vCenter unreachable (${reason})`);
+      // A hidden failover's switch looks exactly like this: the no-sign window starts again once vCenter answers.
+      if (this.state.quietSince !== undefined) this.state.quietSince = Date.now();
       return observeUnreachable(this.state, reason);
     }
     observeReachable(this.state);

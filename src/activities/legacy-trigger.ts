@@ -8,9 +8,9 @@
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { SEND_FAILURE_TYPES } from '../contract';
-import { describeSnapshot, snapshotCluster } from '../domain/cluster-snapshot';
+import { makeCheckCluster } from './check-cluster';
 import type { ActivityDeps } from './deps';
-import { clientOf, readFailure } from './failures';
+import { clientOf } from './failures';
 import { withHeartbeats } from './heartbeat';
 import { sendOnce } from './send-failover';
 
@@ -34,6 +34,7 @@ export interface TriggerResult {
 
 /** Builds the legacy trigger activity. */
 export function makeTriggerFailover(deps: ActivityDeps) {
+  const checkCluster = makeCheckCluster(deps);
   return async function triggerFailover(input: TriggerInput): Promise<TriggerResult> {
     const at = () => new Date().toISOString();
     const { attempt } = Context.current().info;
@@ -46,20 +47,16 @@ export function makeTriggerFailover(deps: ActivityDeps) {
     }
     return withHeartbeats(
       async () => {
-        const client = clientOf(deps, input.target);
-        const snapshot = await Promise.all([client.getCluster({ partial: true }), client.getOperations()]).then(
-          ([info, operations]) => snapshotCluster(info, { operations, observedAt: new Date() }),
-          (error: unknown) => Promise.reject(readFailure(input.target, error)),
-        );
-        if (snapshot.activeNode !== input.expectedActive || snapshot.failoverRunning !== false) {
+        const check = await checkCluster({ target: input.target, expectedActive: input.expectedActive });
+        if (!check.unchanged) {
           throw ApplicationFailure.create({
             type: 'PreflightRejected',
-            message: `vCenter ${input.target} changed since preflight (${describeSnapshot(snapshot)}): not triggering`,
+            message: `vCenter ${input.target} changed since preflight (${check.detail}): not triggering`,
             nonRetryable: true,
           });
         }
         try {
-          const sent = await sendOnce(client, input);
+          const sent = await sendOnce(clientOf(deps, input.target), input);
           return {
             sent: 'yes',
             taskId: sent.taskId,

@@ -15,7 +15,7 @@ import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { SEND_FAILURE_TYPES, type SendFailureDetails } from '../contract';
 import { UnknownTargetError } from '../config';
 import type { VcenterClient } from '../vcenter';
-import { classifyVcenterError } from '../vcenter/classify';
+import { classifyVcenterError, mayHaveReached } from '../vcenter/classify';
 import type { ActivityDeps } from './deps';
 import { clientOf, unknownTargetFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
@@ -76,13 +76,14 @@ function sendFailure(target: string, error: unknown): ApplicationFailure {
   if (error instanceof UnknownTargetError) return unknownTargetFailure(error);
   const errorClass = classifyVcenterError(error, 'cluster.failover');
   const details: SendFailureDetails = { errorClass: errorClass.kind, detail: errorClass.detail };
+  if (!mayHaveReached(errorClass)) {
+    return failure(
+      SEND_FAILURE_TYPES.notSent,
+      `the failover request did not reach vCenter ${target}: ${errorClass.detail}`,
+      details,
+    );
+  }
   switch (errorClass.kind) {
-    case 'not-sent':
-      return failure(
-        SEND_FAILURE_TYPES.notSent,
-        `the failover request did not reach vCenter ${target}: ${errorClass.detail}`,
-        details,
-      );
     case 'vapi-error':
       return failure(
         SEND_FAILURE_TYPES.refused,

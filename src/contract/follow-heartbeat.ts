@@ -39,10 +39,18 @@ export interface FollowHeartbeat {
   switchedAt?: number;
   /**
    * After a request whose arrival is unknown: the first sign that a failover is under way (a
-   * changed role, a running failover, its task, or the outage itself). Until there is one, the
-   * run may end saying the cluster is unchanged.
+   * changed role, a running failover or its task). Until there is one, the run may end saying the
+   * cluster is unchanged.
    */
   signOfFailover?: string;
+  /**
+   * After a request whose arrival is unknown: epoch ms since when every read answered (the
+   * request, then the end of the last outage). The no-sign window counts from here: an outage
+   * may be a hidden failover's switch, whose changed roles would show once vCenter answers.
+   */
+  quietSince?: number;
+  /** The last read of the task failed with an answer that is not an outage: the next poll reads the cluster. */
+  taskUnreadable?: boolean;
   /** The failover task found in vCenter's task list when the request's own answer was lost. */
   foundTaskId?: string;
   /** After a request whose arrival is unknown: how many sign lookups were made (they take turns). */
@@ -90,5 +98,8 @@ export function readFollowHeartbeat(details: unknown): FollowHeartbeat | undefin
   if (foundTaskId !== undefined) heartbeat.foundTaskId = foundTaskId;
   const lookups = optionalNumber(raw.lookups);
   if (lookups !== undefined) heartbeat.lookups = lookups;
+  const quietSince = optionalNumber(raw.quietSince);
+  if (quietSince !== undefined) heartbeat.quietSince = quietSince;
+  if (raw.taskUnreadable === true) heartbeat.taskUnreadable = true;
   return heartbeat;
 }

@@ -13,9 +13,6 @@ export const SEND_FAILURE_TYPES = {
   maybeSent: 'FailoverMaybeSent',
 } as const;
 
-/** One of them. */
-export type SendFailureType = (typeof SEND_FAILURE_TYPES)[keyof typeof SEND_FAILURE_TYPES];
-
 /** The details a send failure carries. */
 export interface SendFailureDetails {
   /** The vCenter error class (see `src/vcenter/classify.ts`). */

@@ -87,9 +87,12 @@ export function isUnauthorized(errorClass: VcenterErrorClass): boolean {
   return errorClass.kind === 'vapi-error' && errorClass.status === 403;
 }
 
-/** Whether the class is vCenter's own "not found" (e.g. a task id the new active node does not know). */
+/**
+ * Whether the answer was a 404, from vCenter (a task id the new active node does not know) or from
+ * whatever answers in its place: either way the path serves nothing to wait for.
+ */
 export function isNotFound(errorClass: VcenterErrorClass): boolean {
-  return errorClass.kind === 'vapi-error' && errorClass.status === 404;
+  return (errorClass.kind === 'vapi-error' || errorClass.kind === 'malformed') && errorClass.status === 404;
 }
 
 /** Whether the class says vCenter's API could not be reached or was not serving: an outage, not an answer. */

@@ -209,7 +209,7 @@ export class VcenterClient {
 
   /**
    * Starts a failover (`POST /api/vcenter/vcha/cluster?action=failover&vmw-task=true`) and returns its task id.
-   * Sent exactly once per call: a 401 is an error like any other (the session is dropped, so the next call logs in
+   * Sent at most once per call: a 401 is an error like any other (the session is dropped, so the next call logs in
    * again), never a reason to send the request a second time.
    */
   async startFailover(options: { planned: boolean }): Promise<string> {

@@ -27,7 +27,7 @@ import {
   type ActivityOptions,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
-import { WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { TimeoutType, WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type {
   ClusterCheck,
   FailoverActivities,
@@ -106,17 +106,24 @@ const CHECK: LocalActivityOptions = {
  * heartbeat timeout tells a lost worker from a slow answer, so the run goes on to follow the
  * cluster within seconds.
  */
-const SEND: ActivityOptions = { startToCloseTimeout: '2m', heartbeatTimeout: '15s', retry: { maximumAttempts: 1 } };
+const SEND = {
+  // Not started in time means not sent: the run checks the cluster again before another attempt,
+  // instead of sending long after its check (the cluster may have changed meanwhile).
+  scheduleToStartTimeout: '1m',
+  startToCloseTimeout: '2m',
+  heartbeatTimeout: '15s',
+  retry: { maximumAttempts: 1 },
+} as const satisfies ActivityOptions;
 
 /** After proof that nothing reached vCenter: how many attempts in all, and the pause before the next. */
 const SEND_ATTEMPTS = 5;
 const sendBackoffMs = (attempt: number) => 1_000 * 2 ** (attempt - 1);
 
 /**
- * The follow activity: its heartbeat timeout outlasts three polls (and never undercuts the SDK's
- * heartbeat throttling), and it is retried until the deadlines, plus one heartbeat timeout for the
- * last attempt to report: a run always ends in bounded time, with the last heartbeat's
- * observations when a worker could not finish it.
+ * The follow activity: its heartbeat timeout is three polls, at least 15 s (the SDK throttles
+ * heartbeats) and at most 2 minutes, and it is retried until the deadlines, plus one heartbeat
+ * timeout for the last attempt to report: a run always ends in bounded time, with the last
+ * heartbeat's observations when a worker could not finish it.
  */
 function followOptions(input: ValidatedFailoverInput, switchDeadline: number): ActivityOptions {
   const heartbeatTimeout = Math.min(Math.max(3 * input.pollInterval, 15_000), 120_000);
@@ -205,6 +212,10 @@ interface Sent {
   at: number;
   /** For `unknown`: why the answer proves nothing. */
   why?: string;
+  /** For `unknown`: vCenter's own refusal, confirmed by one read, to be borne out by the no-sign window. */
+  refusal?: string;
+  /** For `yes`: when vCenter accepted it (ISO, the worker's clock). */
+  acceptedAt?: string;
 }
 
 /** What the check around the request saw, or why it could not read the cluster. */
@@ -220,6 +231,20 @@ function contractTypeOf(error: unknown): FailureType | undefined {
     return error.cause.type;
   }
   return undefined;
+}
+
+/** Whether an activity never started (a schedule-to-start timeout): proof that it did nothing. */
+function neverStarted(error: unknown): boolean {
+  return (
+    error instanceof ActivityFailure &&
+    error.cause instanceof TimeoutFailure &&
+    error.cause.timeoutType === TimeoutType.SCHEDULE_TO_START
+  );
+}
+
+/** The end of a run cancelled before its request went out. */
+function cancelledBeforeSending(target: string): string {
+  return `cancelled before the failover was triggered: nothing was changed on ${target}`;
 }
 
 /** The application failure under an activity failure, if that is what it is. */
@@ -315,7 +340,7 @@ export class FailoverRun {
       end = await this.failOver(input);
     } catch (error) {
       if (!isCancellation(error)) throw error;
-      end = failed('Cancelled', `cancelled before the failover was triggered: nothing was changed on ${input.target}`);
+      end = failed('Cancelled', cancelledBeforeSending(input.target));
     }
     return CancellationScope.nonCancellable(() => this.finish(end));
   }
@@ -350,7 +375,7 @@ export class FailoverRun {
       };
     }
     if (this.status.cancelRequested) {
-      return failed('Cancelled', `cancelled before the failover was triggered: nothing was changed on ${input.target}`);
+      return failed('Cancelled', cancelledBeforeSending(input.target));
     }
     // From here on the failover may be under way: a cancel cannot stop it, so the run follows it to the end.
     return CancellationScope.nonCancellable(() => this.trigger(input, passed));
@@ -477,38 +502,49 @@ export class FailoverRun {
           },
         );
       }
+      // Nothing has gone out yet: a cancel that arrived meanwhile still stops the run.
+      if (this.status.cancelRequested) return failed('Cancelled', cancelledBeforeSending(input.target));
       const at = Date.now();
+      let notSent: string;
       try {
         const accepted = await sendFailover({ target: input.target, planned: input.planned });
         this.observations.push(`vCenter accepted the failover as ${accepted.taskId}`);
-        return { triggered: 'yes', taskId: accepted.taskId, at };
+        return { triggered: 'yes', taskId: accepted.taskId, at, acceptedAt: accepted.at };
       } catch (error) {
         const cause = applicationCause(error);
         if (contractTypeOf(error) === 'UnknownTarget') return failed('UnknownTarget', causeMessage(error));
-        if (cause?.type === SEND_FAILURE_TYPES.notSent) {
-          this.observations.push(`attempt ${attempt}: ${cause.message}`);
-          if (attempt >= SEND_ATTEMPTS) {
-            return failed(
-              'FailoverFailed',
-              `the failover request never reached ${input.target} in ${attempt} attempts (${cause.message}): nothing was sent`,
-            );
-          }
-          await sleep(sendBackoffMs(attempt));
-          continue;
-        }
         if (cause?.type === SEND_FAILURE_TYPES.refused) return this.confirmRefusal(input, passed, cause, at);
-        // A timeout, a lost worker, a reset, a gateway's answer, an unreadable body: it may have been accepted.
-        this.observations.push(
-          `the failover request may have reached vCenter (${causeMessage(error)}); not re-sending, following the cluster state`,
-        );
-        return { triggered: 'unknown', at, why: causeMessage(error) };
+        if (cause?.type === SEND_FAILURE_TYPES.notSent) notSent = cause.message;
+        else if (neverStarted(error))
+          notSent = `the send did not start within ${SEND.scheduleToStartTimeout}: nothing was sent`;
+        else {
+          // A timeout, a lost worker, a reset, a gateway's answer, an unreadable body: it may have been accepted.
+          this.observations.push(
+            `the failover request may have reached vCenter (${causeMessage(error)}); not re-sending, following the cluster state`,
+          );
+          return { triggered: 'unknown', at, why: causeMessage(error) };
+        }
       }
+      this.observations.push(`attempt ${attempt}: ${notSent}`);
+      if (attempt >= SEND_ATTEMPTS) {
+        return failed(
+          'PreflightRejected',
+          `the failover request never reached ${input.target} in ${attempt} attempts (${notSent}): nothing was sent`,
+          {
+            failedChecks: [{ id: 'reachable', ok: false, detail: `vCenter accepts the failover request (${notSent})` }],
+          },
+        );
+      }
+      await sleep(sendBackoffMs(attempt));
     }
   }
 
   /**
    * vCenter's own error answered the request: it counts as a refusal only when a read afterwards
-   * shows the roles unchanged and no failover running. Otherwise the run follows the cluster.
+   * shows the roles unchanged and no failover running. A 4xx (the request's arguments or state
+   * refused before anything ran) ends the run there. A 5xx could come from an error after the
+   * failover started, which a vCenter that hides a running failover would not show yet: the run
+   * then follows the cluster, and says FailoverFailed only after the no-sign window too.
    */
   private async confirmRefusal(
     input: ValidatedFailoverInput,
@@ -516,24 +552,30 @@ export class FailoverRun {
     refusal: ApplicationFailure,
     at: number,
   ): Promise<Sent | RunEnd> {
-    const details = refusal.details?.[0] as SendFailureDetails | undefined;
+    const status = (refusal.details?.[0] as SendFailureDetails | undefined)?.status ?? 500;
     const after = await this.checkCluster(input, passed);
-    if (after.read && after.check.unchanged) {
-      const notAuthorized = details?.status === 403;
+    const unchanged = after.read && after.check.unchanged;
+    if (after.read && after.check.unchanged && status < 500) {
+      const notAuthorized = status === 403;
       const why = notAuthorized ? ': the account configured for this target needs the Global.VCServer privilege' : '';
       return failed(
         notAuthorized ? 'NotAuthorized' : 'FailoverFailed',
         `${refusal.message}${why}; ${input.target} is unchanged (${after.check.detail})`,
-        {
-          after: after.check.snapshot,
-        },
+        { after: after.check.snapshot },
       );
     }
     const seen = after.read ? after.check.detail : `the cluster could not be read: ${after.message}`;
     this.observations.push(
-      `${refusal.message}, but the refusal is not confirmed (${seen}); following the cluster state`,
+      unchanged
+        ? `${refusal.message}; ${input.target} is unchanged (${seen}); watching for a failover before calling it refused`
+        : `${refusal.message}, but the refusal is not confirmed (${seen}); following the cluster state`,
     );
-    return { triggered: 'unknown', at, why: `${refusal.message}, not confirmed: ${seen}` };
+    return {
+      triggered: 'unknown',
+      at,
+      why: unchanged ? refusal.message : `${refusal.message}, not confirmed: ${seen}`,
+      ...(unchanged ? { refusal: refusal.message } : {}),
+    };
   }
 
   /** The combined check-and-send activity of runs started before the one-attempt send existed. */
@@ -552,7 +594,15 @@ export class FailoverRun {
       const type = contractTypeOf(error);
       if (type) return failed(type, causeMessage(error));
       if (applicationCause(error)?.type === SEND_FAILURE_TYPES.notSent) {
-        return failed('FailoverFailed', `the failover request never reached ${input.target}: ${causeMessage(error)}`);
+        return failed(
+          'PreflightRejected',
+          `the failover request never reached ${input.target}: ${causeMessage(error)}; nothing was sent`,
+          {
+            failedChecks: [
+              { id: 'reachable', ok: false, detail: `vCenter accepts the failover request (${causeMessage(error)})` },
+            ],
+          },
+        );
       }
       // The last attempt may have sent it: the cluster state decides.
       this.observations.push(`trigger outcome unknown (${causeMessage(error)}); following the cluster state`);
@@ -564,7 +614,7 @@ export class FailoverRun {
   private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
     const { target, deadlines } = input;
     this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
-    const switchDeadline = sent.at + deadlines.failover;
+    const switchDeadline = Date.now() + deadlines.failover;
     const followInput: FollowFailoverInput = {
       target,
       taskId: sent.taskId,
@@ -583,8 +633,13 @@ export class FailoverRun {
       );
     } catch (error) {
       if (this.status.cancelRequested) this.cancelTooLate = true;
-      const type = contractTypeOf(error);
-      if (type) return failed(type, causeMessage(error));
+      if (contractTypeOf(error)) {
+        // After the request, a read refused (403) or a target this worker does not know proves nothing about the cluster.
+        return failed(
+          'FailoverOutcomeUnknown',
+          `cannot follow the failover of ${target}: ${causeMessage(error)}; the request ${sent.triggered === 'yes' ? 'was accepted' : 'may have reached vCenter'}: check the cluster`,
+        );
+      }
       // No worker could finish the follow in time: the last heartbeat says how far it got.
       const lastSeen = followHeartbeatOf(error);
       if (lastSeen) {
@@ -639,6 +694,14 @@ export class FailoverRun {
           `the failover task of ${target} FAILED and ${passed.active} is still ACTIVE: ${followed.taskError ?? 'no error message'}`,
         );
       case 'no-sign':
+        if (sent.refusal) {
+          // vCenter's own refusal, one read confirming it, and a whole window without any sign.
+          return failed(
+            'FailoverFailed',
+            `${sent.refusal}; for ${formatDuration(deadlines.noSign)} ${target} then showed no sign of a failover and ` +
+              `is unchanged (${passed.active} still ACTIVE): it did not fail over`,
+          );
+        }
         return failed(
           'FailoverOutcomeUnknown',
           `the failover request to ${target} may not have arrived: its answer proved nothing (${sent.why ?? 'no answer'}), ` +
@@ -649,7 +712,8 @@ export class FailoverRun {
       case 'switch-deadline':
         return failed(
           'FailoverOutcomeUnknown',
-          `no proof that ${target} failed over within ${formatDuration(deadlines.failover)}; last observation: ${followed.observation}`,
+          `no proof that ${target} failed over within ${formatDuration(deadlines.failover)}` +
+            `${followed.signOfFailover ? ` (seen: ${followed.signOfFailover})` : ''}; last observation: ${followed.observation}`,
         );
       case 'healthy-deadline':
         return failed(
@@ -721,7 +785,7 @@ export class FailoverRun {
         (tooLate ? ' (cancellation was requested after the failover was triggered: too late to stop it)' : ''),
       taskId: this.status.taskId,
       triggered: this.triggered,
-      triggeredAt: this.sent ? new Date(this.sent.at).toISOString() : undefined,
+      triggeredAt: this.sent ? (this.sent.acceptedAt ?? new Date(this.sent.at).toISOString()) : undefined,
       before,
       after: this.after,
       activeBefore: before?.activeNode,

@@ -15,7 +15,7 @@ import {
 } from '../../src/activities/observations';
 import type { FollowHeartbeat } from '../../src/contract';
 import { depsFor } from './deps';
-import { apiError, clusterInfo, failoverTask, ScriptedVcenter, unreachable } from './scripted-vcenter';
+import { apiError, clusterInfo, failoverTask, operations, ScriptedVcenter, unreachable } from './scripted-vcenter';
 
 function input(overrides: Partial<FollowFailoverInput> = {}): FollowFailoverInput {
   return {
@@ -102,6 +102,70 @@ describe('follow activity', () => {
     assert.equal(result.outcome, 'failed');
     assert.equal(result.taskError, 'passive node did not take over');
     assert.deepEqual(vcenter.calls, ['tasks.get', 'cluster.get']);
+  });
+
+  it('reads the cluster after a task read that failed with an answer, and sees the switch there', async () => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', apiError('tasks.get', 500, 'ERROR', 'internal error'))
+      .on('getCluster', clusterInfo('node2'));
+    const result = await follow(vcenter);
+    assert.equal(result.outcome, 'verified');
+    assert.deepEqual(vcenter.calls.slice(0, 2), ['tasks.get', 'cluster.get']);
+  });
+
+  /** A request of unknown arrival: the follow looks for signs, and ends no-sign after `windowMs` without one. */
+  const unconfirmed = (windowMs: number) => ({
+    taskId: undefined,
+    unconfirmed: { sentAt: Date.now(), noSignWindowMs: windowMs },
+  });
+
+  it('ignores a finished failover task in the list and ends no-sign when the cluster is unchanged', async () => {
+    const earlier = failoverTask('FAILED', { start_time: new Date().toISOString() });
+    const vcenter = new ScriptedVcenter()
+      .on('getCluster', clusterInfo('node1'))
+      .on('getOperations', operations())
+      .on('listTasks', { 'task-3:com.vmware.vcenter.vcha.cluster': earlier });
+    const result = await follow(vcenter, unconfirmed(40));
+    assert.equal(result.outcome, 'no-sign');
+    assert.equal(result.taskId, undefined, 'the finished task is not adopted');
+    assert.equal(result.signOfFailover, undefined);
+    assert.ok(vcenter.calls.includes('tasks.list') && vcenter.calls.includes('operations.get'));
+  });
+
+  it('adopts the latest running failover task from the list and follows it', async () => {
+    const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const vcenter = new ScriptedVcenter()
+      .on('getCluster', clusterInfo('node1'), clusterInfo('node1'), clusterInfo('node2'))
+      .on('getOperations', operations())
+      .on('listTasks', {
+        'task-3:com.vmware.vcenter.vcha.cluster': failoverTask('FAILED', { start_time: minutesAgo(1) }),
+        'task-4:com.vmware.vcenter.vcha.cluster': failoverTask('RUNNING', { start_time: minutesAgo(2) }),
+        'task-5:com.vmware.vcenter.vcha.cluster': failoverTask('RUNNING', { start_time: minutesAgo(0) }),
+      })
+      .on('getTask', failoverTask('RUNNING'), apiError('tasks.get', 404, 'NOT_FOUND'));
+    const result = await follow(vcenter, unconfirmed(60_000));
+    assert.equal(result.outcome, 'verified');
+    assert.equal(result.taskId, 'task-5:com.vmware.vcenter.vcha.cluster');
+    assert.match(result.signOfFailover ?? '', /task-5.* is in vCenter's task list/);
+    assert.ok(vcenter.calls.includes('tasks.get'), 'the adopted task is followed');
+  });
+
+  it('starts the no-sign window again after an outage: a hidden failover may be switching', async () => {
+    let lastOutageAt = 0;
+    const outage = () => {
+      lastOutageAt = Date.now();
+      throw unreachable('cluster.get', 'refused');
+    };
+    const vcenter = new ScriptedVcenter()
+      .on('getCluster', clusterInfo('node1'), outage, outage, outage, clusterInfo('node1'))
+      .on('getOperations', operations())
+      .on('listTasks', {});
+    const windowMs = 150;
+    const result = await follow(vcenter, { ...unconfirmed(windowMs), pollIntervalMs: 20 });
+    const endedAt = Date.now();
+    assert.equal(result.outcome, 'no-sign');
+    assert.ok(lastOutageAt > 0);
+    assert.ok(endedAt - lastOutageAt >= windowMs, `ended ${endedAt - lastOutageAt} ms after the outage`);
   });
 
   it('reports the switch deadline with the last observation when nothing proves the switch', async () => {

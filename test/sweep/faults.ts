@@ -5,10 +5,19 @@
  */
 import type { ClusterScenarioInput } from '../../src/simulator';
 
-type Rule = NonNullable<NonNullable<ClusterScenarioInput['faults']>['rules']>[number];
+/** One simulator fault rule. */
+export type Rule = NonNullable<NonNullable<ClusterScenarioInput['faults']>['rules']>[number];
 
 /** The client timeouts the sweep's targets use, short so that a late answer is a timeout quickly. */
 export const SWEEP_CLIENT_TIMEOUTS = { connectMs: 1_000, headersMs: 1_500, bodyMs: 1_500 };
+
+/**
+ * vCenter's own 500 ERROR after it processed the request, aimed at the k-th request or at every
+ * request of one operation: for the POST, a failover vCenter started and then erred on.
+ */
+export function vcenter500After(aim: Pick<Rule, 'request' | 'operation'>): Rule {
+  return { ...aim, when: 'after', action: 'respond', status: 500, body: 'vapi', errorType: 'ERROR' };
+}
 
 /** Every fault kind, by name, as the rule for the k-th request. */
 export const FAULT_KINDS = {
@@ -39,6 +48,8 @@ export const FAULT_KINDS = {
   }),
   /** vCenter's own 500 ERROR, not processed. */
   'vapi-500': (k: number): Rule => ({ request: k, action: 'respond', status: 500, body: 'vapi', errorType: 'ERROR' }),
+  /** vCenter's own 500 ERROR after it processed the request: for the POST, a failover it started and then erred on. */
+  'vapi-500-after': (k: number): Rule => vcenter500After({ request: k }),
   /** The success status with an HTML body, after processing. */
   'malformed-html': (k: number): Rule => ({ request: k, when: 'after', action: 'respond', body: 'html' }),
   /** The success status with truncated JSON, after processing. */

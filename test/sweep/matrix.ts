@@ -14,6 +14,9 @@ const LETTER: Record<string, string> = {
 
 const count = (results: CaseResult[], keep: (result: CaseResult) => boolean) => results.filter(keep).length;
 
+/** The longest case of `results`, in whole seconds. */
+const longest = (results: CaseResult[]) => `${Math.round(Math.max(...results.map((r) => r.durationMs)) / 1_000)} s`;
+
 /** `SUCCEEDED 12, FailoverOutcomeUnknown 3` for the outcomes of `results`. */
 function outcomes(results: CaseResult[]): string {
   const by = new Map<string, number>();
@@ -32,12 +35,12 @@ export function summaryTable(results: CaseResult[]): string {
     const { family, kind } = group[0]!;
     const posts = [0, 1].map((n) => count(group, (r) => r.posts === n));
     const processed = [0, 1].map((n) => count(group, (r) => r.processed === n));
-    return `| ${family} | ${kind} | ${group.length} | ${count(group, (r) => r.violations.length === 0)} | ${posts[0]} / ${posts[1]} / ${count(group, (r) => r.posts > 1)} | ${processed[0]} / ${processed[1]} | ${outcomes(group)} |`;
+    return `| ${family} | ${kind} | ${group.length} | ${count(group, (r) => r.violations.length === 0)} | ${posts[0]} / ${posts[1]} / ${count(group, (r) => r.posts > 1)} | ${processed[0]} / ${processed[1]} | ${outcomes(group)} | ${longest(group)} |`;
   });
-  const total = `| **all** | | **${results.length}** | **${count(results, (r) => r.violations.length === 0)}** | ${count(results, (r) => r.posts === 0)} / ${count(results, (r) => r.posts === 1)} / **${count(results, (r) => r.posts > 1)}** | ${count(results, (r) => r.processed === 0)} / ${count(results, (r) => r.processed === 1)} | ${outcomes(results)} |`;
+  const total = `| **all** | | **${results.length}** | **${count(results, (r) => r.violations.length === 0)}** | ${count(results, (r) => r.posts === 0)} / ${count(results, (r) => r.posts === 1)} / **${count(results, (r) => r.posts > 1)}** | ${count(results, (r) => r.processed === 0)} / ${count(results, (r) => r.processed === 1)} | ${outcomes(results)} | ${longest(results)} |`;
   return [
-    '| family | case kind | cases | passed | POSTs reaching vCenter 0 / 1 / 2+ | processed by vCenter 0 / 1 | outcomes |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| family | case kind | cases | passed | POSTs reaching vCenter 0 / 1 / 2+ | processed by vCenter 0 / 1 | outcomes | longest case |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
     total,
   ].join('\n');

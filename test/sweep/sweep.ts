@@ -16,11 +16,19 @@ import { startDevServer, type DevServer } from '../../src/devtools/dev-server';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import type { ClusterScenarioInput } from '../../src/simulator';
 import { TEST_ENV } from '../harness/env';
+import { inParallel } from '../harness/parallel';
 import { pollUntil } from '../harness/poll';
 import { uniqueTaskQueue } from '../harness/temporal';
 import { FAST_TIMING, startLab, type Lab } from '../workflow/lab';
 import { spawnWorker, type WorkerProcess } from '../workflow/worker-process';
-import { FAULT_KINDS, holdAfterProcessing, SWEEP_CLIENT_TIMEOUTS, type FaultKind } from './faults';
+import {
+  FAULT_KINDS,
+  holdAfterProcessing,
+  SWEEP_CLIENT_TIMEOUTS,
+  type FaultKind,
+  type Rule,
+  vcenter500After,
+} from './faults';
 
 /** A planned or a forced failover. */
 export type Mode = 'planned' | 'forced';
@@ -38,6 +46,8 @@ export interface SweepCase {
   k?: number;
   /** That request's operation in the clean run. */
   operation?: string;
+  /** The run's no-sign window, when it is not the sweep's default. */
+  noSign?: string;
 }
 
 /** A judged case. */
@@ -61,17 +71,34 @@ export interface CleanRun {
   operations: string[];
 }
 
-/** The run's input: short deadlines so a run that can prove nothing still ends in well under a minute. */
-export function sweepInput(target: string, mode: Mode, noSign = '8s'): Record<string, unknown> {
+/** The sweep's deadlines, in seconds: short, so a run that can prove nothing still ends in about a minute. */
+const SWEEP_DEADLINES_S = { failover: 30, healthy: 30, noSign: 8 };
+
+/** The run's input, with the sweep's deadlines. */
+export function sweepInput(
+  target: string,
+  mode: Mode,
+  noSign = `${SWEEP_DEADLINES_S.noSign}s`,
+): Record<string, unknown> {
   return {
     target,
     planned: mode === 'planned',
     ...(mode === 'forced' ? { acceptDataLoss: true } : {}),
     pollInterval: '1s',
-    deadlines: { failover: '30s', healthy: '30s', noSign },
+    deadlines: { failover: `${SWEEP_DEADLINES_S.failover}s`, healthy: `${SWEEP_DEADLINES_S.healthy}s`, noSign },
     reason: 'fault sweep',
   };
 }
+
+/**
+ * The longest a case may take, start to end: the two follow deadlines, one follow heartbeat
+ * timeout (15 s) for a lost attempt to be noticed, and a minute for everything before the follow
+ * (preflight's retries, the check, the send's attempts) and for the oracle's wait.
+ */
+const CASE_BOUND_MS = (SWEEP_DEADLINES_S.failover + SWEEP_DEADLINES_S.healthy + 15 + 60) * 1_000;
+
+/** A no-sign verdict comes this long after its window at the most: preflight, the send, the final reads. */
+const NO_SIGN_SLACK_MS = 25_000;
 
 /** The simulator clusters of a lab for the given names, each on its own port (refusals need one). */
 function clustersOf(names: string[], scenario: ClusterScenarioInput = {}): Record<string, ClusterScenarioInput> {
@@ -146,8 +173,18 @@ export async function judge(
   }
   if (end.outcome === 'FailoverNotHealthy' && !switched)
     violations.push('FailoverNotHealthy, but the cluster never switched');
-  if (end.outcome === 'FailoverOutcomeUnknown' && (end.record?.observations.length ?? 0) === 0) {
-    violations.push('FailoverOutcomeUnknown without the observations it was based on');
+  for (const unproven of ['FailoverOutcomeUnknown', 'FailoverNotHealthy']) {
+    if (end.outcome === unproven && (end.record?.observations.length ?? 0) === 0) {
+      violations.push(`${unproven} without the observations it was based on`);
+    }
+  }
+  const durationMs = Date.now() - startedAt;
+  if (durationMs > CASE_BOUND_MS) violations.push(`took ${Math.round(durationMs / 1_000)} s`);
+  const noSignMs = Number.parseInt(spec.noSign ?? `${SWEEP_DEADLINES_S.noSign}`, 10) * 1_000;
+  if (/showed no sign of a failover/.test(end.message) && durationMs > noSignMs + NO_SIGN_SLACK_MS) {
+    violations.push(
+      `a no-sign verdict ${Math.round(durationMs / 1_000)} s after the start, the window being ${noSignMs / 1_000} s`,
+    );
   }
   return {
     ...spec,
@@ -157,23 +194,8 @@ export async function judge(
     processed: counters.failoversStarted + counters.failoversRefused,
     switched,
     violations,
-    durationMs: Date.now() - startedAt,
+    durationMs,
   };
-}
-
-/** Runs `work` over `items`, at most `limit` at a time, keeping their order. */
-export async function inParallel<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        results[index] = await work(items[index]!);
-      }
-    }),
-  );
-  return results;
 }
 
 /** Runs a clean planned and forced failover and returns their request logs. */
@@ -408,14 +430,22 @@ export async function runReplicaKills(modes: Mode[]): Promise<CaseResult[]> {
 /**
  * A vCenter that shows nothing of a running failover during a long flush (no active operation,
  * no listed task, roles unchanged): the worker is killed with the POST in flight, the POST's answer
- * is lost, or the POST never arrives.
+ * is lost, vCenter answers its own 500 after starting the failover, or the POST never arrives.
  */
 export async function runHiddenFailover(): Promise<CaseResult[]> {
+  // A window longer than the hidden flush where the failover did start: nothing is visible until the switch.
   const cases: SweepCase[] = [
-    { family: 'hidden failover', mode: 'planned', kind: 'worker SIGKILL during the POST' },
-    { family: 'hidden failover', mode: 'planned', kind: 'answer to the POST lost' },
-    { family: 'hidden failover', mode: 'planned', kind: 'POST lost before vCenter' },
+    { family: 'hidden failover', mode: 'planned', kind: 'worker SIGKILL during the POST', noSign: '60s' },
+    { family: 'hidden failover', mode: 'planned', kind: 'answer to the POST lost', noSign: '60s' },
+    { family: 'hidden failover', mode: 'planned', kind: "vCenter's 500 after processing", noSign: '60s' },
+    { family: 'hidden failover', mode: 'planned', kind: 'POST lost before vCenter', noSign: '10s' },
   ];
+  const rules: Record<string, Rule> = {
+    'worker SIGKILL during the POST': { operation: 'cluster.failover', when: 'after', action: 'hang' },
+    'answer to the POST lost': { operation: 'cluster.failover', when: 'after', action: 'reset' },
+    "vCenter's 500 after processing": vcenter500After({ operation: 'cluster.failover' }),
+    'POST lost before vCenter': { operation: 'cluster.failover', action: 'reset' },
+  };
   const names = cases.map(clusterName);
   // The flush outlasts the send's heartbeat timeout, so the run follows while nothing is visible.
   const lab = await startLab({
@@ -426,23 +456,19 @@ export async function runHiddenFailover(): Promise<CaseResult[]> {
   });
   return inParallel(
     cases.map((spec, i) => ({ spec, cluster: names[i]! })),
-    3,
+    4,
     async ({ spec, cluster }) => {
       const taskQueue = uniqueTaskQueue('sweep-hidden');
-      const rule =
-        spec.kind === 'worker SIGKILL during the POST'
-          ? { operation: 'cluster.failover' as const, when: 'after' as const, action: 'hang' as const }
-          : spec.kind === 'answer to the POST lost'
-            ? { operation: 'cluster.failover' as const, when: 'after' as const, action: 'reset' as const }
-            : { operation: 'cluster.failover' as const, action: 'reset' as const };
-      lab.sim.cluster(cluster).configure({ faults: { rules: [rule] } });
+      lab.sim.cluster(cluster).configure({ faults: { rules: [rules[spec.kind]!] } });
       let worker: WorkerProcess = await spawnWorker({ taskQueue, targetsFile: lab.targetsFile, env: lab.targetsEnv });
       try {
         await worker.ready;
         const startedAt = Date.now();
-        // A window longer than the hidden flush: nothing is visible until the switch.
-        const noSign = spec.kind === 'POST lost before vCenter' ? '10s' : '60s';
-        const handle = await lab.start(sweepInput(cluster, spec.mode, noSign), `${cluster}-${Date.now()}`, taskQueue);
+        const handle = await lab.start(
+          sweepInput(cluster, spec.mode, spec.noSign),
+          `${cluster}-${Date.now()}`,
+          taskQueue,
+        );
         if (spec.kind === 'worker SIGKILL during the POST') {
           await pollUntil(
             () => lab.sim.counters(cluster).hangs > 0,

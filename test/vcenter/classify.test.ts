@@ -99,7 +99,7 @@ describe('classifyVcenterError', () => {
     });
   }
 
-  it("names vCenter's own refusals for privilege and unknown ids, and only those", () => {
+  it("names vCenter's own refusals for privilege, and any 404, and only those", () => {
     assert.equal(isUnauthorized(classifyVcenterError(api(403, true, 'UNAUTHORIZED'), 'cluster.failover')), true);
     assert.equal(isUnauthorized(classifyVcenterError(api(403, false), 'cluster.failover')), false);
     const notFound = new VcenterApiError({
@@ -110,10 +110,12 @@ describe('classifyVcenterError', () => {
       vapiBody: true,
     });
     assert.equal(isNotFound(classifyVcenterError(notFound, 'tasks.get')), true);
+    // A 404 page that is not vCenter's own: the task is not served there either.
     assert.equal(
       isNotFound(classifyVcenterError(new VcenterApiError({ operation: 'tasks.get', status: 404 }), 'tasks.get')),
-      false,
+      true,
     );
+    assert.equal(isNotFound(classifyVcenterError(api(500, true, 'ERROR'), 'cluster.failover')), false);
   });
 
   it('keeps what vCenter said on a refusal', () => {

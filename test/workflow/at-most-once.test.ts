@@ -1,14 +1,15 @@
 /**
  * The failover request at most once, and outcomes that never lie, in the two cases that once broke
  * both (a proxy's 502 after vCenter accepted the failover; the worker killed while the POST was in
- * flight on a vCenter that shows nothing of the running failover), and a request that never
- * arrived on a cluster that never changes.
+ * flight on a vCenter that shows nothing of the running failover), vCenter's own 500 after it
+ * started a failover it does not show yet, and a request that never arrived on a cluster that
+ * never changes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pollUntil } from '../harness/poll';
 import { onTeardown, uniqueTaskQueue } from '../harness/temporal';
-import { SWEEP_CLIENT_TIMEOUTS } from '../sweep/faults';
+import { SWEEP_CLIENT_TIMEOUTS, vcenter500After } from '../sweep/faults';
 import { sweepInput } from '../sweep/sweep';
 import { failureOf } from './assertions';
 import { startLab } from './lab';
@@ -30,6 +31,14 @@ describe('the failover request, at most once', { concurrency: true }, async () =
         faults: {
           hideRunningFailover: true,
           rules: [{ operation: 'cluster.failover', when: 'after', action: 'hang' }],
+        },
+      },
+      // vCenter starts the failover, then answers its own 500 ERROR, and shows nothing while it flushes.
+      hidden500: {
+        timing: { flushMs: 25_000 },
+        faults: {
+          hideRunningFailover: true,
+          rules: [vcenter500After({ operation: 'cluster.failover' })],
         },
       },
       // The POST is lost before vCenter sees it: nothing will ever change.
@@ -80,6 +89,23 @@ describe('the failover request, at most once', { concurrency: true }, async () =
     assert.equal(result.triggered, 'unknown');
     assert.equal(lab.failoverPosts('hidden'), 1);
     assert.equal(lab.sim.counters('hidden').failoversStarted, 1);
+  });
+
+  it("ends SUCCEEDED, not FailoverFailed, when vCenter's 500 came after a failover it does not show yet", async () => {
+    // The switch lands after the 25 s flush and the outage: a failover deadline with room for both.
+    const input = sweepInput('hidden500', 'planned', '60s');
+    const result = await (
+      await lab.start({ ...input, deadlines: { ...(input.deadlines as object), failover: '90s' } })
+    ).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.activeAfter, result.before?.passiveNode);
+    assert.equal(result.triggered, 'unknown');
+    assert.match(
+      result.observations.join('\n'),
+      /HTTP 500.* is unchanged .*watching for a failover before calling it refused/,
+    );
+    assert.equal(lab.failoverPosts('hidden500'), 1);
+    assert.equal(lab.sim.counters('hidden500').failoversStarted, 1);
   });
 
   it('ends FailoverOutcomeUnknown within the window, saying the cluster is unchanged, when the request never arrived', async () => {

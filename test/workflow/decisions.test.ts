@@ -135,11 +135,12 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.match(result.observations.join('\n'), /attempt 1: the failover request did not reach vCenter/);
   });
 
-  it('ends FailoverFailed, nothing sent, when no attempt ever reached vCenter', async () => {
+  it('ends PreflightRejected, nothing sent, when no attempt ever reached vCenter', async () => {
     const run = worker.script({ sendFailover: () => sendFailure('FailoverNotSent', 'connection refused') });
-    const { failure, record } = await failureOf(await run.start(), 'FailoverFailed');
+    const { failure, record } = await failureOf(await run.start(), 'PreflightRejected');
     assert.match(failure.message, /never reached .* in 5 attempts \(connection refused\): nothing was sent/);
     assert.equal(record?.triggered, 'no');
+    assert.equal(record?.failedChecks?.[0]?.id, 'reachable');
     assert.equal(run.calls.sendFailover.length, 5);
     assert.equal(run.calls.followFailover.length, 0);
   });
@@ -172,10 +173,10 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
   });
 
   for (const [status, type] of [
-    [500, 'FailoverFailed'],
+    [400, 'FailoverFailed'],
     [403, 'NotAuthorized'],
   ] as const) {
-    it(`ends ${type} when vCenter refused the request (${status}) and a read confirms nothing changed`, async () => {
+    it(`ends ${type} at once when vCenter refused the request (${status}) and a read confirms nothing changed`, async () => {
       const run = worker.script({
         sendFailover: () =>
           sendFailure('FailoverRefused', `vCenter answered the failover request with HTTP ${status}`, status),
@@ -187,6 +188,35 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
       assert.equal(record?.after?.activeNode, '10.0.0.1');
     });
   }
+
+  it('follows the cluster after a 5xx refusal, and says FailoverFailed only after the no-sign window too', async () => {
+    const run = worker.script({
+      sendFailover: () =>
+        sendFailure('FailoverRefused', 'vCenter answered the failover request with HTTP 500 ERROR', 500),
+      followFailover: () =>
+        Promise.resolve(verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot() })),
+    });
+    const { failure, record } = await failureOf(await run.start({ deadlines: { noSign: '1m' } }), 'FailoverFailed');
+    assert.match(
+      failure.message,
+      /HTTP 500 ERROR; for 1m .* then showed no sign of a failover and is unchanged \(10\.0\.0\.1 still ACTIVE\): it did not fail over/,
+    );
+    assert.equal(run.calls.checkCluster.length, 2, 'checked before sending and after the refusal');
+    assert.equal(run.calls.sendFailover.length, 1);
+    assert.equal(run.calls.followFailover[0]?.unconfirmed?.noSignWindowMs, 60_000);
+    assert.equal(record?.triggered, 'unknown');
+  });
+
+  it('follows the cluster after a 5xx refusal, and a failover seen meanwhile is a success', async () => {
+    const run = worker.script({
+      sendFailover: () =>
+        sendFailure('FailoverRefused', 'vCenter answered the failover request with HTTP 500 ERROR', 500),
+    });
+    const result = await (await run.start()).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.triggered, 'unknown');
+    assert.match(result.observations.join('\n'), /HTTP 500 ERROR; .* is unchanged .*watching for a failover/);
+  });
 
   it('follows the cluster when a refusal is not confirmed: the cluster shows a change', async () => {
     let checks = 0;
@@ -223,9 +253,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     const run = worker.script({
       sendFailover: () => sendFailure('FailoverMaybeSent', 'the failover request may have reached vCenter (reset)'),
       followFailover: () =>
-        Promise.resolve(
-          verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot(), taskStatus: undefined }),
-        ),
+        Promise.resolve(verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot() })),
     });
     const { failure, record } = await failureOf(
       await run.start({ deadlines: { noSign: '1m' } }),
@@ -259,7 +287,6 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
                 ? {
                     switchedAt: undefined,
                     snapshot: healthySnapshot(),
-                    taskStatus: 'FAILED',
                     taskError: 'passive node did not take over',
                   }
                 : {}),
@@ -272,6 +299,25 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
       assert.equal(record?.triggered, 'yes');
     });
   }
+
+  it('ends FailoverOutcomeUnknown, not NotAuthorized, when a read is refused after the request was accepted', async () => {
+    const run = worker.script({
+      followFailover: () =>
+        Promise.reject(
+          ApplicationFailure.create({
+            type: 'NotAuthorized',
+            message: 'HTTP 403 reading the cluster',
+            nonRetryable: true,
+          }),
+        ),
+    });
+    const { failure, record } = await failureOf(await run.start(), 'FailoverOutcomeUnknown');
+    assert.match(
+      failure.message,
+      /cannot follow the failover of .*: HTTP 403 reading the cluster; the request was accepted/,
+    );
+    assert.equal(record?.triggered, 'yes');
+  });
 
   it('ends FailoverOutcomeUnknown when the follow activity fails for good outside a stage that proves anything', async () => {
     const run = worker.script({
@@ -405,6 +451,24 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.match(failure.message, /cancelled before the failover was triggered: nothing was changed/);
     assert.equal(record?.triggered, 'no');
     assert.equal(run.calls.triggerFailover.length, 0);
+  });
+
+  it('ends Cancelled when cancelled in TRIGGERING while nothing has gone out', async () => {
+    const run = worker.script({
+      // An attempt that proves nothing reached vCenter, slow enough for the cancel to arrive meanwhile.
+      sendFailover: async () => {
+        await sleep(1_500);
+        return sendFailure('FailoverNotSent', 'the failover request did not reach vCenter: connection refused');
+      },
+    });
+    const handle = await run.start();
+    await waitForPhase(handle, 'TRIGGERING');
+    await handle.cancel();
+    const { failure, record } = await failureOf(handle, 'Cancelled');
+    assert.match(failure.message, /cancelled before the failover was triggered: nothing was changed/);
+    assert.equal(record?.triggered, 'no');
+    assert.equal(run.calls.sendFailover.length, 1, 'no attempt after the cancel');
+    assert.equal(run.calls.followFailover.length, 0);
   });
 
   it('follows to the real end when cancelled after the trigger, and says the cancel came too late', async () => {

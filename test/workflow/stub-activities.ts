@@ -45,7 +45,6 @@ export function verified(overrides: Partial<FollowFailoverResult> = {}): FollowF
     outcome: 'verified',
     switchedAt: new Date().toISOString(),
     snapshot: switchedSnapshot(),
-    taskStatus: 'SUCCEEDED',
     observation: 'verified: active 10.0.0.2, HEALTHY, all members UP',
     observations: ['2026-01-01T00:00:10.000Z verified: active 10.0.0.2, HEALTHY, all members UP'],
     longestOutageMs: 3_000,

@@ -24,7 +24,11 @@ export function cancelMeaning(phase: FailoverPhase | undefined): string {
   if (PHASES.indexOf(phase) < PHASES.indexOf('TRIGGERING')) {
     return `The run is in ${phase}, ${before} (unless it reaches the trigger before the cancel arrives).`;
   }
-  return `The run is in ${phase}: too late, ${after}.`;
+  const stillStoppable =
+    phase === 'TRIGGERING'
+      ? ' (if the request has not gone out yet, the run still ends Cancelled with nothing sent)'
+      : '';
+  return `The run is in ${phase}: too late, ${after}${stillStoppable}.`;
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
@@ -57,7 +61,8 @@ Requests cancellation of a running vchaFailover run and says what it means:
     to vCenter;
   - from TRIGGERING on: too late. vCenter cannot be stopped once the failover request may have
     reached it, so the run follows the failover to its real end and records that the cancel
-    came too late.
+    came too late (a cancel that arrives in TRIGGERING before the request went out still ends
+    the run Cancelled with nothing sent).
 
 Options:
   --run-id <id>    a specific run of this workflow id (default: the latest)

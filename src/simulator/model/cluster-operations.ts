@@ -24,7 +24,7 @@ export type FailoverStage = 'idle' | 'starting' | 'flushing' | 'switching' | 're
 /** Result of starting a task-based operation: a task id, or an error to answer with. */
 export type TaskStartResult = { kind: 'task'; taskId: string } | { kind: 'error'; error: VapiError };
 
-/** Why a cluster's port is closed. */
+/** Why a cluster's port is closed: the failover's outage, or a fault rule refusing connections. */
 export type ClosedReason = 'outage' | 'refusal';
 
 /** The listener of a cluster, which closes during an outage or a refusal (port-per-cluster layout). */
