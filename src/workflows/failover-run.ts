@@ -176,6 +176,13 @@ const LEGACY_TRIGGER: ActivityOptions = {
 /** Marks runs that send the request through its own one-attempt activity (see {@link FailoverRun.trigger}). */
 const SEND_ONCE_PATCH = 'send-failover-once';
 
+/**
+ * Marks runs in which vCenter's own 5xx, confirmed by a read, is borne out by the no-sign window
+ * before it counts as a refusal (see {@link FailoverRun.confirmRefusal}). Runs from the build
+ * before it called such a refusal at once, and keep doing so when they replay.
+ */
+const SERVER_ERROR_WATCHED_PATCH = 'server-error-watched';
+
 /** How often, and how long apart, a run retries a lock whose holder has just closed. */
 const LOCK_STALE_RETRIES = 10;
 const LOCK_STALE_RETRY_INTERVAL_MS = 500;
@@ -555,7 +562,9 @@ export class FailoverRun {
     const status = (refusal.details?.[0] as SendFailureDetails | undefined)?.status ?? 500;
     const after = await this.checkCluster(input, passed);
     const unchanged = after.read && after.check.unchanged;
-    if (after.read && after.check.unchanged && status < 500) {
+    // patched() only where the two builds part ways, so other runs carry no marker.
+    const final = status < 500 || (unchanged && !patched(SERVER_ERROR_WATCHED_PATCH));
+    if (after.read && after.check.unchanged && final) {
       const notAuthorized = status === 403;
       const why = notAuthorized ? ': the account configured for this target needs the Global.VCServer privilege' : '';
       return failed(

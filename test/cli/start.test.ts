@@ -28,7 +28,8 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
       ok: { nodes: nodes(1), timing: { switchOutageMs: 3_000 } },
       degraded: { nodes: nodes(2), healthState: 'DEGRADED' },
       dry: { nodes: nodes(3), healthState: 'DEGRADED' },
-      busy: { nodes: nodes(4), timing: { flushMs: 4_000 } },
+      // The holder stays in its failover long enough for the CLI to start on a loaded machine.
+      busy: { nodes: nodes(4), timing: { flushMs: 30_000 } },
       hung: { nodes: nodes(5), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
       watched: { nodes: nodes(6), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
     },

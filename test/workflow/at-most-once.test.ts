@@ -15,6 +15,9 @@ import { failureOf } from './assertions';
 import { startLab } from './lab';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
+/** The hidden cases' switch comes after the 25 s flush and the outage: a deadline with room for both. */
+const HIDDEN_FAILOVER_DEADLINE = '90s';
+
 describe('the failover request, at most once', { concurrency: true }, async () => {
   const lab = await startLab({
     clusters: {
@@ -70,7 +73,11 @@ describe('the failover request, at most once', { concurrency: true }, async () =
       return worker;
     };
     const first = await spawn();
-    const handle = await lab.start(sweepInput('hidden', 'planned', '60s'), `hidden-${Date.now()}`, taskQueue);
+    const handle = await lab.start(
+      sweepInput('hidden', 'planned', '60s', HIDDEN_FAILOVER_DEADLINE),
+      `hidden-${Date.now()}`,
+      taskQueue,
+    );
     await pollUntil(
       () => lab.sim.counters('hidden').hangs,
       (held) => held === 1,
@@ -92,10 +99,8 @@ describe('the failover request, at most once', { concurrency: true }, async () =
   });
 
   it("ends SUCCEEDED, not FailoverFailed, when vCenter's 500 came after a failover it does not show yet", async () => {
-    // The switch lands after the 25 s flush and the outage: a failover deadline with room for both.
-    const input = sweepInput('hidden500', 'planned', '60s');
     const result = await (
-      await lab.start({ ...input, deadlines: { ...(input.deadlines as object), failover: '90s' } })
+      await lab.start(sweepInput('hidden500', 'planned', '60s', HIDDEN_FAILOVER_DEADLINE))
     ).result();
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(result.activeAfter, result.before?.passiveNode);
