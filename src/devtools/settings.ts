@@ -1,13 +1,17 @@
 /**
- * What the dev tools (the Temporal CLI resolver) read from the environment, parsed once. An empty
+ * What the dev tools (the Temporal CLI and server resolvers) read from the environment, parsed once. An empty
  * value counts as unset.
  */
 import path from 'node:path';
 
-/** The environment as the CLI resolver uses it. */
+/** The environment as the resolvers use it. */
 export interface DevtoolsSettings {
   /** `TEMPORAL_CLI_PATH`: the CLI to use, before anything else. */
   temporalCliPath?: string;
+  /** `TEMPORAL_SERVER_PATH`: the Temporal server binary to use, before anything else. */
+  temporalServerPath?: string;
+  /** `TEMPORAL_SQL_TOOL_PATH`: the `temporal-sql-tool` binary to use, before anything else. */
+  temporalSqlToolPath?: string;
   /** The directories of `PATH`, in order. */
   searchPath: string[];
   /** The environment a build it starts (`go install`) runs with. */
@@ -20,6 +24,8 @@ export function devtoolsSettingsFromEnv(
 ): DevtoolsSettings {
   return {
     ...(env.TEMPORAL_CLI_PATH ? { temporalCliPath: env.TEMPORAL_CLI_PATH } : {}),
+    ...(env.TEMPORAL_SERVER_PATH ? { temporalServerPath: env.TEMPORAL_SERVER_PATH } : {}),
+    ...(env.TEMPORAL_SQL_TOOL_PATH ? { temporalSqlToolPath: env.TEMPORAL_SQL_TOOL_PATH } : {}),
     searchPath: (env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== ''),
     childEnv: env,
   };

@@ -2,11 +2,10 @@
  * Finds (or builds) the official `temporal` CLI that the tests, the demo and CI run as their
  * Temporal dev server. One resolution order for every caller, so they all use the same binary.
  */
-import { spawnSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync, renameSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../paths';
-import { devtoolsSettingsFromEnv, type DevtoolsSettings } from './settings';
+import { binaryVersion, findOnPath, goInstall, isExecutable, projectLocalBinDir, type GoPackage } from './go-binary';
+import { devtoolsSettingsFromEnv } from './settings';
 
 /** The CLI release built from the Go module proxy: the newest one without a `replace` directive. */
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -44,59 +43,12 @@ const INSTALL_HINT =
 
 /** The ignored folder that holds a project-local CLI build. */
 function projectLocalCliPath(root = projectRoot()): string {
-  return path.join(root, '.tools', 'bin', process.platform === 'win32' ? 'temporal.exe' : 'temporal');
+  return path.join(projectLocalBinDir(root), process.platform === 'win32' ? 'temporal.exe' : 'temporal');
 }
 
-/** Whether `file` exists and this process may execute it. */
-export function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const CLI_PACKAGE: GoPackage = { module: TEMPORAL_CLI_MODULE, version: TEMPORAL_CLI_VERSION, label: 'temporal-cli' };
 
-function findOnPath(command: string, settings: DevtoolsSettings): string | undefined {
-  for (const dir of settings.searchPath) {
-    const candidate = path.join(dir, command);
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-/** Asks a CLI binary for its version; undefined when it does not run. */
-function cliVersion(executable: string): string | undefined {
-  const result = spawnSync(executable, ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) return undefined;
-  return result.stdout.trim().split('\n')[0];
-}
-
-function goInstall(target: string, settings: DevtoolsSettings, log: (line: string) => void): boolean {
-  const go = findOnPath('go', settings);
-  if (!go) return false;
-  // Build into a scratch GOBIN and rename, so an interrupted build never leaves a broken binary
-  // at the path that later runs trust without rebuilding.
-  const scratch = `${path.dirname(target)}.build-${process.pid}`;
-  mkdirSync(scratch, { recursive: true });
-  log(`temporal-cli: building ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} with go (first run only; takes minutes)`);
-  const started = Date.now();
-  const result = spawnSync(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    env: { ...settings.childEnv, GOBIN: scratch, CGO_ENABLED: settings.childEnv.CGO_ENABLED || '0' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const built = path.join(scratch, path.basename(target));
-  if (result.status !== 0 || !existsSync(built)) {
-    rmSync(scratch, { recursive: true, force: true });
-    log(`temporal-cli: go install failed (exit ${result.status ?? result.signal})`);
-    return false;
-  }
-  mkdirSync(path.dirname(target), { recursive: true });
-  renameSync(built, target);
-  rmSync(scratch, { recursive: true, force: true });
-  log(`temporal-cli: built in ${Math.round((Date.now() - started) / 1000)} s`);
-  return true;
-}
+export { isExecutable };
 
 /**
  * Resolves the CLI in the documented order: `$TEMPORAL_CLI_PATH`; `temporal` on PATH; the
@@ -123,7 +75,7 @@ export function resolveTemporalCli(options: ResolveOptions = {}): ResolvedTempor
   const local = projectLocalCliPath(root);
   if (isExecutable(local)) return chosen({ source: 'project-local', executable: local }, log);
 
-  if (goInstall(local, settings, log)) return chosen({ source: 'go-install', executable: local }, log);
+  if (goInstall(CLI_PACKAGE, local, settings, log)) return chosen({ source: 'go-install', executable: local }, log);
 
   if (options.allowSdkDownload ?? true) {
     log('temporal-cli: no CLI found and no Go toolchain; falling back to the SDK download (needs internet)');
@@ -133,7 +85,7 @@ export function resolveTemporalCli(options: ResolveOptions = {}): ResolvedTempor
 }
 
 function chosen(resolved: ResolvedTemporalCli, log: (line: string) => void): ResolvedTemporalCli {
-  const version = resolved.executable ? cliVersion(resolved.executable) : undefined;
+  const version = resolved.executable ? binaryVersion(resolved.executable) : undefined;
   if (resolved.executable && !version) {
     throw new TemporalCliNotFoundError(
       `The Temporal CLI at ${resolved.executable} (from ${resolved.source}) does not run; ${INSTALL_HINT}.`,

@@ -128,6 +128,8 @@ function guardProcessEnd(stopSync: () => void): () => void {
 export interface StartOptions {
   /** Stop the server on exit, SIGINT or SIGTERM if `stop` was not called (default true). */
   stopOnProcessEnd?: boolean;
+  /** Extra `postgresql.conf` lines, e.g. `max_connections = 300` for a Temporal cluster. */
+  settings?: readonly string[];
 }
 
 /** Starts a cluster; rejects with the reason (and the server log) when it cannot. */
@@ -179,6 +181,7 @@ export async function startThrowawayPostgres(options: StartOptions = {}): Promis
         'fsync = off',
         'synchronous_commit = off',
         'full_page_writes = off',
+        ...(options.settings ?? []),
         '',
       ].join('\n'),
     );
