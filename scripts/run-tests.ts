@@ -3,23 +3,26 @@
  * test file with node's test runner against them, and always stops the server at the end.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freePort, startDevServer } from '../src/devtools/dev-server';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../src/contract';
 import { resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/worker/create-worker';
 import { TEST_ENV } from '../test/harness/env';
+import { writeTestWorkflowBundle } from './test-bundle';
 
 const root = path.resolve(__dirname, '..');
+
+/** The cluster tests' folder: they start their own Temporal cluster (`npm run test:cluster`). */
+const CLUSTER_TESTS = path.join(root, 'test', 'cluster');
 
 function testFiles(dir: string, filter: string[]): string[] {
   const found: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
+    if (full === CLUSTER_TESTS) continue;
     if (entry.isDirectory()) found.push(...testFiles(full, filter));
     else if (entry.name.endsWith('.test.ts')) found.push(full);
   }
@@ -68,19 +71,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   try {
     process.stderr.write(`test: Temporal dev server at ${server.address} (ready in ${Date.now() - started} ms)\n`);
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../test/workflows'),
-      workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
-      logger: {
-        trace() {},
-        debug() {},
-        info() {},
-        warn() {},
-        error: (m: string) => process.stderr.write(`${m}\n`),
-      } as never,
-    });
     const bundlePath = path.join(scratch, 'workflow-bundle.js');
-    writeFileSync(bundlePath, code);
+    await writeTestWorkflowBundle(bundlePath);
 
     const concurrency = process.env.VCHA_TEST_CONCURRENCY ?? '2';
     child = spawn(

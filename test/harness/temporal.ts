@@ -15,6 +15,7 @@ let envPromise: Promise<TestWorkflowEnvironment> | undefined;
 let bundlePromise: Promise<{ code: string } | { codePath: string }> | undefined;
 let ownServer: DevServer | undefined;
 let runtimeQuieted = false;
+let chosenAddress: string | undefined;
 const cleanups: (() => Promise<void> | void)[] = [];
 
 /**
@@ -40,11 +41,20 @@ after(async () => {
   await ownServer?.stop();
 });
 
+/**
+ * Points this test file at a Temporal server it started itself (the cluster tests' cluster)
+ * instead of the shared dev server; call it before anything connects.
+ */
+export function useTemporalServer(address: string): void {
+  if (envPromise) throw new Error('useTemporalServer: the test environment is already connected');
+  chosenAddress = address;
+}
+
 /** The shared Temporal test environment (connection, client, native connection). */
 export function testEnv(): Promise<TestWorkflowEnvironment> {
   envPromise ??= (async () => {
     quietRuntime();
-    let address = process.env[TEST_ENV.address];
+    let address = chosenAddress ?? process.env[TEST_ENV.address];
     if (!address) {
       const cli = resolveTemporalCli({ allowSdkDownload: false });
       ownServer = await startDevServer({ executable: cli.executable! });
