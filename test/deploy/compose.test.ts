@@ -61,6 +61,43 @@ describe('docker-compose.yml', () => {
       assert.ok(services[name]!.healthcheck, `${name} health check`);
   });
 
+  it('starts nothing that uses Temporal before the default namespace exists', () => {
+    // The dependency graph: every edge names a service, uses a condition compose knows, no cycles.
+    const conditions = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        assert.ok(services[dependency], `${name} depends on ${dependency}, which is a service`);
+        assert.ok(conditions.has(condition), `${name} → ${dependency}: ${condition}`);
+      }
+    }
+    const ancestors = (name: string, seen: string[] = []): string[] => {
+      assert.ok(!seen.includes(name), `dependency cycle: ${[...seen, name].join(' → ')}`);
+      return Object.keys(services[name]!.depends_on ?? {}).flatMap((d) => [d, ...ancestors(d, [...seen, name])]);
+    };
+    for (const name of Object.keys(services)) ancestors(name);
+
+    // The server answers before auto-setup has created `default`: its health check must check the
+    // namespace, not only `cluster health`, or the gate below opens too early.
+    const health = ([] as string[]).concat((services.temporal!.healthcheck as { test: string[] }).test).join(' ');
+    assert.match(health, /cluster health/);
+    assert.match(health, /--namespace default namespace describe/);
+    // Every service that talks to Temporal waits for that health check, directly.
+    const clients = Object.entries(services).filter(([, s]) => s.environment?.TEMPORAL_ADDRESS);
+    assert.deepEqual(clients.map(([name]) => name).sort(), ['search-attributes', 'temporal-ui', 'worker']);
+    for (const [name, service] of clients) {
+      assert.equal(service.depends_on?.temporal?.condition, 'service_healthy', `${name} waits for a healthy temporal`);
+    }
+    // The worker starts only after the one-shot job registered the search attributes, and the job
+    // itself waits for the namespace before creating them.
+    assert.equal(services.worker!.depends_on?.['search-attributes']?.condition, 'service_completed_successfully');
+    assert.equal((services['search-attributes'] as { restart?: string }).restart, 'no');
+    const job = ([] as string[]).concat(services['search-attributes']!.command ?? []).join(' ');
+    const waits = job.indexOf('temporal operator namespace describe --namespace default');
+    assert.ok(waits >= 0, 'the job waits for the namespace');
+    assert.ok(waits < job.indexOf('temporal operator search-attribute create'), 'before creating the attributes');
+    assert.match(job, /for i in \$\$\(seq \d+\)/, 'a bounded wait, with `$` escaped from compose interpolation');
+  });
+
   it('gives the Temporal server a dynamic config file that turns on eager activity execution', () => {
     const temporal = services.temporal!;
     const configPath = temporal.environment?.DYNAMIC_CONFIG_FILE_PATH;

@@ -230,12 +230,16 @@ async function withConnection(address: string, check: (connection: Connection) =
   }
 }
 
-/** The compose `search-attributes` job's shell command, as docker-compose.yml has it. */
+/** The compose `search-attributes` job's shell command, as the container's shell receives it. */
 export function composeSearchAttributeCommand(composeFile = path.join(root, 'docker-compose.yml')): string {
   const compose = parse(readFileSync(composeFile, 'utf8')) as {
     services: Record<string, { command?: string[] | string }>;
   };
-  const command = ([] as string[]).concat(compose.services['search-attributes']?.command ?? []).join(' ');
+  // `$$` is compose's escape for a literal `$`, which the shell then sees.
+  const command = ([] as string[])
+    .concat(compose.services['search-attributes']?.command ?? [])
+    .join(' ')
+    .replaceAll('$$', '$');
   if (!command.includes('temporal operator search-attribute create')) {
     throw new Error(
       `${composeFile}: the search-attributes job no longer runs \`temporal operator search-attribute create\``,
