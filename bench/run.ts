@@ -1,7 +1,9 @@
 /**
- * `npm run bench -- --clusters N [--poll 1s] [--flush 2s] [--outage 2s] [--resync 2s]`: N planned
- * failovers at once against N simulated clusters on a compressed clock, one worker process, a
- * local dev server. Prints a table and writes bench/results/<time>-n<N>.json.
+ * `npm run bench -- --clusters N [--server dev|cluster] [--poll 1s] [--flush 2s] [--outage 2s]
+ * [--resync 2s]`: N planned failovers at once against N simulated clusters on a compressed clock,
+ * one worker process, and a local dev server or (`--server cluster`) the two-node Temporal cluster
+ * on PostgreSQL that the cluster tests use. Prints a table and writes
+ * bench/results/<time>-n<N>[-cluster].json.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,7 +19,8 @@ import { parseDuration, type VchaFailoverWorkflow } from '../src/contract';
 import { inParallel } from '../test/harness/parallel';
 import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
-import { sampleProcess, type ProcessSample } from './proc';
+import { startTemporalCluster } from '../test/harness/temporal-cluster';
+import { sampleProcess, sampleProcessTree, type ProcessSample } from './proc';
 
 const root = path.resolve(__dirname, '..');
 
@@ -30,8 +33,12 @@ function options() {
       outage: { type: 'string', default: '2s' },
       resync: { type: 'string', default: '2s' },
       'start-concurrency': { type: 'string', default: '50' },
+      server: { type: 'string', default: 'dev' },
     },
   });
+  const kinds = ['dev', 'cluster'] as const;
+  const server = kinds.find((kind) => kind === values.server);
+  if (!server) throw new Error(`--server: expected dev or cluster, not "${values.server}"`);
   const ms = (name: string, text: string) => {
     const value = parseDuration(text);
     if (value === undefined) throw new Error(`--${name}: "${text}" is not a duration`);
@@ -47,18 +54,57 @@ function options() {
     outageMs: ms('outage', values.outage),
     resyncMs: ms('resync', values.resync),
     startConcurrency: Number(values['start-concurrency']),
+    server,
   };
 }
 
-async function main(): Promise<void> {
-  const opts = options();
-  const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-bench-'));
+/** The Temporal server under the benchmark and what it costs: its processes' CPU and memory. */
+interface BenchServer {
+  kind: 'dev' | 'cluster';
+  address: string;
+  /** CPU seconds so far, summed over the server's processes (both nodes for a cluster). */
+  cpuSeconds(): number;
+  /** Peak RSS so far, summed over the server's processes, KiB. */
+  peakRssKb(): number;
+  /** PostgreSQL's postmaster and backends, for a cluster. */
+  postgres?: () => { cpuSeconds: number; pssKb: number } | undefined;
+  stop(): Promise<void>;
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+
+async function startServer(kind: 'dev' | 'cluster'): Promise<BenchServer> {
+  if (kind === 'cluster') {
+    const cluster = await startTemporalCluster({ log: (line) => process.stderr.write(`${line}\n`) });
+    const pids = () => cluster.nodes.map((node) => node.pid() ?? -1);
+    return {
+      kind,
+      address: cluster.address,
+      cpuSeconds: () => sum(pids().map((pid) => sampleProcess(pid)?.cpuSeconds ?? NaN)),
+      peakRssKb: () => sum(pids().map((pid) => sampleProcess(pid)?.peakRssKb ?? NaN)),
+      postgres: () => sampleProcessTree(cluster.postgresPid() ?? -1),
+      stop: () => cluster.stop(),
+    };
+  }
   const cli = resolveTemporalCli({ allowSdkDownload: false, log: () => {} });
   const server = await startDevServer({
     executable: cli.executable!,
     // BENCH_EAGER=0 measures without eager activity execution.
     eagerActivityExecution: process.env.BENCH_EAGER !== '0',
   });
+  return {
+    kind,
+    address: server.address,
+    cpuSeconds: () => sampleProcess(server.pid)?.cpuSeconds ?? NaN,
+    peakRssKb: () => sampleProcess(server.pid)?.peakRssKb ?? NaN,
+    stop: () => server.stop(),
+  };
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-bench-'));
+  const server = await startServer(opts.server);
   const names = Array.from({ length: opts.clusters }, (_, i) => `bench-${String(i + 1).padStart(4, '0')}`);
   const sim = await startSimulator({
     layout: 'shared-port',
@@ -114,7 +160,12 @@ async function main(): Promise<void> {
     if (sample) samples.push(sample);
   }, 250);
   const cpuBefore = sampleProcess(worker.pid!)!;
-  const serverCpuBefore = sampleProcess(server.pid)?.cpuSeconds ?? NaN;
+  const serverCpuBefore = server.cpuSeconds();
+  const postgresBefore = server.postgres?.();
+  let postgresPeakPssKb = 0;
+  const postgresSampler = setInterval(() => {
+    postgresPeakPssKb = Math.max(postgresPeakPssKb, server.postgres?.()?.pssKb ?? 0);
+  }, 1_000);
   const benchCpuBefore = process.cpuUsage();
   const started = Date.now();
   const handles = await inParallel(names, opts.startConcurrency, (name) =>
@@ -138,7 +189,9 @@ async function main(): Promise<void> {
   });
   clearInterval(sampler);
   const cpuAfter = sampleProcess(worker.pid!)!;
-  const serverCpuSeconds = (sampleProcess(server.pid)?.cpuSeconds ?? NaN) - serverCpuBefore;
+  clearInterval(postgresSampler);
+  const serverCpuSeconds = server.cpuSeconds() - serverCpuBefore;
+  const postgresAfter = server.postgres?.();
   const benchCpu = process.cpuUsage(benchCpuBefore);
 
   const medianIndex = medianRunIndex(results);
@@ -200,6 +253,7 @@ async function main(): Promise<void> {
     for (const [op, n] of Object.entries(run.byOperation)) operations[op] = (operations[op] ?? 0) + n;
   const summary = {
     clusters: opts.clusters,
+    server: server.kind === 'cluster' ? 'two-node cluster on PostgreSQL' : 'dev server',
     succeeded: perRun.filter((r) => r.succeeded).length,
     failoverPosts: names.reduce((sum, name) => sum + sim.counters(name).failoverPosts, 0),
     pollIntervalMs: opts.pollMs,
@@ -237,9 +291,17 @@ async function main(): Promise<void> {
     workerPeakRssMb: Math.round(Math.max(...samples.map((s) => s.peakRssKb), 0) / 1024),
     workerCpuSeconds: Math.round((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 10) / 10,
     wallSeconds: Math.round(wallSeconds * 10) / 10,
-    // Who else used the cores meanwhile: the dev server, and this process (simulator + client).
+    // The server's own memory: peak RSS summed over its processes (both nodes for a cluster), and
+    // PostgreSQL's peak proportional set size over the postmaster and its backends.
+    serverPeakRssMb: Math.round(server.peakRssKb() / 1024),
+    ...(server.postgres ? { postgresPeakPssMb: Math.round(postgresPeakPssKb / 1024) } : {}),
+    // Who else used the cores meanwhile: the server (both nodes), PostgreSQL, and this process
+    // (simulator, client and, for a cluster, the balancer in front of the frontends).
     otherCpuSeconds: {
       temporalServer: Math.round(serverCpuSeconds * 10) / 10,
+      ...(postgresBefore && postgresAfter
+        ? { postgres: Math.round((postgresAfter.cpuSeconds - postgresBefore.cpuSeconds) * 10) / 10 }
+        : {}),
       simulatorAndClient: Math.round((benchCpu.user + benchCpu.system) / 1e5) / 10,
     },
     cores: availableParallelism(),
@@ -259,7 +321,11 @@ async function main(): Promise<void> {
 
   const resultsDir = path.join(root, 'bench', 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-n${opts.clusters}.json`);
+  const suffix = server.kind === 'cluster' ? '-cluster' : '';
+  const file = path.join(
+    resultsDir,
+    `${new Date().toISOString().replace(/[:.]/g, '-')}-n${opts.clusters}${suffix}.json`,
+  );
   writeFileSync(file, `${JSON.stringify(summary, null, 2)}\n`);
   process.stdout.write(renderTable(summary) + `\nwrote ${path.relative(root, file)}\n`);
 
