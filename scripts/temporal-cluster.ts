@@ -4,42 +4,25 @@
  * Ctrl-C. `npm run temporal-cluster -- CMD ARGS…` runs a command with TEMPORAL_ADDRESS pointing at
  * the cluster instead, then stops it; the command's exit code becomes this script's.
  */
-import { spawn } from 'node:child_process';
 import { startTemporalCluster } from '../test/harness/temporal-cluster';
+import { commandArgs, holdOrRun } from './hold-or-run';
 
 async function main(): Promise<number> {
-  const separator = process.argv.indexOf('--');
-  const command = separator === -1 ? process.argv.slice(2) : process.argv.slice(separator + 1);
+  const command = commandArgs();
   const started = Date.now();
   const cluster = await startTemporalCluster({ log: (line) => process.stderr.write(`${line}\n`) });
+  const nodes = cluster.nodes.map((node) => node.frontendAddress).join(', ');
   process.stderr.write(
-    `temporal-cluster: ready in ${Date.now() - started} ms; nodes ${cluster.nodes.map((n) => n.frontendAddress).join(', ')} behind ${cluster.address}\n`,
+    `temporal-cluster: ready in ${Date.now() - started} ms; nodes ${nodes} behind ${cluster.address}\n`,
   );
   process.stdout.write(`${cluster.address}\n`);
   try {
-    if (command.length === 0) {
-      process.stderr.write('temporal-cluster: Ctrl-C stops the cluster and deletes its data\n');
-      const keepAlive = setInterval(() => {}, 1 << 30);
-      const signal = await new Promise<NodeJS.Signals>((resolve) => {
-        process.on('SIGINT', resolve);
-        process.on('SIGTERM', resolve);
-      });
-      clearInterval(keepAlive);
-      return signal === 'SIGINT' ? 130 : 143;
-    }
-    const child = spawn(command[0]!, command.slice(1), {
-      stdio: 'inherit',
-      env: { ...process.env, TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace },
-    });
-    process.on('SIGINT', () => {});
-    process.on('SIGTERM', () => child.kill('SIGTERM'));
-    return await new Promise<number>((resolve) => {
-      child.once('error', (error) => {
-        process.stderr.write(`temporal-cluster: cannot run ${command[0]}: ${error.message}\n`);
-        resolve(127);
-      });
-      child.once('exit', (code, signal) => resolve(code ?? (signal === 'SIGINT' ? 130 : 143)));
-    });
+    return await holdOrRun(
+      'temporal-cluster',
+      command,
+      { TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace },
+      'stops the cluster and deletes its data',
+    );
   } finally {
     await cluster.stop();
     process.stderr.write('temporal-cluster: stopped\n');
