@@ -258,13 +258,28 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
   const nodes: NodeHandle[] = [];
   let pg: ThrowawayPostgres | undefined;
   let balancer: TcpBalancer | undefined;
-  // SIGKILL every node if this process ends without `stop` (a crashed or interrupted run).
+  // SIGKILL every node if this process ends without `stop` (a crashed or interrupted run): the
+  // nodes are not killed with their parent. On a signal, the other handlers (PostgreSQL's guard)
+  // still run, and the signal is raised again when no one else will end the process.
   const killAllSync = () => {
     for (const node of nodes) node.killSync();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    unguard();
+    killAllSync();
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  const unguard = () => {
+    process.off('exit', killAllSync);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   };
   process.once('exit', killAllSync);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   const stop = async () => {
-    process.off('exit', killAllSync);
+    unguard();
     await balancer?.close();
     await Promise.all(nodes.map((node) => node.kill('SIGTERM')));
     await pg?.stop();
