@@ -10,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/devtools/dev-server';
 import { isExecutable } from '../../src/devtools/temporal-cli';
+import { guardProcessEnd } from '../harness/process-end';
 
 const run = promisify(execFile);
 
@@ -101,27 +102,6 @@ function logTail(logFile: string): string {
 function failureText(error: unknown): string {
   const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message?: string };
   return (stderr || stdout || message || String(error)).trim();
-}
-
-/**
- * Stops the server when this process ends without calling `stop` (an interrupted test run), so no
- * postmaster outlives it; a signal is re-raised afterwards so the process still ends as it would have.
- */
-function guardProcessEnd(stopSync: () => void): () => void {
-  const onSignal = (signal: NodeJS.Signals) => {
-    unguard();
-    stopSync();
-    process.kill(process.pid, signal);
-  };
-  const unguard = () => {
-    process.off('exit', stopSync);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-  process.once('exit', stopSync);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return unguard;
 }
 
 /** How the cluster's lifetime is tied to this process. */

@@ -20,6 +20,7 @@ import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import { resolveTemporalServer } from '../../src/devtools/temporal-server';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/contract';
 import { startThrowawayPostgres, TEST_ROLE, type ThrowawayPostgres } from '../audit/throwaway-postgres';
+import { guardProcessEnd } from './process-end';
 import { startTcpBalancer, type TcpBalancer } from './tcp-balancer';
 
 const run = promisify(execFile);
@@ -258,26 +259,12 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
   const nodes: NodeHandle[] = [];
   let pg: ThrowawayPostgres | undefined;
   let balancer: TcpBalancer | undefined;
-  // SIGKILL every node if this process ends without `stop` (a crashed or interrupted run): the
-  // nodes are not killed with their parent. On a signal, the other handlers (PostgreSQL's guard)
-  // still run, and the signal is raised again when no one else will end the process.
-  const killAllSync = () => {
+  // SIGKILL every node if this process ends without `stop` (a crashed or interrupted run). On a
+  // signal PostgreSQL's own guard, registered later, still runs after this one.
+  const unguard = guardProcessEnd(() => {
     for (const node of nodes) node.killSync();
     rmSync(dir, { recursive: true, force: true });
-  };
-  const onSignal = (signal: NodeJS.Signals) => {
-    unguard();
-    killAllSync();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unguard = () => {
-    process.off('exit', killAllSync);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-  process.once('exit', killAllSync);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  });
   const stop = async () => {
     unguard();
     await balancer?.close();
