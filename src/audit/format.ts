@@ -38,11 +38,10 @@ function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ');
 }
 
-/** The rows as an aligned table with a header, in the order given; a sentence when there are none. */
-export function formatAuditTable(rows: readonly AuditRow[]): string {
-  if (rows.length === 0) return 'No failover outcomes recorded.';
-  const table = [[...HEADERS], ...rows.map((row) => cells(row).map(oneLine))];
-  const widths = HEADERS.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
+/** Cells under headers as aligned columns (two spaces apart, each cell kept on one line). */
+export function alignedTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const table = [[...headers], ...rows.map((row) => row.map(oneLine))];
+  const widths = headers.map((_, column) => Math.max(...table.map((line) => line[column]!.length)));
   return table
     .map((line) =>
       line
@@ -51,4 +50,10 @@ export function formatAuditTable(rows: readonly AuditRow[]): string {
         .trimEnd(),
     )
     .join('\n');
+}
+
+/** The rows as an aligned table with a header, in the order given; a sentence when there are none. */
+export function formatAuditTable(rows: readonly AuditRow[]): string {
+  if (rows.length === 0) return 'No failover outcomes recorded.';
+  return alignedTable(HEADERS, rows.map(cells));
 }

@@ -16,6 +16,25 @@ function firstSentence(message: string): string {
 }
 
 /**
+ * `--flag=true` and `--flag=false` for boolean options, as the `temporal` CLI accepts them
+ * (`--tls=false`): the arguments without the `=false` ones, and the options they turned off.
+ */
+function explicitBooleans(argv: readonly string[], options: OptionsConfig): { args: string[]; off: string[] } {
+  const args: string[] = [];
+  const off: string[] = [];
+  let afterEnd = false;
+  for (const arg of argv) {
+    const match = afterEnd ? null : /^--([\w-]+)=(true|false)$/.exec(arg);
+    if (arg === '--') afterEnd = true;
+    if (match && options[match[1]!]?.type === 'boolean') {
+      if (match[2] === 'true') args.push(`--${match[1]}`);
+      else off.push(match[1]!);
+    } else args.push(arg);
+  }
+  return { args, off };
+}
+
+/**
  * Parses `argv` against `options` and exactly the named positionals; throws UsageError naming
  * what is wrong.
  */
@@ -24,11 +43,17 @@ export function parseCommandArgs<const O extends OptionsConfig>(
   options: O,
   positionalNames: readonly string[] = [],
 ): ReturnType<typeof parseArgs<StrictConfig<O>>> {
+  const { args, off } = explicitBooleans(argv, options);
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: true });
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: true });
   } catch (error) {
     throw new UsageError(firstSentence(error instanceof Error ? error.message : String(error)));
+  }
+  for (const name of off) {
+    if ((parsed.values as Record<string, unknown>)[name] === true)
+      throw new UsageError(`--${name} given both on and off`);
+    (parsed.values as Record<string, unknown>)[name] = false;
   }
   const { positionals } = parsed;
   if (positionals.length < positionalNames.length) {

@@ -5,6 +5,7 @@
 import type { Command, CommandGroup } from './command';
 import { cancelCommand } from './commands/cancel';
 import { historyCommand } from './commands/history';
+import { listCommand } from './commands/list';
 import { scheduleGroup } from './commands/schedule';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
@@ -15,6 +16,7 @@ const PROGRAM = 'vcha-failover';
 const COMMANDS: readonly (Command | CommandGroup)[] = [
   startCommand,
   statusCommand,
+  listCommand,
   cancelCommand,
   historyCommand,
   scheduleGroup,
@@ -37,9 +39,13 @@ ${commands}
 
 Run ${PROGRAM} <command> --help for a command's options.
 
-Temporal connection: as the temporal CLI (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY,
-TEMPORAL_TLS_*, TEMPORAL_PROFILE and the config file). Task queue: --task-queue, else
-VCHA_TASK_QUEUE, else vcha-failover. Web UI links: VCHA_UI_URL (default http://localhost:8233).
+Temporal connection: the temporal CLI's flags (--address, -n/--namespace, --api-key, --tls,
+--tls-cert-path, --tls-key-path, --tls-ca-path, --tls-server-name, --profile, --config-file) over
+its variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*,
+TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE) over the config-file profile. Task queue: --task-queue,
+else VCHA_TASK_QUEUE, else vcha-failover. Web UI links: VCHA_UI_URL (default
+http://localhost:8233). -o json: one JSON document on stdout (start, status, list, history,
+schedule list).
 
 Exit codes:
 ${codes}`;

@@ -1,10 +1,11 @@
 /**
- * Connects to Temporal the way the `temporal` CLI does (`TEMPORAL_ADDRESS`, `TEMPORAL_NAMESPACE`,
- * TLS and API-key variables, `TEMPORAL_PROFILE` and the config file, through envconfig) and
- * knows where the worker listens and where the Web UI is.
+ * Connects to Temporal the way the `temporal` CLI does (its connection flags over `TEMPORAL_*`
+ * variables over the config-file profile, see `connection-flags.ts`) and knows where the worker
+ * listens and where the Web UI is.
  */
 import type { Client } from '@temporalio/client';
-import { CliFailure } from './io';
+import { resolveConnectConfig, type ConnectionValues } from './connection-flags';
+import { CliFailure, type CliIo } from './io';
 import { clientSdk } from './sdk';
 import type { CliSettings } from './settings';
 
@@ -28,20 +29,9 @@ export function webUiLink(settings: CliSettings, namespace: string, workflowId: 
   return `${settings.uiUrl}/namespaces/${part(namespace)}/workflows/${part(workflowId)}/${part(runId)}/history`;
 }
 
-/** Opens a connection from the environment; a failure to connect is exit code 1 with the address in the message. */
-async function connect(): Promise<TemporalSession> {
-  const [{ Client, Connection }, { loadClientConnectConfig }] = await Promise.all([
-    clientSdk(),
-    import('@temporalio/envconfig'),
-  ]);
-  let config;
-  try {
-    config = loadClientConnectConfig();
-  } catch (error) {
-    throw new CliFailure(
-      `invalid Temporal client configuration: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+/** Opens a connection from the flags and the environment; a failure to connect is exit code 1 with the address in the message. */
+async function connect(values: ConnectionValues, settings: CliSettings): Promise<TemporalSession> {
+  const [{ Client, Connection }, config] = await Promise.all([clientSdk(), resolveConnectConfig(values, settings)]);
   const namespace = config.namespace ?? 'default';
   const address = config.connectionOptions.address ?? 'localhost:7233';
   let connection;
@@ -60,9 +50,13 @@ async function connect(): Promise<TemporalSession> {
   };
 }
 
-/** Runs `work` with a session and always closes it. */
-export async function withSession<T>(work: (session: TemporalSession) => Promise<T>): Promise<T> {
-  const session = await connect();
+/** Runs `work` with a session from the command's connection flags (`values`) and always closes it. */
+export async function withSession<T>(
+  io: CliIo,
+  values: ConnectionValues,
+  work: (session: TemporalSession) => Promise<T>,
+): Promise<T> {
+  const session = await connect(values, io.settings);
   try {
     return await work(session);
   } finally {

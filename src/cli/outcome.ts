@@ -7,6 +7,7 @@ import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure
 import type { FailoverRecord, FailoverResult } from '../contract';
 import { formatDuration } from '../contract';
 import { EXIT_CODES, exitCodeForOutcome } from './exit-codes';
+import type { RunEndingJson } from './json-shapes';
 import { clientSdk } from './sdk';
 
 /** The end of a run. */
@@ -41,6 +42,19 @@ export function exitCodeOfEnding(ending: RunEnding): number {
   if (ending.kind === 'succeeded') return exitCodeForOutcome(ending.record.outcome);
   if (ending.kind === 'failed') return exitCodeForOutcome(ending.type);
   return EXIT_CODES.error;
+}
+
+/** The ending as `--output json` documents it. */
+export function endingJson(ending: RunEnding): RunEndingJson {
+  const exitCode = exitCodeOfEnding(ending);
+  if (ending.kind === 'succeeded') {
+    const { record } = ending;
+    return { kind: 'succeeded', outcome: record.outcome, message: record.message, exitCode, record };
+  }
+  if (ending.kind === 'failed') {
+    return { kind: 'failed', outcome: ending.type, message: ending.message, exitCode, record: ending.record ?? null };
+  }
+  return { kind: 'other', outcome: null, message: ending.message, exitCode, record: null };
 }
 
 function activeChange(record: FailoverRecord): string | undefined {

@@ -7,6 +7,7 @@ import { parseFailoverInput, type VchaFailoverInput } from '../inputs/failover-i
 import { durationOption, parseCommandArgs, requireOption } from './args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';
 import { taskQueueFrom } from './connect';
+import { CONNECTION_OPTIONS, type ConnectionValues } from './connection-flags';
 import type { CliSettings } from './settings';
 import { UsageError } from './io';
 import { isKnownTimeZone } from './timezone';
@@ -23,6 +24,7 @@ const SCHEDULE_CREATE_OPTIONS = {
   'catchup-window': { type: 'string' },
   reason: { type: 'string' },
   'task-queue': { type: 'string' },
+  ...CONNECTION_OPTIONS,
 } as const;
 
 /** How late a missed action may still run unless `--catchup-window` says otherwise. */
@@ -47,8 +49,14 @@ function parseCron(expression: string): string {
   return trimmed;
 }
 
+/** A checked schedule and the connection flags it came with. */
+export interface ScheduleRequest {
+  options: ScheduleOptions;
+  connection: ConnectionValues;
+}
+
 /** Checks the flags and builds the schedule; throws UsageError naming the bad flag or calendar field. */
-export function buildScheduleOptions(argv: readonly string[], settings: CliSettings): ScheduleOptions {
+export function parseScheduleCreateArgs(argv: readonly string[], settings: CliSettings): ScheduleRequest {
   const { values } = parseCommandArgs(argv, SCHEDULE_CREATE_OPTIONS);
   const target = requireOption(values.target, '--target');
   const calendars = values.calendar ?? [];
@@ -84,7 +92,7 @@ export function buildScheduleOptions(argv: readonly string[], settings: CliSetti
   };
   const validation = parseFailoverInput(input);
   if (!validation.ok) throw new UsageError(validation.problems.map((p) => `--${p}`).join('; '));
-  return {
+  const options: ScheduleOptions = {
     scheduleId,
     spec: {
       ...(calendarSpecs.length > 0 ? { calendars: calendarSpecs } : { cronExpressions }),
@@ -104,4 +112,10 @@ export function buildScheduleOptions(argv: readonly string[], settings: CliSetti
       ...(values.note !== undefined ? { note: values.note } : {}),
     },
   };
+  return { options, connection: values };
+}
+
+/** The schedule {@link parseScheduleCreateArgs} builds. */
+export function buildScheduleOptions(argv: readonly string[], settings: CliSettings): ScheduleOptions {
+  return parseScheduleCreateArgs(argv, settings).options;
 }

@@ -2,6 +2,7 @@
 import type { ScheduleDescription } from '@temporalio/client';
 import { formatDuration } from '../contract';
 import { formatCalendarSpec } from './calendar-spec';
+import type { ScheduleListJson } from './json-shapes';
 import { formatZoned } from './timezone';
 
 /** How many upcoming times are shown. */
@@ -21,6 +22,24 @@ function whenText(description: ScheduleDescription): string {
     ...intervals.map((i) => `every ${formatDuration(i.every)}${i.offset ? ` offset ${formatDuration(i.offset)}` : ''}`),
   ];
   return `${parts.join(' | ') || 'never'} (${description.spec.timezone || 'UTC'})`;
+}
+
+/** The schedule as `schedule list -o json` documents it. */
+export function scheduleJson(description: ScheduleDescription): ScheduleListJson['schedules'][number] {
+  const { state, info, policies } = description;
+  const last = info.recentActions.at(-1);
+  return {
+    scheduleId: description.scheduleId,
+    target: scheduleTarget(description) ?? null,
+    paused: state.paused,
+    note: state.note || null,
+    when: whenText(description),
+    timezone: description.spec.timezone || 'UTC',
+    overlap: String(policies.overlap),
+    catchupWindowMs: policies.catchupWindow,
+    nextTimes: info.nextActionTimes.slice(0, NEXT_TIMES_SHOWN).map((time) => time.toISOString()),
+    lastRun: last ? { workflowId: last.action.workflow.workflowId, at: last.takenAt.toISOString() } : null,
+  };
 }
 
 /** The schedule as an indented block: id, target, state, timing, policies, next times, last run. */

@@ -1,7 +1,8 @@
 /**
  * Every environment variable the `vcha-failover` CLI reads, parsed once into {@link CliSettings}
- * that commands receive through their io: nothing else in the CLI reads the environment (the
- * Temporal connection variables are envconfig's). An empty value counts as unset.
+ * that commands receive through their io: nothing else in the CLI reads the environment. The
+ * Temporal connection variables are captured here and handed to envconfig, which gives them the
+ * `temporal` CLI's meaning. An empty value counts as unset.
  */
 import { userInfo } from 'node:os';
 import { auditStoreConfig, type AuditStoreConfig } from '../audit/settings';
@@ -20,6 +21,23 @@ export interface CliSettings {
   osUser?: string;
   /** The outcome records `history` reads: the worker's `VCHA_AUDIT_*` variables. */
   audit: AuditStoreConfig;
+  /**
+   * The variables envconfig reads (`TEMPORAL_*`, and `HOME`/`XDG_CONFIG_HOME`/`APPDATA` for the
+   * default config file), without the empty ones: the connection flags override them.
+   */
+  temporalEnv: Record<string, string>;
+}
+
+/** Where the variables envconfig reads besides `TEMPORAL_*` live. */
+const CONFIG_DIR_VARIABLES = ['HOME', 'XDG_CONFIG_HOME', 'APPDATA'];
+
+/** The non-empty variables envconfig reads. */
+function temporalEnvFrom(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value && (name.startsWith('TEMPORAL_') || CONFIG_DIR_VARIABLES.includes(name))) picked[name] = value;
+  }
+  return picked;
 }
 
 /** The OS user name; `USER`/`USERNAME` where the platform has no user database entry. */
@@ -39,5 +57,6 @@ export function cliSettingsFromEnv(env: Readonly<Record<string, string | undefin
     uiUrl: (env.VCHA_UI_URL || DEFAULT_UI_URL).replace(/\/+$/, ''),
     ...(osUser !== undefined ? { osUser } : {}),
     audit: auditStoreConfig(env),
+    temporalEnv: temporalEnvFrom(env),
   };
 }

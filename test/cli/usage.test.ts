@@ -11,6 +11,7 @@ import { runCli } from './run-cli';
 const COMMANDS = [
   'start',
   'status',
+  'list',
   'cancel',
   'schedule',
   'schedule create',
@@ -63,8 +64,8 @@ describe('help', { concurrency: true }, () => {
 
 describe('argument errors', { concurrency: true }, () => {
   const cases: [string[], string][] = [
-    [[], 'vcha-failover: missing command (start, status, cancel, history, schedule)'],
-    [['launch'], 'vcha-failover: unknown command "launch" (start, status, cancel, history, schedule)'],
+    [[], 'vcha-failover: missing command (start, status, list, cancel, history, schedule)'],
+    [['launch'], 'vcha-failover: unknown command "launch" (start, status, list, cancel, history, schedule)'],
     [['start', '--planned'], 'vcha-failover start: --target is required'],
     [['start', '--target', 'lab', '--forced'], 'vcha-failover start: a forced failover can lose data'],
     [['start', '--target', 'lab', '--planned', '--poll-interval', '0.5s'], 'vcha-failover start: --poll-interval:'],
@@ -87,6 +88,23 @@ describe('argument errors', { concurrency: true }, () => {
     [['schedule', 'trigger', 'a', '--now'], "vcha-failover schedule trigger: unknown option '--now'"],
     [['schedule', 'list', 'extra'], 'vcha-failover schedule list: unexpected argument "extra"'],
     [['history', '--limit', 'many'], 'vcha-failover history: --limit: expected a whole number from 1 to 10000'],
+    [['history', '-o', 'yaml'], 'vcha-failover history: --output: expected text or json, got "yaml"'],
+    [['list', '--limit', '0'], 'vcha-failover list: --limit: expected a whole number from 1 to 1000'],
+    [['list', '--target', ' '], 'vcha-failover list: --target: empty name'],
+    [['status', 'a', '--tls=maybe'], "vcha-failover status: option '--tls' does not take an argument"],
+    [['status', 'a', '--tls', '--tls=false'], 'vcha-failover status: --tls given both on and off'],
+    [
+      ['status', 'a', '--tls-cert-path', 'c.pem'],
+      'vcha-failover status: --tls-cert-path and --tls-key-path go together',
+    ],
+    [
+      ['list', '--tls-disable-host-verification'],
+      'vcha-failover list: --tls-disable-host-verification is not supported by the Temporal TypeScript SDK',
+    ],
+    [
+      ['list', '--config-file', '/nonexistent/temporal.toml'],
+      'vcha-failover list: --config-file: no file /nonexistent/temporal.toml',
+    ],
   ];
   for (const [argv, start] of cases) {
     it(`${argv.join(' ') || '(nothing)'}: one line, exit 2`, async () => {

@@ -7,12 +7,13 @@ import { PHASES, type FailoverPhase, type FailoverStatus } from '../../contract'
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
 import { EXIT_CODES } from '../exit-codes';
 import { CliFailure, printLines, type CliIo } from '../io';
 import { readLiveRun } from '../live-status';
 import { findFailoverRun } from '../run-handle';
 
-const OPTIONS = { 'run-id': { type: 'string' } } as const;
+const OPTIONS = { 'run-id': { type: 'string' }, ...CONNECTION_OPTIONS } as const;
 
 /** What a cancel does to a run in `phase` (unknown when the status query did not answer). */
 export function cancelMeaning(phase: FailoverPhase | undefined): string {
@@ -34,7 +35,7 @@ export function cancelMeaning(phase: FailoverPhase | undefined): string {
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, ['workflow-id']);
   const workflowId = positionals[0]!;
-  return withSession(async (session) => {
+  return withSession(io, values, async (session) => {
     const { handle, description } = await findFailoverRun(session, workflowId, values['run-id']);
     if (description.status.name !== 'RUNNING') {
       throw new CliFailure(`run ${workflowId} has already ended (${description.status.name}); nothing to cancel`);
@@ -67,6 +68,8 @@ Requests cancellation of a running vchaFailover run and says what it means:
 Options:
   --run-id <id>    a specific run of this workflow id (default: the latest)
   -h, --help       this help
+
+${CONNECTION_HELP}
 
 Exits 0 once the cancellation is requested, 1 when the run has already ended or is not found.`,
   run,

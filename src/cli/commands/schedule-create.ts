@@ -1,16 +1,17 @@
 /** `vcha-failover schedule create`: a recurring planned failover of one target. */
 import type { Command } from '../command';
 import { withSession } from '../connect';
+import { CONNECTION_HELP } from '../connection-flags';
 import { EXIT_CODES } from '../exit-codes';
 import { CliFailure, printLines, type CliIo } from '../io';
-import { buildScheduleOptions } from '../schedule-request';
+import { parseScheduleCreateArgs } from '../schedule-request';
 import { scheduleLines } from '../schedule-view';
 import { clientSdk } from '../sdk';
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const options = buildScheduleOptions(argv, io.settings);
+  const { options, connection } = parseScheduleCreateArgs(argv, io.settings);
   const { ScheduleAlreadyRunning } = await clientSdk();
-  return withSession(async ({ client }) => {
+  return withSession(io, connection, async ({ client }) => {
     let handle;
     try {
       handle = await client.schedule.create(options);
@@ -51,6 +52,8 @@ Options:
   --reason <text>          reason recorded with each run (default names the schedule)
   --task-queue <name>      the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
   -h, --help               this help
+
+${CONNECTION_HELP}
 
 Calendar fields: second, minute, hour (0 when left out), dayOfMonth (1-31), month (JAN-DEC or
 1-12), dayOfWeek (SUN-SAT or 0-6, 0 = Sunday), year (any when left out). A time matches when

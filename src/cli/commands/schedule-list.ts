@@ -3,12 +3,14 @@ import type { ScheduleDescription } from '@temporalio/client';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { taskQueueFrom, withSession, type TemporalSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
 import { EXIT_CODES } from '../exit-codes';
 import { printLines, type CliIo } from '../io';
 import { describeSchedule } from '../schedule-handle';
-import { scheduleLines } from '../schedule-view';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson } from '../output';
+import { scheduleJson, scheduleLines } from '../schedule-view';
 
-const OPTIONS = { 'task-queue': { type: 'string' } } as const;
+const OPTIONS = { 'task-queue': { type: 'string' }, ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS } as const;
 
 /** Every vchaFailover schedule on `taskQueue`, described afresh (the list itself may lag behind). */
 async function failoverSchedules(session: TemporalSession, taskQueue: string): Promise<ScheduleDescription[]> {
@@ -27,8 +29,13 @@ async function failoverSchedules(session: TemporalSession, taskQueue: string): P
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS);
   const taskQueue = taskQueueFrom(values['task-queue'], io.settings);
-  return withSession(async (session) => {
+  const output = outputFormat(values);
+  return withSession(io, values, async (session) => {
     const schedules = await failoverSchedules(session, taskQueue);
+    if (output === 'json') {
+      printJson(io, { taskQueue, schedules: schedules.map(scheduleJson) });
+      return EXIT_CODES.ok;
+    }
     if (schedules.length === 0) {
       printLines(io, [`No vchaFailover schedules on task queue ${taskQueue}.`]);
       return EXIT_CODES.ok;
@@ -45,14 +52,17 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 export const scheduleListCommand: Command = {
   name: 'schedule list',
   summary: 'list the failover schedules with their next times',
-  help: `Usage: vcha-failover schedule list [--task-queue <name>]
+  help: `Usage: vcha-failover schedule list [--task-queue <name>] [-o json]
 
 Lists the schedules that start vchaFailover on the worker's task queue: id, target, state
 (active or PAUSED, with the note), when (in the --calendar syntax and time zone), policies, the
 next times (local time and UTC) and the last run.
 
 Options:
-  --task-queue <name>   the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
-  -h, --help            this help`,
+  --task-queue <name>      the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
+${OUTPUT_HELP}
+  -h, --help               this help
+
+${CONNECTION_HELP}`,
   run,
 };

@@ -5,6 +5,7 @@
 import { parseCommandArgs } from '../args';
 import type { Command, CommandGroup } from '../command';
 import { webUiLink, withSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
 import { EXIT_CODES } from '../exit-codes';
 import { CliFailure, printLines, type CliIo } from '../io';
 import { findFailoverSchedule } from '../schedule-handle';
@@ -14,11 +15,11 @@ import { scheduleListCommand } from './schedule-list';
 /** How long `trigger` waits for the started run to show in the schedule. */
 const TRIGGER_REPORT_TIMEOUT_MS = 10_000;
 
-const NOTE_OPTION = { note: { type: 'string' } } as const;
+const NOTE_OPTION = { note: { type: 'string' }, ...CONNECTION_OPTIONS } as const;
 
 async function pause(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, NOTE_OPTION, ['schedule-id']);
-  return withSession(async (session) => {
+  return withSession(io, values, async (session) => {
     const { handle } = await findFailoverSchedule(session, positionals[0]!);
     await handle.pause(values.note ?? 'paused with the vcha-failover CLI');
     printLines(io, [`Paused schedule ${handle.scheduleId}: it starts no failovers until unpaused.`]);
@@ -28,7 +29,7 @@ async function pause(argv: readonly string[], io: CliIo): Promise<number> {
 
 async function unpause(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, NOTE_OPTION, ['schedule-id']);
-  return withSession(async (session) => {
+  return withSession(io, values, async (session) => {
     const { handle } = await findFailoverSchedule(session, positionals[0]!);
     await handle.unpause(values.note ?? 'unpaused with the vcha-failover CLI');
     const next = (await handle.describe()).info.nextActionTimes[0];
@@ -38,8 +39,8 @@ async function unpause(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function trigger(argv: readonly string[], io: CliIo): Promise<number> {
-  const { positionals } = parseCommandArgs(argv, {}, ['schedule-id']);
-  return withSession(async (session) => {
+  const { values, positionals } = parseCommandArgs(argv, CONNECTION_OPTIONS, ['schedule-id']);
+  return withSession(io, values, async (session) => {
     const { handle, description } = await findFailoverSchedule(session, positionals[0]!);
     const earlier = new Set(description.info.recentActions.map((a) => a.action.workflow.workflowId));
     const skippedBefore = description.info.numActionsSkippedOverlap;
@@ -73,8 +74,8 @@ async function trigger(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function remove(argv: readonly string[], io: CliIo): Promise<number> {
-  const { positionals } = parseCommandArgs(argv, {}, ['schedule-id']);
-  return withSession(async (session) => {
+  const { values, positionals } = parseCommandArgs(argv, CONNECTION_OPTIONS, ['schedule-id']);
+  return withSession(io, values, async (session) => {
     const { handle } = await findFailoverSchedule(session, positionals[0]!);
     await handle.delete();
     printLines(io, [`Deleted schedule ${handle.scheduleId}; runs it already started go on.`]);
@@ -87,7 +88,9 @@ const idHelp = (usage: string, what: string, extra = '') => `Usage: vcha-failove
 ${what}
 
 Options:${extra}
-  -h, --help      this help`;
+  -h, --help      this help
+
+${CONNECTION_HELP}`;
 
 /** The `schedule` group. */
 export const scheduleGroup: CommandGroup = {

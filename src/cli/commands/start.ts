@@ -8,9 +8,12 @@ import { parseFailoverInput, type VchaFailoverInput } from '../../inputs/failove
 import { parseCommandArgs, requireOption } from '../args';
 import type { Command } from '../command';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, type ConnectionValues } from '../connection-flags';
 import { EXIT_CODES } from '../exit-codes';
 import { CliFailure, printLines, UsageError, type CliIo } from '../io';
-import { exitCodeOfEnding, renderEnding } from '../outcome';
+import type { StartJson } from '../json-shapes';
+import { endingJson, exitCodeOfEnding, renderEnding } from '../outcome';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson, silentOut, type OutputFormat } from '../output';
 import type { CliSettings } from '../settings';
 import { watchRun } from '../watch';
 
@@ -26,6 +29,8 @@ const OPTIONS = {
   'workflow-id': { type: 'string' },
   'task-queue': { type: 'string' },
   wait: { type: 'boolean' },
+  ...OUTPUT_OPTIONS,
+  ...CONNECTION_OPTIONS,
 } as const;
 
 /** Input fields as their flags, so validation problems name what the user typed. */
@@ -46,6 +51,8 @@ export interface StartRequest {
   taskQueue: string;
   wait: boolean;
   memo: Record<string, string>;
+  output: OutputFormat;
+  connection: ConnectionValues;
 }
 
 /** `vcha-failover-<target>-<UTC time to the millisecond>`: readable, sorted by time, unique per start. */
@@ -56,6 +63,7 @@ export function defaultWorkflowId(target: string, now: Date): string {
 /** Turns the flags into a checked request; throws UsageError for anything the workflow would reject. */
 export function parseStartArgs(argv: readonly string[], settings: CliSettings, now = new Date()): StartRequest {
   const { values } = parseCommandArgs(argv, OPTIONS);
+  const output = outputFormat(values);
   const target = requireOption(values.target, '--target');
   if (values.planned && values.forced) throw new UsageError('choose one of --planned and --forced');
   if (!values.planned && !values.forced) {
@@ -95,12 +103,14 @@ export function parseStartArgs(argv: readonly string[], settings: CliSettings, n
     taskQueue: taskQueueFrom(values['task-queue'], settings),
     wait: values.wait === true,
     memo,
+    output,
+    connection: values,
   };
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const request = parseStartArgs(argv, io.settings);
-  return withSession(async ({ client, namespace }) => {
+  return withSession(io, request.connection, async ({ client, namespace }) => {
     let handle;
     try {
       handle = await client.workflow.start('vchaFailover', {
@@ -117,12 +127,31 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       }
       throw error;
     }
+    const webUiUrl = webUiLink(io.settings, namespace, handle.workflowId, handle.firstExecutionRunId);
+    if (request.output === 'json') {
+      const document: StartJson = {
+        workflowId: handle.workflowId,
+        runId: handle.firstExecutionRunId,
+        namespace,
+        taskQueue: request.taskQueue,
+        webUiUrl,
+        input: request.input,
+        ending: null,
+      };
+      if (!request.wait) {
+        printJson(io, document);
+        return EXIT_CODES.ok;
+      }
+      const ending = await watchRun(client, handle, silentOut(io));
+      printJson(io, { ...document, ending: endingJson(ending) });
+      return exitCodeOfEnding(ending);
+    }
     const kind = request.input.dryRun ? 'dry run' : request.input.planned ? 'planned failover' : 'forced failover';
     printLines(io, [
       `Started ${kind} of ${request.input.target} on task queue ${request.taskQueue}`,
       `  workflow id: ${handle.workflowId}`,
       `  run id:      ${handle.firstExecutionRunId}`,
-      `  Web UI:      ${webUiLink(io.settings, namespace, handle.workflowId, handle.firstExecutionRunId)}`,
+      `  Web UI:      ${webUiUrl}`,
     ]);
     if (!request.wait) {
       printLines(io, [`Follow it with: vcha-failover status ${handle.workflowId}`]);
@@ -156,7 +185,11 @@ Options:
   --workflow-id <id>       workflow id (default vcha-failover-<target>-<UTC time>)
   --task-queue <name>      the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
   --wait                   show progress until the run ends and exit with its outcome's code
+${OUTPUT_HELP}
+                           (with --wait: printed once the run has ended, with its ending)
   -h, --help               this help
+
+${CONNECTION_HELP}
 
 Prints the workflow id and the Web UI link ($VCHA_UI_URL, default http://localhost:8233).
 With --wait, exits 0 on SUCCEEDED or DRY_RUN_PASSED, otherwise with the failure type's code

@@ -7,14 +7,17 @@ import { formatDuration } from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { webUiLink, withSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
 import { EXIT_CODES } from '../exit-codes';
 import { printLines, type CliIo } from '../io';
 import { readLiveRun } from '../live-status';
-import { awaitRunEnding, exitCodeOfEnding, renderEnding } from '../outcome';
+import type { StatusJson } from '../json-shapes';
+import { awaitRunEnding, endingJson, exitCodeOfEnding, renderEnding } from '../outcome';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson } from '../output';
 import { mergeProgress } from '../progress';
 import { findFailoverRun } from '../run-handle';
 
-const OPTIONS = { 'run-id': { type: 'string' } } as const;
+const OPTIONS = { 'run-id': { type: 'string' }, ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS } as const;
 
 /** The timeline as lines: offset from the start, phase, time. */
 function timelineLines(timeline: readonly PhaseMark[]): string[] {
@@ -32,8 +35,46 @@ function memoText(memo: Record<string, unknown> | undefined, key: string): strin
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, ['workflow-id']);
   const workflowId = positionals[0]!;
-  return withSession(async (session) => {
+  const output = outputFormat(values);
+  return withSession(io, values, async (session) => {
     const { handle, description } = await findFailoverRun(session, workflowId, values['run-id']);
+    const webUiUrl = webUiLink(io.settings, session.namespace, workflowId, description.runId);
+    if (output === 'json') {
+      const document: StatusJson = {
+        workflowId,
+        runId: description.runId,
+        status: description.status.name,
+        startedBy: memoText(description.memo, 'startedBy') ?? null,
+        requestedBy: memoText(description.memo, 'requestedBy') ?? null,
+        webUiUrl,
+        live: null,
+        ending: null,
+      };
+      if (description.status.name !== 'RUNNING') {
+        const ending = await awaitRunEnding(handle);
+        printJson(io, { ...document, ending: endingJson(ending) });
+        return exitCodeOfEnding(ending);
+      }
+      const { progress } = await readLiveRun(session.client, handle);
+      const view = mergeProgress(progress);
+      const status = progress.status;
+      printJson(io, {
+        ...document,
+        live: {
+          phase: view.phase,
+          observation: view.observation,
+          observationIsLive: view.live,
+          elapsedMs: view.elapsedMs,
+          target: status?.target ?? null,
+          planned: status?.planned ?? null,
+          dryRun: status?.dryRun ?? null,
+          taskId: status?.taskId ?? null,
+          cancelRequested: status?.cancelRequested ?? false,
+          timeline: status?.timeline ?? [],
+        },
+      });
+      return EXIT_CODES.ok;
+    }
     const lines = [`Run ${workflowId} (run ${description.runId}): ${description.status.name}`];
     const requestedBy = memoText(description.memo, 'requestedBy');
     const startedBy = memoText(description.memo, 'startedBy');
@@ -42,7 +83,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         `  started by:  ${[startedBy, requestedBy && `requested by ${requestedBy}`].filter(Boolean).join(', ')}`,
       );
     }
-    const link = `  Web UI:      ${webUiLink(io.settings, session.namespace, workflowId, description.runId)}`;
+    const link = `  Web UI:      ${webUiUrl}`;
 
     if (description.status.name !== 'RUNNING') {
       const ending = await awaitRunEnding(handle);
@@ -82,7 +123,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 export const statusCommand: Command = {
   name: 'status',
   summary: "show a run's phase, live observation and timeline, or how it ended",
-  help: `Usage: vcha-failover status <workflow-id> [--run-id <id>]
+  help: `Usage: vcha-failover status <workflow-id> [--run-id <id>] [-o json]
 
 Shows a vchaFailover run. While it runs: its phase, the latest observation (live from the
 follow activity's heartbeat while vCenter is being polled), elapsed time, task id and timeline.
@@ -90,8 +131,11 @@ Once it has ended: its timeline and outcome (active node before → after, task 
 its failure type and message.
 
 Options:
-  --run-id <id>    a specific run of this workflow id (default: the latest)
-  -h, --help       this help
+  --run-id <id>            a specific run of this workflow id (default: the latest)
+${OUTPUT_HELP}
+  -h, --help               this help
+
+${CONNECTION_HELP}
 
 Exits 0 while the run goes on and when it succeeded; once it has failed, with the failure
 type's code (10–18; see vcha-failover --help).`,
