@@ -3,6 +3,7 @@
  * policy SKIP and an explicit catch-up window, so a window missed by more than that is not run late.
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
+import { failoverUserMetadata } from '../contract';
 import { parseFailoverInput, type VchaFailoverInput } from '../inputs/failover-input';
 import { durationOption, parseCommandArgs, requireOption } from './args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';
@@ -105,6 +106,7 @@ export function parseScheduleCreateArgs(argv: readonly string[], settings: CliSe
       // The server appends the scheduled time: vcha-failover-<target>-2025-03-09T01:00:00Z.
       workflowId: scheduleId,
       args: [input],
+      ...failoverUserMetadata(input, `schedule ${scheduleId}`),
     },
     policies: { overlap: 'SKIP', catchupWindow },
     state: {

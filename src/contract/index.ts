@@ -15,3 +15,4 @@ export * from './search-attributes';
 export * from './send';
 export type { VchaFailoverInput } from '../inputs/failover-input';
 export type { FleetFailoverInput } from '../inputs/fleet-input';
+export * from './user-metadata';

@@ -18,7 +18,7 @@ import { resolveTemporalCli } from '../devtools/temporal-cli';
 import { projectRoot } from '../paths';
 import { loadScenarioFile, startSimulator } from '../simulator';
 import { createFailoverWorker } from '../worker/create-worker';
-import { DEFAULT_TASK_QUEUE, type VchaFailoverWorkflow } from '../contract';
+import { DEFAULT_TASK_QUEUE, failoverUserMetadata, type VchaFailoverWorkflow } from '../contract';
 
 /** The dev server's usual ports; the demo reuses a server already there, or starts one on them when free. */
 const DEFAULT_GRPC_PORT = 7233;
@@ -146,11 +146,19 @@ async function main(): Promise<void> {
     say(`Worker: task queue ${DEFAULT_TASK_QUEUE}, targets ${registry.names().join(', ')}`);
 
     const workflowId = `demo-failover-${DEMO_TARGET}-${Date.now()}`;
+    const demoInput = {
+      target: DEMO_TARGET,
+      planned: true,
+      reason: 'demo',
+      requestedBy: 'npm run demo',
+      pollInterval: '2s',
+    };
     const handle = await client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
       taskQueue: DEFAULT_TASK_QUEUE,
       workflowId,
-      args: [{ target: DEMO_TARGET, planned: true, reason: 'demo', requestedBy: 'npm run demo', pollInterval: '2s' }],
-      memo: { startedBy: 'cli', reason: 'demo', requestedBy: 'npm run demo' },
+      args: [demoInput],
+      memo: { startedBy: 'cli', reason: demoInput.reason, requestedBy: demoInput.requestedBy },
+      ...failoverUserMetadata(demoInput, 'npm run demo'),
     });
     say(`\nPlanned failover of ${DEMO_TARGET}: workflow ${workflowId}`);
     const io = processIo();

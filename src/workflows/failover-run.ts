@@ -19,6 +19,7 @@ import {
   patched,
   proxyActivities,
   proxyLocalActivities,
+  setCurrentDetails,
   sleep,
   startChild,
   upsertMemo,
@@ -43,9 +44,11 @@ import {
   VCHA_PHASE,
   VCHA_PLANNED,
   VCHA_TARGET,
+  currentFailoverDetails,
   formatDuration,
   isFailureType,
   readFollowHeartbeat,
+  targetLockSummary,
   targetLockWorkflowId,
   type FailoverPhase,
   type FailoverRecord,
@@ -307,6 +310,12 @@ export class FailoverRun {
   /** A cancel was requested: it stops the run only before the request is sent. */
   noteCancel(): void {
     this.status.cancelRequested = true;
+    this.showDetails();
+  }
+
+  /** The Web UI's current details follow the status: phase, observation, timeline. */
+  private showDetails(): void {
+    setCurrentDetails(currentFailoverDetails(this.status));
   }
 
   /** Moves the run to a phase; `alsoIndex` joins the phase's search-attribute upsert. */
@@ -315,12 +324,17 @@ export class FailoverRun {
     this.status.observation = observation;
     this.status.timeline.push({ phase, at: new Date().toISOString() });
     log.info(`phase ${phase}`, { phase, observation });
+    this.showDetails();
     if (INDEXED_PHASES.has(phase)) upsertSearchAttributes([{ key: VCHA_PHASE, value: phase }, ...alsoIndex]);
   }
 
   /** Validates, fails over, records; returns the result or throws the contract failure with the record. */
   async execute(rawInput: VchaFailoverInput): Promise<FailoverResult> {
-    const validation = await proxyLocalActivities<FailoverActivities>(VALIDATION).validateFailoverInput({
+    this.showDetails();
+    const validation = await proxyLocalActivities<FailoverActivities>({
+      ...VALIDATION,
+      summary: 'validate the input',
+    }).validateFailoverInput({
       raw: rawInput,
     });
     if (!validation.ok) {
@@ -391,16 +405,21 @@ export class FailoverRun {
   private async acquireLock(input: ValidatedFailoverInput): Promise<RunEnd | undefined> {
     const info = workflowInfo();
     const lockWorkflowId = targetLockWorkflowId(input.target);
-    const { describeTargetLock } = proxyActivities<FailoverActivities>(LOCK_HOLDER);
+    const { describeTargetLock } = proxyActivities<FailoverActivities>({
+      ...LOCK_HOLDER,
+      summary: `name the run that holds ${lockWorkflowId}`,
+    });
     for (let attempt = 1; ; attempt++) {
       try {
         // Started outside the cancellable scope: cancelling this run must not free the target while a
-        // failover runs. Released (terminated) by the parent-close policy when this run ends, however it ends.
+        // failover runs. Released (cancelled, so it completes) by the parent-close policy when this
+        // run ends, however it ends.
         await CancellationScope.nonCancellable(() =>
           startChild(vchaTargetLock, {
             workflowId: lockWorkflowId,
             args: [{ target: input.target, holder: { workflowId: info.workflowId, runId: info.runId } }],
-            parentClosePolicy: ParentClosePolicy.TERMINATE,
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            staticSummary: targetLockSummary(input.target, info.workflowId),
             workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
           }),
         );
@@ -411,7 +430,7 @@ export class FailoverRun {
       const holder = await describeTargetLock({ lockWorkflowId }).catch(() => undefined);
       // A holder that has just closed leaves its lock for a moment until the server ends it.
       if (holder?.running === false && attempt < LOCK_STALE_RETRIES) {
-        await sleep(LOCK_STALE_RETRY_INTERVAL_MS);
+        await sleep(LOCK_STALE_RETRY_INTERVAL_MS, { summary: `wait for the closed holder to release ${input.target}` });
         continue;
       }
       return failed(
@@ -427,7 +446,10 @@ export class FailoverRun {
   private async preflight(input: ValidatedFailoverInput): Promise<PassedPreflight | RunEnd> {
     let report;
     try {
-      report = await proxyActivities<FailoverActivities>(PREFLIGHT).preflight({
+      report = await proxyActivities<FailoverActivities>({
+        ...PREFLIGHT,
+        summary: `preflight: read the cluster state of ${input.target}`,
+      }).preflight({
         target: input.target,
         planned: input.planned,
       });
@@ -454,6 +476,7 @@ export class FailoverRun {
       );
     }
     this.status.observation = `preflight passed: active ${activeNode}, passive ${passiveNode}`;
+    this.showDetails();
     return { snapshot: report.snapshot, active: activeNode, passive: passiveNode };
   }
 
@@ -478,7 +501,10 @@ export class FailoverRun {
   /** Reads the roles and running operations (a local activity); what it says, or why it could not. */
   private async checkCluster(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Checked> {
     try {
-      const check = await proxyLocalActivities<FailoverActivities>(CHECK).checkCluster({
+      const check = await proxyLocalActivities<FailoverActivities>({
+        ...CHECK,
+        summary: `check that ${input.target} is unchanged`,
+      }).checkCluster({
         target: input.target,
         expectedActive: passed.active,
         expectedPassive: passed.passive,
@@ -491,7 +517,10 @@ export class FailoverRun {
 
   /** Checks the cluster, then sends; another attempt only after proof that nothing reached vCenter. */
   private async sendOnce(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Sent | RunEnd> {
-    const { sendFailover } = proxyActivities<FailoverActivities>(SEND);
+    const { sendFailover } = proxyActivities<FailoverActivities>({
+      ...SEND,
+      summary: `send the ${input.planned ? 'planned' : 'forced'} failover request to ${input.target} (one attempt)`,
+    });
     for (let attempt = 1; ; attempt++) {
       const before = await this.checkCluster(input, passed);
       if (!before.read) {
@@ -542,7 +571,7 @@ export class FailoverRun {
           },
         );
       }
-      await sleep(sendBackoffMs(attempt));
+      await sleep(sendBackoffMs(attempt), { summary: `back off before send attempt ${attempt + 1}: nothing was sent` });
     }
   }
 
@@ -637,9 +666,10 @@ export class FailoverRun {
     };
     let followed: FollowFailoverResult;
     try {
-      followed = await proxyActivities<FailoverActivities>(followOptions(input, switchDeadline)).followFailover(
-        followInput,
-      );
+      followed = await proxyActivities<FailoverActivities>({
+        ...followOptions(input, switchDeadline),
+        summary: `follow the failover of ${target} through its outage and verify it`,
+      }).followFailover(followInput);
     } catch (error) {
       if (this.status.cancelRequested) this.cancelTooLate = true;
       if (contractTypeOf(error)) {
@@ -673,6 +703,7 @@ export class FailoverRun {
     if (followed.taskId && !this.status.taskId) this.status.taskId = followed.taskId;
     if (followed.switchedAt) this.markVerifying(Date.parse(followed.switchedAt));
     this.status.observation = followed.observation;
+    this.showDetails();
     if (this.status.cancelRequested) this.cancelTooLate = true;
     return this.verdict(input, passed, sent, followed);
   }
@@ -748,7 +779,9 @@ export class FailoverRun {
     }
     if (notify) {
       try {
-        await proxyActivities<FailoverActivities>(NOTIFY).notifyOutcome(recordInput);
+        await proxyActivities<FailoverActivities>({ ...NOTIFY, summary: 'send the completion webhook' }).notifyOutcome(
+          recordInput,
+        );
       } catch (error) {
         log.warn('completion webhook failed', { error: causeMessage(error) });
       }
@@ -769,10 +802,16 @@ export class FailoverRun {
 
   private async recordOutcome(input: RecordOutcomeInput): Promise<RecordOutcomeResult> {
     try {
-      return await proxyLocalActivities<FailoverActivities>(RECORD_INLINE).recordOutcome(input);
+      return await proxyLocalActivities<FailoverActivities>({
+        ...RECORD_INLINE,
+        summary: 'record the outcome',
+      }).recordOutcome(input);
     } catch (error) {
       log.warn('recording inline failed; retrying it as an activity', { error: causeMessage(error) });
-      return proxyActivities<FailoverActivities>(RECORD_RETRIED).recordOutcome(input);
+      return proxyActivities<FailoverActivities>({
+        ...RECORD_RETRIED,
+        summary: 'record the outcome (retried)',
+      }).recordOutcome(input);
     }
   }
 

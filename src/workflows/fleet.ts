@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  failoverUserMetadata,
   fleetStatusQuery,
   isFailureType,
   type FleetFailoverWorkflow,
@@ -68,18 +69,18 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
     state.outcome = 'RUNNING';
     state.message = 'failing over';
     try {
+      const childInput = {
+        target: state.target,
+        planned: input.planned,
+        ...(input.acceptDataLoss !== undefined ? { acceptDataLoss: input.acceptDataLoss } : {}),
+        ...(input.reason !== undefined ? { reason: input.reason } : {}),
+        ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
+        ...(input.pollInterval !== undefined ? { pollInterval: input.pollInterval } : {}),
+      };
       const result = await executeChild(vchaFailover, {
         workflowId: state.workflowId,
-        args: [
-          {
-            target: state.target,
-            planned: input.planned,
-            ...(input.acceptDataLoss !== undefined ? { acceptDataLoss: input.acceptDataLoss } : {}),
-            ...(input.reason !== undefined ? { reason: input.reason } : {}),
-            ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
-            ...(input.pollInterval !== undefined ? { pollInterval: input.pollInterval } : {}),
-          },
-        ],
+        args: [childInput],
+        ...failoverUserMetadata(childInput, `fleet failover ${workflowInfo().workflowId}`),
       });
       state.outcome = result.outcome;
       state.message = result.message;

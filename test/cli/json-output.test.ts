@@ -14,6 +14,7 @@ import { SqliteAuditStore } from '../../src/audit';
 import { historyJson, listJson, scheduleListJson, startJson, statusJson } from '../../src/cli/json-shapes';
 import { fullOutcome } from '../audit/fixtures';
 import { pollUntil } from '../harness/poll';
+import { testEnv } from '../harness/temporal';
 import { member } from '../workflow/lab';
 import { waitForPhase } from '../workflow/wait';
 import { startCliLab } from './cli-lab';
@@ -36,6 +37,7 @@ describe('vcha-failover -o json and list', { concurrency: true }, async () => {
     'json-degraded': { nodes: nodes(2), healthState: 'DEGRADED' },
     'json-slow': { nodes: nodes(3), timing: { flushMs: 20_000 } },
   });
+  const { client } = await testEnv();
 
   it('start --wait -o json: one document with the run and its ending, exit code of the outcome', async () => {
     const result = await runCli(
@@ -66,6 +68,9 @@ describe('vcha-failover -o json and list', { concurrency: true }, async () => {
     assert.equal(document.ending?.exitCode, 0);
     assert.equal(document.ending?.record?.activeAfter, '10.41.0.2');
     assert.equal(lab.failoverPosts('json-ok'), 1);
+    const described = await client.workflow.getHandle(document.workflowId).describe();
+    assert.equal(await described.staticSummary(), 'Planned failover of json-ok (jdoe)');
+    assert.match((await described.staticDetails()) ?? '', /\*\*Started through:\*\* the vcha-failover CLI/);
 
     const status = await runCli(['status', document.workflowId, '-o', 'json'], cliEnv);
     assert.equal(status.code, 0, status.stderr);

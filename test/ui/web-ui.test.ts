@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -15,14 +15,25 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { createFailoverWorker, type FailoverWorker } from '../../src/worker/create-worker';
-import type { VchaFailoverWorkflow } from '../../src/contract';
+import { failoverUserMetadata, targetLockWorkflowId, type VchaFailoverWorkflow } from '../../src/contract';
 import { uniqueTaskQueue, workflowBundle } from '../harness/temporal';
 import { FAST_TIMING, member, MemoryRecorder, targetsFor } from '../workflow/lab';
 import { launchChromium } from './browser';
 import { startUiDevServer, type UiDevServer } from './ui-dev-server';
-import { startWorkflowThroughForm, waitForResultText, waitForStatusInUi, workflowPageUrl } from './workflow-pages';
+import {
+  startWorkflowThroughForm,
+  waitForListedRow,
+  waitForResultText,
+  waitForStatusInUi,
+  waitForUserMetadataInUi,
+  workflowPageUrl,
+} from './workflow-pages';
 
 const CLUSTER = 'vc-ui-lab';
+/** A cluster whose failover takes long enough to look at the run page while it runs. */
+const SLOW_CLUSTER = 'vc-ui-slow';
+/** Screenshots the tests keep as artefacts (ignored by git). */
+const ARTEFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts', 'web-ui');
 /** Bounds every wait so a stuck UI fails the test instead of hanging it, even on two loaded cores. */
 const UI_WAIT_MS = 90_000;
 
@@ -53,6 +64,14 @@ describe('Temporal Web UI', { timeout: 300_000 }, () => {
             node2: member('10.90.0.2', 'PASSIVE'),
             witness: member('10.90.0.3', 'WITNESS'),
           },
+        },
+        [SLOW_CLUSTER]: {
+          nodes: {
+            node1: member('10.91.0.1', 'ACTIVE'),
+            node2: member('10.91.0.2', 'PASSIVE'),
+            witness: member('10.91.0.3', 'WITNESS'),
+          },
+          timing: { flushMs: 45_000 },
         },
       },
       timing: FAST_TIMING,
@@ -138,5 +157,49 @@ describe('Temporal Web UI', { timeout: 300_000 }, () => {
       );
       throw error;
     }
+  });
+
+  it('shows the summary and the current details while it runs, and the lock Completed in the list', async () => {
+    const workflowId = `ui-summary-${randomUUID()}`;
+    const input = {
+      target: SLOW_CLUSTER,
+      planned: true,
+      reason: 'host patching',
+      requestedBy: 'jdoe',
+      pollInterval: '1s',
+    };
+    const metadata = failoverUserMetadata(input, 'the vcha-failover CLI');
+    const handle = await client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
+      taskQueue,
+      workflowId,
+      args: [input],
+      ...metadata,
+    });
+    mkdirSync(ARTEFACTS, { recursive: true });
+    const listUrl = `${server.uiUrl}/namespaces/${server.namespace}/workflows`;
+    // The list of UI 2.42 has no summary column (only search attributes can be added): it shows the
+    // run and its lock, both Running; the summary is on the run page.
+    await waitForListedRow(page, listUrl, workflowId, 'Running', UI_WAIT_MS);
+    await waitForListedRow(page, listUrl, targetLockWorkflowId(SLOW_CLUSTER), 'Running', UI_WAIT_MS);
+    await page.screenshot({ path: path.join(ARTEFACTS, 'workflow-list-running.png'), fullPage: true });
+
+    const url = workflowPageUrl(server.uiUrl, server.namespace, workflowId, handle.firstExecutionRunId);
+    const shown = await waitForUserMetadataInUi(page, url, /Phase:\s*FAILING_OVER/, UI_WAIT_MS);
+    assert.equal((await handle.describe()).status.name, 'RUNNING', 'the details were read while the run ran');
+    await page.screenshot({ path: path.join(ARTEFACTS, 'run-user-metadata.png'), fullPage: true });
+    assert.ok(shown.includes(metadata.staticSummary), `the summary panel: ${JSON.stringify(shown)}`);
+    const details = shown.find((text) => /Target:/.test(text)) ?? assert.fail(`no details: ${JSON.stringify(shown)}`);
+    assert.match(details, /Target:\s*vc-ui-slow/);
+    assert.match(details, /Requested by:\s*jdoe/);
+    const current = shown.find((text) => /Phase:/.test(text))!;
+    assert.match(current, /Phase:\s*FAILING_OVER/);
+    assert.match(current, /Observation:\s*following task task-\d+/);
+    assert.match(current, /Timeline:\s*VALIDATING/);
+
+    assert.equal((await handle.result()).outcome, 'SUCCEEDED');
+    // After a normal failover nothing in the list reads as an accident: the lock is Completed.
+    const lockRow = await waitForListedRow(page, listUrl, targetLockWorkflowId(SLOW_CLUSTER), 'Completed', UI_WAIT_MS);
+    assert.doesNotMatch(lockRow, /Terminated/);
+    await page.screenshot({ path: path.join(ARTEFACTS, 'workflow-list-after.png'), fullPage: true });
   });
 });

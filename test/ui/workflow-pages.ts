@@ -111,3 +111,70 @@ export async function waitForResultText(page: Page, pattern: RegExp, timeoutMs: 
     `the Result panel did not show ${String(pattern)} within ${timeoutMs} ms; it showed: ${text.slice(0, 300)}`,
   );
 }
+
+/** Reloads the workflow list until the row of `workflowId` shows `text` (e.g. its status). */
+export async function waitForListedRow(
+  page: Page,
+  listUrl: string,
+  workflowId: string,
+  text: string,
+  timeoutMs: number,
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let shown = '(list not loaded)';
+  await page.goto(listUrl);
+  for (;;) {
+    shown = await page
+      .getByTestId('workflows-summary-configurable-table-row')
+      .filter({ hasText: workflowId })
+      .first()
+      .innerText({ timeout: 10_000 })
+      .catch(() => '(no row)');
+    if (shown.includes(text)) return shown;
+    if (Date.now() + 2_000 > deadline) break;
+    await page.waitForTimeout(2_000);
+    await page.reload();
+  }
+  throw new Error(`The workflow list did not show "${text}" for ${workflowId}; its row showed: ${shown}`);
+}
+
+/**
+ * Opens the run's User Metadata tab, reloading until one of its panels matches `pattern`, and
+ * returns the text of every panel (Summary, Details, Current Details). The UI renders each panel's
+ * markdown in a sandboxed frame of its own, so the text is read from the frames.
+ */
+export async function waitForUserMetadataInUi(
+  page: Page,
+  url: string,
+  pattern: RegExp,
+  timeoutMs: number,
+): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  let shown: string[] = [];
+  await page.goto(url);
+  for (;;) {
+    try {
+      await page.getByText('User Metadata', { exact: true }).first().click({ timeout: 10_000 });
+      await page.getByText('Current Details', { exact: true }).first().waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(1_000);
+      const frames = page.frames().filter((frame) => frame !== page.mainFrame());
+      shown = (
+        await Promise.all(
+          frames.map((frame) =>
+            frame
+              .locator('body')
+              .innerText({ timeout: 5_000 })
+              .catch(() => ''),
+          ),
+        )
+      ).map((text) => text.trim());
+      if (shown.some((text) => pattern.test(text))) return shown;
+    } catch {
+      shown = ['(no User Metadata tab)'];
+    }
+    if (Date.now() + 2_000 > deadline) break;
+    await page.waitForTimeout(2_000);
+    await page.reload();
+  }
+  throw new Error(`The run page's user metadata did not match ${String(pattern)}; it showed: ${JSON.stringify(shown)}`);
+}

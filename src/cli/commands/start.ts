@@ -4,6 +4,7 @@
  * `vchaFailover` and, with `--wait`, follows it to its end.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { failoverUserMetadata } from '../../contract';
 import { parseFailoverInput, type VchaFailoverInput } from '../../inputs/failover-input';
 import { parseCommandArgs, requireOption } from '../args';
 import type { Command } from '../command';
@@ -118,6 +119,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         workflowId: request.workflowId,
         args: [request.input],
         memo: request.memo,
+        ...failoverUserMetadata(request.input, 'the vcha-failover CLI'),
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
