@@ -52,7 +52,7 @@ describe('user metadata and the lock end state', { concurrency: true }, async ()
       .map((e) => (e.userMetadata?.summary ? payloads.fromPayload<string>(e.userMetadata.summary) : undefined));
   };
 
-  it('a run started without a summary shows its phase in the current details; its lock completes naming it', async () => {
+  it('a run started without a summary shows its phase in the current details; its lock completes naming it', async (t) => {
     const handle = await lab.start({ target: 'meta-slow', planned: true, pollInterval: '1s' });
     await waitForPhase(handle, 'FAILING_OVER');
     const running = await handle.query<Metadata>(METADATA_QUERY);
@@ -71,6 +71,7 @@ describe('user metadata and the lock end state', { concurrency: true }, async ()
     assert.equal((await handle.result()).outcome, 'SUCCEEDED');
     const lock = await closedLock('meta-slow');
     assert.equal(lock.status.name, 'COMPLETED', 'a normal failover leaves its lock Completed, not Terminated');
+    t.diagnostic(`lock history: ${lock.historyLength} events`);
     const result = (await client.workflow.getHandle(targetLockWorkflowId('meta-slow'), lock.runId).result()) as {
       heldBy: { workflowId: string };
       message: string;
