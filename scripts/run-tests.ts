@@ -2,14 +2,16 @@
  * `npm test`: starts one Temporal dev server and bundles the workflow code once, then runs every
  * test file with node's test runner against them, and always stops the server at the end.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { freePort, startDevServer } from '../src/devtools/dev-server';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../src/contract';
-import { resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
+import { isExecutable, resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
+import { CHROMIUM_PATH } from '../test/ui/browser';
+import { findPostgresBinDir } from '../test/audit/throwaway-postgres';
 import { TEST_ENV } from '../test/harness/env';
 import { writeTestWorkflowBundle } from './test-bundle';
 
@@ -28,6 +30,29 @@ function testFiles(dir: string, filter: string[]): string[] {
   }
   const selected = filter.length ? found.filter((file) => filter.some((part) => file.includes(part))) : found;
   return selected.sort();
+}
+
+/**
+ * The browser test needs Debian's chromium and the audit test PostgreSQL's server binaries. When
+ * the selected files need one that is missing, installs them with scripts/install-test-deps.sh
+ * (apt-get, as root), saying so; as another user, fails naming the command to run.
+ */
+function ensureSystemPackages(files: readonly string[]): void {
+  const missing: string[] = [];
+  const needs = (part: string) => files.some((file) => file.includes(`${path.sep}test${path.sep}${part}${path.sep}`));
+  if (needs('ui') && !isExecutable(CHROMIUM_PATH)) missing.push(`chromium (${CHROMIUM_PATH})`);
+  if (needs('audit') && findPostgresBinDir() === undefined)
+    missing.push('the PostgreSQL server binaries (initdb, pg_ctl)');
+  if (missing.length === 0) return;
+  const script = path.join(root, 'scripts', 'install-test-deps.sh');
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing ${missing.join(' and ')}: install them once with sudo bash scripts/install-test-deps.sh`);
+  }
+  process.stderr.write(
+    `test: missing ${missing.join(' and ')}: installing with bash scripts/install-test-deps.sh (apt-get)\n`,
+  );
+  const install = spawnSync('bash', [script], { stdio: 'inherit' });
+  if (install.status !== 0) throw new Error(`bash scripts/install-test-deps.sh failed (exit code ${install.status})`);
 }
 
 /** Starts the server the run shares: the resolved CLI, or the SDK's download as a last resort. */
@@ -54,6 +79,7 @@ async function main(): Promise<number> {
     process.stderr.write('No test files matched.\n');
     return 1;
   }
+  ensureSystemPackages(files);
   const started = Date.now();
   const server = await startServer();
   const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-test-'));
