@@ -4,9 +4,6 @@
  * envconfig), records outcomes in the audit store (SQLite by default, PostgreSQL by URL), serves
  * the task queue, and stops cleanly on SIGINT/SIGTERM.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection, type Logger } from '@temporalio/worker';
@@ -15,6 +12,7 @@ import { loadTargetsFile } from './config';
 import { vcenterRequestMetrics } from './observability/metrics';
 import { installRuntime, redactorFor } from './observability/runtime';
 import { createFailoverWorker } from './worker/create-worker';
+import { resolveWorkflowCode } from './worker/workflow-code';
 import { workerSettingsFromEnv } from './worker/settings';
 
 /** The runtime logger with the target added to every line of that target's vCenter client. */
@@ -42,19 +40,6 @@ function withTarget(logger: Logger, target: string): Logger {
   };
 }
 
-/** The prebuilt bundle beside the built worker (`dist/workflow-bundle.js`), if there is one. */
-function defaultBundlePath(): string | undefined {
-  const candidate = path.join(__dirname, 'workflow-bundle.js');
-  return existsSync(candidate) ? candidate : undefined;
-}
-
-/** Identifies the code a worker runs, for logs: `VCHA_BUILD_ID`, else the bundle's hash, else "source". */
-function buildIdOf(configured: string | undefined, bundlePath: string | undefined): string {
-  if (configured) return configured;
-  if (!bundlePath) return 'source';
-  return `bundle-${createHash('sha256').update(readFileSync(bundlePath)).digest('hex').slice(0, 12)}`;
-}
-
 async function main(): Promise<void> {
   const settings = workerSettingsFromEnv();
   const targets = await loadTargetsFile(settings.targets.file, settings.targets.env);
@@ -68,15 +53,23 @@ async function main(): Promise<void> {
   const client = new Client({ connection: clientConnection, namespace });
 
   // Production runs the prebuilt bundle; a development checkout bundles the source at start.
-  const bundlePath = settings.workflowBundle ?? defaultBundlePath();
-  const buildId = buildIdOf(settings.buildId, bundlePath);
+  const code = await resolveWorkflowCode({
+    configuredBundle: settings.workflowBundle,
+    configuredBuildId: settings.buildId,
+    versioned: settings.deploymentName !== undefined,
+    distDir: __dirname,
+  });
+  const { buildId } = code;
+  const deployment =
+    settings.deploymentName !== undefined ? { deploymentName: settings.deploymentName, buildId } : undefined;
   const failoverWorker = await createFailoverWorker({
     connection,
     client,
     namespace,
     taskQueue,
     targets,
-    workflowBundle: bundlePath ? { codePath: bundlePath } : undefined,
+    workflowBundle: code.bundle,
+    deployment,
     webhook: settings.webhook,
     recorder,
     clientHooks: (target) => ({
@@ -95,11 +88,12 @@ async function main(): Promise<void> {
     namespace: namespace ?? 'default',
     targets: targets.names(),
     buildId,
-    workflowCode: bundlePath ?? 'bundled from source',
+    deployment: deployment ? `${deployment.deploymentName} (versioned, workflows pinned)` : 'unversioned',
+    workflowCode: code.origin,
     ...settings.process,
   });
   process.stderr.write(
-    `vcha-failover worker: task queue ${taskQueue}, namespace ${namespace ?? 'default'}, targets ${targets.names().join(', ')}, build ${buildId}\n`,
+    `vcha-failover worker: task queue ${taskQueue}, namespace ${namespace ?? 'default'}, targets ${targets.names().join(', ')}, build ${buildId}${deployment ? `, deployment ${deployment.deploymentName}` : ''}\n`,
   );
   try {
     await failoverWorker.worker.run();

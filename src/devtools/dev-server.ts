@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../contract';
+import { dynamicConfigKey, dynamicConfigValues } from './dynamic-config';
 
 /** The `temporal` CLI's spelling of each search attribute type. */
 const CLI_TYPE_NAMES: Record<string, string> = {
@@ -37,9 +38,9 @@ export interface DevServerOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Readiness wait; 60 s by default because a loaded two-core machine can take a while. */
   readyTimeoutMs?: number;
-  /** Eager activity execution (default true). */
+  /** Eager activity execution (default: as deploy/temporal/dynamicconfig.yaml sets it, on). */
   eagerActivityExecution?: boolean;
-  /** Extra dynamic config values (`KEY=JSON`). */
+  /** Dynamic config values (`KEY=JSON`) on top of deploy/temporal/dynamicconfig.yaml's; these win. */
   dynamicConfig?: string[];
 }
 
@@ -52,12 +53,22 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
-/**
- * Eager activity execution, on for every dev server unless asked otherwise, as
- * deploy/temporal/dynamicconfig.yaml turns it on for the compose server: an activity the workflow
- * schedules goes straight to the worker that scheduled it when that worker has a free slot.
- */
+/** The setting `eagerActivityExecution` overrides (see deploy/temporal/dynamicconfig.yaml). */
 const EAGER_ACTIVITY_EXECUTION_KEY = 'system.enableActivityEagerExecution';
+
+/**
+ * The dynamic config a dev server starts with: the compose server's file, so both run with the same
+ * settings, then the caller's values, one value per key (the last one given wins).
+ */
+export function devServerDynamicConfig(options: Pick<DevServerOptions, 'eagerActivityExecution' | 'dynamicConfig'>) {
+  const values = [...dynamicConfigValues()];
+  if (options.eagerActivityExecution !== undefined) {
+    values.push(`${EAGER_ACTIVITY_EXECUTION_KEY}=${options.eagerActivityExecution}`);
+  }
+  values.push(...(options.dynamicConfig ?? []));
+  const byKey = new Map(values.map((value) => [dynamicConfigKey(value), value]));
+  return [...byKey.values()];
+}
 
 /** Picks a currently free TCP port on the given interface. */
 export async function freePort(ip = '127.0.0.1'): Promise<number> {
@@ -86,8 +97,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   else args.push('--headless');
   if (options.dbFilename) args.push('--db-filename', options.dbFilename);
   for (const flag of SEARCH_ATTRIBUTE_FLAGS) args.push('--search-attribute', flag);
-  const eager = `${EAGER_ACTIVITY_EXECUTION_KEY}=${options.eagerActivityExecution ?? true}`;
-  for (const value of [eager, ...(options.dynamicConfig ?? [])]) args.push('--dynamic-config-value', value);
+  for (const value of devServerDynamicConfig(options)) args.push('--dynamic-config-value', value);
 
   const child = spawn(options.executable, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderrTail = '';

@@ -3,6 +3,7 @@
  * vCenter client cache and the outcome recorder. Used by `src/worker.ts` and by tests.
  */
 import type { Client } from '@temporalio/client';
+import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, VcenterClientCache, type OutcomeRecorder, type WebhookConfig } from '../activities';
 import type { ClientHooks } from '../activities/vcenter-clients';
@@ -27,8 +28,26 @@ export interface FailoverWorkerOptions {
   clientHooks?: ClientHooks | ((target: string) => ClientHooks);
   /** Prebuilt workflow bundle; without it the workflows are bundled from source at start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * The Worker Deployment version this worker serves; unversioned when omitted. With it, every
+   * workflow the worker runs is PINNED to this version: see {@link deploymentOptions}.
+   */
+  deployment?: WorkerDeploymentVersion;
   /** Extra worker options (concurrency limits, shutdown grace time, build id...). */
   workerOptions?: Partial<WorkerOptions>;
+}
+
+/**
+ * Worker Deployment Versioning for a versioned worker. PINNED is the worker-level default rather
+ * than a per-workflow annotation, so it covers every workflow type the worker registers
+ * (`vchaFailover`, `fleetFailover`, the `vchaTargetLock` child, and any workflow added later,
+ * such as a maintenance workflow) without anyone remembering to annotate it: a run, and the children
+ * it starts, finishes on the build that started it, however long it takes, and a new build only
+ * takes runs started after it became the deployment's current version. AUTO_UPGRADE would move
+ * a failover mid-outage onto code that may not replay its history.
+ */
+export function deploymentOptions(version: WorkerDeploymentVersion): WorkerOptions['workerDeploymentOptions'] {
+  return { useWorkerVersioning: true, version, defaultVersioningBehavior: 'PINNED' };
 }
 
 /** A created worker plus the resources to release after it stops. */
@@ -64,6 +83,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     // The live observation the CLI and the Web UI show comes from heartbeats; without this they
     // would reach the server only every 0.8 x the heartbeat timeout (12 s).
     maxHeartbeatThrottleInterval: '5s',
+    ...(options.deployment ? { workerDeploymentOptions: deploymentOptions(options.deployment) } : {}),
     ...options.workerOptions,
   });
   return {

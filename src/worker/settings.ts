@@ -41,6 +41,29 @@ function isHttpUrl(text: string): boolean {
   }
 }
 
+/** Longest deployment name or build id accepted: the server's limit is about 480 characters each. */
+const MAX_VERSIONING_NAME_LENGTH = 255;
+
+/**
+ * What the Temporal server would reject in a deployment name or build id, in words; undefined when
+ * it is acceptable. Checked at start so a bad value fails there rather than at the first poll.
+ */
+function versioningNameProblem(text: string, { deploymentName }: { deploymentName: boolean }): string | undefined {
+  if (text.length > MAX_VERSIONING_NAME_LENGTH) return `at most ${MAX_VERSIONING_NAME_LENGTH} characters`;
+  if (text.startsWith('__')) return 'must not start with "__" (reserved by Temporal)';
+  if (/\s/.test(text)) return 'must not contain whitespace';
+  // The server joins name and build id with "." (and formerly ":") into the version's id.
+  if (deploymentName && /[.:]/.test(text)) return 'must not contain "." or ":"';
+  return undefined;
+}
+
+/** An optional deployment name or build id, its problem named with the variable. */
+const versioningName = (variable: string, kind: { deploymentName: boolean }) =>
+  optionalText.superRefine((text, ctx) => {
+    const problem = text === undefined ? undefined : versioningNameProblem(text, kind);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${variable}: ${problem}` });
+  });
+
 /** The worker's environment (Temporal connection variables are read by envconfig). */
 export const WorkerEnvSchema = z.object({
   VCHA_TARGETS_FILE: unsetIfEmpty(
@@ -66,7 +89,8 @@ export const WorkerEnvSchema = z.object({
     'VCHA_WEBHOOK_URL: expected an http(s) URL',
   ),
   VCHA_WEBHOOK_SECRET: optionalText,
-  VCHA_BUILD_ID: optionalText,
+  VCHA_DEPLOYMENT_NAME: versioningName('VCHA_DEPLOYMENT_NAME', { deploymentName: true }),
+  VCHA_BUILD_ID: versioningName('VCHA_BUILD_ID', { deploymentName: false }),
   VCHA_SHUTDOWN_GRACE_TIME: unsetIfEmpty(
     z
       .string()
@@ -119,8 +143,13 @@ export interface WorkerSettings {
   taskQueue: string;
   /** Prebuilt workflow code (`VCHA_WORKFLOW_BUNDLE`); unset: the bundle beside the built worker, else the source. */
   workflowBundle?: string;
-  /** `VCHA_BUILD_ID`: names the code in logs; unset: derived from the bundle. */
+  /** `VCHA_BUILD_ID`: names the code in logs and, with a deployment, the version; unset: derived from the bundle. */
   buildId?: string;
+  /**
+   * `VCHA_DEPLOYMENT_NAME`: the Worker Deployment the worker joins (versioned, every workflow
+   * PINNED to the build that started it). Unset: an unversioned worker, as before versioning.
+   */
+  deploymentName?: string;
   audit: AuditStoreConfig;
   runtime: RuntimeSettings;
   /** The completion webhook, when `VCHA_WEBHOOK_URL` is set. */
@@ -140,6 +169,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
     taskQueue: vars.VCHA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     ...(vars.VCHA_WORKFLOW_BUNDLE !== undefined ? { workflowBundle: vars.VCHA_WORKFLOW_BUNDLE } : {}),
     ...(vars.VCHA_BUILD_ID !== undefined ? { buildId: vars.VCHA_BUILD_ID } : {}),
+    ...(vars.VCHA_DEPLOYMENT_NAME !== undefined ? { deploymentName: vars.VCHA_DEPLOYMENT_NAME } : {}),
     audit: auditStoreConfig(env),
     runtime: {
       logLevel: vars.VCHA_LOG_LEVEL,

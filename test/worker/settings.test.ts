@@ -28,6 +28,7 @@ describe('worker settings', () => {
       VCHA_TASK_QUEUE: '',
       VCHA_WORKFLOW_BUNDLE: '',
       VCHA_BUILD_ID: '',
+      VCHA_DEPLOYMENT_NAME: '',
       VCHA_AUDIT_DB: '',
       VCHA_AUDIT_DATABASE_URL: '',
       VCHA_AUDIT_TABLE: '',
@@ -67,6 +68,7 @@ describe('worker settings', () => {
       VCHA_TASK_QUEUE: 'q1',
       VCHA_WORKFLOW_BUNDLE: '/app/bundle.js',
       VCHA_BUILD_ID: 'v1.2.3',
+      VCHA_DEPLOYMENT_NAME: 'vcha-failover',
       VCHA_AUDIT_DATABASE_URL: 'postgres://u:p@db/audit',
       VCHA_AUDIT_TABLE: 'audit.outcomes',
       VCHA_METRICS_ADDR: '[::1]:9464',
@@ -81,6 +83,7 @@ describe('worker settings', () => {
     assert.equal(settings.taskQueue, 'q1');
     assert.equal(settings.workflowBundle, '/app/bundle.js');
     assert.equal(settings.buildId, 'v1.2.3');
+    assert.equal(settings.deploymentName, 'vcha-failover');
     assert.deepEqual(settings.audit, { kind: 'postgres', url: 'postgres://u:p@db/audit', table: 'audit.outcomes' });
     assert.deepEqual(settings.runtime, { logLevel: 'DEBUG', metricsAddress: '[::1]:9464' });
     assert.deepEqual(settings.webhook, { url: 'https://hooks.example.com/vcha', secret: 's3cret' });
@@ -90,6 +93,22 @@ describe('worker settings', () => {
       maxConcurrentWorkflowTaskExecutions: 4,
       maxCachedWorkflows: 500,
     });
+  });
+
+  it('reject a deployment name or build id the Temporal server would refuse, naming the variable', () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ VCHA_DEPLOYMENT_NAME: 'vcha.failover' }, /VCHA_DEPLOYMENT_NAME: must not contain "\." or ":"/],
+      [{ VCHA_DEPLOYMENT_NAME: 'vcha:failover' }, /VCHA_DEPLOYMENT_NAME: must not contain "\." or ":"/],
+      [{ VCHA_DEPLOYMENT_NAME: '__vcha' }, /VCHA_DEPLOYMENT_NAME: must not start with "__"/],
+      [{ VCHA_BUILD_ID: '__internal' }, /VCHA_BUILD_ID: must not start with "__"/],
+      [{ VCHA_BUILD_ID: 'v 1' }, /VCHA_BUILD_ID: must not contain whitespace/],
+      [{ VCHA_BUILD_ID: 'x'.repeat(256) }, /VCHA_BUILD_ID: at most 255 characters/],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(() => workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', ...env }), message);
+    }
+    // A build id may contain dots (release numbers); only the deployment name may not.
+    assert.equal(workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', VCHA_BUILD_ID: '0.2.0' }).buildId, '0.2.0');
   });
 
   it('name every bad variable in one error', () => {
