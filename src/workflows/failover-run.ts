@@ -178,13 +178,11 @@ const LEGACY_TRIGGER: ActivityOptions = {
 
 /** Marks runs that send the request through its own one-attempt activity (see {@link FailoverRun.trigger}). */
 const SEND_ONCE_PATCH = 'send-failover-once';
-
 /**
- * Marks runs in which vCenter's own 5xx, confirmed by a read, is borne out by the no-sign window
- * before it counts as a refusal (see {@link FailoverRun.confirmRefusal}). Runs from the build
- * before it called such a refusal at once, and keep doing so when they replay.
+ * Since a confirmed 5xx refusal waits the no-sign window before FailoverFailed. Runs of release
+ * 0.1.0 ended at once on it and carry no marker: they keep that end, so their histories replay.
  */
-const SERVER_ERROR_WATCHED_PATCH = 'server-error-watched';
+const REFUSAL_WAITS_PATCH = 'refusal-5xx-waits-no-sign';
 
 /** How often, and how long apart, a run retries a lock whose holder has just closed. */
 const LOCK_STALE_RETRIES = 10;
@@ -591,9 +589,7 @@ export class FailoverRun {
     const status = (refusal.details?.[0] as SendFailureDetails | undefined)?.status ?? 500;
     const after = await this.checkCluster(input, passed);
     const unchanged = after.read && after.check.unchanged;
-    // patched() only where the two builds part ways, so other runs carry no marker.
-    const final = status < 500 || (unchanged && !patched(SERVER_ERROR_WATCHED_PATCH));
-    if (after.read && after.check.unchanged && final) {
+    if (after.read && after.check.unchanged && (status < 500 || !patched(REFUSAL_WAITS_PATCH))) {
       const notAuthorized = status === 403;
       const why = notAuthorized ? ': the account configured for this target needs the Global.VCServer privilege' : '';
       return failed(
