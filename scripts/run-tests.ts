@@ -12,7 +12,7 @@ import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../src/contract';
 import { isExecutable, resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
 import { CHROMIUM_PATH } from '../test/ui/browser';
 import { findPostgresBinDir } from '../test/audit/throwaway-postgres';
-import { TEST_DYNAMIC_CONFIG, TEST_ENV } from '../test/harness/env';
+import { TEST_ENV } from '../test/harness/env';
 import { writeTestWorkflowBundle } from './test-bundle';
 
 const root = path.resolve(__dirname, '..');
@@ -59,7 +59,7 @@ function ensureSystemPackages(files: readonly string[]): void {
 async function startServer(): Promise<{ address: string; cli?: string; stop: () => Promise<void> }> {
   const cli = resolveTemporalCli();
   if (cli.executable) {
-    const server = await startDevServer({ executable: cli.executable, dynamicConfig: [...TEST_DYNAMIC_CONFIG] });
+    const server = await startDevServer({ executable: cli.executable });
     return { address: server.address, cli: cli.executable, stop: () => server.stop() };
   }
   const port = await freePort();

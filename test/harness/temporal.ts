@@ -9,7 +9,7 @@ import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type WorkerOptions 
 import { startDevServer, type DevServer } from '../../src/devtools/dev-server';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
-import { TEST_DYNAMIC_CONFIG, TEST_ENV } from './env';
+import { TEST_ENV } from './env';
 
 let envPromise: Promise<TestWorkflowEnvironment> | undefined;
 let bundlePromise: Promise<{ code: string } | { codePath: string }> | undefined;
@@ -57,7 +57,7 @@ export function testEnv(): Promise<TestWorkflowEnvironment> {
     let address = chosenAddress ?? process.env[TEST_ENV.address];
     if (!address) {
       const cli = resolveTemporalCli({ allowSdkDownload: false });
-      ownServer = await startDevServer({ executable: cli.executable!, dynamicConfig: [...TEST_DYNAMIC_CONFIG] });
+      ownServer = await startDevServer({ executable: cli.executable! });
       address = ownServer.address;
     }
     return TestWorkflowEnvironment.createFromExistingServer({ address });

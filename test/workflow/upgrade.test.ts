@@ -15,21 +15,49 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import type { VchaFailoverWorkflow } from '../../src/contract';
+import type { VchaFailoverInput, VchaFailoverWorkflow } from '../../src/contract';
+import { startDevServer } from '../../src/devtools/dev-server';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
 import { TEST_ENV } from '../harness/env';
 import { pollUntil } from '../harness/poll';
-import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
+import { onTeardown, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
 import { NEXT_BUILD_TIMER_SUMMARY } from '../workflows/next-build';
 import { startLab } from './lab';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
 const run = promisify(execFile);
+
+/**
+ * A version that stops being current reports drained only after a visibility grace period and at
+ * a refresh interval, 3 minutes each by default: short here, on a dev server of this test's own
+ * (on the shared one they slowed every other test's runs).
+ */
+const FAST_DRAINAGE: readonly string[] = [
+  'matching.wv.VersionDrainageStatusVisibilityGracePeriod="2s"',
+  'matching.wv.VersionDrainageStatusRefreshInterval="1s"',
+];
+
+const temporalCli = () =>
+  process.env[TEST_ENV.cli] ?? resolveTemporalCli({ allowSdkDownload: false, log: () => {} }).executable!;
+
+/** The test's own dev server (the project's dynamic config plus fast drainage) and a client on it. */
+async function startUpgradeServer() {
+  const server = await startDevServer({ executable: temporalCli(), dynamicConfig: [...FAST_DRAINAGE] });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  onTeardown(async () => {
+    await connection.close();
+    await server.stop();
+  });
+  return { address: server.address, client };
+}
+
+let serverAddress = '';
 
 /** Build B's workflow code, bundled to a file the way a release pipeline would ship it. */
 async function bundleNextBuild(): Promise<string> {
@@ -45,9 +73,15 @@ async function bundleNextBuild(): Promise<string> {
 
 /** `temporal worker deployment …` against the test server, its JSON output parsed. */
 async function deploymentCommand(args: string[]): Promise<Record<string, unknown>> {
-  const cli = process.env[TEST_ENV.cli] ?? resolveTemporalCli({ allowSdkDownload: false, log: () => {} }).executable!;
-  const { address } = await testEnv();
-  const { stdout } = await run(cli, ['worker', 'deployment', ...args, '--address', address, '--output', 'json']);
+  const { stdout } = await run(temporalCli(), [
+    'worker',
+    'deployment',
+    ...args,
+    '--address',
+    serverAddress,
+    '--output',
+    'json',
+  ]);
   return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
 }
 
@@ -115,6 +149,10 @@ function summaryOf(event: temporal.api.history.v1.IHistoryEvent): string | undef
 describe('upgrade with a failover in flight', () => {
   it('finishes the run on its build with one request, sends new runs to the new build, drains the old one', async (t) => {
     const started = Date.now();
+    const server = await startUpgradeServer();
+    serverAddress = server.address;
+    const start = (input: VchaFailoverInput, workflowId: string) =>
+      server.client.workflow.start<VchaFailoverWorkflow>('vchaFailover', { taskQueue, workflowId, args: [input] });
     const lab = await startLab({
       runWorker: false,
       // A long outage keeps the first run mid-follow while the upgrade happens.
@@ -131,6 +169,7 @@ describe('upgrade with a failover in flight', () => {
       const worker = await spawnWorker({
         taskQueue,
         targetsFile: lab.targetsFile,
+        address: server.address,
         env: {
           ...lab.targetsEnv,
           VCHA_DEPLOYMENT_NAME: deploymentName,
@@ -146,10 +185,9 @@ describe('upgrade with a failover in flight', () => {
     // Build A: the current workflow code, the deployment's first current version.
     const buildA = await startBuild('build-a');
     await setCurrentVersion(deploymentName, 'build-a');
-    const inFlight = await lab.start(
+    const inFlight = await start(
       { target: 'inFlight', planned: true, pollInterval: '1s' },
       `upgrade-in-flight-${Date.now()}`,
-      taskQueue,
     );
     await pollUntil(
       () => lab.failoverPosts('inFlight') === 1 && !lab.sim.cluster('inFlight').apiAvailable,
@@ -178,10 +216,9 @@ describe('upgrade with a failover in flight', () => {
     );
     assert.equal((await inFlight.describe()).status.name, 'RUNNING');
 
-    const afterUpgrade = await lab.start(
+    const afterUpgrade = await start(
       { target: 'afterUpgrade', planned: true, pollInterval: '1s' },
       `upgrade-new-run-${Date.now()}`,
-      taskQueue,
     );
     const [first, second] = await Promise.all([inFlight.result(), afterUpgrade.result()]);
     const runsEnded = Date.now();
