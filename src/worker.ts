@@ -11,6 +11,7 @@ import { openAuditStore } from './audit';
 import { loadTargetsFile } from './config';
 import { vcenterRequestMetrics } from './observability/metrics';
 import { installRuntime, redactorFor } from './observability/runtime';
+import { installTracing } from './observability/tracing';
 import { createFailoverWorker } from './worker/create-worker';
 import { resolveWorkflowCode } from './worker/workflow-code';
 import { workerSettingsFromEnv } from './worker/settings';
@@ -46,6 +47,7 @@ async function main(): Promise<void> {
   const { taskQueue } = settings;
   const runtime = installRuntime(settings.runtime, redactorFor(targets));
   const recorder = await openAuditStore(settings.audit);
+  const tracing = installTracing(settings.tracing);
 
   const { connectionOptions, namespace } = loadClientConnectConfig();
   const connection = await NativeConnection.connect(connectionOptions);
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     deployment,
     webhook: settings.webhook,
     recorder,
+    tracing,
     clientHooks: (target) => ({
       logger: withTarget(runtime.logger, target),
       onRequest: vcenterRequestMetrics(runtime.metricMeter, target),
@@ -89,6 +92,9 @@ async function main(): Promise<void> {
     targets: targets.names(),
     buildId,
     deployment: deployment ? `${deployment.deploymentName} (versioned, workflows pinned)` : 'unversioned',
+    tracing: settings.tracing
+      ? { endpoint: settings.tracing.endpoint, serviceName: settings.tracing.serviceName }
+      : 'off',
     workflowCode: code.origin,
     ...settings.process,
   });
@@ -101,6 +107,8 @@ async function main(): Promise<void> {
     await failoverWorker.close();
     await clientConnection.close();
     await connection.close();
+    // The spans of the last activities and workflow tasks are exported before the process exits.
+    await tracing?.shutdown();
   }
 }
 

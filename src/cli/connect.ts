@@ -8,6 +8,7 @@ import { resolveConnectConfig, type ConnectionValues } from './connection-flags'
 import { CliFailure, type CliIo } from './io';
 import { clientSdk } from './sdk';
 import type { CliSettings } from './settings';
+import { startCliTracing } from './tracing';
 
 /** A connected client plus what commands need to know about the deployment. */
 export interface TemporalSession {
@@ -34,19 +35,29 @@ async function connect(values: ConnectionValues, settings: CliSettings): Promise
   const [{ Client, Connection }, config] = await Promise.all([clientSdk(), resolveConnectConfig(values, settings)]);
   const namespace = config.namespace ?? 'default';
   const address = config.connectionOptions.address ?? 'localhost:7233';
+  const tracing = await startCliTracing(settings);
   let connection;
   try {
     connection = await Connection.connect(config.connectionOptions);
   } catch (error) {
+    await tracing?.shutdown();
     throw new CliFailure(
       `cannot connect to Temporal at ${address}: ${error instanceof Error ? error.message : String(error)}`,
     );
   }
   return {
-    client: new Client({ connection, namespace }),
+    client: new Client({
+      connection,
+      namespace,
+      ...(tracing ? { interceptors: { workflow: tracing.workflowInterceptors } } : {}),
+    }),
     namespace,
     address,
-    close: () => connection.close(),
+    close: async () => {
+      await connection.close();
+      // The start span is exported before the process exits.
+      await tracing?.shutdown();
+    },
   };
 }
 

@@ -8,6 +8,9 @@ import { userInfo } from 'node:os';
 import { auditStoreConfig, type AuditStoreConfig } from '../audit/settings';
 import { DEFAULT_TASK_QUEUE } from '../contract';
 
+/** The service name the CLI's spans are reported under unless `OTEL_SERVICE_NAME` says otherwise. */
+export const CLI_SERVICE_NAME = 'vcha-failover-cli';
+
 /** Where the Web UI is unless `VCHA_UI_URL` says otherwise: the dev server's UI. */
 const DEFAULT_UI_URL = 'http://localhost:8233';
 
@@ -26,6 +29,11 @@ export interface CliSettings {
    * default config file), without the empty ones: the connection flags override them.
    */
   temporalEnv: Record<string, string>;
+  /**
+   * OpenTelemetry tracing of workflow starts: `OTEL_EXPORTER_OTLP_ENDPOINT` (unset: off) and
+   * `OTEL_SERVICE_NAME`, as given; checked when a command connects.
+   */
+  tracing?: { endpoint: string; serviceName?: string };
 }
 
 /** Where the variables envconfig reads besides `TEMPORAL_*` live. */
@@ -58,5 +66,13 @@ export function cliSettingsFromEnv(env: Readonly<Record<string, string | undefin
     ...(osUser !== undefined ? { osUser } : {}),
     audit: auditStoreConfig(env),
     temporalEnv: temporalEnvFrom(env),
+    ...(env.OTEL_EXPORTER_OTLP_ENDPOINT
+      ? {
+          tracing: {
+            endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT,
+            ...(env.OTEL_SERVICE_NAME ? { serviceName: env.OTEL_SERVICE_NAME } : {}),
+          },
+        }
+      : {}),
   };
 }

@@ -24,6 +24,7 @@ import {
   type VcenterVchaClusterModeInfo,
   type VcenterVchaOperationsInfo,
 } from './schemas';
+import { endRequestSpan, startRequestSpan } from './request-span';
 import { SessionKeeper } from './session-keeper';
 
 /** Where the client writes diagnostics; meta never contains credentials or tokens. */
@@ -165,6 +166,7 @@ export class VcenterClient {
           bodyTimeoutMs: CLOSE_GRACE_MS,
         },
         { 'vmware-api-session-id': token },
+        1,
       );
     } catch (error) {
       this.logger?.warn('vCenter logout failed', {
@@ -266,7 +268,7 @@ export class VcenterClient {
     const token = await this.session.current();
     // close() may have run while this call waited for the login.
     this.assertOpen(spec.operation);
-    const first = await this.attempt(spec, { 'vmware-api-session-id': token });
+    const first = await this.attempt(spec, { 'vmware-api-session-id': token }, 1);
     if (first.kind === 'ok') return first.value;
     if (spec.resendAfterUnauthenticated === false) {
       this.session.drop(token);
@@ -276,7 +278,7 @@ export class VcenterClient {
     this.logger?.info('vCenter session not accepted; logging in again', { operation: spec.operation });
     const renewed = await this.session.renew(token);
     this.assertOpen(spec.operation);
-    const second = await this.attempt(spec, { 'vmware-api-session-id': renewed });
+    const second = await this.attempt(spec, { 'vmware-api-session-id': renewed }, 2);
     if (second.kind === 'ok') return second.value;
     throw this.apiError(spec.operation, second.exchange);
   }
@@ -291,6 +293,7 @@ export class VcenterClient {
         schema: SessionTokenSchema,
       },
       { authorization: this.basicAuthorization },
+      1,
     );
     // A 401 on login means bad credentials, not an expired session.
     if (outcome.kind === 'unauthenticated') throw this.apiError('session.create', outcome.exchange);
@@ -298,8 +301,16 @@ export class VcenterClient {
     return outcome.value;
   }
 
-  /** One HTTP exchange: sends, checks the status, parses the body, and reports the exchange to the metrics hook. */
-  private async attempt<T>(spec: CallSpec<T>, authHeaders: Record<string, string>): Promise<Attempt<T>> {
+  /**
+   * One HTTP exchange: sends, checks the status, parses the body, and reports the exchange to the
+   * metrics hook and as a trace span. `attempt` counts the sends of one call (2: after a re-login).
+   */
+  private async attempt<T>(
+    spec: CallSpec<T>,
+    authHeaders: Record<string, string>,
+    attempt: number,
+  ): Promise<Attempt<T>> {
+    const span = startRequestSpan(spec.operation, spec.method, attempt);
     const started = performance.now();
     let status: number | undefined;
     let failure: unknown;
@@ -328,6 +339,7 @@ export class VcenterClient {
       throw error;
     } finally {
       this.report(spec, started, status, failure);
+      endRequestSpan(span, status, failure === undefined ? undefined : describeError(failure));
     }
   }
 

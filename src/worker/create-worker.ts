@@ -9,9 +9,14 @@ import { createActivities, VcenterClientCache, type OutcomeRecorder, type Webhoo
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
+import type { Tracing } from '../observability/tracing';
+import { tracingActivityInterceptors, workflowSpanSinks } from '../observability/worker-tracing';
 
 /** Workflow interceptor modules: registered on the worker and baked into every prebuilt bundle. */
-export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [require.resolve('../workflows/log-interceptors')];
+export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [
+  require.resolve('../workflows/log-interceptors'),
+  require.resolve('../workflows/tracing-interceptors'),
+];
 
 /** Everything a failover worker needs. */
 export interface FailoverWorkerOptions {
@@ -33,6 +38,8 @@ export interface FailoverWorkerOptions {
    * workflow the worker runs is PINNED to this version: see {@link deploymentOptions}.
    */
   deployment?: WorkerDeploymentVersion;
+  /** OpenTelemetry tracing of workflows and activities; off when omitted. */
+  tracing?: Tracing;
   /** Extra worker options (concurrency limits, shutdown grace time, build id...). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -68,6 +75,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     recorder,
     webhook: options.webhook,
   });
+  const activityInterceptors = [targetLogInterceptor, ...tracingActivityInterceptors(options.tracing)];
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
@@ -75,11 +83,12 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     activities,
     // A prebuilt bundle carries its workflow interceptors already (see WORKFLOW_INTERCEPTOR_MODULES).
     ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle, interceptors: { activity: [targetLogInterceptor] } }
+      ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
       : {
           workflowsPath: require.resolve('../workflows'),
-          interceptors: { activity: [targetLogInterceptor], workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
+          interceptors: { activity: activityInterceptors, workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
         }),
+    sinks: workflowSpanSinks(options.tracing),
     // The live observation the CLI and the Web UI show comes from heartbeats; without this they
     // would reach the server only every 0.8 x the heartbeat timeout (12 s).
     maxHeartbeatThrottleInterval: '5s',

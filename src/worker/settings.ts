@@ -10,6 +10,10 @@ import type { WebhookConfig } from '../activities/webhook';
 import { auditStoreConfig, type AuditStoreConfig } from '../audit/settings';
 import { DEFAULT_TASK_QUEUE, parseDuration } from '../contract';
 import type { RuntimeSettings } from '../observability/runtime';
+import { tracingSettingsFrom, type TracingSettings } from '../observability/tracing';
+
+/** The service name spans are reported under unless `OTEL_SERVICE_NAME` says otherwise. */
+export const WORKER_SERVICE_NAME = 'vcha-failover-worker';
 
 /** Turns an empty value into an unset one before the field's own rule runs. */
 const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
@@ -108,6 +112,11 @@ export const WorkerEnvSchema = z.object({
       'VCHA_MAX_CACHED_WORKFLOWS must be a whole number of at least 1',
     )
     .transform((text) => (text === undefined ? undefined : Number(text))),
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.refine(
+    (text) => text === undefined || isHttpUrl(text),
+    'OTEL_EXPORTER_OTLP_ENDPOINT: expected an http(s) URL such as http://127.0.0.1:4318',
+  ),
+  OTEL_SERVICE_NAME: optionalText,
   TEMPORAL_ADDRESS: optionalText,
   TEMPORAL_NAMESPACE: optionalText,
   TEMPORAL_API_KEY: optionalText,
@@ -154,6 +163,8 @@ export interface WorkerSettings {
   runtime: RuntimeSettings;
   /** The completion webhook, when `VCHA_WEBHOOK_URL` is set. */
   webhook?: WebhookConfig;
+  /** OpenTelemetry tracing, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set; off otherwise. */
+  tracing?: TracingSettings;
   process: WorkerProcessSettings;
 }
 
@@ -164,6 +175,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
     throw new Error(`invalid worker environment: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
   const vars = parsed.data;
+  const tracing = tracingSettingsFrom(vars.OTEL_EXPORTER_OTLP_ENDPOINT, vars.OTEL_SERVICE_NAME, WORKER_SERVICE_NAME);
   return {
     targets: { file: vars.VCHA_TARGETS_FILE, env },
     taskQueue: vars.VCHA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
@@ -183,6 +195,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
           },
         }
       : {}),
+    ...(tracing !== undefined ? { tracing } : {}),
     process: {
       shutdownGraceTimeMs: vars.VCHA_SHUTDOWN_GRACE_TIME,
       maxConcurrentActivityTaskExecutions: vars.VCHA_MAX_CONCURRENT_ACTIVITIES,

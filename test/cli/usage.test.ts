@@ -116,6 +116,13 @@ describe('argument errors', { concurrency: true }, () => {
     });
   }
 
+  it('an OTEL_EXPORTER_OTLP_ENDPOINT that is not an http(s) URL: one line naming it, exit 2', async () => {
+    const io = recordingIo({ env: { OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318', TEMPORAL_ADDRESS: '127.0.0.1:1' } });
+    assert.equal(await runInProcess(['list'], io), 2);
+    assert.equal(io.stdout, '');
+    assert.match(io.stderr, /^vcha-failover list: OTEL_EXPORTER_OTLP_ENDPOINT: expected an http\(s\) URL/);
+  });
+
   it('the real entry point exits 2 with one line, without contacting Temporal', async () => {
     // An address nothing listens on: a connection attempt would fail with exit code 1.
     const result = await runCli(['start', '--target', 'lab', '--forced', '--dry-run'], {

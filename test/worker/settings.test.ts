@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { loadTargetsFile } from '../../src/config';
+import { tracesUrl } from '../../src/observability/tracing';
 import { workerSettingsFromEnv } from '../../src/worker/settings';
 import { ScratchDir } from '../config/config-fixtures';
 
@@ -121,6 +122,7 @@ describe('worker settings', () => {
           VCHA_WEBHOOK_URL: 'ftp://example.com',
           VCHA_SHUTDOWN_GRACE_TIME: 'soon',
           VCHA_MAX_CONCURRENT_ACTIVITIES: '0',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
         }),
       (error: Error) => {
         for (const name of [
@@ -129,11 +131,34 @@ describe('worker settings', () => {
           'VCHA_WEBHOOK_URL',
           'VCHA_SHUTDOWN_GRACE_TIME',
           'VCHA_MAX_CONCURRENT_ACTIVITIES',
+          'OTEL_EXPORTER_OTLP_ENDPOINT',
         ]) {
           assert.match(error.message, new RegExp(name));
         }
         return true;
       },
     );
+  });
+
+  it('trace only when OTEL_EXPORTER_OTLP_ENDPOINT is set, under OTEL_SERVICE_NAME or the default name', () => {
+    const off = workerSettingsFromEnv({
+      VCHA_TARGETS_FILE: 't.json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_SERVICE_NAME: 'x',
+    });
+    assert.equal(off.tracing, undefined);
+    const on = workerSettingsFromEnv({
+      VCHA_TARGETS_FILE: 't.json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      OTEL_SERVICE_NAME: '',
+    });
+    assert.deepEqual(on.tracing, { endpoint: 'http://collector:4318', serviceName: 'vcha-failover-worker' });
+    const named = workerSettingsFromEnv({
+      VCHA_TARGETS_FILE: 't.json',
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example.com/',
+      OTEL_SERVICE_NAME: 'vcha-prod',
+    });
+    assert.deepEqual(named.tracing, { endpoint: 'https://otel.example.com/', serviceName: 'vcha-prod' });
+    assert.equal(tracesUrl('https://otel.example.com/'), 'https://otel.example.com/v1/traces');
   });
 });
