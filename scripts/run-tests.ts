@@ -12,6 +12,7 @@ import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../src/contract';
 import { isExecutable, resolveTemporalCli, TemporalCliNotFoundError } from '../src/devtools/temporal-cli';
 import { CHROMIUM_PATH } from '../test/ui/browser';
 import { findPostgresBinDir } from '../test/audit/throwaway-postgres';
+import { PROMTOOL_PATH } from '../test/deploy/promtool';
 import { TEST_ENV } from '../test/harness/env';
 import { writeTestWorkflowBundle } from './test-bundle';
 
@@ -33,7 +34,8 @@ function testFiles(dir: string, filter: string[]): string[] {
 }
 
 /**
- * The browser test needs Debian's chromium and the audit test PostgreSQL's server binaries. When
+ * The browser test needs Debian's chromium, the audit test PostgreSQL's server binaries and the
+ * alert-rules test promtool (Debian's prometheus). When
  * the selected files need one that is missing, installs them with scripts/install-test-deps.sh
  * (apt-get, as root), saying so; as another user, fails naming the command to run.
  */
@@ -43,6 +45,7 @@ function ensureSystemPackages(files: readonly string[]): void {
   if (needs('ui') && !isExecutable(CHROMIUM_PATH)) missing.push(`chromium (${CHROMIUM_PATH})`);
   if (needs('audit') && findPostgresBinDir() === undefined)
     missing.push('the PostgreSQL server binaries (initdb, pg_ctl)');
+  if (needs('deploy') && !isExecutable(PROMTOOL_PATH)) missing.push(`promtool (${PROMTOOL_PATH})`);
   if (missing.length === 0) return;
   const script = path.join(root, 'scripts', 'install-test-deps.sh');
   if (process.getuid?.() !== 0) {
