@@ -2,10 +2,11 @@
  * A real two-node Temporal cluster on a throwaway PostgreSQL, on loopback, for the cluster tests
  * and `npm run bench -- --server cluster`: the schema made by `temporal-sql-tool`, two full server
  * nodes (127.0.0.1 and 127.0.0.2, all four services each, ringpop membership through PostgreSQL)
- * reading the compose server's dynamic config file, the `default` namespace, and the search
- * attributes registered with the compose `search-attributes` job's own command. A TCP balancer in
- * front of both frontends gives clients one address. Nodes can be SIGKILLed and started again;
- * `stop` ends every process and deletes every file, and so does this process ending early.
+ * reading the compose server's dynamic config file (plus any settings the caller adds), the
+ * `default` namespace, and the search attributes registered with the compose `search-attributes`
+ * job's own command. A TCP balancer in front of both frontends gives clients one address. Nodes
+ * can be SIGKILLed and started again; `stop` ends every process and deletes every file, and so
+ * does this process ending early.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -74,6 +75,12 @@ export interface TemporalCluster {
 export interface ClusterOptions {
   /** History shards (fixed for the cluster's life); 16 by default. */
   historyShards?: number;
+  /**
+   * Settings on top of the compose dynamic config, for a cluster started for one test (the upgrade
+   * test's fast drainage): the nodes then read a copy of the file with these entries added or
+   * replaced, each as one unconstrained value.
+   */
+  dynamicConfig?: Readonly<Record<string, unknown>>;
   /** Progress lines; quiet by default. */
   log?: (line: string) => void;
 }
@@ -108,6 +115,7 @@ function nodeConfig(options: {
   pg: ThrowawayPostgres;
   shards: number;
   clusterAddress: string;
+  dynamicConfigFile: string;
 }) {
   const services = Object.fromEntries(
     SERVICES.map((service) => [
@@ -136,8 +144,21 @@ function nodeConfig(options: {
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
-    dynamicConfigClient: { filepath: COMPOSE_DYNAMIC_CONFIG, pollInterval: '10s' },
+    dynamicConfigClient: { filepath: options.dynamicConfigFile, pollInterval: '10s' },
   };
+}
+
+/**
+ * The dynamic config file the nodes read: the compose file itself, or a copy in `dir` with
+ * `extra` added (each key's value list replaced by the one value given).
+ */
+function dynamicConfigFile(dir: string, extra: Readonly<Record<string, unknown>> | undefined): string {
+  if (!extra || Object.keys(extra).length === 0) return COMPOSE_DYNAMIC_CONFIG;
+  const settings = (parse(readFileSync(COMPOSE_DYNAMIC_CONFIG, 'utf8')) ?? {}) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(extra)) settings[key] = [{ value }];
+  const file = path.join(dir, 'dynamicconfig.yaml');
+  writeFileSync(file, stringify(settings));
+  return file;
 }
 
 /** Whether `port` can be bound on `ip` right now. */
@@ -287,11 +308,19 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
 
     const configDir = path.join(dir, 'config');
     mkdirSync(configDir);
+    const dynamicConfig = dynamicConfigFile(dir, options.dynamicConfig);
     const taken = new Set<number>();
     const allPorts = await Promise.all(NODE_IPS.map((ip) => nodePorts(ip, taken)));
     const frontends = NODE_IPS.map((ip, i) => `${ip}:${allPorts[i]!.frontend.grpcPort}`);
     NODE_IPS.forEach((ip, i) => {
-      const config = nodeConfig({ ip, ports: allPorts[i]!, pg: pg!, shards, clusterAddress: frontends[0]! });
+      const config = nodeConfig({
+        ip,
+        ports: allPorts[i]!,
+        pg: pg!,
+        shards,
+        clusterAddress: frontends[0]!,
+        dynamicConfigFile: dynamicConfig,
+      });
       writeFileSync(path.join(configDir, `node${i + 1}.yaml`), stringify(config));
       nodes.push(new NodeHandle(`node${i + 1}`, ip, frontends[i]!, binaries.server.executable, dir));
     });

@@ -1,280 +1,29 @@
 /**
- * Upgrade with a run in flight, on Worker Deployment Versioning: build A (the current workflow
- * code) serves a deployment and is its current version; a planned failover starts on it and is
- * mid-outage when build B — whose workflow code fails replay of A's histories — starts as a second
- * worker process and becomes the current version through the `temporal` CLI. The run in flight
- * stays pinned to A and finishes there with exactly one failover request; a new run goes to B; A's
- * version then reports DRAINED and its worker stops cleanly. Both builds are the real worker
- * process, told apart only by VCHA_BUILD_ID and their workflow bundles.
+ * Upgrade with a run in flight, on Worker Deployment Versioning, on a dev server of the test's own
+ * (the project's dynamic config plus fast drainage): the scenario in ./upgrade-scenario.ts. The
+ * cluster tests run the same scenario on the two-node cluster (test/cluster/upgrade.test.ts).
  */
-import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import { DeterminismViolationError } from '@temporalio/workflow';
-import type { VchaFailoverInput, VchaFailoverWorkflow } from '../../src/contract';
+import { Client, Connection } from '@temporalio/client';
 import { startDevServer } from '../../src/devtools/dev-server';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
 import { TEST_ENV } from '../harness/env';
-import { pollUntil } from '../harness/poll';
-import { onTeardown, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
-import { NEXT_BUILD_TIMER_SUMMARY } from '../workflows/next-build';
-import { startLab } from './lab';
-import { spawnWorker, type WorkerProcess } from './worker-process';
-
-const run = promisify(execFile);
-
-/**
- * A version that stops being current reports drained only after a visibility grace period and at
- * a refresh interval, 3 minutes each by default: short here, on a dev server of this test's own
- * (on the shared one they slowed every other test's runs).
- */
-const FAST_DRAINAGE: readonly string[] = [
-  'matching.wv.VersionDrainageStatusVisibilityGracePeriod="2s"',
-  'matching.wv.VersionDrainageStatusRefreshInterval="1s"',
-];
+import { onTeardown } from '../harness/temporal';
+import { describeFigures, FAST_DRAINAGE_VALUES, runUpgradeScenario } from './upgrade-scenario';
 
 const temporalCli = () =>
   process.env[TEST_ENV.cli] ?? resolveTemporalCli({ allowSdkDownload: false, log: () => {} }).executable!;
 
-/** The test's own dev server (the project's dynamic config plus fast drainage) and a client on it. */
-async function startUpgradeServer() {
-  const server = await startDevServer({ executable: temporalCli(), dynamicConfig: [...FAST_DRAINAGE] });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  onTeardown(async () => {
-    await connection.close();
-    await server.stop();
-  });
-  return { address: server.address, client };
-}
-
-let serverAddress = '';
-
-/** Build B's workflow code, bundled to a file the way a release pipeline would ship it. */
-async function bundleNextBuild(): Promise<string> {
-  const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows/next-build'),
-    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
-  });
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'vcha-next-build-')), 'workflow-bundle.js');
-  writeFileSync(file, code);
-  return file;
-}
-
-/** `temporal worker deployment …` against the test server, its JSON output parsed. */
-async function deploymentCommand(args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(temporalCli(), [
-    'worker',
-    'deployment',
-    ...args,
-    '--address',
-    serverAddress,
-    '--output',
-    'json',
-  ]);
-  return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
-}
-
-/**
- * Makes a build the deployment's current version, as an operator would. A worker registers its
- * version with its first polls, a moment after it starts: until then the server answers that the
- * version does not exist, so this retries for a while.
- */
-async function setCurrentVersion(deploymentName: string, buildId: string): Promise<void> {
-  let lastError = '';
-  await pollUntil(
-    () =>
-      deploymentCommand([
-        'set-current-version',
-        '--deployment-name',
-        deploymentName,
-        '--build-id',
-        buildId,
-        '--yes',
-      ]).then(
-        () => true,
-        (error: { stderr?: string; message: string }) => {
-          lastError = error.stderr ?? error.message;
-          return false;
-        },
-      ),
-    (done) => done,
-    30_000,
-    500,
-    `set-current-version ${buildId} (last error: ${lastError})`,
-  );
-}
-
-/** A version's drainage status as `describe-version` shows it: draining, drained, or none while current. */
-async function drainageOf(deploymentName: string, buildId: string): Promise<string | undefined> {
-  const version = await deploymentCommand([
-    'describe-version',
-    '--deployment-name',
-    deploymentName,
-    '--build-id',
-    buildId,
-  ]);
-  return (version.drainageInfo as { drainageStatus?: string } | undefined)?.drainageStatus;
-}
-
-/** The deployment version the server pinned a run to, and the behaviour it pinned it with. */
-async function versioningOf(handle: WorkflowHandle<VchaFailoverWorkflow>) {
-  const info = (await handle.describe()).raw.workflowExecutionInfo?.versioningInfo;
-  return { buildId: info?.deploymentVersion?.buildId, behavior: info?.behavior };
-}
-
-const { EventType, VersioningBehavior } = temporal.api.enums.v1;
-
-/** Events of a run's history of one type. */
-async function eventsOf(handle: WorkflowHandle<VchaFailoverWorkflow>, type: temporal.api.enums.v1.EventType) {
-  const history = await handle.fetchHistory();
-  return (history.events ?? []).filter((event) => event.eventType === type);
-}
-
-function summaryOf(event: temporal.api.history.v1.IHistoryEvent): string | undefined {
-  const data = event.userMetadata?.summary?.data;
-  return data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : undefined;
-}
-
 describe('upgrade with a failover in flight', () => {
   it('finishes the run on its build with one request, sends new runs to the new build, drains the old one', async (t) => {
-    const started = Date.now();
-    const server = await startUpgradeServer();
-    serverAddress = server.address;
-    const start = (input: VchaFailoverInput, workflowId: string) =>
-      server.client.workflow.start<VchaFailoverWorkflow>('vchaFailover', { taskQueue, workflowId, args: [input] });
-    const lab = await startLab({
-      runWorker: false,
-      // A long outage keeps the first run mid-follow while the upgrade happens.
-      clusters: { inFlight: { timing: { switchOutageMs: 12_000 } }, afterUpgrade: {} },
-    });
-    const nextBuildBundle = bundleNextBuild();
-    const taskQueue = uniqueTaskQueue('upgrade');
-    const deploymentName = `vcha-upgrade-${randomUUID().slice(0, 8)}`;
-    const workers: WorkerProcess[] = [];
+    const cli = temporalCli();
+    const server = await startDevServer({ executable: cli, dynamicConfig: [...FAST_DRAINAGE_VALUES] });
+    const connection = await Connection.connect({ address: server.address });
     onTeardown(async () => {
-      for (const worker of workers) await worker.kill('SIGTERM');
+      await connection.close();
+      await server.stop();
     });
-    const startBuild = async (buildId: string, bundle?: string) => {
-      const worker = await spawnWorker({
-        taskQueue,
-        targetsFile: lab.targetsFile,
-        address: server.address,
-        env: {
-          ...lab.targetsEnv,
-          VCHA_DEPLOYMENT_NAME: deploymentName,
-          VCHA_BUILD_ID: buildId,
-          ...(bundle ? { VCHA_WORKFLOW_BUNDLE: bundle } : {}),
-        },
-      });
-      workers.push(worker);
-      await worker.ready;
-      return worker;
-    };
-
-    // Build A: the current workflow code, the deployment's first current version.
-    const buildA = await startBuild('build-a');
-    await setCurrentVersion(deploymentName, 'build-a');
-    const inFlight = await start(
-      { target: 'inFlight', planned: true, pollInterval: '1s' },
-      `upgrade-in-flight-${Date.now()}`,
-    );
-    await pollUntil(
-      () => lab.failoverPosts('inFlight') === 1 && !lab.sim.cluster('inFlight').apiAvailable,
-      (inOutage) => inOutage,
-      60_000,
-      100,
-      'the first run in the outage its failover causes',
-    );
-    const upgradeStarted = Date.now();
-
-    // Build B starts and becomes current while the first run is still in the outage.
-    await startBuild('build-b', await nextBuildBundle);
-    await setCurrentVersion(deploymentName, 'build-b');
-    assert.equal(lab.sim.cluster('inFlight').apiAvailable, false, 'the upgrade finished inside the outage');
-    const described = (await deploymentCommand(['describe', '--name', deploymentName])) as {
-      routingConfig?: { currentVersionBuildID?: string };
-    };
-    assert.equal(described.routingConfig?.currentVersionBuildID, 'build-b');
-    // While its run is open, A is draining, not drained: it must keep running.
-    await pollUntil(
-      () => drainageOf(deploymentName, 'build-a'),
-      (status) => status === 'draining',
-      10_000,
-      250,
-      'A draining',
-    );
-    assert.equal((await inFlight.describe()).status.name, 'RUNNING');
-
-    const afterUpgrade = await start(
-      { target: 'afterUpgrade', planned: true, pollInterval: '1s' },
-      `upgrade-new-run-${Date.now()}`,
-    );
-    const [first, second] = await Promise.all([inFlight.result(), afterUpgrade.result()]);
-    const runsEnded = Date.now();
-
-    // The run in flight: finished on build A, once, with the right verdict, and never offered to B.
-    assert.equal(first.outcome, 'SUCCEEDED');
-    assert.equal(first.activeAfter, first.before?.passiveNode);
-    assert.equal(lab.failoverPosts('inFlight'), 1);
-    assert.deepEqual(await versioningOf(inFlight), {
-      buildId: 'build-a',
-      behavior: VersioningBehavior.VERSIONING_BEHAVIOR_PINNED,
-    });
-    assert.deepEqual(
-      await eventsOf(inFlight, EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED),
-      [],
-      'no workflow task of the first run failed',
-    );
-    assert.deepEqual(
-      (await eventsOf(inFlight, EventType.EVENT_TYPE_TIMER_STARTED))
-        .map(summaryOf)
-        .filter((s) => s === NEXT_BUILD_TIMER_SUMMARY),
-      [],
-    );
-
-    // The new run: on build B, which its history shows (B's own timer) as well as its versioning info.
-    assert.equal(second.outcome, 'SUCCEEDED');
-    assert.equal(lab.failoverPosts('afterUpgrade'), 1);
-    assert.deepEqual(await versioningOf(afterUpgrade), {
-      buildId: 'build-b',
-      behavior: VersioningBehavior.VERSIONING_BEHAVIOR_PINNED,
-    });
-    assert.deepEqual((await eventsOf(afterUpgrade, EventType.EVENT_TYPE_TIMER_STARTED)).map(summaryOf), [
-      NEXT_BUILD_TIMER_SUMMARY,
-    ]);
-
-    // Only pinning kept the first run safe: B's code cannot replay the history A recorded.
-    const history = await inFlight.fetchHistory();
-    await assert.rejects(
-      Worker.runReplayHistory({ workflowBundle: { codePath: await nextBuildBundle } }, history, inFlight.workflowId),
-      DeterminismViolationError,
-    );
-    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, inFlight.workflowId);
-
-    // Build A drains (no open run pinned to it) and can then be stopped.
-    await pollUntil(
-      () => drainageOf(deploymentName, 'build-a'),
-      (status) => status === 'drained',
-      60_000,
-      1_000,
-      'build A reporting drained',
-    );
-    t.diagnostic(`build A reported drained ${Date.now() - runsEnded} ms after the runs ended`);
-    await buildA.kill('SIGTERM');
-    assert.equal(buildA.child.exitCode, 0, `build A stopped cleanly:\n${buildA.output()}`);
-    t.diagnostic(
-      `upgrade test: ${Math.round((Date.now() - started) / 1000)} s in all, upgrade to B ${Math.round((Date.now() - upgradeStarted) / 1000)} s before A stopped; failover POSTs: in flight ${lab.failoverPosts('inFlight')}, new run ${lab.failoverPosts('afterUpgrade')}`,
-    );
+    const figures = await runUpgradeScenario({ address: server.address, client: new Client({ connection }), cli });
+    t.diagnostic(describeFigures(figures));
   });
 });
