@@ -28,8 +28,9 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
       ok: { nodes: nodes(1), timing: { switchOutageMs: 3_000 } },
       degraded: { nodes: nodes(2), healthState: 'DEGRADED' },
       dry: { nodes: nodes(3), healthState: 'DEGRADED' },
-      // The holder stays in its failover long enough for the CLI to start on a loaded machine.
-      busy: { nodes: nodes(4), timing: { flushMs: 30_000 } },
+      // The holder stays in its failover long enough for the CLI to start on a loaded machine. Its own
+      // name: locks are per target name on the shared server, and other files have a `busy` target.
+      cliBusy: { nodes: nodes(4), timing: { flushMs: 30_000 } },
       hung: { nodes: nodes(5), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
       watched: { nodes: nodes(6), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
     },
@@ -116,13 +117,13 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
   });
 
   it('start --wait on a target another run holds ends TargetBusy with exit code 12, naming the holder', async () => {
-    const holder = await lab.start({ target: 'busy', planned: true, pollInterval: '1s' }, 'cli-busy-holder');
+    const holder = await lab.start({ target: 'cliBusy', planned: true, pollInterval: '1s' }, 'cli-busy-holder');
     await waitForPhase(holder, 'PREFLIGHT');
-    const result = await runCli(['start', '--target', 'busy', '--planned', '--wait'], env);
+    const result = await runCli(['start', '--target', 'cliBusy', '--planned', '--wait'], env);
     assert.equal(result.code, 12, result.stdout + result.stderr);
-    assert.match(result.stdout, /^FAILED TargetBusy \(exit code 12\): target busy is busy: run cli-busy-holder \(/m);
+    assert.match(result.stdout, /^FAILED TargetBusy \(exit code 12\): target cliBusy is busy: run cli-busy-holder \(/m);
     assert.equal((await holder.result()).outcome, 'SUCCEEDED');
-    assert.equal(lab.failoverPosts('busy'), 1);
+    assert.equal(lab.failoverPosts('cliBusy'), 1);
   });
 
   it('status shows a running run; cancel before the trigger ends it Cancelled: exit code 18 for start --wait', async () => {
