@@ -105,6 +105,16 @@ describe('schedule create arguments', () => {
       taskQueue: 'q',
       workflowId: 'vcha-failover-lab',
       args: [{ target: 'lab', planned: true, reason: 'scheduled failover (schedule vcha-failover-lab)' }],
+      // What the Web UI shows of each scheduled run.
+      staticSummary: 'Planned failover of lab — scheduled failover (schedule vcha-failover-lab)',
+      staticDetails: [
+        '- **Target:** lab',
+        '- **Kind:** planned (state flushed first, no data loss)',
+        '- **Dry run:** no',
+        '- **Reason:** scheduled failover (schedule vcha-failover-lab)',
+        '- **Requested by:** (not given)',
+        '- **Started through:** schedule vcha-failover-lab',
+      ].join('\n'),
     });
     assert.deepEqual(options.state, { paused: false });
   });
