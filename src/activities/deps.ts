@@ -1,5 +1,6 @@
 /** What the activities need from the worker process: vCenter clients, Temporal, the outcome recorder. */
 import type { Client } from '@temporalio/client';
+import type { TargetPolicy } from '../contract/policy';
 import type { VcenterClient } from '../vcenter';
 import type { OutcomeRecorder } from './outcome-recorder';
 import type { WebhookConfig } from './webhook';
@@ -8,6 +9,10 @@ import type { WebhookConfig } from './webhook';
 export interface ActivityDeps {
   /** The cached client of a configured target (one session per target per worker). */
   clientFor(target: string): VcenterClient;
+  /** The target's policy from the targets file; throws `UnknownTargetError` for an unconfigured target. */
+  policyFor(target: string): TargetPolicy;
+  /** Every configured target, in file order. */
+  targetNames(): string[];
   /** Temporal, to name the run that holds a busy target. */
   temporal: Client;
   recorder: OutcomeRecorder;

@@ -1,9 +1,11 @@
 /** Preflight: reads the cluster (with its mode) and its operations, and checks every failover rule. */
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { UnknownTargetError } from '../config';
+import { policyDecision, type PolicyDecision } from '../contract/policy';
 import { snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
 import type { ActivityDeps } from './deps';
-import { clientOf, readFailure } from './failures';
+import { clientOf, readFailure, unknownTargetFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
 
 /** Input of {@link preflight}. */
@@ -12,20 +14,47 @@ export interface PreflightInput {
   planned: boolean;
 }
 
-/** The cluster as preflight saw it and every rule's verdict. */
+/** The cluster as preflight saw it, every rule's verdict, and what the target's policy says. */
 export interface PreflightReport {
   snapshot: ClusterSnapshot;
   checks: PreflightCheck[];
+  /**
+   * `approval` when the target's policy asks for approval of this kind of failover. Absent from
+   * reports of workers older than the policy, which the workflow reads as `allow`.
+   */
+  policy?: Exclude<PolicyDecision, 'deny'>;
 }
 
 /** Builds the preflight activity. */
 export function makePreflight(deps: ActivityDeps) {
   return async function preflight(input: PreflightInput): Promise<PreflightReport> {
+    // The policy is the worker's configuration: a refused run ends here, before any vCenter request.
+    const policy = decisionFor(deps, input);
     return withHeartbeats(
-      () => readAndCheck(deps, input),
+      async () => ({ ...(await readAndCheck(deps, input)), policy }),
       () => ({ stage: 'reading the cluster' }),
     );
   };
+}
+
+/** The policy's word on this run; `deny` is the non-retryable `PolicyDenied`. */
+function decisionFor(deps: ActivityDeps, input: PreflightInput): Exclude<PolicyDecision, 'deny'> {
+  let decision: PolicyDecision;
+  try {
+    decision = policyDecision(deps.policyFor(input.target), input.planned);
+  } catch (error) {
+    if (error instanceof UnknownTargetError) throw unknownTargetFailure(error);
+    throw error;
+  }
+  if (decision !== 'deny') return decision;
+  const kind = input.planned ? 'planned' : 'forced';
+  throw ApplicationFailure.create({
+    type: 'PolicyDenied',
+    message:
+      `the policy of ${input.target} denies ${kind} failovers (targets file: targets.${input.target}.policy.${kind} ` +
+      `or the file-wide policy.${kind} is "deny"): nothing was read from or sent to vCenter`,
+    nonRetryable: true,
+  });
 }
 
 async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<PreflightReport> {

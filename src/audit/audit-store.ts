@@ -39,6 +39,12 @@ export interface AuditRow {
   recordedAt: string;
   /** The whole record as recorded, for the fields that have no column (snapshots, timeline, checks). */
   record: OutcomeRecord;
+  /** When the policy asked for approval: `approved`, `rejected`, `expired` or `waiting` (cancelled meanwhile). */
+  approvalState: string | null;
+  /** Who approved or rejected, their comment (or rejection reason), and when (ISO UTC). */
+  approvedBy: string | null;
+  approvalComment: string | null;
+  approvalAt: string | null;
 }
 
 /** What `list` selects. */

@@ -28,6 +28,11 @@ export const AUDIT_COLUMNS = [
   'triggered',
   'recorded_at',
   'record_json',
+  // Schema version 2: the approval the target's policy asked for.
+  'approval_state',
+  'approved_by',
+  'approval_comment',
+  'approval_at',
 ] as const;
 
 /** A row's values before a backend encodes booleans, times and JSON its own way. */
@@ -53,6 +58,10 @@ export interface AuditValues {
   triggered: OutcomeRecord['triggered'];
   recorded_at: string;
   record_json: OutcomeRecord;
+  approval_state: string | null;
+  approved_by: string | null;
+  approval_comment: string | null;
+  approval_at: string | null;
 }
 
 /**
@@ -99,6 +108,11 @@ export function valuesOf(outcome: OutcomeRecord, recordedAt: Date): AuditValues 
     triggered: outcome.triggered,
     recorded_at: recordedAt.toISOString(),
     record_json: outcome,
+    approval_state: outcome.approval?.state ?? null,
+    approved_by: outcome.approval?.by ?? null,
+    // A rejection's reason shares the column: the state says which it is.
+    approval_comment: outcome.approval?.comment ?? outcome.approval?.reason ?? null,
+    approval_at: optionalTime(outcome.approval?.at, 'approval.at'),
   };
 }
 
@@ -126,6 +140,10 @@ export function rowOf(values: AuditValues): AuditRow {
     triggered: values.triggered,
     recordedAt: values.recorded_at,
     record: values.record_json,
+    approvalState: values.approval_state,
+    approvedBy: values.approved_by,
+    approvalComment: values.approval_comment,
+    approvalAt: values.approval_at,
   };
 }
 

@@ -52,6 +52,15 @@ const MIGRATIONS: { version: number; sql: (names: AuditTableNames) => string }[]
       CREATE INDEX ${names.finishedIndex} ON ${names.table} (finished_at DESC);
       CREATE INDEX ${names.targetIndex} ON ${names.table} (target, finished_at DESC);`,
   },
+  {
+    version: 2,
+    sql: (names) => `
+      ALTER TABLE ${names.table}
+        ADD COLUMN approval_state   text,
+        ADD COLUMN approved_by      text,
+        ADD COLUMN approval_comment text,
+        ADD COLUMN approval_at      timestamptz;`,
+  },
 ];
 
 /** Casts that make `pg`'s text parameters land in the right column types. */
@@ -60,12 +69,17 @@ const PARAMETER_CASTS: Partial<Record<(typeof AUDIT_COLUMNS)[number], string>> =
   triggered_at: '::timestamptz',
   finished_at: '::timestamptz',
   recorded_at: '::timestamptz',
+  approval_at: '::timestamptz',
   observations: '::jsonb',
   record_json: '::jsonb',
 };
 
 /** What `pg` hands back: timestamptz as Date, bigint as text (it may exceed 2^53), jsonb parsed. */
-type PgRow = Omit<AuditValues, 'started_at' | 'triggered_at' | 'finished_at' | 'recorded_at' | 'duration_ms'> & {
+type PgRow = Omit<
+  AuditValues,
+  'started_at' | 'triggered_at' | 'finished_at' | 'recorded_at' | 'duration_ms' | 'approval_at'
+> & {
+  approval_at: Date | null;
   started_at: Date;
   triggered_at: Date | null;
   finished_at: Date;
@@ -157,6 +171,7 @@ export class PostgresAuditStore implements AuditStore {
         triggered_at: row.triggered_at === null ? null : isoTime(row.triggered_at, 'triggered_at'),
         finished_at: isoTime(row.finished_at, 'finished_at'),
         recorded_at: isoTime(row.recorded_at, 'recorded_at'),
+        approval_at: row.approval_at === null ? null : isoTime(row.approval_at, 'approval_at'),
         duration_ms: Number(row.duration_ms),
       }),
     );

@@ -52,6 +52,14 @@ const MIGRATIONS: { version: number; sql: (names: AuditTableNames) => string }[]
       CREATE INDEX ${names.finishedIndex} ON ${names.table} (finished_at DESC);
       CREATE INDEX ${names.targetIndex} ON ${names.table} (target, finished_at DESC);`,
   },
+  {
+    version: 2,
+    sql: (names) => `
+      ALTER TABLE ${names.table} ADD COLUMN approval_state   TEXT;
+      ALTER TABLE ${names.table} ADD COLUMN approved_by      TEXT;
+      ALTER TABLE ${names.table} ADD COLUMN approval_comment TEXT;
+      ALTER TABLE ${names.table} ADD COLUMN approval_at      TEXT;`,
+  },
 ];
 
 /** What SQLite hands back: booleans as 0/1, arrays and objects as JSON text. */

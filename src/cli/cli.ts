@@ -4,6 +4,7 @@
  */
 import type { Command, CommandGroup } from './command';
 import { cancelCommand } from './commands/cancel';
+import { approveCommand, rejectCommand } from './commands/decide';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { scheduleGroup } from './commands/schedule';
@@ -17,6 +18,8 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   startCommand,
   statusCommand,
   listCommand,
+  approveCommand,
+  rejectCommand,
   cancelCommand,
   historyCommand,
   scheduleGroup,

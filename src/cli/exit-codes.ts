@@ -27,6 +27,8 @@ export const FAILURE_EXIT_CODES = {
   FailoverOutcomeUnknown: 16,
   FailoverNotHealthy: 17,
   Cancelled: 18,
+  PolicyDenied: 19,
+  NotApproved: 20,
 } as const satisfies Record<FailureType, number>;
 
 /** The exit code of a run's outcome (a SuccessOutcome or FailureType); unknown types count as other errors. */

@@ -11,7 +11,21 @@ export interface FoundRun {
 }
 
 /** Describes the run (the latest with this id unless `runId` is given); fails unless it is a vchaFailover run. */
-export async function findFailoverRun(
+export async function findFailoverRun(session: TemporalSession, workflowId: string, runId?: string): Promise<FoundRun> {
+  const found = await describeRun(session, workflowId, runId);
+  if (found.description.type !== 'vchaFailover') {
+    throw new CliFailure(`${workflowId} is a ${found.description.type} workflow, not a vchaFailover run`);
+  }
+  return found;
+}
+
+/** The run `approve` and `reject` decide: a vchaFailover run. */
+export async function findApprovalRun(session: TemporalSession, workflowId: string, runId?: string): Promise<FoundRun> {
+  return findFailoverRun(session, workflowId, runId);
+}
+
+/** Describes the run (the latest with this id unless `runId` is given), whatever its type. */
+export async function describeRun(
   { client, namespace }: TemporalSession,
   workflowId: string,
   runId?: string,
@@ -26,9 +40,6 @@ export async function findFailoverRun(
       );
     }
     throw error;
-  }
-  if (description.type !== 'vchaFailover') {
-    throw new CliFailure(`${workflowId} is a ${description.type} workflow, not a vchaFailover run`);
   }
   return { handle: client.workflow.getHandle(workflowId, description.runId), description };
 }

@@ -11,7 +11,14 @@ import { ConfigError } from './errors';
 import { isLoopbackHost } from './loopback';
 import { TargetRegistry } from './registry';
 import { createResolvedTarget, type ResolvedTarget } from './resolved-target';
-import { TARGET_NAME_PATTERN, TargetEntrySchema, structuralProblems } from './targets-schema';
+import { DEFAULT_TARGET_POLICY, type TargetPolicy } from '../contract/policy';
+import {
+  TARGET_NAME_PATTERN,
+  TargetEntrySchema,
+  TargetPolicySchema,
+  policyProblems,
+  structuralProblems,
+} from './targets-schema';
 
 /** Where a configuration came from and what it may refer to. */
 export interface ParseTargetsOptions {
@@ -29,8 +36,9 @@ const ENV_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 export async function parseTargets(raw: unknown, options: ParseTargetsOptions): Promise<TargetRegistry> {
   const problems: string[] = [];
   const entries = topLevelEntries(raw, problems);
+  const fileDefault = filePolicy(raw, problems);
   // Targets are checked concurrently (file reads) but their problems are listed in file order.
-  const outcomes = await Promise.all(entries.map(([name, value]) => resolveTarget(name, value, options)));
+  const outcomes = await Promise.all(entries.map(([name, value]) => resolveTarget(name, value, options, fileDefault)));
   for (const outcome of outcomes) problems.push(...outcome.problems);
   if (problems.length > 0) throw new ConfigError(options.source, problems);
   return new TargetRegistry(outcomes.flatMap((outcome) => (outcome.target === undefined ? [] : [outcome.target])));
@@ -43,7 +51,9 @@ function topLevelEntries(raw: unknown, problems: string[]): [string, unknown][] 
     return [];
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'targets') problems.push(`${formatConfigPath([key])}: unknown key (allowed: targets)`);
+    if (key !== 'targets' && key !== 'policy') {
+      problems.push(`${formatConfigPath([key])}: unknown key (allowed: targets, policy)`);
+    }
   }
   const targets = raw.targets;
   if (targets === undefined) {
@@ -59,6 +69,17 @@ function topLevelEntries(raw: unknown, problems: string[]): [string, unknown][] 
   return entries;
 }
 
+/** The file-wide `policy` over the built-in defaults; its problems are listed before the targets'. */
+function filePolicy(raw: unknown, problems: string[]): TargetPolicy {
+  if (!isPlainObject(raw) || raw.policy === undefined) return DEFAULT_TARGET_POLICY;
+  const found = policyProblems(raw.policy);
+  if (found.length > 0) {
+    problems.push(...found);
+    return DEFAULT_TARGET_POLICY;
+  }
+  return { ...DEFAULT_TARGET_POLICY, ...TargetPolicySchema.parse(raw.policy) };
+}
+
 /** One target checked: the resolved target when it is valid, and every problem found in it. */
 interface TargetOutcome {
   target?: ResolvedTarget;
@@ -66,7 +87,12 @@ interface TargetOutcome {
 }
 
 /** Checks one target and loads its secrets; problems are listed as name, structure, URL, password, CA. */
-async function resolveTarget(name: string, value: unknown, options: ParseTargetsOptions): Promise<TargetOutcome> {
+async function resolveTarget(
+  name: string,
+  value: unknown,
+  options: ParseTargetsOptions,
+  fileDefault: TargetPolicy,
+): Promise<TargetOutcome> {
   const base = ['targets', name];
   const problems: string[] = [];
   if (!TARGET_NAME_PATTERN.test(name)) {
@@ -97,6 +123,7 @@ async function resolveTarget(name: string, value: unknown, options: ParseTargets
     ...(ca === undefined ? {} : { ca }),
     insecureSkipTlsVerify: entry.insecureSkipTlsVerify ?? false,
     ...(entry.timeouts === undefined ? {} : { timeouts: entry.timeouts }),
+    policy: { ...fileDefault, ...entry.policy },
   });
   return { target, problems };
 }

@@ -3,6 +3,7 @@
  * target by accident cannot leak it.
  */
 import { inspect } from 'node:util';
+import { DEFAULT_TARGET_POLICY, type TargetPolicy } from '../contract/policy';
 import { type VcenterTimeouts } from '../vcenter/http-transport';
 
 /** Everything needed to connect to one vCenter. */
@@ -18,6 +19,8 @@ export interface ResolvedTarget {
   readonly ca?: string;
   readonly insecureSkipTlsVerify: boolean;
   readonly timeouts?: VcenterTimeouts;
+  /** Which failovers may run at once, need approval or are refused (file default, then built-in default). */
+  readonly policy: TargetPolicy;
 }
 
 const MASK = '[redacted]';
@@ -32,11 +35,14 @@ export function describeTarget(target: ResolvedTarget): Record<string, unknown> 
     ...(target.ca === undefined ? {} : { ca: `[PEM, ${target.ca.length} characters]` }),
     insecureSkipTlsVerify: target.insecureSkipTlsVerify,
     ...(target.timeouts === undefined ? {} : { timeouts: { ...target.timeouts } }),
+    policy: { ...target.policy },
   };
 }
 
-/** A frozen target whose `toJSON()` and `util.inspect` form mask the password. */
-export function createResolvedTarget(fields: ResolvedTarget): ResolvedTarget {
+/** A frozen target whose `toJSON()` and `util.inspect` form mask the password; the policy defaults to {@link DEFAULT_TARGET_POLICY}. */
+export function createResolvedTarget(
+  fields: Omit<ResolvedTarget, 'policy'> & { policy?: TargetPolicy },
+): ResolvedTarget {
   const target: ResolvedTarget = {
     name: fields.name,
     url: fields.url,
@@ -45,6 +51,7 @@ export function createResolvedTarget(fields: ResolvedTarget): ResolvedTarget {
     ...(fields.ca === undefined ? {} : { ca: fields.ca }),
     insecureSkipTlsVerify: fields.insecureSkipTlsVerify,
     ...(fields.timeouts === undefined ? {} : { timeouts: Object.freeze({ ...fields.timeouts }) }),
+    policy: Object.freeze({ ...(fields.policy ?? DEFAULT_TARGET_POLICY) }),
   };
   Object.defineProperty(target, 'toJSON', { value: () => describeTarget(target), enumerable: false });
   Object.defineProperty(target, inspect.custom, {

@@ -18,9 +18,13 @@ const TARGET_KEYS = [
   'insecureSkipTlsVerify',
   'insecureAllowHttp',
   'timeouts',
+  'policy',
 ] as const;
 
 const TIMEOUT_KEYS = ['connectMs', 'headersMs', 'bodyMs'] as const;
+
+/** Property names of a `policy` object. */
+export const POLICY_KEYS = ['forced', 'planned'] as const;
 
 /** Longest timeout accepted: one hour. */
 const MAX_TIMEOUT_MS = 3_600_000;
@@ -52,6 +56,17 @@ const TargetTimeoutsSchema = z.strictObject(
   },
 );
 
+/** Schema of a `policy` object (per target or file-wide); unset fields fall back to the file's, then the defaults. */
+export const TargetPolicySchema = z.strictObject(
+  {
+    forced: z.enum(['deny', 'approval', 'allow'], { error: 'must be "deny", "approval" or "allow"' }).optional(),
+    planned: z.enum(['allow', 'approval'], { error: 'must be "allow" or "approval"' }).optional(),
+  },
+  {
+    error: (issue) => (issue.code === 'invalid_type' ? 'must be an object with forced and/or planned' : undefined),
+  },
+);
+
 /** Schema of one target as written in the file. */
 export const TargetEntrySchema = z.strictObject(
   {
@@ -64,9 +79,25 @@ export const TargetEntrySchema = z.strictObject(
     /** Plain http to a non-loopback host: only for labs whose network is private (e.g. a compose network). */
     insecureAllowHttp: z.boolean({ error: 'must be true or false' }).optional(),
     timeouts: TargetTimeoutsSchema.optional(),
+    policy: TargetPolicySchema.optional(),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : undefined) },
 );
+
+/** Problems of the file-wide `policy` object, each as `policy.field: message`. */
+export function policyProblems(value: unknown): string[] {
+  const result = TargetPolicySchema.safeParse(value);
+  if (result.success) return [];
+  return result.error.issues.flatMap((issue) => {
+    const path = ['policy', ...issue.path];
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map(
+        (key) => `${formatConfigPath([...path, key])}: unknown key (allowed: ${POLICY_KEYS.join(', ')})`,
+      );
+    }
+    return [`${formatConfigPath(path)}: ${issue.message}`];
+  });
+}
 
 /** Structural problems of one target, each as `path: message` with `path` starting at `basePath`. */
 export function structuralProblems(value: unknown, basePath: readonly PropertyKey[]): string[] {
@@ -75,7 +106,8 @@ export function structuralProblems(value: unknown, basePath: readonly PropertyKe
   return result.error.issues.flatMap((issue) => {
     const path = [...basePath, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      const allowed = path.length === basePath.length ? TARGET_KEYS : TIMEOUT_KEYS;
+      const allowed =
+        path.length === basePath.length ? TARGET_KEYS : path.at(-1) === 'policy' ? POLICY_KEYS : TIMEOUT_KEYS;
       return issue.keys.map(
         (key) => `${formatConfigPath([...path, key])}: unknown key (allowed: ${allowed.join(', ')})`,
       );

@@ -3,12 +3,14 @@
  * store and other teams' code agree on. Pure and free of I/O, so workflow code imports it too;
  * nothing in it depends on the workflow bundle.
  */
+export * from './approval';
 export * from './duration';
 export * from './fleet';
 export * from './follow-heartbeat';
 export * from './names';
 export * from './outcomes';
 export * from './phases';
+export * from './policy';
 export * from './queries';
 export * from './record';
 export * from './search-attributes';

@@ -18,6 +18,10 @@ export const FAILURE_TYPES = [
   'FailoverOutcomeUnknown',
   'FailoverNotHealthy',
   'Cancelled',
+  // The target's policy refuses this kind of failover: nothing was read from or sent to vCenter.
+  'PolicyDenied',
+  // The approval the policy asks for was rejected or did not come in time: nothing was sent.
+  'NotApproved',
 ] as const;
 
 /** One unsuccessful end. */

@@ -4,6 +4,8 @@
 export const PHASES = [
   'VALIDATING',
   'PREFLIGHT',
+  // Only when the target's policy asks for approval: nothing is sent until someone else approves.
+  'AWAITING_APPROVAL',
   'TRIGGERING',
   'FAILING_OVER',
   'VERIFYING',

@@ -2,6 +2,7 @@
  * The shapes a run hands out: the record every end carries (result, failure details, outcome
  * store, webhook) and the `status` query's answer.
  */
+import type { ApprovalRecord } from './approval';
 import type { ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { PreflightCheck } from '../domain/preflight-rules';
 import type { FailureType, SuccessOutcome } from './outcomes';
@@ -36,6 +37,8 @@ export interface FailoverRecord {
   cancelRequestedAfterTrigger?: boolean;
   /** The run that holds the target, for `TargetBusy`. */
   heldBy?: { workflowId: string; runId?: string };
+  /** When the target's policy asked for approval: who decided what, and when. */
+  approval?: ApprovalRecord;
 }
 
 /** What `vchaFailover` returns on success. */
@@ -55,4 +58,6 @@ export interface FailoverStatus {
   observation: string;
   cancelRequested: boolean;
   outcome?: SuccessOutcome | FailureType;
+  /** When the target's policy asks for approval: who may approve, until when, and the decision. */
+  approval?: ApprovalRecord;
 }

@@ -57,8 +57,11 @@ export const VchaFailoverInputSchema = z
         // How long a cluster may show no sign of a failover after a request whose arrival is
         // unknown before the run says so (see README, Safety). At most 10 minutes.
         noSign: durationField('deadlines.noSign', '10m', 5_000, 10 * 60_000),
+        // How long a run whose target's policy asks for approval waits for a decision before it ends
+        // NotApproved (nothing sent). At most 7 days.
+        approval: durationField('deadlines.approval', '30m', 1_000, 7 * 24 * 3_600_000),
       })
-      .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000 }),
+      .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 }),
     requireHealthy: z.boolean({ error: 'requireHealthy must be a boolean' }).default(true),
   })
   .refine((input) => input.planned !== false || input.acceptDataLoss === true, {

@@ -71,6 +71,8 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
   const { recorder } = options;
   const activities = createActivities({
     clientFor: (name) => clients.get(name),
+    policyFor: (name) => options.targets.get(name).policy,
+    targetNames: () => options.targets.names(),
     temporal: options.client,
     recorder,
     webhook: options.webhook,

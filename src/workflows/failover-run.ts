@@ -14,6 +14,7 @@ import {
   ParentClosePolicy,
   TimeoutFailure,
   WorkflowIdReusePolicy,
+  condition,
   isCancellation,
   log,
   patched,
@@ -38,6 +39,8 @@ import type {
   RecordOutcomeResult,
 } from '../activities';
 import {
+  APPROVAL_TEXT_MAX,
+  APPROVER_MAX,
   FAILURE_TYPES,
   SEND_FAILURE_TYPES,
   VCHA_OUTCOME,
@@ -50,12 +53,15 @@ import {
   readFollowHeartbeat,
   targetLockSummary,
   targetLockWorkflowId,
+  type ApprovalRecord,
+  type ApproveArgs,
   type FailoverPhase,
   type FailoverRecord,
   type FailoverResult,
   type FailoverStatus,
   type FailureType,
   type FollowHeartbeat,
+  type RejectArgs,
   type SendFailureDetails,
   type SuccessOutcome,
   type VchaFailoverInput,
@@ -189,7 +195,7 @@ const LOCK_STALE_RETRIES = 10;
 const LOCK_STALE_RETRY_INTERVAL_MS = 500;
 
 /** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target); each upsert is an event. */
-const INDEXED_PHASES = new Set<FailoverPhase>(['FAILING_OVER', 'COMPLETED']);
+const INDEXED_PHASES = new Set<FailoverPhase>(['AWAITING_APPROVAL', 'FAILING_OVER', 'COMPLETED']);
 
 // ---- the shapes a run decides with ----
 
@@ -205,11 +211,25 @@ const failed = (outcome: FailureType, message: string, extra?: Partial<FailoverR
   ...(extra ? { extra } : {}),
 });
 
-/** A cluster preflight let through: its snapshot and the two nodes the failover swaps. */
+/** A cluster preflight let through: its snapshot, the two nodes the failover swaps, and the policy's word. */
 interface PassedPreflight {
   snapshot: ClusterSnapshot;
   active: string;
   passive: string;
+  /** `approval` when the target's policy asks for it; absent (reports of older workers) means allow. */
+  policy?: 'allow' | 'approval';
+}
+
+/** Refuses an approve or reject Update: the validator's answer, which leaves no trace in history. */
+function refuseDecision(message: string): never {
+  throw ApplicationFailure.create({ type: 'ApprovalRefused', message, nonRetryable: true });
+}
+
+/** A required text argument of an Update, trimmed; refused when missing, empty or too long. */
+function requiredText(value: unknown, name: string, max: number): string {
+  if (typeof value !== 'string' || value.trim() === '') refuseDecision(`${name} is required and must not be empty`);
+  if (value.length > max) refuseDecision(`${name} is longer than ${max} characters`);
+  return value.trim();
 }
 
 /** Whether the request went out, as far as can be proven, and what vCenter answered. */
@@ -305,6 +325,46 @@ export class FailoverRun {
     };
   }
 
+  /**
+   * The `approve` and `reject` validators: accepted only while the run waits for approval and
+   * nobody has decided yet, from a named approver, and (for approve) not from the requester.
+   */
+  validateDecision(args: unknown, kind: 'approve' | 'reject'): void {
+    const approval = this.status.approval;
+    if (approval && approval.state !== 'waiting') {
+      refuseDecision(
+        approval.state === 'expired'
+          ? `too late: the approval deadline passed at ${approval.until}; the run ends NotApproved`
+          : `already ${approval.state} by ${approval.by} at ${approval.at}`,
+      );
+    }
+    if (this.status.phase !== 'AWAITING_APPROVAL' || !approval) {
+      refuseDecision(`the run is not awaiting approval (phase ${this.status.phase})`);
+    }
+    if (typeof args !== 'object' || args === null) refuseDecision(`${kind} takes one object { approver, … }`);
+    const { approver, comment, reason } = args as Partial<ApproveArgs & RejectArgs>;
+    const who = requiredText(approver, 'approver', APPROVER_MAX);
+    if (kind === 'approve') {
+      if (approval.requestedBy !== undefined && who.toLowerCase() === approval.requestedBy.trim().toLowerCase()) {
+        refuseDecision(`${who} requested this failover and cannot approve it: someone else must (four eyes)`);
+      }
+      if (comment !== undefined) requiredText(comment, 'comment', APPROVAL_TEXT_MAX);
+    } else {
+      requiredText(reason, 'reason', APPROVAL_TEXT_MAX);
+    }
+  }
+
+  /** Records an approve or reject the validator let through; the waiting run goes on from there. */
+  decide(args: ApproveArgs | RejectArgs, kind: 'approve' | 'reject'): ApprovalRecord {
+    const approval = this.status.approval!;
+    approval.state = kind === 'approve' ? 'approved' : 'rejected';
+    approval.by = args.approver.trim();
+    approval.at = new Date().toISOString();
+    if ('comment' in args && args.comment !== undefined) approval.comment = args.comment.trim();
+    if ('reason' in args && args.reason !== undefined) approval.reason = args.reason.trim();
+    return { ...approval };
+  }
+
   /** A cancel was requested: it stops the run only before the request is sent. */
   noteCancel(): void {
     this.status.cancelRequested = true;
@@ -383,21 +443,85 @@ export class FailoverRun {
     preflight.catch(() => undefined); // Awaited below unless the target is busy.
     const busy = await this.acquireLock(input);
     if (busy) return busy;
-    const passed = await preflight;
+    let passed = await preflight;
     if ('ok' in passed) return passed;
     this.passed = passed;
     if (input.dryRun) {
+      const approval = passed.policy === 'approval' ? '; a real run would wait for approval first' : '';
       return {
         ok: true,
         outcome: 'DRY_RUN_PASSED',
-        message: `dry run passed: ${input.target} can fail over (active ${passed.active})`,
+        message: `dry run passed: ${input.target} can fail over (active ${passed.active})${approval}`,
       };
     }
     if (this.status.cancelRequested) {
       return failed('Cancelled', cancelledBeforeSending(input.target));
     }
+    if (passed.policy === 'approval') {
+      const approved = await this.awaitApproval(input, passed);
+      if ('ok' in approved) return approved;
+      passed = approved;
+      this.passed = approved;
+    }
     // From here on the failover may be under way: a cancel cannot stop it, so the run follows it to the end.
     return CancellationScope.nonCancellable(() => this.trigger(input, passed));
+  }
+
+  /**
+   * AWAITING_APPROVAL: nothing is sent while the run waits for someone other than the requester
+   * to approve, up to `deadlines.approval`. An approved run reads the cluster again with every
+   * rule, since it may have changed meanwhile, and goes on only with the same active node.
+   */
+  private async awaitApproval(
+    input: ValidatedFailoverInput,
+    passed: PassedPreflight,
+  ): Promise<PassedPreflight | RunEnd> {
+    const kind = input.planned ? 'planned' : 'forced';
+    const now = Date.now();
+    const approval: ApprovalRecord = {
+      state: 'waiting',
+      why: `the policy of ${input.target} asks for approval of ${kind} failovers`,
+      ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
+      requestedAt: new Date(now).toISOString(),
+      until: new Date(now + input.deadlines.approval).toISOString(),
+    };
+    this.status.approval = approval;
+    const who = input.requestedBy !== undefined ? `anyone but ${input.requestedBy}` : 'anyone';
+    this.enter(
+      'AWAITING_APPROVAL',
+      `waiting until ${approval.until} for ${who} to approve or reject the ${kind} failover; nothing has been sent`,
+    );
+    const decided = await condition(() => approval.state !== 'waiting', input.deadlines.approval);
+    if (!decided) {
+      approval.state = 'expired';
+      return failed(
+        'NotApproved',
+        `nobody approved the ${kind} failover of ${input.target} within ${formatDuration(input.deadlines.approval)}: nothing was sent`,
+      );
+    }
+    upsertMemo({ approval: { state: approval.state, by: approval.by, at: approval.at } });
+    if (approval.state === 'rejected') {
+      return failed(
+        'NotApproved',
+        `${approval.by} rejected the ${kind} failover of ${input.target} (${approval.reason ?? 'no reason'}): nothing was sent`,
+      );
+    }
+    this.observations.push(
+      `approved by ${approval.by} at ${approval.at}${approval.comment ? `: ${approval.comment}` : ''}`,
+    );
+    this.enter('PREFLIGHT', `approved by ${approval.by}: reading the cluster state of ${input.target} again`);
+    const again = await this.preflight(input);
+    if ('ok' in again) return { ...again, message: `after approval, ${again.message}; nothing was sent` };
+    if (again.active !== passed.active) {
+      return failed(
+        'PreflightRejected',
+        `the active node of ${input.target} changed while the run waited for approval (${passed.active} then, ${again.active} now): nothing was sent`,
+        {
+          failedChecks: [{ id: 'roles', ok: false, detail: `${passed.active} is still ACTIVE (saw ${again.active})` }],
+        },
+      );
+    }
+    return again;
   }
 
   private async acquireLock(input: ValidatedFailoverInput): Promise<RunEnd | undefined> {
@@ -475,7 +599,12 @@ export class FailoverRun {
     }
     this.status.observation = `preflight passed: active ${activeNode}, passive ${passiveNode}`;
     this.showDetails();
-    return { snapshot: report.snapshot, active: activeNode, passive: passiveNode };
+    return {
+      snapshot: report.snapshot,
+      active: activeNode,
+      passive: passiveNode,
+      ...(report.policy ? { policy: report.policy } : {}),
+    };
   }
 
   /**
@@ -840,6 +969,7 @@ export class FailoverRun {
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - this.startedAt.getTime(),
       ...(tooLate ? { cancelRequestedAfterTrigger: true } : {}),
+      ...(this.status.approval ? { approval: { ...this.status.approval } } : {}),
       ...(end.ok ? {} : end.extra),
     };
   }

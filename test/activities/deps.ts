@@ -17,6 +17,8 @@ export class RecordedOutcomes implements OutcomeRecorder {
 export function depsFor(vcenter: VcenterClient, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
   return {
     clientFor: () => vcenter,
+    policyFor: () => ({ forced: 'allow', planned: 'allow' }),
+    targetNames: () => ['lab'],
     temporal: {} as Client,
     recorder: new RecordedOutcomes(),
     ...overrides,

@@ -40,6 +40,16 @@ export function fullOutcome(overrides: Partial<OutcomeRecord> = {}): OutcomeReco
     startedAt: '2024-05-01T10:00:00.000Z',
     finishedAt: '2024-05-01T10:04:12.500Z',
     durationMs: 252_500,
+    approval: {
+      state: 'approved',
+      why: 'the policy of vc-lab-01 asks for approval of planned failovers',
+      requestedBy: 'jdoe',
+      requestedAt: '2024-05-01T10:00:00.200Z',
+      until: '2024-05-01T10:30:00.200Z',
+      by: 'asmith',
+      comment: 'change CHG-1234 approved',
+      at: '2024-05-01T10:00:55.000Z',
+    },
     ...overrides,
   };
 }
@@ -89,5 +99,9 @@ export function rowOf(record: OutcomeRecord, recordedAt: string): AuditRow {
     triggered: record.triggered,
     recordedAt,
     record,
+    approvalState: record.approval?.state ?? null,
+    approvedBy: record.approval?.by ?? null,
+    approvalComment: record.approval?.comment ?? record.approval?.reason ?? null,
+    approvalAt: record.approval?.at ?? null,
   };
 }

@@ -25,10 +25,14 @@ export interface CliLab {
  */
 export async function startCliLab(
   clusters: Record<string, ClusterScenarioInput>,
-  options: { headersTimeoutMs?: Record<string, number> } = {},
+  options: {
+    headersTimeoutMs?: Record<string, number>;
+    /** Per-target policies of the targets file (the file-wide one allows forced failovers). */
+    targetPolicies?: Record<string, Record<string, unknown>>;
+  } = {},
 ): Promise<CliLab> {
   const env = await testEnv();
-  const lab = await startLab({ clusters, runWorker: false });
+  const lab = await startLab({ clusters, runWorker: false, targetPolicies: options.targetPolicies });
   const file = JSON.parse(readFileSync(lab.targetsFile, 'utf8')) as { targets: Record<string, object> };
   for (const [name, headersMs] of Object.entries(options.headersTimeoutMs ?? {})) {
     file.targets[name] = { ...file.targets[name], timeouts: { headersMs } };

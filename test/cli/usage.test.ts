@@ -12,6 +12,8 @@ const COMMANDS = [
   'start',
   'status',
   'list',
+  'approve',
+  'reject',
   'cancel',
   'schedule',
   'schedule create',
@@ -38,7 +40,7 @@ describe('help', { concurrency: true }, () => {
   it('vcha-failover --help lists the commands and every exit code', async () => {
     const io = recordingIo();
     assert.equal(await runInProcess(['--help'], io), 0);
-    for (const command of ['start', 'status', 'cancel', 'schedule'])
+    for (const command of ['start', 'status', 'approve', 'reject', 'cancel', 'schedule'])
       assert.match(io.stdout, new RegExp(`\n  ${command} `));
     for (const [code, type] of [
       [10, 'InvalidInput'],

@@ -174,9 +174,9 @@ describe('each kind of problem names its path', () => {
       env,
     );
     assert.deepEqual(problems, [
-      'target: unknown key (allowed: targets)',
+      'target: unknown key (allowed: targets, policy)',
       'targets.vc-lab-01.timeouts.connectMS: unknown key (allowed: connectMs, headersMs, bodyMs)',
-      'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts)',
+      'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy)',
     ]);
   });
 
@@ -245,7 +245,7 @@ describe('each kind of problem names its path', () => {
       'targets.vc-lab-01.url: http is only allowed for loopback hosts (or with insecureAllowHttp: true); use https',
       'targets.vc-lab-01.passwordEnv: variable VC01_PASSWORD is not set',
       `targets.vc-lab-01.caFile: cannot read ${join(scratch.path, 'missing.pem')} (ENOENT)`,
-      'targets.vc-lab-02.usernme: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts)',
+      'targets.vc-lab-02.usernme: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy)',
       'targets.vc-lab-02: one of passwordEnv or passwordFile is required',
       'targets.vc-lab-03.passwordEnv: variable VC01_PASSWORD is not set',
     ]);
@@ -305,5 +305,48 @@ describe('file-level problems', () => {
     const file = scratch.write('bom.json', `\uFEFF${JSON.stringify({ targets: { a: validTarget } })}`);
     const registry = await loadTargetsFile(file, { VC01_PASSWORD: PASSWORD_1 });
     assert.deepEqual(registry.names(), ['a']);
+  });
+});
+
+describe('policy', () => {
+  const env = { VC01_PASSWORD: PASSWORD_1 };
+  const policiesOf = async (config: unknown) => {
+    const file = scratch.writeJson(`policy-${Math.random().toString(36).slice(2)}.json`, config);
+    const registry = await loadTargetsFile(file, env);
+    return Object.fromEntries(registry.names().map((name) => [name, registry.get(name).policy]));
+  };
+
+  it('defaults to forced: approval, planned: allow; the file-wide policy, then the target, override it', async () => {
+    assert.deepEqual(await policiesOf({ targets: { a: validTarget } }), {
+      a: { forced: 'approval', planned: 'allow' },
+    });
+    assert.deepEqual(
+      await policiesOf({
+        policy: { planned: 'approval' },
+        targets: { a: validTarget, b: { ...validTarget, policy: { forced: 'deny' } } },
+      }),
+      { a: { forced: 'approval', planned: 'approval' }, b: { forced: 'deny', planned: 'approval' } },
+    );
+  });
+
+  it('names the target and field of a bad policy, and the file-wide field', async () => {
+    assert.deepEqual(
+      await problemsOf(
+        {
+          policy: { forced: 'sometimes' },
+          targets: {
+            a: { ...validTarget, policy: { planned: 'deny', forcd: 'allow' } },
+            b: { ...validTarget, policy: 'allow' },
+          },
+        },
+        env,
+      ),
+      [
+        'policy.forced: must be "deny", "approval" or "allow"',
+        'targets.a.policy.planned: must be "allow" or "approval"',
+        'targets.a.policy.forcd: unknown key (allowed: forced, planned)',
+        'targets.b.policy: must be an object with forced and/or planned',
+      ],
+    );
   });
 });

@@ -14,7 +14,7 @@ describe('failover input validation', () => {
         planned: true,
         dryRun: false,
         pollInterval: 5_000,
-        deadlines: { failover: 1_800_000, healthy: 1_800_000, noSign: 600_000 },
+        deadlines: { failover: 1_800_000, healthy: 1_800_000, noSign: 600_000, approval: 1_800_000 },
         requireHealthy: true,
       },
     });

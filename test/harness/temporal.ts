@@ -60,9 +60,18 @@ export function testEnv(): Promise<TestWorkflowEnvironment> {
       ownServer = await startDevServer({ executable: cli.executable! });
       address = ownServer.address;
     }
+    serverAddress = address;
     return TestWorkflowEnvironment.createFromExistingServer({ address });
   })();
   return envPromise;
+}
+
+let serverAddress: string | undefined;
+
+/** The shared dev server's address (host:port), for tools such as the temporal CLI. */
+export async function testServerAddress(): Promise<string> {
+  await testEnv();
+  return serverAddress!;
 }
 
 /** The workflow bundle: built once by `npm test`, or once per process when run alone. */

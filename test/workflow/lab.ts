@@ -62,6 +62,10 @@ export async function targetsFor(
     extraTargets?: Record<string, unknown>;
     /** The client's timeouts for every target (the defaults are 10 s, 30 s, 30 s). */
     timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+    /** The file-wide policy (default: forced failovers allowed, since most tests are about something else). */
+    policy?: Record<string, unknown>;
+    /** Per-target policies by cluster name. */
+    targetPolicies?: Record<string, Record<string, unknown>>;
   } = {},
 ): Promise<{ file: string; registry: TargetRegistry; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vcha-targets-'));
@@ -72,11 +76,13 @@ export async function targetsFor(
       username: options.username ?? sim.username,
       passwordEnv: 'VCHA_LAB_PASSWORD',
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.targetPolicies?.[name] ? { policy: options.targetPolicies[name] } : {}),
     };
   }
   Object.assign(targets, options.extraTargets);
   const file = path.join(dir, 'targets.json');
-  writeFileSync(file, JSON.stringify({ targets }, null, 2));
+  const policy = options.policy ?? { forced: 'allow' };
+  writeFileSync(file, JSON.stringify({ policy, targets }, null, 2));
   const env = { VCHA_LAB_PASSWORD: options.password ?? sim.password };
   return { file, registry: await loadTargetsFile(file, { ...process.env, ...env }), env };
 }
@@ -109,6 +115,9 @@ export async function startLab(options: {
   /** Serve this task queue instead of a unique one (only one test file may use a given name). */
   taskQueue?: string;
   timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** The targets file's file-wide and per-target policies (see {@link targetsFor}). */
+  policy?: Record<string, unknown>;
+  targetPolicies?: Record<string, Record<string, unknown>>;
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -120,6 +129,8 @@ export async function startLab(options: {
     username: options.username,
     password: options.users?.[options.username ?? '']?.password,
     timeouts: options.timeouts,
+    policy: options.policy,
+    targetPolicies: options.targetPolicies,
   });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();

@@ -195,6 +195,6 @@ ${CONNECTION_HELP}
 
 Prints the workflow id and the Web UI link ($VCHA_UI_URL, default http://localhost:8233).
 With --wait, exits 0 on SUCCEEDED or DRY_RUN_PASSED, otherwise with the failure type's code
-(10–18; see vcha-failover --help).`,
+(10–20; see vcha-failover --help).`,
   run,
 };

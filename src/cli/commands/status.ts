@@ -2,7 +2,7 @@
  * `vcha-failover status <workflow-id>`: where a run is (phase, live observation, timeline) or,
  * once it has ended, how it ended.
  */
-import type { PhaseMark } from '../../contract';
+import type { ApprovalRecord, PhaseMark } from '../../contract';
 import { formatDuration } from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -25,6 +25,17 @@ function timelineLines(timeline: readonly PhaseMark[]): string[] {
   return timeline.map(
     (mark) => `    +${formatDuration(Date.parse(mark.at) - start).padEnd(8)} ${mark.phase.padEnd(13)} ${mark.at}`,
   );
+}
+
+/** Who may approve and until when, or how it was decided. */
+export function approvalLine(approval: ApprovalRecord, workflowId: string): string {
+  if (approval.state === 'waiting') {
+    const who = approval.requestedBy !== undefined ? `anyone but ${approval.requestedBy}` : 'anyone';
+    return `  approval:    waiting (${approval.why}): ${who} may approve until ${approval.until} with: vcha-failover approve ${workflowId}`;
+  }
+  if (approval.state === 'expired') return `  approval:    expired at ${approval.until}: nobody decided in time`;
+  const note = approval.comment ?? approval.reason;
+  return `  approval:    ${approval.state} by ${approval.by} at ${approval.at}${note ? `: ${note}` : ''}`;
 }
 
 function memoText(memo: Record<string, unknown> | undefined, key: string): string | undefined {
@@ -92,6 +103,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         lines.push(
           `  target:      ${record.target} (${record.dryRun ? 'dry run' : record.planned ? 'planned' : 'forced'})`,
         );
+        if (record.approval) lines.push(approvalLine(record.approval, workflowId));
         lines.push('  timeline:', ...timelineLines(record.timeline));
       }
       printLines(io, [...lines, link, ...renderEnding(ending)]);
@@ -113,6 +125,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     lines.push(`  elapsed:     ${formatDuration(view.elapsedMs)}`);
     if (status?.taskId) lines.push(`  task:        ${status.taskId}`);
     if (status?.cancelRequested) lines.push('  cancel:      requested');
+    if (status?.approval) lines.push(approvalLine(status.approval, workflowId));
     if (status) lines.push('  timeline:', ...timelineLines(status.timeline));
     printLines(io, [...lines, link]);
     return EXIT_CODES.ok;
@@ -138,6 +151,6 @@ ${OUTPUT_HELP}
 ${CONNECTION_HELP}
 
 Exits 0 while the run goes on and when it succeeded; once it has failed, with the failure
-type's code (10–18; see vcha-failover --help).`,
+type's code (10–20; see vcha-failover --help).`,
   run,
 };

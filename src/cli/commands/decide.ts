@@ -1,0 +1,106 @@
+/**
+ * `vcha-failover approve <workflow-id>` and `reject <workflow-id> --reason …`: decide a run that
+ * waits in AWAITING_APPROVAL, through the run's `approve` / `reject` Updates. The run's validator
+ * has the last word (four eyes, one decision, only while waiting); its refusal is printed as is.
+ */
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { approveUpdate, rejectUpdate, type ApprovalRecord } from '../../contract';
+import { parseCommandArgs, requireOption } from '../args';
+import type { Command } from '../command';
+import { withSession } from '../connect';
+import { EXIT_CODES } from '../exit-codes';
+import { CliFailure, printLines, UsageError, type CliIo } from '../io';
+import { findApprovalRun } from '../run-handle';
+
+const OPTIONS = {
+  approver: { type: 'string' },
+  comment: { type: 'string' },
+  reason: { type: 'string' },
+  'run-id': { type: 'string' },
+} as const;
+
+/** What the command prints once the run took the decision. */
+function decisionLines(workflowId: string, decision: ApprovalRecord): string[] {
+  const verb = decision.state === 'approved' ? 'Approved' : 'Rejected';
+  const note = decision.comment ?? decision.reason;
+  return [
+    `${verb} ${workflowId} as ${decision.by} at ${decision.at}${note ? `: ${note}` : ''}`,
+    decision.state === 'approved'
+      ? 'The run reads the cluster again and sends the failover only if it is still fit.'
+      : 'The run ends NotApproved; nothing was sent to vCenter.',
+    `Follow it with: vcha-failover status ${workflowId}`,
+  ];
+}
+
+function commandFor(kind: 'approve' | 'reject'): Command['run'] {
+  return async (argv: readonly string[], io: CliIo): Promise<number> => {
+    const { values, positionals } = parseCommandArgs(argv, OPTIONS, ['workflow-id']);
+    const workflowId = positionals[0]!;
+    const approver = values.approver ?? io.settings.osUser;
+    if (approver === undefined || approver.trim() === '') {
+      throw new UsageError('--approver is required (no OS user name to default to)');
+    }
+    if (kind === 'approve' && values.reason !== undefined) throw new UsageError('--reason applies to reject only');
+    if (kind === 'reject' && values.comment !== undefined) throw new UsageError('--comment applies to approve only');
+    const reason = kind === 'reject' ? requireOption(values.reason, '--reason') : undefined;
+    return withSession(async (session) => {
+      const { handle, description } = await findApprovalRun(session, workflowId, values['run-id']);
+      if (description.status.name !== 'RUNNING') {
+        throw new CliFailure(`run ${workflowId} has already ended (${description.status.name}); nothing to ${kind}`);
+      }
+      let decision: ApprovalRecord;
+      try {
+        decision =
+          kind === 'approve'
+            ? await handle.executeUpdate(approveUpdate, {
+                args: [{ approver, ...(values.comment !== undefined ? { comment: values.comment } : {}) }],
+              })
+            : await handle.executeUpdate(rejectUpdate, { args: [{ approver, reason: reason! }] });
+      } catch (error) {
+        if (error instanceof WorkflowUpdateFailedError) {
+          throw new CliFailure(`${kind} refused by ${handle.workflowId}: ${error.cause?.message ?? error.message}`);
+        }
+        throw error;
+      }
+      printLines(io, decisionLines(handle.workflowId, decision));
+      return EXIT_CODES.ok;
+    });
+  };
+}
+
+const COMMON_HELP = `  --approver <name>  who decides (default: the OS user name); must not be the requester
+  --run-id <id>      a specific run of this workflow id (default: the latest)
+  -h, --help         this help`;
+
+/** The `approve` command. */
+export const approveCommand: Command = {
+  name: 'approve',
+  summary: 'approve a run waiting for approval (someone other than its requester)',
+  help: `Usage: vcha-failover approve <workflow-id> [--comment <text>] [--approver <name>]
+
+Approves a run in AWAITING_APPROVAL (the target's policy asks for approval). The run then reads
+the cluster again and sends the failover only if every check still passes. Refused with a clear
+message (exit 1) when you requested the run yourself (four eyes), when it is not waiting, or
+when someone has already decided. For a vchaMaintenance run, the leg that waits is approved.
+
+Options:
+  --comment <text>   recorded with the approval (at most 500 characters)
+${COMMON_HELP}`,
+  run: commandFor('approve'),
+};
+
+/** The `reject` command. */
+export const rejectCommand: Command = {
+  name: 'reject',
+  summary: 'reject a run waiting for approval; it ends NotApproved with nothing sent',
+  help: `Usage: vcha-failover reject <workflow-id> --reason <text> [--approver <name>]
+
+Rejects a run in AWAITING_APPROVAL: it ends NotApproved (exit code 20 for a waiting
+\`start --wait\`) and nothing is sent to vCenter. Refused (exit 1) when the run is not waiting
+or someone has already decided.
+
+Options:
+  --reason <text>    why not (required; recorded with the outcome)
+${COMMON_HELP}`,
+  run: commandFor('reject'),
+};
