@@ -11,7 +11,7 @@ import { makeDescribeTargetLock } from './lock';
 import { makePreflight } from './preflight';
 import { makeNotifyOutcome, makeRecordOutcome } from './record';
 import { makeSendFailover } from './send-failover';
-import { validateFailoverInput, validateFleetInput } from './validate-input';
+import { validateFailoverInput, validateFleetInput, validateMaintenanceInput } from './validate-input';
 
 export type { ActivityDeps } from './deps';
 export type { PreflightInput, PreflightReport } from './preflight';
@@ -29,6 +29,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     validateFailoverInput,
     validateFleetInput,
+    validateMaintenanceInput,
     preflight: makePreflight(deps),
     checkCluster: makeCheckCluster(deps),
     sendFailover: makeSendFailover(deps),

@@ -7,6 +7,8 @@ export interface LockHolder {
   runId?: string;
   /** False once the holder has closed and its lock is about to end. */
   running: boolean;
+  /** The holder's workflow type, e.g. `vchaFailover` or `vchaMaintenance`. */
+  type?: string;
 }
 
 /** Builds the activity that describes a lock workflow's parent: its holder. */
@@ -21,6 +23,7 @@ export function makeDescribeTargetLock(deps: ActivityDeps) {
         workflowId: parent.workflowId,
         runId: parent.runId ?? undefined,
         running: holder.status.name === 'RUNNING',
+        type: holder.type,
       };
     } catch {
       // The lock or its holder ended between the failed start and this call: nobody to name.

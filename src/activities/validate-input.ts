@@ -6,6 +6,7 @@
  */
 import { parseFailoverInput, type InputValidation } from '../inputs/failover-input';
 import { parseFleetInput, type FleetInputValidation } from '../inputs/fleet-input';
+import { parseMaintenanceInput, type MaintenanceInputValidation } from '../inputs/maintenance-input';
 
 /** The raw workflow input, wrapped so that a missing input still reaches the activity. */
 export interface RawInput {
@@ -20,4 +21,9 @@ export function validateFailoverInput({ raw }: RawInput): Promise<InputValidatio
 /** Validates `fleetFailover` input: the input with defaults applied, or every problem. */
 export function validateFleetInput({ raw }: RawInput): Promise<FleetInputValidation> {
   return Promise.resolve(parseFleetInput(raw));
+}
+
+/** Validates `vchaMaintenance` input: the input with defaults applied, or every problem. */
+export function validateMaintenanceInput({ raw }: RawInput): Promise<MaintenanceInputValidation> {
+  return Promise.resolve(parseMaintenanceInput(raw));
 }

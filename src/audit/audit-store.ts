@@ -45,6 +45,9 @@ export interface AuditRow {
   approvedBy: string | null;
   approvalComment: string | null;
   approvalAt: string | null;
+  /** When the run was a leg of a vchaMaintenance run: that run's workflow id, and `failover` or `failback`. */
+  maintenanceId: string | null;
+  maintenanceLeg: string | null;
 }
 
 /** What `list` selects. */

@@ -33,6 +33,9 @@ export const AUDIT_COLUMNS = [
   'approved_by',
   'approval_comment',
   'approval_at',
+  // Schema version 3: the vchaMaintenance run a failover was a leg of.
+  'maintenance_id',
+  'maintenance_leg',
 ] as const;
 
 /** A row's values before a backend encodes booleans, times and JSON its own way. */
@@ -62,6 +65,8 @@ export interface AuditValues {
   approved_by: string | null;
   approval_comment: string | null;
   approval_at: string | null;
+  maintenance_id: string | null;
+  maintenance_leg: string | null;
 }
 
 /**
@@ -113,6 +118,8 @@ export function valuesOf(outcome: OutcomeRecord, recordedAt: Date): AuditValues 
     // A rejection's reason shares the column: the state says which it is.
     approval_comment: outcome.approval?.comment ?? outcome.approval?.reason ?? null,
     approval_at: optionalTime(outcome.approval?.at, 'approval.at'),
+    maintenance_id: outcome.maintenance?.workflowId ?? null,
+    maintenance_leg: outcome.maintenance?.leg ?? null,
   };
 }
 
@@ -144,6 +151,8 @@ export function rowOf(values: AuditValues): AuditRow {
     approvedBy: values.approved_by,
     approvalComment: values.approval_comment,
     approvalAt: values.approval_at,
+    maintenanceId: values.maintenance_id,
+    maintenanceLeg: values.maintenance_leg,
   };
 }
 

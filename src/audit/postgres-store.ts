@@ -61,6 +61,13 @@ const MIGRATIONS: { version: number; sql: (names: AuditTableNames) => string }[]
         ADD COLUMN approval_comment text,
         ADD COLUMN approval_at      timestamptz;`,
   },
+  {
+    version: 3,
+    sql: (names) => `
+      ALTER TABLE ${names.table}
+        ADD COLUMN maintenance_id  text,
+        ADD COLUMN maintenance_leg text;`,
+  },
 ];
 
 /** Casts that make `pg`'s text parameters land in the right column types. */

@@ -60,6 +60,12 @@ const MIGRATIONS: { version: number; sql: (names: AuditTableNames) => string }[]
       ALTER TABLE ${names.table} ADD COLUMN approval_comment TEXT;
       ALTER TABLE ${names.table} ADD COLUMN approval_at      TEXT;`,
   },
+  {
+    version: 3,
+    sql: (names) => `
+      ALTER TABLE ${names.table} ADD COLUMN maintenance_id  TEXT;
+      ALTER TABLE ${names.table} ADD COLUMN maintenance_leg TEXT;`,
+  },
 ];
 
 /** What SQLite hands back: booleans as 0/1, arrays and objects as JSON text. */

@@ -80,3 +80,18 @@ export function durationOption(text: string, flag: string, minMs: number, maxMs:
   }
   return ms;
 }
+
+/** A usage error listing validation problems ("field: message"), each named by its flag where it has one. */
+export function problemsAsFlags(
+  problems: readonly string[],
+  flagOfField: Readonly<Record<string, string>>,
+): UsageError {
+  return new UsageError(
+    problems
+      .map((problem) => {
+        const field = problem.slice(0, problem.indexOf(':'));
+        return flagOfField[field] ? `${flagOfField[field]}${problem.slice(field.length)}` : problem;
+      })
+      .join('; '),
+  );
+}

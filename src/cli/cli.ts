@@ -7,6 +7,7 @@ import { cancelCommand } from './commands/cancel';
 import { approveCommand, rejectCommand } from './commands/decide';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
+import { maintenanceGroup } from './commands/maintenance';
 import { scheduleGroup } from './commands/schedule';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
@@ -22,6 +23,7 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   rejectCommand,
   cancelCommand,
   historyCommand,
+  maintenanceGroup,
   scheduleGroup,
 ];
 

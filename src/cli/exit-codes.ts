@@ -29,6 +29,8 @@ export const FAILURE_EXIT_CODES = {
   Cancelled: 18,
   PolicyDenied: 19,
   NotApproved: 20,
+  FailbackNotSent: 21,
+  MaintenanceTimedOut: 22,
 } as const satisfies Record<FailureType, number>;
 
 /** The exit code of a run's outcome (a SuccessOutcome or FailureType); unknown types count as other errors. */

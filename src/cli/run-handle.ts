@@ -2,6 +2,7 @@
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TemporalSession } from './connect';
+import { maintenanceStatusQuery } from '../contract';
 import { CliFailure } from './io';
 
 /** A run's handle (pinned to its run id) and its description. */
@@ -19,9 +20,19 @@ export async function findFailoverRun(session: TemporalSession, workflowId: stri
   return found;
 }
 
-/** The run `approve` and `reject` decide: a vchaFailover run. */
+/**
+ * The run `approve` and `reject` decide: a vchaFailover run, or the leg a vchaMaintenance run is
+ * running (where its approval waits).
+ */
 export async function findApprovalRun(session: TemporalSession, workflowId: string, runId?: string): Promise<FoundRun> {
-  return findFailoverRun(session, workflowId, runId);
+  const found = await describeRun(session, workflowId, runId);
+  if (found.description.type !== 'vchaMaintenance' || found.description.status.name !== 'RUNNING') {
+    return findFailoverRun(session, workflowId, runId);
+  }
+  const status = await found.handle.query(maintenanceStatusQuery);
+  const leg = status.legs.find((l) => l.outcome === undefined);
+  if (!leg) throw new CliFailure(`${workflowId} is in ${status.phase}: no failover of it is waiting for approval`);
+  return findFailoverRun(session, leg.workflowId);
 }
 
 /** Describes the run (the latest with this id unless `runId` is given), whatever its type. */

@@ -29,8 +29,9 @@ export async function describeSchedule(
 export async function findFailoverSchedule(session: TemporalSession, scheduleId: string): Promise<FoundSchedule> {
   const found = await describeSchedule(session, scheduleId);
   if (!found) throw new CliFailure(`no schedule ${scheduleId} in namespace ${session.namespace}`);
-  if (found.description.action.workflowType !== 'vchaFailover') {
-    throw new CliFailure(`schedule ${scheduleId} starts ${found.description.action.workflowType}, not vchaFailover`);
+  const type = found.description.action.workflowType;
+  if (type !== 'vchaFailover' && type !== 'vchaMaintenance') {
+    throw new CliFailure(`schedule ${scheduleId} starts ${type}, not vchaFailover or vchaMaintenance`);
   }
   return found;
 }

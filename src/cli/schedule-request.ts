@@ -1,10 +1,13 @@
 /**
- * What `schedule create` asks Temporal for, built from its flags: always a planned failover, overlap
+ * What `schedule create` asks Temporal for, built from its flags: always a planned failover (or,
+ * with `--maintenance`, a vchaMaintenance run: failover, window, failback), overlap
  * policy SKIP and an explicit catch-up window, so a window missed by more than that is not run late.
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
 import { failoverUserMetadata } from '../contract';
 import { parseFailoverInput, type VchaFailoverInput } from '../inputs/failover-input';
+import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
+import { maintenanceInputFrom } from './commands/maintenance';
 import { durationOption, parseCommandArgs, requireOption } from './args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';
 import { taskQueueFrom } from './connect';
@@ -26,6 +29,10 @@ const SCHEDULE_CREATE_OPTIONS = {
   reason: { type: 'string' },
   'task-queue': { type: 'string' },
   ...CONNECTION_OPTIONS,
+  maintenance: { type: 'boolean' },
+  'max-duration': { type: 'string' },
+  'on-max-duration': { type: 'string' },
+  'no-failback': { type: 'boolean' },
 } as const;
 
 /** How late a missed action may still run unless `--catchup-window` says otherwise. */
@@ -85,14 +92,20 @@ export function parseScheduleCreateArgs(argv: readonly string[], settings: CliSe
     MIN_CATCHUP_MS,
     MAX_CATCHUP_MS,
   );
-  const scheduleId = values.id || defaultScheduleId(target);
-  const input: VchaFailoverInput = {
-    target,
-    planned: true,
-    reason: values.reason ?? `scheduled failover (schedule ${scheduleId})`,
-  };
-  const validation = parseFailoverInput(input);
-  if (!validation.ok) throw new UsageError(validation.problems.map((p) => `--${p}`).join('; '));
+  const maintenance = values.maintenance === true;
+  const maintenanceOnly = (['max-duration', 'on-max-duration', 'no-failback'] as const).find(
+    (f) => values[f] !== undefined,
+  );
+  if (!maintenance && maintenanceOnly) throw new UsageError(`--${maintenanceOnly} applies to --maintenance only`);
+  const scheduleId = values.id || (maintenance ? `vcha-maintenance-${target}` : defaultScheduleId(target));
+  let input: VchaFailoverInput | VchaMaintenanceInput;
+  if (maintenance) {
+    input = maintenanceInputFrom(values, settings, `scheduled maintenance (schedule ${scheduleId})`);
+  } else {
+    input = { target, planned: true, reason: values.reason ?? `scheduled failover (schedule ${scheduleId})` };
+    const validation = parseFailoverInput(input);
+    if (!validation.ok) throw new UsageError(validation.problems.map((p) => `--${p}`).join('; '));
+  }
   const options: ScheduleOptions = {
     scheduleId,
     spec: {
@@ -101,12 +114,14 @@ export function parseScheduleCreateArgs(argv: readonly string[], settings: CliSe
     },
     action: {
       type: 'startWorkflow',
-      workflowType: 'vchaFailover',
+      workflowType: maintenance ? 'vchaMaintenance' : 'vchaFailover',
       taskQueue: taskQueueFrom(values['task-queue'], settings),
       // The server appends the scheduled time: vcha-failover-<target>-2025-03-09T01:00:00Z.
       workflowId: scheduleId,
       args: [input],
-      ...failoverUserMetadata(input, `schedule ${scheduleId}`),
+      ...(maintenance
+        ? maintenanceUserMetadata(input as VchaMaintenanceInput, `schedule ${scheduleId}`)
+        : failoverUserMetadata(input as VchaFailoverInput, `schedule ${scheduleId}`)),
     },
     policies: { overlap: 'SKIP', catchupWindow },
     state: {

@@ -4,7 +4,9 @@
  */
 import type { FleetFailoverInput } from '../inputs/fleet-input';
 import type { VchaFailoverInput } from '../inputs/failover-input';
+import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
 import type { FleetFailoverResult } from './fleet';
+import type { MaintenanceResult } from './maintenance';
 import type { FailoverResult } from './record';
 
 /** Default task queue of the worker (`VCHA_TASK_QUEUE` overrides it). */
@@ -16,10 +18,14 @@ export type VchaFailoverWorkflow = (input: VchaFailoverInput) => Promise<Failove
 /** The signature of `fleetFailover`. */
 export type FleetFailoverWorkflow = (input: FleetFailoverInput) => Promise<FleetFailoverResult>;
 
+/** The signature of `vchaMaintenance`: fail over, wait for the patching, fail back. */
+export type VchaMaintenanceWorkflow = (input: VchaMaintenanceInput) => Promise<MaintenanceResult>;
+
 /** The activity types the worker registers. */
 export const ACTIVITY_TYPES = [
   'validateFailoverInput',
   'validateFleetInput',
+  'validateMaintenanceInput',
   'preflight',
   'checkCluster',
   'sendFailover',

@@ -22,6 +22,10 @@ export const FAILURE_TYPES = [
   'PolicyDenied',
   // The approval the policy asks for was rejected or did not come in time: nothing was sent.
   'NotApproved',
+  // vchaMaintenance: the cluster was not fit to fail back, so the failback was not sent.
+  'FailbackNotSent',
+  // vchaMaintenance: maxDuration passed without maintenanceDone and onMaxDuration is "leave".
+  'MaintenanceTimedOut',
 ] as const;
 
 /** One unsuccessful end. */

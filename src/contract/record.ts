@@ -3,6 +3,7 @@
  * store, webhook) and the `status` query's answer.
  */
 import type { ApprovalRecord } from './approval';
+import type { MaintenanceLink } from './maintenance';
 import type { ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { PreflightCheck } from '../domain/preflight-rules';
 import type { FailureType, SuccessOutcome } from './outcomes';
@@ -39,6 +40,8 @@ export interface FailoverRecord {
   heldBy?: { workflowId: string; runId?: string };
   /** When the target's policy asked for approval: who decided what, and when. */
   approval?: ApprovalRecord;
+  /** When the run is a leg of a `vchaMaintenance` run: that run and which leg. */
+  maintenance?: MaintenanceLink;
 }
 
 /** What `vchaFailover` returns on success. */

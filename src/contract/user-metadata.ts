@@ -6,6 +6,7 @@
  * workflow code uses it too.
  */
 import type { VchaFailoverInput } from '../inputs/failover-input';
+import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
 import type { FailoverStatus } from './record';
 
 /** The longest reason a one-line summary carries; the details carry it whole. */
@@ -57,6 +58,34 @@ export function failoverDetails(input: FailoverMetadataInput, startedThrough: st
 /** Summary and details for a start path, in one spread: `...failoverUserMetadata(input, 'the vcha-failover CLI')`. */
 export function failoverUserMetadata(input: FailoverMetadataInput, startedThrough: string): StartUserMetadata {
   return { staticSummary: failoverSummary(input), staticDetails: failoverDetails(input, startedThrough) };
+}
+
+/** What a maintenance run's metadata is made from: its input as the starter sends it. */
+export type MaintenanceMetadataInput = Pick<
+  VchaMaintenanceInput,
+  'target' | 'reason' | 'requestedBy' | 'failback' | 'maxDuration' | 'onMaxDuration'
+>;
+
+/**
+ * Summary and details of a `vchaMaintenance` start, e.g. "Maintenance of vc-lab-01: fail over,
+ * then fail back — host patching (jdoe)".
+ */
+export function maintenanceUserMetadata(input: MaintenanceMetadataInput, startedThrough: string): StartUserMetadata {
+  const failback = input.failback !== false;
+  const reason = input.reason ? ` — ${oneLine(input.reason, SUMMARY_REASON_CHARS)}` : '';
+  const who = input.requestedBy ? ` (${oneLine(input.requestedBy, 40)})` : '';
+  return {
+    staticSummary: `Maintenance of ${input.target}: fail over${failback ? ', then fail back' : ''}${reason}${who}`,
+    staticDetails: markdownList([
+      `**Target:** ${input.target}`,
+      `**Plan:** a planned failover, the target held until maintenanceDone or ${String(input.maxDuration ?? '4h')}` +
+        (failback ? ', then a planned failback to a fit cluster' : ', then no failback'),
+      `**At maxDuration:** ${input.onMaxDuration === 'failback' ? 'fail back' : 'leave the cluster on the new node'}`,
+      `**Reason:** ${input.reason ? oneLine(input.reason, 500) : '(none given)'}`,
+      `**Requested by:** ${input.requestedBy ?? '(not given)'}`,
+      `**Started through:** ${startedThrough}`,
+    ]),
+  };
 }
 
 /** The run page's current details: phase, latest observation and the timeline so far. */

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { TARGET_NAME_PATTERN } from '../config/targets-schema';
 import { parseDuration } from '../contract';
 
-function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
+/** A duration string field ("30m") with a default and bounds, parsed to milliseconds. */
+export function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
   return z
     .string({ error: `${name} must be a duration string such as "${fallback}"` })
     .default(fallback)
@@ -63,6 +64,13 @@ export const VchaFailoverInputSchema = z
       })
       .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 }),
     requireHealthy: z.boolean({ error: 'requireHealthy must be a boolean' }).default(true),
+    // Fail over only away from this node: preflight rejects the run when another one is ACTIVE
+    // (vchaMaintenance's failback uses it so it never fails over away from the patched node).
+    expectedActive: z
+      .string({ error: 'expectedActive must be a string: the node expected to be ACTIVE' })
+      .min(1, 'expectedActive must not be empty')
+      .max(253, 'expectedActive is longer than 253 characters')
+      .optional(),
   })
   .refine((input) => input.planned !== false || input.acceptDataLoss === true, {
     path: ['acceptDataLoss'],

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { VchaFailoverInputSchema } from './failover-input';
 import { FleetFailoverInputSchema } from './fleet-input';
+import { VchaMaintenanceInputSchema } from './maintenance-input';
 
 /** Published schema files: file name → JSON Schema document. */
 export function workflowInputJsonSchemas(): Record<string, object> {
@@ -27,6 +28,12 @@ export function workflowInputJsonSchemas(): Record<string, object> {
       'https://vcha-failover-worker/schemas/fleet-failover-input.schema.json',
       'fleetFailover input',
       'Input of the fleetFailover workflow: vchaFailover runs for several targets, a bounded number at a time.',
+    ),
+    'vcha-maintenance-input.schema.json': generate(
+      VchaMaintenanceInputSchema,
+      'https://vcha-failover-worker/schemas/vcha-maintenance-input.schema.json',
+      'vchaMaintenance input',
+      'Input of the vchaMaintenance workflow: a planned failover, a maintenance window on the new node, a planned failback.',
     ),
   };
 }

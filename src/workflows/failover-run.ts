@@ -11,9 +11,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
-  ParentClosePolicy,
   TimeoutFailure,
-  WorkflowIdReusePolicy,
   condition,
   isCancellation,
   log,
@@ -22,14 +20,13 @@ import {
   proxyLocalActivities,
   setCurrentDetails,
   sleep,
-  startChild,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
   type ActivityOptions,
   type LocalActivityOptions,
 } from '@temporalio/workflow';
-import { TimeoutType, WorkflowExecutionAlreadyStartedError, type SearchAttributeUpdatePair } from '@temporalio/common';
+import { TimeoutType, type SearchAttributeUpdatePair } from '@temporalio/common';
 import type {
   ClusterCheck,
   FailoverActivities,
@@ -53,6 +50,7 @@ import {
   readFollowHeartbeat,
   targetLockSummary,
   targetLockWorkflowId,
+  readMaintenanceLink,
   type ApprovalRecord,
   type ApproveArgs,
   type FailoverPhase,
@@ -69,18 +67,13 @@ import {
 import type { ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { ValidatedFailoverInput } from '../inputs/failover-input';
 import { recordFailoverMetrics } from './metrics';
-import { vchaTargetLock } from './target-lock';
+import { holdTarget } from './hold-target';
+import { VALIDATION, contractFailure, invalidInput } from './failures';
 
 // ---- activity options: declared once, with their reasons ----
 
 /** Contract answers are final wherever they come from; so are the send's verdicts. */
 const FINAL_FAILURES: string[] = [...FAILURE_TYPES, ...Object.values(SEND_FAILURE_TYPES)];
-
-/** Input validation: pure and local; retried only for worker trouble. */
-const VALIDATION: LocalActivityOptions = { startToCloseTimeout: '10s', retry: { maximumAttempts: 3 } };
-
-/** Naming a busy target's holder: a Temporal describe, nice to have and quick to give up on. */
-const LOCK_HOLDER: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } };
 
 /** Preflight only reads: transient vCenter trouble is retried for about half a minute. */
 const PREFLIGHT: ActivityOptions = {
@@ -190,10 +183,6 @@ const SEND_ONCE_PATCH = 'send-failover-once';
  */
 const REFUSAL_WAITS_PATCH = 'refusal-5xx-waits-no-sign';
 
-/** How often, and how long apart, a run retries a lock whose holder has just closed. */
-const LOCK_STALE_RETRIES = 10;
-const LOCK_STALE_RETRY_INTERVAL_MS = 500;
-
 /** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target); each upsert is an event. */
 const INDEXED_PHASES = new Set<FailoverPhase>(['AWAITING_APPROVAL', 'FAILING_OVER', 'COMPLETED']);
 
@@ -301,6 +290,12 @@ function startedBy(): string {
   return typeof memoStartedBy === 'string' ? memoStartedBy : 'other';
 }
 
+/** The maintenance run this run is a leg of, from the memo its parent started it with. */
+function maintenanceLink(): Pick<FailoverRecord, 'maintenance'> {
+  const link = readMaintenanceLink(workflowInfo().memo?.maintenance);
+  return link ? { maintenance: link } : {};
+}
+
 /** The state and steps of one run. */
 export class FailoverRun {
   /** What the `status` query returns. */
@@ -397,12 +392,7 @@ export class FailoverRun {
     });
     if (!validation.ok) {
       upsertSearchAttributes([{ key: VCHA_OUTCOME, value: 'InvalidInput' }]);
-      throw ApplicationFailure.create({
-        type: 'InvalidInput',
-        message: `Invalid vchaFailover input: ${validation.problems.join('; ')}`,
-        nonRetryable: true,
-        details: [{ problems: validation.problems }],
-      });
+      throw invalidInput('vchaFailover', validation.problems);
     }
     const input = validation.input;
     this.input = input;
@@ -525,44 +515,8 @@ export class FailoverRun {
   }
 
   private async acquireLock(input: ValidatedFailoverInput): Promise<RunEnd | undefined> {
-    const info = workflowInfo();
-    const lockWorkflowId = targetLockWorkflowId(input.target);
-    const { describeTargetLock } = proxyActivities<FailoverActivities>({
-      ...LOCK_HOLDER,
-      summary: `name the run that holds ${lockWorkflowId}`,
-    });
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // Started outside the cancellable scope: cancelling this run must not free the target while a
-        // failover runs. Released (cancelled, so it completes) by the parent-close policy when this
-        // run ends, however it ends.
-        await CancellationScope.nonCancellable(() =>
-          startChild(vchaTargetLock, {
-            workflowId: lockWorkflowId,
-            args: [{ target: input.target, holder: { workflowId: info.workflowId, runId: info.runId } }],
-            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-            staticSummary: targetLockSummary(input.target, info.workflowId),
-            workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-          }),
-        );
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      }
-      const holder = await describeTargetLock({ lockWorkflowId }).catch(() => undefined);
-      // A holder that has just closed leaves its lock for a moment until the server ends it.
-      if (holder?.running === false && attempt < LOCK_STALE_RETRIES) {
-        await sleep(LOCK_STALE_RETRY_INTERVAL_MS, { summary: `wait for the closed holder to release ${input.target}` });
-        continue;
-      }
-      return failed(
-        'TargetBusy',
-        holder
-          ? `target ${input.target} is busy: run ${holder.workflowId} (${holder.runId ?? 'run id unknown'}) is failing it over`
-          : `target ${input.target} is busy: another run holds ${lockWorkflowId}`,
-        { heldBy: holder ? { workflowId: holder.workflowId, runId: holder.runId } : undefined },
-      );
-    }
+    const busy = await holdTarget(input.target);
+    return busy && failed('TargetBusy', busy.message, { heldBy: busy.heldBy });
   }
 
   private async preflight(input: ValidatedFailoverInput): Promise<PassedPreflight | RunEnd> {
@@ -589,6 +543,13 @@ export class FailoverRun {
     }
     this.status.preflight = report.snapshot;
     const failedChecks = report.checks.filter((c) => !c.ok);
+    if (input.expectedActive !== undefined && report.snapshot.activeNode !== input.expectedActive) {
+      failedChecks.push({
+        id: 'expected-active',
+        ok: false,
+        detail: `${input.expectedActive} is ACTIVE (saw ${report.snapshot.activeNode ?? 'no ACTIVE node'})`,
+      });
+    }
     const { activeNode, passiveNode } = report.snapshot;
     if (failedChecks.length > 0 || activeNode === undefined || passiveNode === undefined) {
       return failed(
@@ -915,12 +876,7 @@ export class FailoverRun {
     this.enter('COMPLETED', record.message, [{ key: VCHA_OUTCOME, value: record.outcome }]);
     recordFailoverMetrics(record, this.longestOutageMs);
     if (!end.ok) {
-      throw ApplicationFailure.create({
-        type: end.outcome,
-        message: record.message,
-        nonRetryable: true,
-        details: [record],
-      });
+      throw contractFailure(end.outcome, record.message, record);
     }
     return record as FailoverResult;
   }
@@ -970,6 +926,7 @@ export class FailoverRun {
       durationMs: finishedAt.getTime() - this.startedAt.getTime(),
       ...(tooLate ? { cancelRequestedAfterTrigger: true } : {}),
       ...(this.status.approval ? { approval: { ...this.status.approval } } : {}),
+      ...maintenanceLink(),
       ...(end.ok ? {} : end.extra),
     };
   }

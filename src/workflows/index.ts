@@ -4,4 +4,5 @@
  */
 export { vchaFailover } from './failover';
 export { fleetFailover } from './fleet';
+export { vchaMaintenance } from './maintenance';
 export { vchaTargetLock } from './target-lock';

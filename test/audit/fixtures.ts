@@ -50,6 +50,7 @@ export function fullOutcome(overrides: Partial<OutcomeRecord> = {}): OutcomeReco
       comment: 'change CHG-1234 approved',
       at: '2024-05-01T10:00:55.000Z',
     },
+    maintenance: { workflowId: 'vcha-maintenance-vc-lab-01-1', leg: 'failover' },
     ...overrides,
   };
 }
@@ -103,5 +104,7 @@ export function rowOf(record: OutcomeRecord, recordedAt: string): AuditRow {
     approvedBy: record.approval?.by ?? null,
     approvalComment: record.approval?.comment ?? record.approval?.reason ?? null,
     approvalAt: record.approval?.at ?? null,
+    maintenanceId: record.maintenance?.workflowId ?? null,
+    maintenanceLeg: record.maintenance?.leg ?? null,
   };
 }

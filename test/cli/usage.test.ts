@@ -15,6 +15,9 @@ const COMMANDS = [
   'approve',
   'reject',
   'cancel',
+  'maintenance',
+  'maintenance start',
+  'maintenance done',
   'schedule',
   'schedule create',
   'schedule list',
@@ -66,8 +69,11 @@ describe('help', { concurrency: true }, () => {
 
 describe('argument errors', { concurrency: true }, () => {
   const cases: [string[], string][] = [
-    [[], 'vcha-failover: missing command (start, status, list, cancel, history, schedule)'],
-    [['launch'], 'vcha-failover: unknown command "launch" (start, status, list, cancel, history, schedule)'],
+    [[], 'vcha-failover: missing command (start, status, list, approve, reject, cancel, history, maintenance, schedule)'],
+    [
+      ['launch'],
+      'vcha-failover: unknown command "launch" (start, status, list, approve, reject, cancel, history, maintenance, schedule)',
+    ],
     [['start', '--planned'], 'vcha-failover start: --target is required'],
     [['start', '--target', 'lab', '--forced'], 'vcha-failover start: a forced failover can lose data'],
     [['start', '--target', 'lab', '--planned', '--poll-interval', '0.5s'], 'vcha-failover start: --poll-interval:'],

@@ -16,7 +16,11 @@ import type {
   SendFailoverInput,
   TriggerInput,
 } from '../../src/activities';
-import { validateFailoverInput, validateFleetInput } from '../../src/activities/validate-input';
+import {
+  validateFailoverInput,
+  validateFleetInput,
+  validateMaintenanceInput,
+} from '../../src/activities/validate-input';
 import type { VchaFailoverInput, VchaFailoverWorkflow } from '../../src/contract';
 import type { ClusterSnapshot } from '../../src/domain/cluster-snapshot';
 import { evaluatePreflight } from '../../src/domain/preflight-rules';
@@ -65,7 +69,9 @@ export interface StubCalls {
 }
 
 /** Activities a test overrides; the rest answer a healthy, successful failover. */
-export type StubActivities = Partial<Omit<FailoverActivities, 'validateFailoverInput' | 'validateFleetInput'>>;
+export type StubActivities = Partial<
+  Omit<FailoverActivities, 'validateFailoverInput' | 'validateFleetInput' | 'validateMaintenanceInput'>
+>;
 
 /** One scripted target: its activities answer as the test says. */
 export interface ScriptedTarget {
@@ -127,6 +133,7 @@ export async function stubbedWorker(): Promise<StubbedWorker> {
     activities: {
       validateFailoverInput,
       validateFleetInput,
+      validateMaintenanceInput,
       preflight: dispatch('preflight'),
       checkCluster: dispatch('checkCluster'),
       sendFailover: dispatch('sendFailover'),

@@ -51,6 +51,12 @@ Options:
   --catchup-window <dur>   how late a missed time may still run, 10s–168h (default 10m)
   --reason <text>          reason recorded with each run (default names the schedule)
   --task-queue <name>      the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
+  --maintenance            start vchaMaintenance instead: fail over, hold the target until
+                           \`maintenance done\` or --max-duration, fail back (id default
+                           vcha-maintenance-<target>; the CLI user is its requester)
+  --max-duration <dur>     with --maintenance: longest window, 1s–168h (default 4h)
+  --on-max-duration <what> with --maintenance: failback or leave (default leave)
+  --no-failback            with --maintenance: stay on the new node
   -h, --help               this help
 
 ${CONNECTION_HELP}

@@ -16,7 +16,8 @@ const OPTIONS = { 'task-queue': { type: 'string' }, ...OUTPUT_OPTIONS, ...CONNEC
 async function failoverSchedules(session: TemporalSession, taskQueue: string): Promise<ScheduleDescription[]> {
   const ids: string[] = [];
   for await (const summary of session.client.schedule.list()) {
-    if (summary.action?.workflowType === 'vchaFailover') ids.push(summary.scheduleId);
+    if (summary.action?.workflowType === 'vchaFailover' || summary.action?.workflowType === 'vchaMaintenance')
+      ids.push(summary.scheduleId);
   }
   // Listing is eventually consistent; describing each gives the current state and drops deleted ones.
   const found = await Promise.all(ids.map((id) => describeSchedule(session, id)));

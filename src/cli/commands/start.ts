@@ -6,7 +6,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { failoverUserMetadata } from '../../contract';
 import { parseFailoverInput, type VchaFailoverInput } from '../../inputs/failover-input';
-import { parseCommandArgs, requireOption } from '../args';
+import { parseCommandArgs, problemsAsFlags, requireOption } from '../args';
 import type { Command } from '../command';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';
 import { CONNECTION_HELP, CONNECTION_OPTIONS, type ConnectionValues } from '../connection-flags';
@@ -18,12 +18,9 @@ import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson, silentOut, type O
 import type { CliSettings } from '../settings';
 import { watchRun } from '../watch';
 
-const OPTIONS = {
+/** The flags every command that starts a run takes (`start`, `maintenance start`). */
+export const RUN_START_OPTIONS = {
   target: { type: 'string' },
-  planned: { type: 'boolean' },
-  forced: { type: 'boolean' },
-  'accept-data-loss': { type: 'boolean' },
-  'dry-run': { type: 'boolean' },
   reason: { type: 'string' },
   'requested-by': { type: 'string' },
   'poll-interval': { type: 'string' },
@@ -32,6 +29,14 @@ const OPTIONS = {
   wait: { type: 'boolean' },
   ...OUTPUT_OPTIONS,
   ...CONNECTION_OPTIONS,
+} as const;
+
+const OPTIONS = {
+  ...RUN_START_OPTIONS,
+  planned: { type: 'boolean' },
+  forced: { type: 'boolean' },
+  'accept-data-loss': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
 } as const;
 
 /** Input fields as their flags, so validation problems name what the user typed. */
@@ -86,14 +91,7 @@ export function parseStartArgs(argv: readonly string[], settings: CliSettings, n
   };
   const validation = parseFailoverInput(input);
   if (!validation.ok) {
-    throw new UsageError(
-      validation.problems
-        .map((problem) => {
-          const field = problem.slice(0, problem.indexOf(':'));
-          return FLAG_OF_FIELD[field] ? `${FLAG_OF_FIELD[field]}${problem.slice(field.length)}` : problem;
-        })
-        .join('; '),
-    );
+    throw problemsAsFlags(validation.problems, FLAG_OF_FIELD);
   }
   const memo: Record<string, string> = { startedBy: 'cli' };
   if (input.reason !== undefined) memo.reason = input.reason;
@@ -195,6 +193,6 @@ ${CONNECTION_HELP}
 
 Prints the workflow id and the Web UI link ($VCHA_UI_URL, default http://localhost:8233).
 With --wait, exits 0 on SUCCEEDED or DRY_RUN_PASSED, otherwise with the failure type's code
-(10–20; see vcha-failover --help).`,
+(10–22; see vcha-failover --help).`,
   run,
 };

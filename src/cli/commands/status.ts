@@ -2,20 +2,21 @@
  * `vcha-failover status <workflow-id>`: where a run is (phase, live observation, timeline) or,
  * once it has ended, how it ended.
  */
-import type { ApprovalRecord, PhaseMark } from '../../contract';
+import { maintenanceStatusQuery, type ApprovalRecord, type PhaseMark } from '../../contract';
 import { formatDuration } from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { webUiLink, withSession } from '../connect';
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
-import { EXIT_CODES } from '../exit-codes';
+import { EXIT_CODES, exitCodeForOutcome } from '../exit-codes';
 import { printLines, type CliIo } from '../io';
 import { readLiveRun } from '../live-status';
 import type { StatusJson } from '../json-shapes';
 import { awaitRunEnding, endingJson, exitCodeOfEnding, renderEnding } from '../outcome';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson } from '../output';
 import { mergeProgress } from '../progress';
-import { findFailoverRun } from '../run-handle';
+import { describeRun, findFailoverRun, type FoundRun } from '../run-handle';
+import { endingOf, maintenanceLines } from './maintenance';
 
 const OPTIONS = { 'run-id': { type: 'string' }, ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS } as const;
 
@@ -48,6 +49,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const workflowId = positionals[0]!;
   const output = outputFormat(values);
   return withSession(io, values, async (session) => {
+    const found = await describeRun(session, workflowId, values['run-id']);
+    if (found.description.type === 'vchaMaintenance') return maintenanceStatus(found, io, session.namespace, output);
     const { handle, description } = await findFailoverRun(session, workflowId, values['run-id']);
     const webUiUrl = webUiLink(io.settings, session.namespace, workflowId, description.runId);
     if (output === 'json') {
@@ -132,6 +135,40 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   });
 }
 
+/** A vchaMaintenance run: its status while it runs, its record once it has ended. */
+async function maintenanceStatus(
+  { handle, description }: FoundRun,
+  io: CliIo,
+  namespace: string,
+  output: ReturnType<typeof outputFormat>,
+): Promise<number> {
+  const webUiUrl = webUiLink(io.settings, namespace, handle.workflowId, description.runId);
+  if (output === 'json') {
+    // One document: the live status query while it runs, the maintenance record once it ended.
+    const document = { workflowId: handle.workflowId, runId: description.runId, status: description.status.name, webUiUrl };
+    if (description.status.name === 'RUNNING') {
+      printJson(io, { ...document, live: await handle.query(maintenanceStatusQuery), ending: null });
+      return EXIT_CODES.ok;
+    }
+    const { record, type, message } = await endingOf(handle);
+    printJson(io, { ...document, live: null, ending: { outcome: type, message, record: record ?? null } });
+    return exitCodeForOutcome(type);
+  }
+  const lines = [`Maintenance ${handle.workflowId} (run ${description.runId}): ${description.status.name}`];
+  const link = `  Web UI:      ${webUiUrl}`;
+  if (description.status.name === 'RUNNING') {
+    const status = await handle.query(maintenanceStatusQuery);
+    if (status.target) lines.push(`  target:      ${status.target}`);
+    printLines(io, [...lines, ...maintenanceLines(status), link]);
+    return EXIT_CODES.ok;
+  }
+  const { record, type, message } = await endingOf(handle);
+  if (record) lines.push(`  target:      ${record.target}`, ...maintenanceLines(record));
+  else lines.push(`  ${type}: ${message}`);
+  printLines(io, [...lines, link]);
+  return exitCodeForOutcome(type);
+}
+
 /** The `status` command. */
 export const statusCommand: Command = {
   name: 'status',
@@ -151,6 +188,6 @@ ${OUTPUT_HELP}
 ${CONNECTION_HELP}
 
 Exits 0 while the run goes on and when it succeeded; once it has failed, with the failure
-type's code (10–20; see vcha-failover --help).`,
+type's code (10–22; see vcha-failover --help).`,
   run,
 };

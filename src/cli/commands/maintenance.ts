@@ -1,0 +1,259 @@
+/**
+ * `vcha-failover maintenance start|done`: a `vchaMaintenance` run (fail over, patch the old
+ * active node, fail back) and the end of its maintenance window. `maintenanceLines` renders a
+ * run for `status` and `start --wait`, so every view of a maintenance run comes from one place.
+ */
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  maintenanceDoneUpdate,
+  maintenanceStatusQuery,
+  type MaintenanceRecord,
+  type MaintenanceStatus,
+} from '../../contract';
+import { parseMaintenanceInput, type VchaMaintenanceInput } from '../../inputs/maintenance-input';
+import { parseCommandArgs, problemsAsFlags, requireOption } from '../args';
+import type { Command, CommandGroup } from '../command';
+import { taskQueueFrom, webUiLink, withSession } from '../connect';
+import { EXIT_CODES, exitCodeForOutcome } from '../exit-codes';
+import { CliFailure, printLines, UsageError, type CliIo } from '../io';
+import { describeRun } from '../run-handle';
+import type { CliSettings } from '../settings';
+import { RUN_START_OPTIONS } from './start';
+
+/** How often `start --wait` reads the run's status. */
+const WAIT_POLL_MS = 1_000;
+
+const START_OPTIONS = {
+  ...RUN_START_OPTIONS,
+  'no-failback': { type: 'boolean' },
+  'max-duration': { type: 'string' },
+  'on-max-duration': { type: 'string' },
+} as const;
+
+/** Input fields as their flags, so validation problems name what the user typed. */
+const FLAG_OF_FIELD: Record<string, string> = {
+  target: '--target',
+  reason: '--reason',
+  requestedBy: '--requested-by',
+  maxDuration: '--max-duration',
+  onMaxDuration: '--on-max-duration',
+  pollInterval: '--poll-interval',
+};
+
+/** `vcha-maintenance-<target>-<UTC time to the millisecond>`. */
+export function defaultMaintenanceId(target: string, now: Date): string {
+  return `vcha-maintenance-${target}-${now.toISOString().replace(/[-:]/g, '')}`;
+}
+
+/** The maintenance input from the flags (shared with `schedule create --maintenance`); throws UsageError. */
+export function maintenanceInputFrom(
+  values: {
+    target?: string;
+    reason?: string;
+    'requested-by'?: string;
+    'no-failback'?: boolean;
+    'max-duration'?: string;
+    'on-max-duration'?: string;
+    'poll-interval'?: string;
+  },
+  settings: CliSettings,
+  defaultReason?: string,
+): VchaMaintenanceInput {
+  const target = requireOption(values.target, '--target');
+  const requestedBy = values['requested-by'] ?? settings.osUser;
+  const reason = values.reason ?? defaultReason;
+  const input = {
+    target,
+    reason: reason ?? requireOption(reason, '--reason'),
+    ...(requestedBy !== undefined ? { requestedBy } : {}),
+    ...(values['no-failback'] ? { failback: false } : {}),
+    ...(values['max-duration'] !== undefined ? { maxDuration: values['max-duration'] } : {}),
+    ...(values['on-max-duration'] !== undefined ? { onMaxDuration: values['on-max-duration'] } : {}),
+    ...(values['poll-interval'] !== undefined ? { pollInterval: values['poll-interval'] } : {}),
+  } as VchaMaintenanceInput;
+  const validation = parseMaintenanceInput(input);
+  if (!validation.ok) {
+    throw problemsAsFlags(validation.problems, FLAG_OF_FIELD);
+  }
+  return input;
+}
+
+/** A maintenance run as lines: phase or outcome, the window, each leg. */
+export function maintenanceLines(view: MaintenanceStatus | MaintenanceRecord): string[] {
+  const lines: string[] = [];
+  if ('phase' in view) lines.push(`  phase:       ${view.phase}`, `  observation: ${view.observation}`);
+  else lines.push(`  outcome:     ${view.outcome}: ${view.message}`);
+  if (view.originalActive) lines.push(`  patched:     ${view.originalActive} (ACTIVE before the maintenance)`);
+  lines.push(`  failback:    ${view.failback === false ? 'no' : 'yes'}`);
+  const window = view.window;
+  if (window) {
+    const end = window.endedBy
+      ? `ended ${window.endedAt} by ${window.endedBy}${window.by ? ` (${window.by}${window.note ? `: ${window.note}` : ''})` : ''}`
+      : `open until ${window.until}`;
+    lines.push(`  window:      from ${window.startedAt}, ${end}`);
+  }
+  for (const leg of view.legs) {
+    const roles = leg.activeBefore ? ` ${leg.activeBefore} → ${leg.activeAfter ?? '?'}` : '';
+    lines.push(`  ${`${leg.leg}:`.padEnd(12)} ${leg.workflowId} ${leg.outcome ?? 'running'}${roles}`);
+  }
+  return lines;
+}
+
+/** Reads the status until the run ends, printing each new phase; then its record. */
+async function waitForEnd(handle: WorkflowHandle, io: CliIo): Promise<number> {
+  let shown = '';
+  for (;;) {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') break;
+    const status = await handle.query(maintenanceStatusQuery).catch(() => undefined);
+    const line = status ? `[${status.phase}] ${status.observation}` : '';
+    if (line && line !== shown) printLines(io, [line]);
+    shown = line || shown;
+    await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+  }
+  const { record, type, message } = await endingOf(handle);
+  if (record) printLines(io, maintenanceLines(record));
+  else printLines(io, [`  ${type}: ${message}`]);
+  return exitCodeForOutcome(type);
+}
+
+/** How a finished maintenance run ended: its record, type and message. */
+export async function endingOf(
+  handle: WorkflowHandle,
+): Promise<{ record?: MaintenanceRecord; type: string; message: string }> {
+  try {
+    const record = (await handle.result()) as MaintenanceRecord;
+    return { record, type: record.outcome, message: record.message };
+  } catch (error) {
+    const cause = (error as { cause?: { type?: string; message?: string; details?: unknown[] } }).cause;
+    const record = cause?.details?.[0] as MaintenanceRecord | undefined;
+    return { record, type: cause?.type ?? 'Error', message: cause?.message ?? String(error) };
+  }
+}
+
+async function start(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs(argv, START_OPTIONS);
+  const input = maintenanceInputFrom(values, io.settings);
+  const workflowId = values['workflow-id'] || defaultMaintenanceId(input.target, new Date());
+  const taskQueue = taskQueueFrom(values['task-queue'], io.settings);
+  return withSession(async ({ client, namespace }) => {
+    let handle;
+    try {
+      handle = await client.workflow.start('vchaMaintenance', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        memo: {
+          startedBy: 'cli',
+          reason: input.reason,
+          ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
+        },
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new CliFailure(`a run with workflow id ${workflowId} is already running; pick another --workflow-id`);
+      }
+      throw error;
+    }
+    printLines(io, [
+      `Started maintenance of ${input.target} on task queue ${taskQueue}`,
+      `  workflow id: ${handle.workflowId}`,
+      `  Web UI:      ${webUiLink(io.settings, namespace, handle.workflowId, handle.firstExecutionRunId)}`,
+      `End the maintenance with: vcha-failover maintenance done ${handle.workflowId}`,
+    ]);
+    if (!values.wait) return EXIT_CODES.ok;
+    return waitForEnd(handle, io);
+  });
+}
+
+async function done(argv: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { note: { type: 'string' }, by: { type: 'string' } }, [
+    'workflow-id',
+  ]);
+  const by = values.by ?? io.settings.osUser;
+  if (by === undefined || by.trim() === '') throw new UsageError('--by is required (no OS user name to default to)');
+  return withSession(async (session) => {
+    const { handle, description } = await describeRun(session, positionals[0]!);
+    if (description.type !== 'vchaMaintenance') {
+      throw new CliFailure(`${positionals[0]} is a ${description.type} workflow, not a vchaMaintenance run`);
+    }
+    if (description.status.name !== 'RUNNING') {
+      throw new CliFailure(`run ${handle.workflowId} has already ended (${description.status.name})`);
+    }
+    let status: MaintenanceStatus;
+    try {
+      status = await handle.executeUpdate(maintenanceDoneUpdate, {
+        args: [{ by, ...(values.note !== undefined ? { note: values.note } : {}) }],
+      });
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) {
+        throw new CliFailure(
+          `maintenanceDone refused by ${handle.workflowId}: ${error.cause?.message ?? error.message}`,
+        );
+      }
+      throw error;
+    }
+    printLines(io, [
+      `Maintenance of ${status.target} marked done by ${by}.`,
+      status.failback === false
+        ? 'No failback configured: the run ends with the cluster on the new node.'
+        : `The run now checks the cluster and fails back to ${status.originalActive} if it is fit.`,
+      `Follow it with: vcha-failover status ${handle.workflowId}`,
+    ]);
+    return EXIT_CODES.ok;
+  });
+}
+
+const startCommand: Command = {
+  name: 'maintenance start',
+  summary: 'fail a target over for maintenance, wait for "done", fail back',
+  help: `Usage: vcha-failover maintenance start --target <name> --reason <text> [options]
+
+Starts vchaMaintenance: a planned failover (the target's policy and approval apply), then
+IN_MAINTENANCE with the target held (no other failover of it), until \`maintenance done\` or
+--max-duration; then a planned failover back once the cluster is HEALTHY with every member UP
+and the patched node PASSIVE. An unfit cluster gets no failback (exit code 21).
+
+Options:
+  --target <name>            vCenter target configured on the worker (required)
+  --reason <text>            why (required; recorded with both legs)
+  --requested-by <name>      who asks (default: the OS user name)
+  --no-failback              stay on the new node when the maintenance ends
+  --max-duration <dur>       longest maintenance window, 1s–168h (default 4h)
+  --on-max-duration <what>   failback or leave (default leave: exit code 22)
+  --poll-interval <dur>      vCenter polling during each failover (default 5s)
+  --workflow-id <id>         workflow id (default vcha-maintenance-<target>-<UTC time>)
+  --task-queue <name>        the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
+  --wait                     show each phase until the run ends and exit with its outcome's code
+  -h, --help                 this help`,
+  run: start,
+};
+
+const doneCommand: Command = {
+  name: 'maintenance done',
+  summary: 'end the maintenance window of a run; it fails back if configured',
+  help: `Usage: vcha-failover maintenance done <workflow-id> [--note <text>] [--by <name>]
+
+Sends the maintenanceDone Update to a vchaMaintenance run in IN_MAINTENANCE. Refused (exit 1)
+before the first failover has finished or once the window has ended.
+
+Options:
+  --note <text>   recorded with the maintenance (at most 500 characters)
+  --by <name>     who says it is done (default: the OS user name)
+  -h, --help      this help`,
+  run: done,
+};
+
+/** The `maintenance` command group. */
+export const maintenanceGroup: CommandGroup = {
+  name: 'maintenance',
+  summary: 'fail over, patch, fail back in one run (start, done)',
+  help: `Usage: vcha-failover maintenance <start|done> [options]
+
+  start   ${startCommand.summary}
+  done    ${doneCommand.summary}
+
+Run vcha-failover maintenance <command> --help for its options.`,
+  subcommands: [startCommand, doneCommand],
+};

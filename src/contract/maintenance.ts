@@ -1,0 +1,111 @@
+/**
+ * The shapes of a `vchaMaintenance` run: fail over, hold the target while the old active node is
+ * patched, fail back. Its record links the two `vchaFailover` legs; its `status` query, the
+ * `maintenanceDone` Update and the phases are defined here for the workflow and the CLI alike.
+ */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { FailureType, SuccessOutcome } from './outcomes';
+import type { FailoverRecord } from './record';
+
+/** Where a maintenance run is. */
+export const MAINTENANCE_PHASES = [
+  'VALIDATING',
+  'FAILING_OVER',
+  'IN_MAINTENANCE',
+  'FAILING_BACK',
+  'COMPLETED',
+] as const;
+
+/** One phase of a maintenance run. */
+export type MaintenancePhase = (typeof MAINTENANCE_PHASES)[number];
+
+/** Which of the two failovers a leg is. */
+export type MaintenanceLegName = 'failover' | 'failback';
+
+/** One leg: its `vchaFailover` child run and, once it ended, how. */
+export interface MaintenanceLeg {
+  leg: MaintenanceLegName;
+  workflowId: string;
+  outcome?: SuccessOutcome | FailureType;
+  message?: string;
+  activeBefore?: string;
+  activeAfter?: string;
+  triggered?: FailoverRecord['triggered'];
+}
+
+/** How the maintenance window ended: `maintenanceDone`, `maxDuration`, or a cancel ("done now"). */
+export interface MaintenanceWindow {
+  /** When the run entered IN_MAINTENANCE and until when it waits (ISO). */
+  startedAt: string;
+  until: string;
+  endedAt?: string;
+  endedBy?: 'maintenanceDone' | 'maxDuration' | 'cancel';
+  by?: string;
+  note?: string;
+}
+
+/** What the `status` query of `vchaMaintenance` returns. */
+export interface MaintenanceStatus {
+  target?: string;
+  phase: MaintenancePhase;
+  startedAt: string;
+  timeline: { phase: MaintenancePhase; at: string }[];
+  observation: string;
+  /** The node that was ACTIVE before leg 1 (the one patched), once leg 1 has read it. */
+  originalActive?: string;
+  failback?: boolean;
+  legs: MaintenanceLeg[];
+  window?: MaintenanceWindow;
+  cancelRequested: boolean;
+  outcome?: SuccessOutcome | FailureType;
+}
+
+/** The record of a maintenance run: its result on success, its failure's details otherwise. */
+export interface MaintenanceRecord {
+  target: string;
+  reason: string;
+  requestedBy?: string;
+  outcome: SuccessOutcome | FailureType;
+  /** One sentence a human can act on, including where the cluster was left. */
+  message: string;
+  failback: boolean;
+  originalActive?: string;
+  /** The node ACTIVE at the end, as far as the legs proved it. */
+  activeAtEnd?: string;
+  legs: MaintenanceLeg[];
+  window?: MaintenanceWindow;
+  timeline: { phase: MaintenancePhase; at: string }[];
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+}
+
+/** What `vchaMaintenance` returns on success. */
+export type MaintenanceResult = MaintenanceRecord & { outcome: 'SUCCEEDED' };
+
+/** Arguments of the `maintenanceDone` Update. */
+export interface MaintenanceDoneArgs {
+  /** Who says the patching is done (required). */
+  by: string;
+  note?: string;
+}
+
+/** `vchaMaintenance`: its phase, legs and window. */
+export const maintenanceStatusQuery = defineQuery<MaintenanceStatus>('status');
+
+/** Ends the maintenance window of a run in IN_MAINTENANCE; it fails back if configured. */
+export const maintenanceDoneUpdate = defineUpdate<MaintenanceStatus, [MaintenanceDoneArgs]>('maintenanceDone');
+
+/** The memo a leg carries so its record (and audit row) points at its maintenance run. */
+export interface MaintenanceLink {
+  workflowId: string;
+  leg: MaintenanceLegName;
+}
+
+/** The link in a memo value, if it is one. */
+export function readMaintenanceLink(value: unknown): MaintenanceLink | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { workflowId, leg } = value as Partial<MaintenanceLink>;
+  if (typeof workflowId !== 'string' || (leg !== 'failover' && leg !== 'failback')) return undefined;
+  return { workflowId, leg };
+}
