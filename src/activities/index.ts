@@ -38,6 +38,8 @@ export function createActivities(deps: ActivityDeps) {
     recordOutcome: makeRecordOutcome(deps),
     notifyOutcome: makeNotifyOutcome(deps),
     describeTargetLock: makeDescribeTargetLock(deps),
+    // Every configured target, for a fleet run over "all" (the workflow cannot read the worker's file).
+    listTargets: () => Promise.resolve(deps.targetNames()),
   } satisfies Record<ActivityType, (input: never) => Promise<unknown>>;
 }
 

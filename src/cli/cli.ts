@@ -4,6 +4,7 @@
  */
 import type { Command, CommandGroup } from './command';
 import { cancelCommand } from './commands/cancel';
+import { checkCommand } from './commands/check';
 import { approveCommand, rejectCommand } from './commands/decide';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
@@ -24,6 +25,7 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   cancelCommand,
   historyCommand,
   maintenanceGroup,
+  checkCommand,
   scheduleGroup,
 ];
 

@@ -12,6 +12,8 @@ export const EXIT_CODES = {
   error: 1,
   /** Wrong command line (unknown option, missing or invalid value); nothing was started. */
   usage: 2,
+  /** `check`: not every target is ready (or one could not be checked). */
+  notReady: 3,
   /** Stopped with Ctrl-C while watching; the run itself goes on. */
   interrupted: 130,
 } as const;
@@ -44,6 +46,7 @@ export const EXIT_CODE_TABLE: readonly { code: number; meaning: string }[] = [
   { code: EXIT_CODES.ok, meaning: 'done; with --wait: SUCCEEDED or DRY_RUN_PASSED' },
   { code: EXIT_CODES.error, meaning: 'other error: Temporal unreachable, not found, run terminated or timed out' },
   { code: EXIT_CODES.usage, meaning: 'wrong command line or invalid input; nothing was started' },
+  { code: EXIT_CODES.notReady, meaning: 'check: not every target is ready' },
   ...Object.entries(FAILURE_EXIT_CODES).map(([type, code]) => ({ code, meaning: `the run ended ${type}` })),
   { code: EXIT_CODES.interrupted, meaning: 'Ctrl-C while watching; the run goes on' },
 ];

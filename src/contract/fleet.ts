@@ -10,6 +10,12 @@ export interface FleetTargetOutcome {
   workflowId: string;
   outcome: FleetTargetState;
   message: string;
+  /** The cluster as the target's preflight saw it (absent when it could not be read). */
+  cluster?: { activeNode?: string; passiveNode?: string; mode?: string; healthState?: string };
+  /** The ids of the preflight checks that failed, e.g. `witness-up`. */
+  failedChecks?: string[];
+  /** For `TargetBusy`: the run that holds the target. */
+  heldBy?: { workflowId: string; runId?: string };
 }
 
 /** The fleet's result: one outcome per target, in input order. */

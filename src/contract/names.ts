@@ -26,6 +26,7 @@ export const ACTIVITY_TYPES = [
   'validateFailoverInput',
   'validateFleetInput',
   'validateMaintenanceInput',
+  'listTargets',
   'preflight',
   'checkCluster',
   'sendFailover',

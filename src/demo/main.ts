@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the whole product on embedded defaults. Starts (or reuses) a local Temporal dev
  * server with its Web UI and a SQLite file under `.data/`, the vCenter simulator with a lab of
- * three clusters, and the worker; runs one planned failover with live progress; then keeps
- * everything up for the Web UI until Ctrl-C, which stops what it started.
+ * three clusters, and the worker; runs one planned failover with live progress, then a
+ * maintenance round trip (fail over, patch, fail back; skip it with `--no-maintenance`); then
+ * keeps everything up for the Web UI until Ctrl-C, which stops what it started.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,17 @@ import { resolveTemporalCli } from '../devtools/temporal-cli';
 import { projectRoot } from '../paths';
 import { loadScenarioFile, startSimulator } from '../simulator';
 import { createFailoverWorker } from '../worker/create-worker';
-import { DEFAULT_TASK_QUEUE, failoverUserMetadata, type VchaFailoverWorkflow } from '../contract';
+import { maintenanceLines } from '../cli/commands/maintenance';
+import {
+  DEFAULT_TASK_QUEUE,
+  failoverUserMetadata,
+  maintenanceDoneUpdate,
+  maintenanceStatusQuery,
+  maintenanceUserMetadata,
+  type MaintenanceRecord,
+  type VchaFailoverWorkflow,
+  type VchaMaintenanceWorkflow,
+} from '../contract';
 
 /** The dev server's usual ports; the demo reuses a server already there, or starts one on them when free. */
 const DEFAULT_GRPC_PORT = 7233;
@@ -26,6 +37,10 @@ const DEFAULT_UI_PORT = 8233;
 /** A real failover takes minutes; a tenth of that keeps the demo short but still visible. */
 const DEMO_TIME_SCALE = 0.1;
 const DEMO_TARGET = 'lab-01';
+/** The maintenance step's target: lab-02 carries the scenario's refusal faults. */
+const MAINTENANCE_TARGET = 'lab-03';
+/** How long the demo "patches" the passive node before it says the maintenance is done. */
+const DEMO_PATCH_MS = 3_000;
 const PASSWORD_ENV = 'VCHA_DEMO_PASSWORD';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -165,6 +180,7 @@ async function main(): Promise<void> {
     const ending = await watchRun(client, handle, io);
     printLines(io, renderEnding(ending));
     say(`\nWeb UI: ${server.uiUrl}/namespaces/default/workflows/${workflowId}`);
+    if (!process.argv.includes('--no-maintenance')) await maintenanceRoundTrip(client, server.uiUrl);
     say('Outcome records: .data/vcha-audit.sqlite (see them with `npm run cli -- history`)');
     say('Everything keeps running for the Web UI and `npm run cli`; press Ctrl-C to stop.');
 
@@ -178,12 +194,60 @@ async function main(): Promise<void> {
   }
 }
 
+/** The second step: vchaMaintenance on lab-03, "patching" for a few seconds, then the failback. */
+async function maintenanceRoundTrip(client: Client, uiUrl: string): Promise<void> {
+  const workflowId = `demo-maintenance-${MAINTENANCE_TARGET}-${Date.now()}`;
+  const handle = await client.workflow.start<VchaMaintenanceWorkflow>('vchaMaintenance', {
+    taskQueue: DEFAULT_TASK_QUEUE,
+    workflowId,
+    args: [
+      {
+        target: MAINTENANCE_TARGET,
+        reason: 'demo: patch the active node',
+        requestedBy: 'npm run demo',
+        pollInterval: '2s',
+      },
+    ],
+    memo: { startedBy: 'cli', reason: 'demo: patch the active node', requestedBy: 'npm run demo' },
+  });
+  say(`\nMaintenance of ${MAINTENANCE_TARGET}: workflow ${workflowId}`);
+  let shown = '';
+  let doneSent = false;
+  for (;;) {
+    const description = await handle.describe();
+    if (description.status.name !== 'RUNNING') break;
+    const status = await handle.query(maintenanceStatusQuery).catch(() => undefined);
+    const line = status ? `[${status.phase}] ${status.observation}` : '';
+    if (line && line !== shown) say(line);
+    shown = line || shown;
+    if (status?.phase === 'IN_MAINTENANCE' && !doneSent) {
+      say(`  (patching ${status.originalActive} for ${DEMO_PATCH_MS / 1_000} s, then: vcha-failover maintenance done)`);
+      await new Promise((resolve) => setTimeout(resolve, DEMO_PATCH_MS));
+      await handle.executeUpdate(maintenanceDoneUpdate, {
+        args: [{ by: 'npm run demo', note: 'patched (simulated)' }],
+      });
+      doneSent = true;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  let record: MaintenanceRecord | undefined;
+  try {
+    record = await handle.result();
+  } catch (error) {
+    const cause = (error as { cause?: { message?: string; details?: unknown[] } }).cause;
+    record = cause?.details?.[0] as MaintenanceRecord | undefined;
+    if (!record) say(`  ended: ${cause?.message ?? String(error)}`);
+  }
+  if (record) for (const line of maintenanceLines(record)) say(line);
+  say(`Web UI: ${uiUrl}/namespaces/default/workflows/${workflowId}`);
+}
+
 /**
  * Runs left over from an earlier demo that was stopped mid-failover target clusters of a
  * simulator that no longer exists: they could only time out while holding the lab's locks.
  */
 async function abandonEarlierDemoRuns(client: Client): Promise<void> {
-  const query = `WorkflowType = 'vchaFailover' AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'demo-'`;
+  const query = `(WorkflowType = 'vchaFailover' OR WorkflowType = 'vchaMaintenance') AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'demo-'`;
   for await (const run of client.workflow.list({ query })) {
     await client.workflow
       .getHandle(run.workflowId, run.runId)

@@ -9,13 +9,25 @@ import { formatProblems } from './failover-input';
 /** The zod schema of the fleet input; published as JSON Schema too. */
 export const FleetFailoverInputSchema = z
   .strictObject({
-    targets: z
-      .array(z.string().regex(TARGET_NAME_PATTERN, 'target names may contain only letters, digits, ".", "_" and "-"'), {
-        error: 'targets is required: a list of target names configured on the worker',
-      })
-      .min(1, 'targets must name at least one target')
-      .max(1_000, 'targets may name at most 1000 targets')
-      .refine((targets) => new Set(targets).size === targets.length, 'targets must not repeat a name'),
+    // A list of names, or "all": every target configured on the worker (read by an activity).
+    targets: z.union(
+      [
+        z.literal('all'),
+        z
+          .array(
+            z.string().regex(TARGET_NAME_PATTERN, 'target names may contain only letters, digits, ".", "_" and "-"'),
+          )
+          .min(1, 'targets must name at least one target')
+          .max(1_000, 'targets may name at most 1000 targets')
+          .refine((targets) => new Set(targets).size === targets.length, 'targets must not repeat a name'),
+      ],
+      {
+        error: (issue) =>
+          issue.input === undefined
+            ? 'targets is required: a list of target names configured on the worker, or "all"'
+            : undefined,
+      },
+    ),
     planned: z.boolean({ error: 'planned is required: true for planned failovers, false for forced ones' }),
     acceptDataLoss: z.boolean({ error: 'acceptDataLoss must be a boolean' }).optional(),
     reason: z.string({ error: 'reason must be a string' }).max(500, 'reason is longer than 500 characters').optional(),
@@ -28,6 +40,8 @@ export const FleetFailoverInputSchema = z
       .max(100, 'concurrency must be at most 100')
       .default(1),
     stopOnFailure: z.boolean({ error: 'stopOnFailure must be a boolean' }).default(true),
+    // Preflight only, for every target: the fleet readiness check (`vcha-failover check`).
+    dryRun: z.boolean({ error: 'dryRun must be a boolean' }).default(false),
   })
   .refine((input) => input.planned !== false || input.acceptDataLoss === true, {
     path: ['acceptDataLoss'],

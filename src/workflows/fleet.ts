@@ -8,9 +8,11 @@ import {
   condition,
   executeChild,
   isCancellation,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   workflowInfo,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import {
   failoverUserMetadata,
@@ -20,6 +22,7 @@ import {
   type FleetFailoverResult,
   type FleetTargetOutcome,
   type FleetTargetState,
+  type FailoverRecord,
 } from '../contract';
 import type { FailoverActivities } from '../activities';
 import type { FleetFailoverInput } from '../inputs/fleet-input';
@@ -38,7 +41,29 @@ function outcomeOfFailure(error: unknown): { outcome: FleetTargetState; message:
   return { outcome: 'FailoverOutcomeUnknown', message: cause instanceof Error ? cause.message : String(cause) };
 }
 
-/** Fails over every target in `targets`, `concurrency` at a time. */
+/** Listing the configured targets: a quick read of the worker's configuration. */
+const LIST_TARGETS: ActivityOptions = { startToCloseTimeout: '30s', retry: { maximumAttempts: 3 } };
+
+/** The cluster, failed checks and holder a target's record shows, for the fleet's status and result. */
+function whatTheRunSaw(record: FailoverRecord): Partial<FleetTargetOutcome> {
+  const seen = record.before;
+  return {
+    ...(seen
+      ? {
+          cluster: {
+            activeNode: seen.activeNode,
+            passiveNode: seen.passiveNode,
+            mode: seen.mode,
+            healthState: seen.healthState,
+          },
+        }
+      : {}),
+    ...(record.failedChecks?.length ? { failedChecks: record.failedChecks.map((c) => c.id) } : {}),
+    ...(record.heldBy ? { heldBy: record.heldBy } : {}),
+  };
+}
+
+/** Fails over every target in `targets` (or every configured one), `concurrency` at a time. */
 export async function fleetFailover(rawInput: FleetFailoverInput): Promise<FleetFailoverResult> {
   const { validateFleetInput } = proxyLocalActivities<FailoverActivities>({
     startToCloseTimeout: '10s',
@@ -55,7 +80,9 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
     });
   }
   const input = validation.input;
-  const states: FleetTargetOutcome[] = input.targets.map((target) => ({
+  const targets =
+    input.targets === 'all' ? await proxyActivities<FailoverActivities>(LIST_TARGETS).listTargets() : input.targets;
+  const states: FleetTargetOutcome[] = targets.map((target) => ({
     target,
     workflowId: childWorkflowId(target),
     outcome: 'PENDING',
@@ -76,6 +103,7 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
         ...(input.reason !== undefined ? { reason: input.reason } : {}),
         ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
         ...(input.pollInterval !== undefined ? { pollInterval: input.pollInterval } : {}),
+        ...(input.dryRun ? { dryRun: true } : {}),
       };
       const result = await executeChild(vchaFailover, {
         workflowId: state.workflowId,
@@ -84,9 +112,14 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
       });
       state.outcome = result.outcome;
       state.message = result.message;
+      Object.assign(state, whatTheRunSaw(result));
     } catch (error) {
       if (isCancellation(error)) throw error;
       Object.assign(state, outcomeOfFailure(error));
+      const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
+      const record =
+        cause instanceof ApplicationFailure ? (cause.details?.[0] as FailoverRecord | undefined) : undefined;
+      if (record) Object.assign(state, whatTheRunSaw(record));
       if (input.stopOnFailure) stopped = true;
     }
   };

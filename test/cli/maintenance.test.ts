@@ -82,25 +82,9 @@ describe('vcha-failover maintenance', { concurrency: true }, async () => {
 
   it('schedule create --maintenance schedules vchaMaintenance with its window', async () => {
     const id = `maint-${process.pid}-${Date.now()}`;
+    const weekly = ['schedule', 'create', '--target', 'patching', '--cron', '0 2 * * 0', '--timezone', 'UTC'];
     const created = await runCli(
-      [
-        'schedule',
-        'create',
-        '--maintenance',
-        '--target',
-        'patching',
-        '--cron',
-        '0 2 * * 0',
-        '--timezone',
-        'UTC',
-        '--max-duration',
-        '2h',
-        '--on-max-duration',
-        'failback',
-        '--id',
-        id,
-        '--paused',
-      ],
+      [...weekly, '--maintenance', '--max-duration', '2h', '--on-max-duration', 'failback', '--id', id, '--paused'],
       env,
     );
     assert.equal(created.code, 0, created.stderr);
@@ -118,21 +102,7 @@ describe('vcha-failover maintenance', { concurrency: true }, async () => {
         requestedBy: undefined,
       },
     );
-    const wrong = await runCli(
-      [
-        'schedule',
-        'create',
-        '--target',
-        'patching',
-        '--cron',
-        '0 2 * * 0',
-        '--timezone',
-        'UTC',
-        '--max-duration',
-        '2h',
-      ],
-      env,
-    );
+    const wrong = await runCli([...weekly, '--max-duration', '2h'], env);
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /--max-duration applies to --maintenance only/);
     await client.schedule.getHandle(id).delete();

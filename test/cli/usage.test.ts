@@ -15,6 +15,7 @@ const COMMANDS = [
   'approve',
   'reject',
   'cancel',
+  'check',
   'maintenance',
   'maintenance start',
   'maintenance done',
@@ -69,10 +70,13 @@ describe('help', { concurrency: true }, () => {
 
 describe('argument errors', { concurrency: true }, () => {
   const cases: [string[], string][] = [
-    [[], 'vcha-failover: missing command (start, status, list, approve, reject, cancel, history, maintenance, schedule)'],
+    [
+      [],
+      'vcha-failover: missing command (start, status, list, approve, reject, cancel, history, maintenance, check, schedule)',
+    ],
     [
       ['launch'],
-      'vcha-failover: unknown command "launch" (start, status, list, approve, reject, cancel, history, maintenance, schedule)',
+      'vcha-failover: unknown command "launch" (start, status, list, approve, reject, cancel, history, maintenance, check, schedule)',
     ],
     [['start', '--planned'], 'vcha-failover start: --target is required'],
     [['start', '--target', 'lab', '--forced'], 'vcha-failover start: a forced failover can lose data'],

@@ -102,6 +102,7 @@ const defaults: Required<StubActivities> = {
   recordOutcome: () => Promise.resolve({ notify: false }),
   notifyOutcome: () => Promise.resolve(),
   describeTargetLock: () => Promise.resolve(undefined),
+  listTargets: () => Promise.resolve([]),
 };
 
 /** The target an activity's input is about. */

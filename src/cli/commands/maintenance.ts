@@ -85,7 +85,7 @@ export function maintenanceLines(view: MaintenanceStatus | MaintenanceRecord): s
   if ('phase' in view) lines.push(`  phase:       ${view.phase}`, `  observation: ${view.observation}`);
   else lines.push(`  outcome:     ${view.outcome}: ${view.message}`);
   if (view.originalActive) lines.push(`  patched:     ${view.originalActive} (ACTIVE before the maintenance)`);
-  lines.push(`  failback:    ${view.failback === false ? 'no' : 'yes'}`);
+  lines.push(`  fail back:   ${view.failback === false ? 'no' : 'yes'}`);
   const window = view.window;
   if (window) {
     const end = window.endedBy

@@ -1,0 +1,112 @@
+/**
+ * `vcha-failover check [--all | --target a --target b …]`: the fleet readiness check. Runs
+ * `fleetFailover` as a dry run (preflight only, nothing sent), a bounded number of targets at a
+ * time, and prints one line per target: active and passive node, mode, health, and ready, the
+ * failed checks, or busy when another run holds the target. `checkLines` is the one renderer.
+ */
+import type { FleetFailoverInput, FleetFailoverResult, FleetTargetOutcome } from '../../contract';
+import { parseFleetInput } from '../../inputs/fleet-input';
+import { parseCommandArgs } from '../args';
+import type { Command } from '../command';
+import { taskQueueFrom, withSession } from '../connect';
+import { EXIT_CODES } from '../exit-codes';
+import { printLines, UsageError, type CliIo } from '../io';
+
+const OPTIONS = {
+  all: { type: 'boolean' },
+  target: { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  'task-queue': { type: 'string' },
+} as const;
+
+/** How many targets are checked at once unless `--concurrency` says otherwise. */
+const DEFAULT_CONCURRENCY = 10;
+
+/** One target's verdict in words. */
+function verdict(outcome: FleetTargetOutcome): string {
+  if (outcome.outcome === 'DRY_RUN_PASSED') return 'ready';
+  if (outcome.outcome === 'TargetBusy')
+    return `busy: ${outcome.heldBy ? `held by ${outcome.heldBy.workflowId}` : outcome.message}`;
+  if (outcome.failedChecks?.length) return `NOT READY: ${outcome.failedChecks.join(', ')} (${outcome.message})`;
+  return `NOT READY: ${outcome.outcome}: ${outcome.message}`;
+}
+
+/** The readiness table: a header and one line per target, in input order. */
+export function checkLines(result: FleetFailoverResult): string[] {
+  const rows = result.outcomes.map((o) => [
+    o.target,
+    o.cluster?.activeNode ?? '-',
+    o.cluster?.passiveNode ?? '-',
+    o.cluster?.mode ?? '-',
+    o.cluster?.healthState ?? '-',
+    verdict(o),
+  ]);
+  const header = ['TARGET', 'ACTIVE', 'PASSIVE', 'MODE', 'HEALTH', 'READINESS'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const ready = result.outcomes.filter((o) => o.outcome === 'DRY_RUN_PASSED').length;
+  return [line(header), ...rows.map(line), `${ready} of ${result.outcomes.length} targets ready`];
+}
+
+/** The fleet input of a check, from the flags; throws UsageError. */
+export function checkInput(argv: readonly string[]): { input: FleetFailoverInput; taskQueueFlag?: string } {
+  const { values } = parseCommandArgs(argv, OPTIONS);
+  const named = values.target ?? [];
+  if (values.all && named.length > 0) throw new UsageError('use either --all or --target, not both');
+  if (!values.all && named.length === 0)
+    throw new UsageError('say which targets: --all or --target <name> (repeatable)');
+  const concurrency = values.concurrency === undefined ? DEFAULT_CONCURRENCY : Number(values.concurrency);
+  const input: FleetFailoverInput = {
+    targets: values.all ? 'all' : named,
+    planned: true,
+    dryRun: true,
+    stopOnFailure: false,
+    concurrency,
+    reason: 'readiness check',
+  };
+  const validation = parseFleetInput(input);
+  if (!validation.ok) {
+    throw new UsageError(validation.problems.map((p) => p.replace(/^concurrency:/, '--concurrency:')).join('; '));
+  }
+  return { input, ...(values['task-queue'] !== undefined ? { taskQueueFlag: values['task-queue'] } : {}) };
+}
+
+async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const { input, taskQueueFlag } = checkInput(argv);
+  return withSession(async ({ client }) => {
+    const handle = await client.workflow.start('fleetFailover', {
+      taskQueue: taskQueueFrom(taskQueueFlag, io.settings),
+      workflowId: `vcha-check-${new Date().toISOString().replace(/[-:]/g, '')}`,
+      args: [{ ...input, ...(io.settings.osUser ? { requestedBy: io.settings.osUser } : {}) }],
+      memo: { startedBy: 'cli' },
+    });
+    const result = (await handle.result()) as FleetFailoverResult;
+    printLines(io, checkLines(result));
+    return result.outcomes.every((o) => o.outcome === 'DRY_RUN_PASSED') ? EXIT_CODES.ok : EXIT_CODES.notReady;
+  });
+}
+
+/** The `check` command. */
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'check that targets are ready to fail over (dry run, nothing sent)',
+  help: `Usage: vcha-failover check (--all | --target <name>...) [--concurrency <n>]
+
+Runs the preflight of a planned failover for each target (fleetFailover as a dry run: nothing is
+sent to vCenter) and prints one line per target: active node, passive node, mode, health, and
+"ready", the failed checks, or "busy" when another run (a failover or a maintenance) holds it.
+
+Options:
+  --all                every target configured on the worker
+  --target <name>      a target to check (repeatable)
+  --concurrency <n>    how many targets are checked at once, 1–100 (default 10)
+  --task-queue <name>  the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
+  -h, --help           this help
+
+Exits 0 only when every target is ready, 3 otherwise.`,
+  run,
+};

@@ -1,0 +1,68 @@
+/**
+ * `vcha-failover check`: the fleet readiness dry run over three simulated clusters (one with its
+ * witness down) and a target another run holds, run as a user runs it.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { VchaFailoverWorkflow } from '../../src/contract';
+import { testEnv } from '../harness/temporal';
+import { member } from '../workflow/lab';
+import { waitForPhase } from '../workflow/wait';
+import { startCliLab } from './cli-lab';
+import { runCli } from './run-cli';
+
+const nodes = (n: number, witness: 'UP' | 'DOWN' = 'UP') => ({
+  node1: member(`10.${n}.0.1`, 'ACTIVE'),
+  node2: member(`10.${n}.0.2`, 'PASSIVE'),
+  witness: member(`10.${n}.0.3`, 'WITNESS', witness),
+});
+
+describe('vcha-failover check', async () => {
+  const { lab, cliEnv: env } = await startCliLab(
+    { east: { nodes: nodes(1) }, west: { nodes: nodes(2) }, north: { nodes: nodes(3, 'DOWN') } },
+    { targetPolicies: { west: { forced: 'approval' } } },
+  );
+  const { client } = await testEnv();
+
+  it('check --all prints one line per target and exits 3, naming the broken check; nothing is sent', async () => {
+    const started = Date.now();
+    const result = await runCli(['check', '--all'], env);
+    assert.equal(result.code, 3, result.stderr);
+    const lines = result.stdout.trimEnd().split('\n');
+    assert.match(lines[0]!, /^TARGET +ACTIVE +PASSIVE +MODE +HEALTH +READINESS$/);
+    assert.match(lines[1]!, /^east +10\.1\.0\.1 +10\.1\.0\.2 +ENABLED +HEALTHY +ready$/);
+    assert.match(lines[2]!, /^west +10\.2\.0\.1 +10\.2\.0\.2 +ENABLED +HEALTHY +ready$/);
+    assert.match(
+      lines[3]!,
+      /^north +10\.3\.0\.1 +10\.3\.0\.2 +ENABLED +\S+ +NOT READY: witness-up.*witness is UP \(saw DOWN\)/,
+    );
+    assert.equal(lines[4], '2 of 3 targets ready');
+    for (const cluster of ['east', 'west', 'north']) assert.equal(lab.failoverPosts(cluster), 0);
+    process.stdout.write(`# check --all over 3 clusters: ${Date.now() - started} ms\n${result.stdout.replace(/^/gm, '# ')}\n`);
+
+    const ready = await runCli(['check', '--target', 'east', '--target', 'west'], env);
+    assert.equal(ready.code, 0, ready.stderr);
+    assert.match(ready.stdout, /2 of 2 targets ready/);
+  });
+
+  it('says busy for a target another run holds', async () => {
+    const started = await runCli(
+      ['start', '--target', 'west', '--forced', '--accept-data-loss', '--requested-by', 'alice'],
+      env,
+    );
+    const workflowId = /workflow id: (\S+)/.exec(started.stdout)![1]!;
+    const handle = client.workflow.getHandle<VchaFailoverWorkflow>(workflowId);
+    await waitForPhase(handle, 'AWAITING_APPROVAL');
+    const result = await runCli(['check', '--target', 'west'], env);
+    assert.equal(result.code, 3);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `^west +10\\.2\\.0\\.1 +10\\.2\\.0\\.2 +ENABLED +HEALTHY +busy: held by ${workflowId.replace(/\./g, '\\.')}$`,
+        'm',
+      ),
+    );
+    await runCli(['reject', workflowId, '--approver', 'bob', '--reason', 'test over'], env);
+    assert.equal(lab.failoverPosts('west'), 0);
+  });
+});
