@@ -38,7 +38,9 @@ describe('vcha-failover check', async () => {
     );
     assert.equal(lines[4], '2 of 3 targets ready');
     for (const cluster of ['east', 'west', 'north']) assert.equal(lab.failoverPosts(cluster), 0);
-    process.stdout.write(`# check --all over 3 clusters: ${Date.now() - started} ms\n${result.stdout.replace(/^/gm, '# ')}\n`);
+    process.stdout.write(
+      `# check --all over 3 clusters: ${Date.now() - started} ms\n${result.stdout.replace(/^/gm, '# ')}\n`,
+    );
 
     const ready = await runCli(['check', '--target', 'east', '--target', 'west'], env);
     assert.equal(ready.code, 0, ready.stderr);
