@@ -142,3 +142,56 @@ export const listJson = z.strictObject({
   ),
 });
 export type ListJson = z.infer<typeof listJson>;
+
+/** `check -o json`: every target's readiness, in the order asked; `allReady` decides the exit code. */
+export const checkJson = z.strictObject({
+  allReady: z.boolean(),
+  targets: z.array(
+    z.strictObject({
+      target: z.string(),
+      ready: z.boolean(),
+      /** Another run (a failover or a maintenance) holds the target. */
+      busy: z.boolean(),
+      /** DRY_RUN_PASSED, or the failure type that made it not ready. */
+      outcome: z.string(),
+      message: z.string(),
+      activeNode: z.string().nullable(),
+      passiveNode: z.string().nullable(),
+      mode: z.string().nullable(),
+      healthState: z.string().nullable(),
+      /** The ids of the preflight checks that failed, e.g. `witness-up`. */
+      failedChecks: z.array(z.string()),
+      /** The workflow id of the run that holds a busy target. */
+      heldBy: z.string().nullable(),
+    }),
+  ),
+});
+export type CheckJson = z.infer<typeof checkJson>;
+
+/** `approve -o json` / `reject -o json`: the decision as the run recorded it. */
+export const decisionJson = z.strictObject({
+  workflowId: z.string(),
+  decision: z.looseObject({
+    state: z.enum(['approved', 'rejected']),
+    by: z.string(),
+    at: isoTime,
+  }),
+});
+
+/** `maintenance start -o json`: the started run; `ending` once it has ended with `--wait`, else null. */
+export const maintenanceStartJson = z.strictObject({
+  workflowId: z.string(),
+  runId: z.string(),
+  target: z.string(),
+  taskQueue: z.string(),
+  webUiUrl: z.string(),
+  ending: z
+    .strictObject({
+      /** SUCCEEDED or the failure type (e.g. FailbackNotSent). */
+      outcome: z.string(),
+      message: z.string(),
+      /** The maintenance record, with both legs. */
+      record: z.looseObject({ target: z.string(), outcome: z.string() }).nullable(),
+    })
+    .nullable(),
+});

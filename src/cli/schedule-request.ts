@@ -4,7 +4,7 @@
  * policy SKIP and an explicit catch-up window, so a window missed by more than that is not run late.
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
-import { failoverUserMetadata } from '../contract';
+import { failoverUserMetadata, maintenanceUserMetadata } from '../contract';
 import { parseFailoverInput, type VchaFailoverInput } from '../inputs/failover-input';
 import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
 import { maintenanceInputFrom } from './commands/maintenance';

@@ -209,6 +209,10 @@ async function maintenanceRoundTrip(client: Client, uiUrl: string): Promise<void
       },
     ],
     memo: { startedBy: 'cli', reason: 'demo: patch the active node', requestedBy: 'npm run demo' },
+    ...maintenanceUserMetadata(
+      { target: MAINTENANCE_TARGET, reason: 'demo: patch the active node', requestedBy: 'npm run demo' },
+      'npm run demo',
+    ),
   });
   say(`\nMaintenance of ${MAINTENANCE_TARGET}: workflow ${workflowId}`);
   let shown = '';

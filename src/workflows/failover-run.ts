@@ -48,8 +48,6 @@ import {
   formatDuration,
   isFailureType,
   readFollowHeartbeat,
-  targetLockSummary,
-  targetLockWorkflowId,
   readMaintenanceLink,
   type ApprovalRecord,
   type ApproveArgs,

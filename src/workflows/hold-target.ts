@@ -43,13 +43,13 @@ export async function holdTarget(target: string): Promise<TargetBusy | undefined
   for (let attempt = 1; ; attempt++) {
     try {
       // Started outside the cancellable scope: cancelling this run must not free the target while a
-            // failover runs. Released (cancelled, so it completes) by the parent-close policy when this
+      // failover runs. Released (cancelled, so it completes) by the parent-close policy when this
       // run ends, however it ends.
       await CancellationScope.nonCancellable(() =>
         startChild(vchaTargetLock, {
           workflowId: lockWorkflowId,
           args: [{ target, holder: { workflowId: info.workflowId, runId: info.runId } }],
-                    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           staticSummary: targetLockSummary(target, info.workflowId),
           workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         }),
@@ -63,7 +63,7 @@ export async function holdTarget(target: string): Promise<TargetBusy | undefined
     if (holder?.running && info.parent !== undefined && holder.workflowId === info.parent.workflowId) return undefined;
     // A holder that has just closed leaves its lock for a moment until the server ends it.
     if (holder?.running === false && attempt < LOCK_STALE_RETRIES) {
-            await sleep(LOCK_STALE_RETRY_INTERVAL_MS, { summary: `wait for the closed holder to release ${target}` });
+      await sleep(LOCK_STALE_RETRY_INTERVAL_MS, { summary: `wait for the closed holder to release ${target}` });
       continue;
     }
     const doing = holder?.type === 'vchaMaintenance' ? 'holding it for maintenance' : 'failing it over';

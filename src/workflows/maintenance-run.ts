@@ -19,6 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { FailoverActivities } from '../activities';
 import {
+  failoverUserMetadata,
   formatDuration,
   isFailureType,
   type FailoverRecord,
@@ -218,19 +219,19 @@ export class MaintenanceRun {
       this.enter('FAILING_BACK', `planned failover of ${input.target} back to ${this.status.originalActive}`);
     let end: LegEnd;
     try {
+      const legInput = {
+        target: input.target,
+        planned: true,
+        reason: `${input.reason} (maintenance ${name})`,
+        ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
+        ...(raw.pollInterval !== undefined ? { pollInterval: raw.pollInterval } : {}),
+        ...(raw.deadlines !== undefined ? { deadlines: raw.deadlines } : {}),
+        ...(expectedActive !== undefined ? { expectedActive } : {}),
+      };
       const record = await executeChild(vchaFailover, {
         workflowId: leg.workflowId,
-        args: [
-          {
-            target: input.target,
-            planned: true,
-            reason: `${input.reason} (maintenance ${name})`,
-            ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
-            ...(raw.pollInterval !== undefined ? { pollInterval: raw.pollInterval } : {}),
-            ...(raw.deadlines !== undefined ? { deadlines: raw.deadlines } : {}),
-            ...(expectedActive !== undefined ? { expectedActive } : {}),
-          },
-        ],
+        args: [legInput],
+        ...failoverUserMetadata(legInput, `maintenance ${info.workflowId} (${name})`),
         memo: {
           maintenance: { workflowId: info.workflowId, leg: name },
           ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),

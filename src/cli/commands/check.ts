@@ -8,7 +8,10 @@ import type { FleetFailoverInput, FleetFailoverResult, FleetTargetOutcome } from
 import { parseFleetInput } from '../../inputs/fleet-input';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
+import type { CheckJson } from '../json-shapes';
 import { taskQueueFrom, withSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS, type ConnectionValues } from '../connection-flags';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson, type OutputFormat } from '../output';
 import { EXIT_CODES } from '../exit-codes';
 import { printLines, UsageError, type CliIo } from '../io';
 
@@ -17,6 +20,8 @@ const OPTIONS = {
   target: { type: 'string', multiple: true },
   concurrency: { type: 'string' },
   'task-queue': { type: 'string' },
+  ...OUTPUT_OPTIONS,
+  ...CONNECTION_OPTIONS,
 } as const;
 
 /** How many targets are checked at once unless `--concurrency` says otherwise. */
@@ -52,8 +57,33 @@ export function checkLines(result: FleetFailoverResult): string[] {
   return [line(header), ...rows.map(line), `${ready} of ${result.outcomes.length} targets ready`];
 }
 
+/** The readiness as one JSON document (`check -o json`), in input order. */
+export function checkJson(result: FleetFailoverResult): CheckJson {
+  return {
+    allReady: result.outcomes.every((o) => o.outcome === 'DRY_RUN_PASSED'),
+    targets: result.outcomes.map((o) => ({
+      target: o.target,
+      ready: o.outcome === 'DRY_RUN_PASSED',
+      busy: o.outcome === 'TargetBusy',
+      outcome: o.outcome,
+      message: o.message,
+      activeNode: o.cluster?.activeNode ?? null,
+      passiveNode: o.cluster?.passiveNode ?? null,
+      mode: o.cluster?.mode ?? null,
+      healthState: o.cluster?.healthState ?? null,
+      failedChecks: o.failedChecks ?? [],
+      heldBy: o.heldBy?.workflowId ?? null,
+    })),
+  };
+}
+
 /** The fleet input of a check, from the flags; throws UsageError. */
-export function checkInput(argv: readonly string[]): { input: FleetFailoverInput; taskQueueFlag?: string } {
+export function checkInput(argv: readonly string[]): {
+  input: FleetFailoverInput;
+  taskQueueFlag?: string;
+  output: OutputFormat;
+  connection: ConnectionValues;
+} {
   const { values } = parseCommandArgs(argv, OPTIONS);
   const named = values.target ?? [];
   if (values.all && named.length > 0) throw new UsageError('use either --all or --target, not both');
@@ -72,12 +102,17 @@ export function checkInput(argv: readonly string[]): { input: FleetFailoverInput
   if (!validation.ok) {
     throw new UsageError(validation.problems.map((p) => p.replace(/^concurrency:/, '--concurrency:')).join('; '));
   }
-  return { input, ...(values['task-queue'] !== undefined ? { taskQueueFlag: values['task-queue'] } : {}) };
+  return {
+    input,
+    ...(values['task-queue'] !== undefined ? { taskQueueFlag: values['task-queue'] } : {}),
+    output: outputFormat(values),
+    connection: values,
+  };
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const { input, taskQueueFlag } = checkInput(argv);
-  return withSession(async ({ client }) => {
+  const { input, taskQueueFlag, output, connection } = checkInput(argv);
+  return withSession(io, connection, async ({ client }) => {
     const handle = await client.workflow.start('fleetFailover', {
       taskQueue: taskQueueFrom(taskQueueFlag, io.settings),
       workflowId: `vcha-check-${new Date().toISOString().replace(/[-:]/g, '')}`,
@@ -85,8 +120,10 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       memo: { startedBy: 'cli' },
     });
     const result = (await handle.result()) as FleetFailoverResult;
-    printLines(io, checkLines(result));
-    return result.outcomes.every((o) => o.outcome === 'DRY_RUN_PASSED') ? EXIT_CODES.ok : EXIT_CODES.notReady;
+    const allReady = result.outcomes.every((o) => o.outcome === 'DRY_RUN_PASSED');
+    if (output === 'json') printJson(io, checkJson(result));
+    else printLines(io, checkLines(result));
+    return allReady ? EXIT_CODES.ok : EXIT_CODES.notReady;
   });
 }
 
@@ -104,8 +141,11 @@ Options:
   --all                every target configured on the worker
   --target <name>      a target to check (repeatable)
   --concurrency <n>    how many targets are checked at once, 1–100 (default 10)
-  --task-queue <name>  the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
+    --task-queue <name>  the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
+${OUTPUT_HELP}
   -h, --help           this help
+
+${CONNECTION_HELP}
 
 Exits 0 only when every target is ready, 3 otherwise.`,
   run,

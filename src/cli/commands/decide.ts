@@ -8,6 +8,8 @@ import { approveUpdate, rejectUpdate, type ApprovalRecord } from '../../contract
 import { parseCommandArgs, requireOption } from '../args';
 import type { Command } from '../command';
 import { withSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson } from '../output';
 import { EXIT_CODES } from '../exit-codes';
 import { CliFailure, printLines, UsageError, type CliIo } from '../io';
 import { findApprovalRun } from '../run-handle';
@@ -17,6 +19,8 @@ const OPTIONS = {
   comment: { type: 'string' },
   reason: { type: 'string' },
   'run-id': { type: 'string' },
+  ...OUTPUT_OPTIONS,
+  ...CONNECTION_OPTIONS,
 } as const;
 
 /** What the command prints once the run took the decision. */
@@ -43,7 +47,8 @@ function commandFor(kind: 'approve' | 'reject'): Command['run'] {
     if (kind === 'approve' && values.reason !== undefined) throw new UsageError('--reason applies to reject only');
     if (kind === 'reject' && values.comment !== undefined) throw new UsageError('--comment applies to approve only');
     const reason = kind === 'reject' ? requireOption(values.reason, '--reason') : undefined;
-    return withSession(async (session) => {
+    const output = outputFormat(values);
+    return withSession(io, values, async (session) => {
       const { handle, description } = await findApprovalRun(session, workflowId, values['run-id']);
       if (description.status.name !== 'RUNNING') {
         throw new CliFailure(`run ${workflowId} has already ended (${description.status.name}); nothing to ${kind}`);
@@ -62,15 +67,19 @@ function commandFor(kind: 'approve' | 'reject'): Command['run'] {
         }
         throw error;
       }
-      printLines(io, decisionLines(handle.workflowId, decision));
+      if (output === 'json') printJson(io, { workflowId: handle.workflowId, decision });
+      else printLines(io, decisionLines(handle.workflowId, decision));
       return EXIT_CODES.ok;
     });
   };
 }
 
 const COMMON_HELP = `  --approver <name>  who decides (default: the OS user name); must not be the requester
-  --run-id <id>      a specific run of this workflow id (default: the latest)
-  -h, --help         this help`;
+    --run-id <id>      a specific run of this workflow id (default: the latest)
+${OUTPUT_HELP}
+  -h, --help         this help
+
+${CONNECTION_HELP}`;
 
 /** The `approve` command. */
 export const approveCommand: Command = {

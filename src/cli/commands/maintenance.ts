@@ -14,7 +14,10 @@ import {
 import { parseMaintenanceInput, type VchaMaintenanceInput } from '../../inputs/maintenance-input';
 import { parseCommandArgs, problemsAsFlags, requireOption } from '../args';
 import type { Command, CommandGroup } from '../command';
+import { maintenanceUserMetadata } from '../../contract';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson, silentOut } from '../output';
 import { EXIT_CODES, exitCodeForOutcome } from '../exit-codes';
 import { CliFailure, printLines, UsageError, type CliIo } from '../io';
 import { describeRun } from '../run-handle';
@@ -23,6 +26,13 @@ import { RUN_START_OPTIONS } from './start';
 
 /** How often `start --wait` reads the run's status. */
 const WAIT_POLL_MS = 1_000;
+
+const DONE_OPTIONS = {
+  note: { type: 'string' },
+  by: { type: 'string' },
+  ...OUTPUT_OPTIONS,
+  ...CONNECTION_OPTIONS,
+} as const;
 
 const START_OPTIONS = {
   ...RUN_START_OPTIONS,
@@ -101,7 +111,14 @@ export function maintenanceLines(view: MaintenanceStatus | MaintenanceRecord): s
 }
 
 /** Reads the status until the run ends, printing each new phase; then its record. */
-async function waitForEnd(handle: WorkflowHandle, io: CliIo): Promise<number> {
+async function waitForEnd(handle: WorkflowHandle, io: CliIo, json?: Record<string, unknown>): Promise<number> {
+  if (json) {
+    // JSON: no progress lines, one document once the run ended.
+    await waitForEnd(handle, silentOut(io));
+    const { record, type, message } = await endingOf(handle);
+    printJson(io, { ...json, ending: { outcome: type, message, record: record ?? null } });
+    return exitCodeForOutcome(type);
+  }
   let shown = '';
   for (;;) {
     const description = await handle.describe();
@@ -137,7 +154,8 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
   const input = maintenanceInputFrom(values, io.settings);
   const workflowId = values['workflow-id'] || defaultMaintenanceId(input.target, new Date());
   const taskQueue = taskQueueFrom(values['task-queue'], io.settings);
-  return withSession(async ({ client, namespace }) => {
+  const output = outputFormat(values);
+  return withSession(io, values, async ({ client, namespace }) => {
     let handle;
     try {
       handle = await client.workflow.start('vchaMaintenance', {
@@ -149,6 +167,7 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
           reason: input.reason,
           ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
         },
+        ...maintenanceUserMetadata(input, 'the vcha-failover CLI'),
       });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
@@ -156,10 +175,25 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
       }
       throw error;
     }
+    const webUiUrl = webUiLink(io.settings, namespace, handle.workflowId, handle.firstExecutionRunId);
+    if (output === 'json') {
+      const document = {
+        workflowId: handle.workflowId,
+        runId: handle.firstExecutionRunId,
+        target: input.target,
+        taskQueue,
+        webUiUrl,
+      };
+      if (!values.wait) {
+        printJson(io, { ...document, ending: null });
+        return EXIT_CODES.ok;
+      }
+      return waitForEnd(handle, io, document);
+    }
     printLines(io, [
       `Started maintenance of ${input.target} on task queue ${taskQueue}`,
       `  workflow id: ${handle.workflowId}`,
-      `  Web UI:      ${webUiLink(io.settings, namespace, handle.workflowId, handle.firstExecutionRunId)}`,
+      `  Web UI:      ${webUiUrl}`,
       `End the maintenance with: vcha-failover maintenance done ${handle.workflowId}`,
     ]);
     if (!values.wait) return EXIT_CODES.ok;
@@ -168,12 +202,11 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function done(argv: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { note: { type: 'string' }, by: { type: 'string' } }, [
-    'workflow-id',
-  ]);
+  const { values, positionals } = parseCommandArgs(argv, DONE_OPTIONS, ['workflow-id']);
   const by = values.by ?? io.settings.osUser;
   if (by === undefined || by.trim() === '') throw new UsageError('--by is required (no OS user name to default to)');
-  return withSession(async (session) => {
+  const output = outputFormat(values);
+  return withSession(io, values, async (session) => {
     const { handle, description } = await describeRun(session, positionals[0]!);
     if (description.type !== 'vchaMaintenance') {
       throw new CliFailure(`${positionals[0]} is a ${description.type} workflow, not a vchaMaintenance run`);
@@ -193,6 +226,10 @@ async function done(argv: readonly string[], io: CliIo): Promise<number> {
         );
       }
       throw error;
+    }
+    if (output === 'json') {
+      printJson(io, { workflowId: handle.workflowId, doneBy: by, status });
+      return EXIT_CODES.ok;
     }
     printLines(io, [
       `Maintenance of ${status.target} marked done by ${by}.`,
@@ -225,8 +262,11 @@ Options:
   --poll-interval <dur>      vCenter polling during each failover (default 5s)
   --workflow-id <id>         workflow id (default vcha-maintenance-<target>-<UTC time>)
   --task-queue <name>        the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)
-  --wait                     show each phase until the run ends and exit with its outcome's code
-  -h, --help                 this help`,
+    --wait                     show each phase until the run ends and exit with its outcome's code
+${OUTPUT_HELP}
+  -h, --help                 this help
+
+${CONNECTION_HELP}`,
   run: start,
 };
 
@@ -240,8 +280,11 @@ before the first failover has finished or once the window has ended.
 
 Options:
   --note <text>   recorded with the maintenance (at most 500 characters)
-  --by <name>     who says it is done (default: the OS user name)
-  -h, --help      this help`,
+    --by <name>     who says it is done (default: the OS user name)
+${OUTPUT_HELP}
+  -h, --help      this help
+
+${CONNECTION_HELP}`,
   run: done,
 };
 

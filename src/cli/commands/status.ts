@@ -145,7 +145,12 @@ async function maintenanceStatus(
   const webUiUrl = webUiLink(io.settings, namespace, handle.workflowId, description.runId);
   if (output === 'json') {
     // One document: the live status query while it runs, the maintenance record once it ended.
-    const document = { workflowId: handle.workflowId, runId: description.runId, status: description.status.name, webUiUrl };
+    const document = {
+      workflowId: handle.workflowId,
+      runId: description.runId,
+      status: description.status.name,
+      webUiUrl,
+    };
     if (description.status.name === 'RUNNING') {
       printJson(io, { ...document, live: await handle.query(maintenanceStatusQuery), ending: null });
       return EXIT_CODES.ok;
