@@ -57,6 +57,9 @@ const MAIN_PATHS: { name: string; input: Record<string, unknown>; cluster: strin
   path_('invalid-input', 'planned', { plannned: true }),
   path_('refused', 'refusing', REFUSED),
   path_('answer-lost', 'answerLost', FOLLOWED),
+  // The policy: a forced failover denied before any request, and one whose approval never came.
+  path_('policy-denied', 'denied', FORCED),
+  path_('approval-expired', 'approval', { ...FORCED, deadlines: { approval: '1s' } }),
 ];
 
 /** Every saved history, with the release it belongs to. */
@@ -96,7 +99,10 @@ describe('workflow replay', () => {
             faults: { rules: [{ operation: 'cluster.failover', action: 'respond', status: 500, body: 'vapi' }] },
           },
           answerLost: { faults: { rules: [{ operation: 'cluster.failover', when: 'after', action: 'reset' }] } },
+          denied: {},
+          approval: {},
         },
+        targetPolicies: { denied: { forced: 'deny' }, approval: { forced: 'approval' } },
       });
       mkdirSync(currentDir, { recursive: true });
       for (const main of MAIN_PATHS.filter(({ name }) => !existsSync(path.join(currentDir, `${name}.json`)))) {
