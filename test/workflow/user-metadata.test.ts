@@ -88,6 +88,14 @@ describe('user metadata and the lock end state', { concurrency: true }, async ()
   it('a terminated run still leaves its lock Completed, and the target free for the next run', async () => {
     const first = await lab.start({ target: 'meta-killed', planned: true, pollInterval: '1s' });
     await waitForPhase(first, 'TRIGGERING');
+    // Terminated once its request reached vCenter: the cluster then shows the failover running.
+    await pollUntil(
+      () => lab.failoverPosts('meta-killed'),
+      (posts) => posts === 1,
+      30_000,
+      50,
+      'the failover request of meta-killed',
+    );
     await first.terminate('operator stopped it');
     const lock = await closedLock('meta-killed');
     assert.equal(lock.status.name, 'COMPLETED');
