@@ -84,8 +84,29 @@ export async function freePort(ip = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** Starts the server and resolves once its frontend answers a namespace call. */
+/** How often a server that died while starting is started again. */
+const START_ATTEMPTS = 3;
+
+/**
+ * Starts the server and resolves once its frontend answers a namespace call. The CLI picks its
+ * internal ports itself (free when it looks, maybe taken by another process when it binds), and
+ * a lost race makes it exit while starting: it is then started again, on a new frontend port
+ * unless the caller chose one.
+ */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDevServerOnce(options);
+    } catch (error) {
+      if (!(error instanceof DevServerExitedError) || attempt >= START_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** The server process ended before its frontend answered. */
+class DevServerExitedError extends Error {}
+
+async function startDevServerOnce(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
   const port = options.port ?? (await freePort(ip));
   const namespace = options.namespace ?? 'default';
@@ -136,7 +157,7 @@ async function waitUntilReady(
   });
   let lastError = '';
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`Temporal dev server ${exited} before it was ready: ${stderr().trim()}`);
+    if (exited) throw new DevServerExitedError(`Temporal dev server ${exited} before it was ready: ${stderr().trim()}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 2_000 });
       try {
