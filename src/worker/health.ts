@@ -60,7 +60,13 @@ export async function startHealthServer(address: string, workerStatus: WorkerSta
     if (path === LIVENESS_PATH) return reply(200, { status: 'live' });
     if (path === READINESS_PATH) {
       const status = workerStatus();
-      const state = status ?? { runState: 'STARTING' };
+      const state = status
+        ? {
+            runState: status.runState,
+            workflowPollerState: status.workflowPollerState,
+            activityPollerState: status.activityPollerState,
+          }
+        : { runState: 'STARTING' };
       return isReady(status)
         ? reply(200, { status: 'ready', ...state })
         : reply(503, { status: 'not ready', ...state });

@@ -278,3 +278,35 @@ describe('helm chart', () => {
     assert.match(result.stderr, /workerController\.rollout\.gate\.target: name the target/);
   });
 });
+
+describe('image for the chart', () => {
+  const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
+  const dockerfile = read('Dockerfile');
+  const finalStage = dockerfile.slice(dockerfile.lastIndexOf('\nFROM '));
+
+  it("ships the saved histories where the gate's replay reads them, and keeps them in the build context", () => {
+    // The worker's default folder is test/histories below the project root (/app in the image).
+    assert.match(finalStage, /^WORKDIR \/app$/m);
+    assert.match(finalStage, /^COPY test\/histories \.\/test\/histories$/m);
+    // .dockerignore: the last rule that matches a path decides, so test/histories must be re-included after test.
+    const rules = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== '' && !line.startsWith('#'));
+    const decides = (file: string) =>
+      rules.reduce<boolean>((ignored, rule) => {
+        const negated = rule.startsWith('!');
+        const pattern = negated ? rule.slice(1) : rule;
+        return file === pattern || file.startsWith(`${pattern}/`) ? !negated : ignored;
+      }, false);
+    assert.equal(decides('test/histories/0.2.0/forced.json'), false);
+    assert.equal(decides('test/workflow/gate.test.ts'), true);
+  });
+
+  it('listens for probes on the port it exposes', () => {
+    const health = /VCHA_HEALTH_ADDR=0\.0\.0\.0:(\d+)/.exec(finalStage)?.[1];
+    assert.ok(health, 'the image sets VCHA_HEALTH_ADDR');
+    assert.match(finalStage, new RegExp(`^EXPOSE .*\\b${health}\\b`, 'm'));
+    assert.match(finalStage, new RegExp(`127\\.0\\.0\\.1:${health}/readyz`));
+  });
+});
