@@ -113,32 +113,26 @@ describe('worker settings', () => {
   });
 
   it("take the Worker Controller's TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID over the VCHA_ pair", () => {
-    const both = workerSettingsFromEnv({
-      VCHA_TARGETS_FILE: 't.json',
-      VCHA_DEPLOYMENT_NAME: 'vcha-failover',
-      VCHA_BUILD_ID: '0.2.0',
-      TEMPORAL_DEPLOYMENT_NAME: 'vcha-failover/platform',
-      TEMPORAL_WORKER_BUILD_ID: '0.2.0-5d8f7c9b6',
-    });
+    const versioning = (env: Record<string, string>) => {
+      const settings = workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', ...env });
+      return [settings.deploymentName, settings.buildId, settings.versioningSource];
+    };
+    const controller = { deploymentName: 'TEMPORAL_DEPLOYMENT_NAME', buildId: 'TEMPORAL_WORKER_BUILD_ID' };
+    const own = { VCHA_DEPLOYMENT_NAME: 'vcha-failover', VCHA_BUILD_ID: '0.2.0' };
     assert.deepEqual(
-      [both.deploymentName, both.buildId, both.versioningSource],
-      [
-        'vcha-failover/platform',
-        '0.2.0-5d8f7c9b6',
-        { deploymentName: 'TEMPORAL_DEPLOYMENT_NAME', buildId: 'TEMPORAL_WORKER_BUILD_ID' },
-      ],
+      versioning({
+        ...own,
+        TEMPORAL_DEPLOYMENT_NAME: 'vcha-failover/platform',
+        TEMPORAL_WORKER_BUILD_ID: '0.2.0-5d8f',
+      }),
+      ['vcha-failover/platform', '0.2.0-5d8f', controller],
     );
     // Each variable on its own; an empty controller variable leaves the VCHA_ one in charge.
-    const mixed = workerSettingsFromEnv({
-      VCHA_TARGETS_FILE: 't.json',
-      VCHA_DEPLOYMENT_NAME: 'vcha-failover',
-      TEMPORAL_DEPLOYMENT_NAME: '',
-      TEMPORAL_WORKER_BUILD_ID: 'b1',
-    });
-    assert.deepEqual(
-      [mixed.deploymentName, mixed.buildId, mixed.versioningSource],
-      ['vcha-failover', 'b1', { deploymentName: 'VCHA_DEPLOYMENT_NAME', buildId: 'TEMPORAL_WORKER_BUILD_ID' }],
-    );
+    assert.deepEqual(versioning({ ...own, TEMPORAL_DEPLOYMENT_NAME: '', TEMPORAL_WORKER_BUILD_ID: 'b1' }), [
+      'vcha-failover',
+      'b1',
+      { deploymentName: 'VCHA_DEPLOYMENT_NAME', buildId: 'TEMPORAL_WORKER_BUILD_ID' },
+    ]);
     assert.throws(
       () => workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', TEMPORAL_DEPLOYMENT_NAME: 'vcha.failover' }),
       /TEMPORAL_DEPLOYMENT_NAME: must not contain "\." or ":"/,
