@@ -153,8 +153,16 @@ describe('helm chart', () => {
     assert.deepEqual(registry.names(), ['vc01', 'vc02']);
     assert.equal(settings.taskQueue, 'vcha-failover');
     assert.equal(env.VCHA_TARGETS_FILE, '/config/targets.json');
-    // No password and no key in the ConfigMap: they come from Secrets only.
+    // No password and no key in the ConfigMap, and nothing derived from a password on the pod.
     assert.doesNotMatch(JSON.stringify(env), /Pa55word|API_KEY|DATABASE_URL/);
+    const changed = render({
+      ...INSTALL_VALUES,
+      passwords: { values: { VC01_PASSWORD: 'other', VC02_PASSWORD: 'x' } },
+    });
+    assert.deepEqual(
+      podTemplateOf(only(changed, 'Deployment')).metadata.annotations,
+      podTemplateOf(only(objects, 'Deployment')).metadata.annotations,
+    );
     const container = podTemplateOf(only(objects, 'Deployment')).spec.containers[0]!;
     assert.deepEqual(
       container.envFrom.map((from) => from.configMapRef?.name ?? from.secretRef?.name),

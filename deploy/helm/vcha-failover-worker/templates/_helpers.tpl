@@ -62,9 +62,10 @@ metadata:
     prometheus.io/scrape: "true"
     prometheus.io/port: {{ .Values.metrics.port | quote }}
     prometheus.io/path: /metrics
-    # A changed setting or targets file rolls the pods.
+    # A changed setting or targets file rolls the pods. Never a hash of the passwords: that would
+    # put something derived from them in the pod's metadata (restart the pods after rotating one).
     checksum/settings: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}
-    checksum/secrets: {{ include (print $.Template.BasePath "/secrets.yaml") . | sha256sum }}
+    checksum/targets: {{ .Values.targets.file | toJson | sha256sum }}
     {{- with .Values.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
