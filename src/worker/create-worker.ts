@@ -4,10 +4,12 @@
  */
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, VcenterClientCache, type OutcomeRecorder, type WebhookConfig } from '../activities';
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
+import { projectRoot } from '../paths';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
 import type { Tracing } from '../observability/tracing';
 import { tracingActivityInterceptors, workflowSpanSinks } from '../observability/worker-tracing';
@@ -40,6 +42,8 @@ export interface FailoverWorkerOptions {
   deployment?: WorkerDeploymentVersion;
   /** OpenTelemetry tracing of workflows and activities; off when omitted. */
   tracing?: Tracing;
+  /** The saved histories the gate replays; `test/histories` of the checkout (or image) by default. */
+  historiesDir?: string;
   /** Extra worker options (concurrency limits, shutdown grace time, build id...). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -65,10 +69,26 @@ export interface FailoverWorker {
   close(): Promise<void>;
 }
 
+/**
+ * The code the worker runs, as replay takes it: the prebuilt bundle, or the source bundled the way
+ * the worker bundles it (same entry, same interceptor modules).
+ */
+async function workflowCodeFor(
+  bundle: WorkerOptions['workflowBundle'],
+): Promise<NonNullable<WorkerOptions['workflowBundle']>> {
+  if (bundle) return bundle;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+  });
+  return { code };
+}
+
 /** Creates (but does not run) the worker. */
 export async function createFailoverWorker(options: FailoverWorkerOptions): Promise<FailoverWorker> {
   const clients = new VcenterClientCache(options.targets, options.clientHooks);
   const { recorder } = options;
+  let replayCode: ReturnType<typeof workflowCodeFor> | undefined;
   const activities = createActivities({
     clientFor: (name) => clients.get(name),
     policyFor: (name) => options.targets.get(name).policy,
@@ -76,6 +96,10 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     temporal: options.client,
     recorder,
     webhook: options.webhook,
+    replay: {
+      historiesDir: options.historiesDir ?? path.join(projectRoot(), 'test', 'histories'),
+      workflowCode: () => (replayCode ??= workflowCodeFor(options.workflowBundle)),
+    },
   });
   const activityInterceptors = [targetLogInterceptor, ...tracingActivityInterceptors(options.tracing)];
   const worker = await Worker.create({

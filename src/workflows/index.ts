@@ -6,3 +6,4 @@ export { vchaFailover } from './failover';
 export { fleetFailover } from './fleet';
 export { vchaMaintenance } from './maintenance';
 export { vchaTargetLock } from './target-lock';
+export { vchaGate } from './gate';
