@@ -10,16 +10,26 @@ import { type VcenterOperation } from './operations';
 import { SecretRedactor } from './redact';
 import { describeInvalidJson, describeIssues, parseJson, safeExcerpt } from './response-body';
 import {
+  ApplianceHealthLastCheckSchema,
+  ApplianceHealthSystemHealthLevelSchema,
   CisTaskInfoSchema,
   CisTasksListResultSchema,
   SessionTokenSchema,
   TaskIdSchema,
   VapiStdErrorsErrorSchema,
+  VcenterDatacenterListResultSchema,
+  VcenterServicesListResultSchema,
+  VcenterServicesServiceInfoSchema,
   VcenterVchaClusterInfoSchema,
   VcenterVchaClusterModeInfoSchema,
   VcenterVchaOperationsInfoSchema,
+  type ApplianceHealthSystemHealthLevel,
   type CisTaskInfo,
   type CisTaskStatus,
+  type VcenterDatacenterSummary,
+  type VcenterServicesListResult,
+  type VcenterServicesServiceInfo,
+  type VcenterVchaClusterModeClusterMode,
   type VcenterVchaClusterInfo,
   type VcenterVchaClusterModeInfo,
   type VcenterVchaOperationsInfo,
@@ -56,7 +66,7 @@ export interface VcenterClientOptions {
   ca?: string | Buffer;
   /** Disables TLS certificate verification (logs a warning). */
   insecureSkipTlsVerify?: boolean;
-  /** Request timeouts; defaults 10 s connect, 30 s headers, 30 s body. */
+  /** Request timeouts; defaults 10 s connect, 30 s headers, 30 s body, 60 s for the whole exchange. */
   timeouts?: VcenterTimeouts;
   /** Connections kept to this vCenter. */
   maxConnections?: number;
@@ -79,7 +89,7 @@ const CLOSE_GRACE_MS = 2_000;
 /** What one call sends and expects. */
 interface CallSpec<T> {
   operation: VcenterOperation;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   expectedStatus: number;
@@ -252,6 +262,85 @@ export class VcenterClient {
       expectedStatus: 200,
       schema: CisTasksListResultSchema,
     });
+  }
+
+  /**
+   * Sets the cluster mode (`PUT /api/vcenter/vcha/cluster/mode?vmw-task=true`) and returns the task id. Setting
+   * the mode the cluster already has changes nothing, so a set may be sent again after a 401.
+   */
+  async setMode(mode: VcenterVchaClusterModeClusterMode): Promise<string> {
+    return this.call({
+      operation: 'cluster.mode.set',
+      method: 'PUT',
+      path: '/api/vcenter/vcha/cluster/mode?vmw-task=true',
+      body: { mode },
+      expectedStatus: 202,
+      schema: TaskIdSchema,
+    });
+  }
+
+  /** The vCenter services of the node serving the API, by service id: `GET /api/vcenter/services`. */
+  async listServices(): Promise<VcenterServicesListResult> {
+    return this.call({
+      operation: 'services.list',
+      method: 'GET',
+      path: '/api/vcenter/services',
+      expectedStatus: 200,
+      schema: VcenterServicesListResultSchema,
+    });
+  }
+
+  /** One vCenter service: `GET /api/vcenter/services/{service}` (404 when this vCenter has no such service). */
+  async getService(serviceId: string): Promise<VcenterServicesServiceInfo> {
+    return this.call({
+      operation: 'services.get',
+      method: 'GET',
+      path: `/api/vcenter/services/${encodeURIComponent(serviceId)}`,
+      expectedStatus: 200,
+      schema: VcenterServicesServiceInfoSchema,
+    });
+  }
+
+  /** The datacenters: `GET /api/vcenter/datacenter`, served by vpxd, so it answers only while vpxd runs. */
+  async listDatacenters(): Promise<VcenterDatacenterSummary[]> {
+    return this.call({
+      operation: 'datacenter.list',
+      method: 'GET',
+      path: '/api/vcenter/datacenter',
+      expectedStatus: 200,
+      schema: VcenterDatacenterListResultSchema,
+    });
+  }
+
+  /** The appliance's overall health color, as its last periodic check computed it: `GET /api/appliance/health/system`. */
+  async getSystemHealth(): Promise<ApplianceHealthSystemHealthLevel> {
+    return this.call({
+      operation: 'health.system',
+      method: 'GET',
+      path: '/api/appliance/health/system',
+      expectedStatus: 200,
+      schema: ApplianceHealthSystemHealthLevelSchema,
+    });
+  }
+
+  /** When the appliance's health was last checked: `GET /api/appliance/health/system/lastcheck`. */
+  async getSystemHealthLastCheck(): Promise<Date> {
+    const text = await this.call({
+      operation: 'health.lastcheck',
+      method: 'GET',
+      path: '/api/appliance/health/system/lastcheck',
+      expectedStatus: 200,
+      schema: ApplianceHealthLastCheckSchema,
+    });
+    return new Date(text);
+  }
+
+  /**
+   * Drops every pooled connection to this vCenter (requests in flight on them fail) and keeps the session. After
+   * an outage a kept-alive connection may lead to an address that silently dropped it; a fresh one does not.
+   */
+  async resetConnections(): Promise<void> {
+    await this.transport.resetConnections();
   }
 
   /** Logs out (best effort, bounded) and releases the connections; later calls fail without sending anything. */
