@@ -137,6 +137,11 @@ export const faultsScenarioSchema = z.strictObject({
    * `task` with a failover task of its own, `silent` without one, `off` (default) never.
    */
   failBack: z.enum(['off', 'task', 'silent']).optional(),
+  /**
+   * Port-per-cluster layout: how the address the cluster left when a node with a failover IP took
+   * over (or when it came back) behaves until the cluster returns to it: `refuse` (default) or `blackhole`.
+   */
+  oldAddress: z.enum(['refuse', 'blackhole']).optional(),
 });
 
 /** One service of the active node, set now (a runtime change sets its state at once). */
@@ -150,6 +155,11 @@ export const serviceScenarioSchema = z.strictObject({
 export const clusterScenarioSchema = z.strictObject({
   /** Port-per-cluster layout: fixed port for this cluster's API (0 or unset = any free port). */
   port: z.number().int().min(0).max(65535).optional(),
+  /**
+   * Port-per-cluster layout: other (loopback) addresses this cluster also answers at, on the same
+   * port, wherever its public address answers: two names for one vCenter. Fixed at start.
+   */
+  aliases: z.array(ipv4).optional(),
   mode: z.enum(['ENABLED', 'DISABLED', 'MAINTENANCE']).optional(),
   configState: z.enum(['CONFIGURED', 'NOTCONFIGURED', 'INVALID', 'PREPARED']).optional(),
   healthState: z.enum(['HEALTHY', 'DEGRADED', 'ISOLATED']).optional(),

@@ -30,14 +30,22 @@ const AUTOMATIC_FAILOVER_USER = 'VSPHERE.LOCAL\\vpxd-extension';
 /** Result of starting a task-based operation: a task id, or an error to answer with. */
 export type TaskStartResult = { kind: 'task'; taskId: string } | { kind: 'error'; error: VapiError };
 
-/** Why a cluster's port is closed: the failover's outage, or a fault rule refusing connections. */
-export type ClosedReason = 'outage' | 'refusal';
+/**
+ * Why a cluster's port is closed: the failover's outage, a fault rule refusing connections, or an
+ * address the cluster no longer answers at (it moved to a node's failover IP, or back).
+ */
+export type ClosedReason = 'outage' | 'refusal' | 'dark';
 
-/** The listener of a cluster, which closes during an outage or a refusal (port-per-cluster layout). */
+/** How an address the cluster left behaves until the cluster comes back to it. */
+export type DarkAddressStyle = 'refuse' | 'blackhole';
+
+/** The listeners of a cluster, which close during an outage or a refusal (port-per-cluster layout). */
 export interface ClusterTransport {
   /** Closes the port until `reopen` takes back every reason. */
   close(reason: ClosedReason): Promise<void>;
   reopen(reason: ClosedReason): Promise<void>;
+  /** Answers at `address` from now on (undefined: the public address); the address left goes dark in `style`. */
+  serveAt(address: string | undefined, style: DarkAddressStyle): Promise<void>;
 }
 
 /** What the operations need besides the parts they change. */
@@ -321,7 +329,14 @@ export class ClusterOperations {
     counters.failoversSucceeded += 1;
     this.context.changed();
     const transport = this.context.transport();
-    const reopened = transport ? transport.reopen('outage') : Promise.resolve();
+    // The new active node serves at its failover IP when it has one, else at the public address.
+    const servedAt = toActive === undefined ? undefined : state.members[toActive].failoverIp;
+    const reopened = transport
+      ? transport
+          .serveAt(servedAt, this.parts.faults.oldAddress)
+          .catch(() => undefined)
+          .then(() => transport.reopen('outage'))
+      : Promise.resolve();
     void reopened
       .catch(() => undefined)
       .then(() => {

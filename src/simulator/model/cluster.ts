@@ -137,6 +137,11 @@ export class SimCluster {
     return this.definition.port;
   }
 
+  /** The other addresses this cluster answers at besides its public one (port-per-cluster layout). */
+  get aliases(): readonly string[] {
+    return this.definition.aliases ?? [];
+  }
+
   /** A copy of the counters. */
   counters(): SimCounters {
     return { ...this.parts.counters };
@@ -216,6 +221,7 @@ export class SimCluster {
     const source = `change to cluster ${this.name}`;
     const patch: ClusterScenario = validateWith(clusterScenarioSchema, change, source);
     if (patch.port !== undefined) throw new ScenarioError(source, ['port: cannot be changed at runtime']);
+    if (patch.aliases !== undefined) throw new ScenarioError(source, ['aliases: cannot be changed at runtime']);
     applyStatePatch(this.parts.state, patch);
     if (patch.users) for (const [username, spec] of Object.entries(patch.users)) this.parts.users.set(username, spec);
     if (patch.timing) this.parts.timing = mergeTiming(this.parts.timing, patch.timing);
@@ -245,11 +251,13 @@ export class SimCluster {
     this.parts = partsFromScenario(this.name, this.index, this.definition, this.context);
     this.operations = this.operationsOn(this.parts);
     this.feed.changed();
-    if (!this.transport) return Promise.resolve();
-    const reopened = Promise.all([
-      this.transport.reopen('refusal'),
-      wasAvailable ? undefined : this.transport.reopen('outage'),
-    ]);
+    const transport = this.transport;
+    if (!transport) return Promise.resolve();
+    const active = memberInRole(this.parts.state, 'ACTIVE');
+    const servedAt = active === undefined ? undefined : this.parts.state.members[active].failoverIp;
+    const reopened = transport
+      .serveAt(servedAt, this.parts.faults.oldAddress)
+      .then(() => Promise.all([transport.reopen('refusal'), wasAvailable ? undefined : transport.reopen('outage')]));
     return reopened.then(() => undefined).catch(() => undefined);
   }
 

@@ -69,6 +69,8 @@ export interface FaultState {
   servicesAfterSwitch: Record<string, 'STARTING' | 'STOPPED'>;
   /** Whether (and how) the cluster fails back by itself `timing.failBackMs` after each switch. */
   failBack: 'off' | 'task' | 'silent';
+  /** How the address the cluster left (for a node's failover IP, or back) behaves: refused, or a blackhole. */
+  oldAddress: 'refuse' | 'blackhole';
 }
 
 /** No faults: what a healthy vCenter does. */
@@ -82,6 +84,7 @@ export function defaultFaults(): FaultState {
     hideRunningFailover: false,
     servicesAfterSwitch: {},
     failBack: 'off',
+    oldAddress: 'refuse',
   };
 }
 
@@ -121,6 +124,7 @@ export function applyFaultPatch(faults: FaultState, patch: FaultsScenario | unde
     );
   }
   if (patch.failBack !== undefined) faults.failBack = patch.failBack;
+  if (patch.oldAddress !== undefined) faults.oldAddress = patch.oldAddress;
 }
 
 /** Counts one use of a rule, dropping it once used up. */
