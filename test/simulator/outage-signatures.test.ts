@@ -152,6 +152,24 @@ describe('outage signatures (port-per-cluster)', () => {
     assert.equal(cluster.failovers().length, 1);
   });
 
+  it('takes the new knobs through the admin API and names a bad one', async () => {
+    const changed = await admin(sim, 'PATCH', '/clusters/e1', {
+      services: { vpxd: { state: 'STOPPED' } },
+      faults: {
+        outageStyle: 'envoy-no-healthy-upstream',
+        servicesAfterSwitch: { eam: 'STARTING' },
+        failBack: 'silent',
+      },
+    });
+    assert.equal(changed.status, 200);
+    const state = await admin<{ services: Record<string, string> }>(sim, 'GET', '/clusters/e1');
+    assert.equal(state.body.services.vpxd, 'STOPPED');
+    assert.equal(sim.cluster('e1').faults.outageStyle, 'envoy-no-healthy-upstream');
+    const bad = await admin<{ issues: string[] }>(sim, 'PATCH', '/clusters/e1', { faults: { outageStyle: 'teapot' } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body.issues.join('\n'), /^faults\.outageStyle: /m);
+  });
+
   it('hides a failover it started behind a vAPI 500 for the configured time, then shows it', async () => {
     const cluster = sim.cluster('e1');
     cluster.configure({
