@@ -199,24 +199,12 @@ export class VcenterClient {
 
   /** The cluster mode: `GET /api/vcenter/vcha/cluster/mode`. */
   async getMode(): Promise<VcenterVchaClusterModeInfo> {
-    return this.call({
-      operation: 'cluster.mode.get',
-      method: 'GET',
-      path: '/api/vcenter/vcha/cluster/mode',
-      expectedStatus: 200,
-      schema: VcenterVchaClusterModeInfoSchema,
-    });
+    return this.read('cluster.mode.get', '/api/vcenter/vcha/cluster/mode', VcenterVchaClusterModeInfoSchema);
   }
 
   /** Disabled and running VCHA operations: `GET /api/vcenter/vcha/operations`. */
   async getOperations(): Promise<VcenterVchaOperationsInfo> {
-    return this.call({
-      operation: 'operations.get',
-      method: 'GET',
-      path: '/api/vcenter/vcha/operations',
-      expectedStatus: 200,
-      schema: VcenterVchaOperationsInfoSchema,
-    });
+    return this.read('operations.get', '/api/vcenter/vcha/operations', VcenterVchaOperationsInfoSchema);
   }
 
   /**
@@ -238,13 +226,7 @@ export class VcenterClient {
 
   /** One task: `GET /api/cis/tasks/{task}`; the id (which contains a colon) is sent as a single path segment. */
   async getTask(taskId: string): Promise<CisTaskInfo> {
-    return this.call({
-      operation: 'tasks.get',
-      method: 'GET',
-      path: `/api/cis/tasks/${encodeURIComponent(taskId)}`,
-      expectedStatus: 200,
-      schema: CisTaskInfoSchema,
-    });
+    return this.read('tasks.get', `/api/cis/tasks/${encodeURIComponent(taskId)}`, CisTaskInfoSchema);
   }
 
   /** Tasks matching a filter, by id: `POST /api/cis/tasks?action=list`. */
@@ -281,57 +263,35 @@ export class VcenterClient {
 
   /** The vCenter services of the node serving the API, by service id: `GET /api/vcenter/services`. */
   async listServices(): Promise<VcenterServicesListResult> {
-    return this.call({
-      operation: 'services.list',
-      method: 'GET',
-      path: '/api/vcenter/services',
-      expectedStatus: 200,
-      schema: VcenterServicesListResultSchema,
-    });
+    return this.read('services.list', '/api/vcenter/services', VcenterServicesListResultSchema);
   }
 
   /** One vCenter service: `GET /api/vcenter/services/{service}` (404 when this vCenter has no such service). */
   async getService(serviceId: string): Promise<VcenterServicesServiceInfo> {
-    return this.call({
-      operation: 'services.get',
-      method: 'GET',
-      path: `/api/vcenter/services/${encodeURIComponent(serviceId)}`,
-      expectedStatus: 200,
-      schema: VcenterServicesServiceInfoSchema,
-    });
+    return this.read(
+      'services.get',
+      `/api/vcenter/services/${encodeURIComponent(serviceId)}`,
+      VcenterServicesServiceInfoSchema,
+    );
   }
 
   /** The datacenters: `GET /api/vcenter/datacenter`, served by vpxd, so it answers only while vpxd runs. */
   async listDatacenters(): Promise<VcenterDatacenterSummary[]> {
-    return this.call({
-      operation: 'datacenter.list',
-      method: 'GET',
-      path: '/api/vcenter/datacenter',
-      expectedStatus: 200,
-      schema: VcenterDatacenterListResultSchema,
-    });
+    return this.read('datacenter.list', '/api/vcenter/datacenter', VcenterDatacenterListResultSchema);
   }
 
   /** The appliance's overall health color, as its last periodic check computed it: `GET /api/appliance/health/system`. */
   async getSystemHealth(): Promise<ApplianceHealthSystemHealthLevel> {
-    return this.call({
-      operation: 'health.system',
-      method: 'GET',
-      path: '/api/appliance/health/system',
-      expectedStatus: 200,
-      schema: ApplianceHealthSystemHealthLevelSchema,
-    });
+    return this.read('health.system', '/api/appliance/health/system', ApplianceHealthSystemHealthLevelSchema);
   }
 
   /** When the appliance's health was last checked: `GET /api/appliance/health/system/lastcheck`. */
   async getSystemHealthLastCheck(): Promise<Date> {
-    const text = await this.call({
-      operation: 'health.lastcheck',
-      method: 'GET',
-      path: '/api/appliance/health/system/lastcheck',
-      expectedStatus: 200,
-      schema: ApplianceHealthLastCheckSchema,
-    });
+    const text = await this.read(
+      'health.lastcheck',
+      '/api/appliance/health/system/lastcheck',
+      ApplianceHealthLastCheckSchema,
+    );
     return new Date(text);
   }
 
@@ -349,6 +309,11 @@ export class VcenterClient {
     this.closed = true;
     await withDeadline(this.logout(), CLOSE_GRACE_MS);
     await this.transport.close(CLOSE_GRACE_MS);
+  }
+
+  /** A session-authenticated `GET` answered `200` with a body `schema` checks. */
+  private read<T>(operation: VcenterOperation, path: string, schema: z.ZodType<T>): Promise<T> {
+    return this.call({ operation, method: 'GET', path, expectedStatus: 200, schema });
   }
 
   /** Runs a session-authenticated call, renewing the session once if vCenter answers 401 (and the call allows it). */
