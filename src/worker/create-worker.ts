@@ -10,6 +10,7 @@ import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
 import type { Tracing } from '../observability/tracing';
+import { vchaNexusServiceHandler } from '../nexus/vcha-service';
 import { tracingActivityInterceptors, workflowSpanSinks } from '../observability/worker-tracing';
 
 /** Workflow interceptor modules: registered on the worker and baked into every prebuilt bundle. */
@@ -83,6 +84,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     activities,
+    nexusServices: [vchaNexusServiceHandler()],
     // A prebuilt bundle carries its workflow interceptors already (see WORKFLOW_INTERCEPTOR_MODULES).
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
