@@ -18,8 +18,10 @@ import {
   type ApprovalRecord,
   type FailoverResult,
   type FleetFailoverResult,
+  type MaintenanceResult,
   type NexusApproveInput,
   type NexusFailoverInput,
+  type NexusMaintenanceInput,
   type NexusReadinessInput,
 } from '../../src/contract';
 
@@ -98,6 +100,14 @@ export async function callFailoverThenCancel(
   await Promise.race([call, condition(() => cancel)]);
   if (cancel) scope.cancel();
   return call;
+}
+
+/** Runs a maintenance through the endpoint and waits for its record. */
+export async function callMaintenance(
+  endpoint: string,
+  input: NexusMaintenanceInput,
+): Promise<CallEnding<MaintenanceResult>> {
+  return ending(() => vcha(endpoint).executeOperation('maintenance', input));
 }
 
 /** Checks targets' readiness through the endpoint. */

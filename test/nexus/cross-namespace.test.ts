@@ -11,8 +11,11 @@ import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
 import { Client, type Workflow, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import Ajv2020 from 'ajv/dist/2020';
 import type { FailoverRecord, FleetTargetOutcome, VchaFailoverWorkflow } from '../../src/contract';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
+import { nexusOperationJsonSchemas, nexusSchemaFile } from '../../src/nexus/json-schemas';
+import type { NexusOperationName } from '../../src/nexus/operation-inputs';
 import { onTeardown, testEnv, testServerAddress, uniqueTaskQueue } from '../harness/temporal';
 import { pollUntil } from '../harness/poll';
 import { failureOf } from '../workflow/assertions';
@@ -27,6 +30,15 @@ const healthyNodes = (n: number, witness: 'UP' | 'DOWN' = 'UP') => ({
   node2: member(`10.${n}.0.2`, 'PASSIVE'),
   witness: member(`10.${n}.0.3`, 'WITNESS', witness),
 });
+
+const ajv = new Ajv2020({ strict: false });
+const schemas = nexusOperationJsonSchemas();
+
+/** Asserts that an operation's output is what its published JSON Schema describes. */
+function assertPublishedShape(operation: NexusOperationName, output: unknown): void {
+  const validate = ajv.compile(schemas[nexusSchemaFile(operation, 'output')]!);
+  assert.ok(validate(output), `${operation} output: ${ajv.errorsText(validate.errors)}`);
+}
 
 /** Runs the temporal CLI against the shared dev server. */
 async function temporalCli(...args: string[]): Promise<string> {
@@ -46,6 +58,7 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
       waiting: { nodes: healthyNodes(4) },
       ready: { nodes: healthyNodes(5) },
       notReady: { nodes: healthyNodes(6, 'DOWN') },
+      maintained: { nodes: healthyNodes(7) },
     },
     policy: {},
   });
@@ -110,6 +123,7 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     assert.equal(result?.activeBefore, '10.1.0.1');
     assert.equal(result?.activeAfter, '10.1.0.2');
     assert.deepEqual(result, await failoverRun(workflowId).result(), 'the caller gets the run record');
+    assertPublishedShape('failover', result);
     assert.equal(lab.failoverPosts('planned'), 1);
   });
 
@@ -206,8 +220,39 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
       ],
     );
     assert.deepEqual(result?.outcomes[1]?.failedChecks, ['witness-up']);
+    assertPublishedShape('readiness', result);
     assert.equal(lab.failoverPosts('ready'), 0);
     assert.equal(lab.failoverPosts('notReady'), 0);
+  });
+
+  it('runs a maintenance: a failover, the window, a failback, one record', async () => {
+    const workflowId = `nexus-maintenance-${suffix}`;
+    const caller = await call<typeof callers.callMaintenance>('callMaintenance', [
+      endpoint,
+      {
+        workflowId,
+        input: {
+          target: 'maintained',
+          reason: 'patch node1',
+          maxDuration: '1s',
+          onMaxDuration: 'failback',
+          pollInterval: '1s',
+        },
+      },
+    ]);
+    const { result, failure } = await caller.result();
+    assert.equal(failure, undefined, JSON.stringify(failure));
+    assert.equal(result?.outcome, 'SUCCEEDED');
+    assert.deepEqual(
+      result?.legs.map((leg) => [leg.leg, leg.workflowId, leg.outcome]),
+      [
+        ['failover', `${workflowId}/failover`, 'SUCCEEDED'],
+        ['failback', `${workflowId}/failback`, 'SUCCEEDED'],
+      ],
+    );
+    assert.equal(result?.activeAtEnd, '10.7.0.1');
+    assert.equal(lab.failoverPosts('maintained'), 2);
+    assertPublishedShape('maintenance', result);
   });
 
   it('approves a waiting forced failover: the requester is refused, another approver lets it run', async () => {
@@ -254,11 +299,13 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     assert.equal(approved.result?.state, 'approved');
     assert.equal(approved.result?.by, 'bob');
     assert.equal(approved.result?.comment, 'CHG-42');
+    assertPublishedShape('approve', approved.result);
 
     const { result, failure } = await failover.result();
     assert.equal(failure, undefined, JSON.stringify(failure));
     assert.equal(result?.outcome, 'SUCCEEDED');
     assert.equal(result?.approval?.by, 'bob');
+    assertPublishedShape('failover', result);
     assert.equal(lab.failoverPosts('waiting'), 1);
   });
 });
