@@ -122,3 +122,5 @@ export async function callReadiness(
 export async function callApprove(endpoint: string, input: NexusApproveInput): Promise<CallEnding<ApprovalRecord>> {
   return ending(() => vcha(endpoint).executeOperation('approve', input));
 }
+
+export { patchVcenterNodeThroughNexus } from '../../examples/nexus-patch-then-failover';

@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
@@ -24,6 +26,7 @@ import { waitForPhase } from '../workflow/wait';
 import type * as callers from './caller-workflows';
 
 const run = promisify(execFile);
+const root = path.resolve(__dirname, '..', '..');
 
 const healthyNodes = (n: number, witness: 'UP' | 'DOWN' = 'UP') => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),
@@ -59,6 +62,8 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
       ready: { nodes: healthyNodes(5) },
       notReady: { nodes: healthyNodes(6, 'DOWN') },
       maintained: { nodes: healthyNodes(7) },
+      example: { nodes: healthyNodes(8) },
+      exampleNotReady: { nodes: healthyNodes(9, 'DOWN') },
     },
     policy: {},
   });
@@ -253,6 +258,28 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     assert.equal(result?.activeAtEnd, '10.7.0.1');
     assert.equal(lab.failoverPosts('maintained'), 2);
     assertPublishedShape('maintenance', result);
+  });
+
+  it('runs the example caller of docs/nexus.md: a failover, then a failure by its type', async () => {
+    const example = readFileSync(path.join(root, 'examples', 'nexus-patch-then-failover.ts'), 'utf8');
+    const snippet = example.split('// snippet:start\n')[1]!.split('// snippet:end')[0]!;
+    assert.ok(
+      readFileSync(path.join(root, 'docs', 'nexus.md'), 'utf8').includes(snippet),
+      'docs/nexus.md shows the example',
+    );
+
+    const done = await call<typeof callers.patchVcenterNodeThroughNexus>('patchVcenterNodeThroughNexus', [
+      { endpoint, target: 'example', ticket: `CHG-${suffix}` },
+    ]);
+    assert.match(await done.result(), /^patch 10\.8\.0\.1 now: 10\.8\.0\.2 is active \(task-/);
+    const refused = await call<typeof callers.patchVcenterNodeThroughNexus>('patchVcenterNodeThroughNexus', [
+      { endpoint, target: 'exampleNotReady', ticket: `CHG-${suffix}` },
+    ]);
+    await assert.rejects(refused.result(), (error: Error) => {
+      assert.match(String((error.cause as Error | undefined)?.message), /^failover not done \(PreflightRejected\): /);
+      return true;
+    });
+    assert.equal(lab.failoverPosts('exampleNotReady'), 0);
   });
 
   it('approves a waiting forced failover: the requester is refused, another approver lets it run', async () => {
