@@ -111,6 +111,18 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     })) as WorkflowHandle<F>;
   const failoverRun = (workflowId: string): WorkflowHandle<VchaFailoverWorkflow> =>
     env.client.workflow.getHandle<VchaFailoverWorkflow>(workflowId);
+  /** The run an operation starts, once the server knows it (the caller's workflow starts it). */
+  const startedRun = async (workflowId: string) => {
+    const handle = failoverRun(workflowId);
+    await pollUntil(
+      () => handle.describe().catch(() => undefined),
+      (described) => described !== undefined,
+      30_000,
+      100,
+      `run ${workflowId} started through Nexus`,
+    );
+    return handle;
+  };
 
   it('starts a failover through the endpoint and gets the record', async () => {
     const workflowId = `nexus-failover-${suffix}`;
@@ -138,18 +150,7 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
       endpoint,
       { workflowId, input: { target: 'early', planned: true, pollInterval: '1s' } },
     ]);
-    await pollUntil(
-      () =>
-        env.client.workflow
-          .getHandle(workflowId)
-          .describe()
-          .catch(() => undefined),
-      (described) => described !== undefined,
-      30_000,
-      100,
-      `run ${workflowId} started through Nexus`,
-    );
-    await waitForPhase(failoverRun(workflowId), 'PREFLIGHT');
+    await waitForPhase(await startedRun(workflowId), 'PREFLIGHT');
     await caller.signal('cancelCall');
     const { failure: runFailure, record } = await failureOf(failoverRun(workflowId), 'Cancelled');
     assert.equal(record?.triggered, 'no');
@@ -291,18 +292,7 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
         input: { target: 'waiting', planned: false, acceptDataLoss: true, requestedBy: 'alice', pollInterval: '1s' },
       },
     ]);
-    await pollUntil(
-      () =>
-        env.client.workflow
-          .getHandle(workflowId)
-          .describe()
-          .catch(() => undefined),
-      (described) => described !== undefined,
-      30_000,
-      100,
-      `run ${workflowId} started through Nexus`,
-    );
-    await waitForPhase(failoverRun(workflowId), 'AWAITING_APPROVAL');
+    await waitForPhase(await startedRun(workflowId), 'AWAITING_APPROVAL');
     assert.equal(lab.failoverPosts('waiting'), 0);
 
     const selfApproval = await call<typeof callers.callApprove>('callApprove', [
