@@ -295,6 +295,16 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     await waitForPhase(await startedRun(workflowId), 'AWAITING_APPROVAL');
     assert.equal(lab.failoverPosts('waiting'), 0);
 
+    // A second start under the same workflow id is refused by the server: nothing else starts.
+    const twice = await call<typeof callers.callFailover>('callFailover', [
+      endpoint,
+      { workflowId, input: { target: 'waiting', planned: true } },
+    ]);
+    const duplicate = await twice.result();
+    assert.equal(duplicate.failure?.error, 'NexusOperationFailure', JSON.stringify(duplicate));
+    assert.equal(duplicate.failure?.chain[0]?.class, 'HandlerError', JSON.stringify(duplicate));
+    assert.match(duplicate.failure?.chain.at(-1)?.message ?? '', /already started/);
+
     const selfApproval = await call<typeof callers.callApprove>('callApprove', [
       endpoint,
       { workflowId, approver: 'alice' },
