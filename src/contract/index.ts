@@ -9,6 +9,7 @@ export * from './fleet';
 export * from './follow-heartbeat';
 export * from './maintenance';
 export * from './names';
+export * from './nexus-service';
 export * from './outcomes';
 export * from './phases';
 export * from './policy';

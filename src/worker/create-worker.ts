@@ -12,6 +12,7 @@ import type { TargetRegistry } from '../config';
 import { projectRoot } from '../paths';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
 import type { Tracing } from '../observability/tracing';
+import { vchaNexusServiceHandler } from '../nexus/vcha-service';
 import { tracingActivityInterceptors, workflowSpanSinks } from '../observability/worker-tracing';
 
 /** Workflow interceptor modules: registered on the worker and baked into every prebuilt bundle. */
@@ -107,6 +108,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     activities,
+    nexusServices: [vchaNexusServiceHandler()],
     // A prebuilt bundle carries its workflow interceptors already (see WORKFLOW_INTERCEPTOR_MODULES).
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
