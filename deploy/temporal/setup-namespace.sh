@@ -35,8 +35,9 @@ fi
 wait_for "namespace $TEMPORAL_NAMESPACE" temporal operator namespace describe --namespace "$TEMPORAL_NAMESPACE"
 
 # The search attributes of src/contract (SEARCH_ATTRIBUTE_DEFINITIONS); creating an existing one
-# with the same type is accepted by the server.
-temporal operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" \
+# with the same type is accepted by the server. Retried: a frontend answers "namespace not found"
+# until its namespace cache has picked up the new namespace.
+wait_for "the search attributes" temporal operator search-attribute create --namespace "$TEMPORAL_NAMESPACE" \
   --name VchaTarget --type Keyword --name VchaPlanned --type Bool \
   --name VchaPhase --type Keyword --name VchaOutcome --type Keyword
 echo "setup-namespace: namespace $TEMPORAL_NAMESPACE and its search attributes are ready"
