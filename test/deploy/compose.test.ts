@@ -83,8 +83,7 @@ describe('docker-compose.yml', () => {
     const retired = new RegExp(`${'auto'}-${'setup'}|\\b${'tc'}${'tl'}\\b`, 'i');
     const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
       .split('\0')
-      // README.md still describes the earlier stack; docs/temporal-versions.md describes this one.
-      .filter((file) => file !== '' && file !== 'README.md' && !/\.(png|ico|woff2?)$/.test(file));
+      .filter((file) => file !== '' && !/\.(png|ico|woff2?)$/.test(file));
     assert.ok(tracked.includes('docker-compose.yml'), 'git lists the project files');
     const hits = tracked.filter((file) => {
       try {

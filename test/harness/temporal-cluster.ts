@@ -103,7 +103,6 @@ export interface ClusterOptions {
  */
 function nodeEnvironment(options: {
   steps: ComposeSteps;
-  root: string;
   ip: string;
   ports: Record<Service, { grpcPort: number; membershipPort: number }> & { http: number };
   pg: ThrowawayPostgres;
@@ -124,7 +123,6 @@ function nodeEnvironment(options: {
       DYNAMIC_CONFIG_FILE_PATH: options.dynamicConfigFile,
     }),
     // What compose leaves to the template's defaults or to the image's entrypoint.
-    TEMPORAL_ROOT: options.root,
     TEMPORAL_BROADCAST_ADDRESS: options.ip,
     CLUSTER_RPC_ADDRESS: options.clusterAddress,
     FRONTEND_GRPC_PORT: String(ports.frontend.grpcPort),
@@ -328,7 +326,6 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
     NODE_IPS.forEach((ip, i) => {
       const env = nodeEnvironment({
         steps,
-        root: dir,
         ip,
         ports: allPorts[i]!,
         pg: pg!,
@@ -405,8 +402,10 @@ class NodeHandle implements ClusterNode {
   async start(options: { namespaceReady?: boolean } = {}): Promise<void> {
     if (this.running()) throw new Error(`${this.name} is already running`);
     const out = openSync(this.logFile, 'a');
-    // What the server image's entrypoint runs; the config comes from the environment alone.
-    const child = spawn(this.executable, ['start'], {
+    // What the server image's entrypoint runs, `temporal-server start`, with the cluster's folder as
+    // the root the image has as its working directory; the rest of the config comes from the
+    // environment.
+    const child = spawn(this.executable, ['--root', this.dir, 'start'], {
       cwd: this.dir,
       env: { PATH: process.env.PATH ?? '', ...this.env },
       stdio: ['ignore', out, out],
