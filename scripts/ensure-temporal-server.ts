@@ -1,7 +1,8 @@
 /**
  * `npm run temporal-cluster-binaries`: resolves (building when needed) the Temporal server and
- * `temporal-sql-tool` that the cluster tests and `npm run bench -- --server cluster` run, and
- * prints their paths.
+ * `temporal-sql-tool` of the release TEMPORAL_SERVER_VERSION selects (`oldest`, `newest`, the
+ * default, or e.g. `1.29.1`) that the cluster tests and `npm run bench -- --server cluster` run,
+ * and prints their paths.
  */
 import { resolveTemporalServer, TemporalServerNotFoundError } from '../src/devtools/temporal-server';
 

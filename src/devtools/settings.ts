@@ -12,6 +12,8 @@ export interface DevtoolsSettings {
   temporalServerPath?: string;
   /** `TEMPORAL_SQL_TOOL_PATH`: the `temporal-sql-tool` binary to use, before anything else. */
   temporalSqlToolPath?: string;
+  /** `TEMPORAL_SERVER_VERSION`: which server release the cluster runs (`oldest`, `newest` or e.g. `1.29.1`). */
+  temporalServerVersion?: string;
   /** The directories of `PATH`, in order. */
   searchPath: string[];
   /** The environment a build it starts (`go install`) runs with. */
@@ -26,6 +28,7 @@ export function devtoolsSettingsFromEnv(
     ...(env.TEMPORAL_CLI_PATH ? { temporalCliPath: env.TEMPORAL_CLI_PATH } : {}),
     ...(env.TEMPORAL_SERVER_PATH ? { temporalServerPath: env.TEMPORAL_SERVER_PATH } : {}),
     ...(env.TEMPORAL_SQL_TOOL_PATH ? { temporalSqlToolPath: env.TEMPORAL_SQL_TOOL_PATH } : {}),
+    ...(env.TEMPORAL_SERVER_VERSION ? { temporalServerVersion: env.TEMPORAL_SERVER_VERSION } : {}),
     searchPath: (env.PATH ?? '').split(path.delimiter).filter((dir) => dir !== ''),
     childEnv: env,
   };

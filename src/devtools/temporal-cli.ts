@@ -7,7 +7,12 @@ import { projectRoot } from '../paths';
 import { binaryVersion, findOnPath, goInstall, isExecutable, projectLocalBinDir, type GoPackage } from './go-binary';
 import { devtoolsSettingsFromEnv } from './settings';
 
-/** The CLI release built from the Go module proxy: the newest one without a `replace` directive. */
+/**
+ * The CLI release built from the Go module proxy: the newest one without a `replace` directive.
+ * From v1.6 on (v1.9.1, whose dev server is server 1.32.0, included) the CLI's go.mod replaces its
+ * own `cliext` module with a local folder, and `go install module@version` refuses such modules.
+ * Its dev server is server 1.29.1, the oldest release supported; the cluster tests cover the newest.
+ */
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 

@@ -1,7 +1,7 @@
 /**
- * The production topology: a real two-node Temporal cluster (server 1.29.1 on PostgreSQL, the
- * compose server's dynamic config, namespace and search attributes), worker replicas as separate
- * processes, and the CLI and workers reaching the cluster through one balanced address. A planned
+ * The production topology: a real two-node Temporal cluster (the server release
+ * TEMPORAL_SERVER_VERSION selects, on PostgreSQL, set up by the compose file's own steps), worker
+ * replicas as separate processes, and the CLI and workers reaching the cluster through one balanced address. A planned
  * failover runs through its outage while a server node, a worker replica or the whole cluster is
  * killed; each run still ends SUCCEEDED with exactly one failover POST. A Schedule fires a fleet
  * of three on the cluster, and the CLI creates and triggers a schedule through the one address.
@@ -50,6 +50,15 @@ describe('on a two-node Temporal cluster', async () => {
   const inOutage = (target: string) => until(() => !lab.sim.cluster(target).apiAvailable, `${target}'s outage`);
   const outageOver = (target: string) =>
     until(() => lab.sim.cluster(target).apiAvailable && lab.failoverPosts(target) === 1, `${target} back`);
+
+  it('runs the release TEMPORAL_SERVER_VERSION selects, and the compose setup job is safe to run again', async () => {
+    assert.equal(cluster.serverVersion, `temporal version ${cluster.serverRelease}`);
+    const { serverVersion } = await client.connection.workflowService.getSystemInfo({});
+    assert.equal(serverVersion, cluster.serverRelease);
+    // Compose reruns the job on every `docker compose up`: an existing namespace and existing
+    // search attributes must not fail it.
+    await cluster.runComposeSetup();
+  });
 
   it('completes a failover when the server node the workers are connected to is SIGKILLed mid-outage', async () => {
     const handle = await lab.start({ target: 'nodeLoss', planned: true, pollInterval: '1s' }, undefined, taskQueue);

@@ -1,9 +1,11 @@
 /**
- * docker-compose.yml and the Dockerfile, checked without a Docker engine: pinned images, every
- * service the worker needs, the worker's environment against its schema, and the lab's targets
+ * docker-compose.yml and the Dockerfile, checked without a Docker engine: pinned images of the
+ * supported Temporal release, every service the worker needs, the Temporal steps (schema, server
+ * config template, namespace and search attributes) that the cluster tests run too, the worker's environment against its schema, and the lab's targets
  * and scenario against theirs.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +15,8 @@ import { loadTargetsFile } from '../../src/config';
 import { loadScenarioFile } from '../../src/simulator';
 import { REQUIRED_WORKER_ENV_KEYS, WORKER_ENV_KEYS, WorkerEnvSchema } from '../../src/worker/settings';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/contract';
+import { TEMPORAL_SERVER_VERSIONS } from '../../src/devtools/temporal-server';
+import { composeSteps } from '../harness/compose-steps';
 
 const root = path.resolve(__dirname, '..', '..');
 const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
@@ -25,6 +29,7 @@ interface Service {
   command?: string[] | string;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: unknown;
+  restart?: string;
   secrets?: unknown[];
   volumes?: string[];
 }
@@ -48,21 +53,49 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('has every service the worker needs, with health-gated start order', () => {
-    for (const name of ['postgresql', 'temporal', 'temporal-ui', 'search-attributes', 'worker']) {
+  it('has every service the worker needs, with a start order gated on the one-shot Temporal jobs', () => {
+    for (const name of ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'worker']) {
       assert.ok(services[name], `service ${name}`);
       assert.equal(services[name].profiles, undefined, `${name} runs without a profile`);
     }
     assert.deepEqual(services.simulator?.profiles, ['lab']);
     assert.ok(services.worker!.build, 'the worker is built from the Dockerfile');
-    assert.equal(services.temporal!.depends_on?.postgresql?.condition, 'service_healthy');
-    assert.equal(services.worker!.depends_on?.temporal?.condition, 'service_healthy');
-    assert.equal(services.worker!.depends_on?.['search-attributes']?.condition, 'service_completed_successfully');
-    for (const name of ['postgresql', 'temporal', 'simulator'])
-      assert.ok(services[name]!.healthcheck, `${name} health check`);
+    assert.equal(services['temporal-schema']!.depends_on?.postgresql?.condition, 'service_healthy');
+    assert.equal(services.temporal!.depends_on?.['temporal-schema']?.condition, 'service_completed_successfully');
+    assert.equal(services['temporal-setup']!.depends_on?.temporal?.condition, 'service_started');
+    assert.equal(services.worker!.depends_on?.['temporal-setup']?.condition, 'service_completed_successfully');
+    for (const name of ['postgresql', 'simulator']) assert.ok(services[name]!.healthcheck, `${name} health check`);
   });
 
-  it('starts nothing that uses Temporal before the default namespace exists', () => {
+  it('runs Temporal on the supported images: temporalio/server and admin-tools of one release, no older tooling', () => {
+    const release = services.temporal!.image!.split(':')[1];
+    assert.equal(services.temporal!.image, `temporalio/server:${release}`);
+    // The image follows the newest server the tests prove (docs/temporal-versions.md).
+    assert.equal(release, TEMPORAL_SERVER_VERSIONS.newest);
+    for (const job of ['temporal-schema', 'temporal-setup']) {
+      assert.equal(services[job]!.image, `temporalio/admin-tools:${release}`, `${job} runs the same release's tools`);
+      assert.equal(services[job]!.restart, 'no', `${job} is one-shot`);
+    }
+  });
+
+  it('has no trace of the deprecated all-in-one image or the retired CLI anywhere in the repository', () => {
+    // Spelled in pieces so that this file does not match itself.
+    const retired = new RegExp(`${'auto'}-${'setup'}|\\b${'tc'}${'tl'}\\b`, 'i');
+    const tracked = execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
+      .split('\0')
+      .filter((file) => file !== '' && !/\.(png|ico|woff2?)$/.test(file));
+    assert.ok(tracked.includes('docker-compose.yml'), 'git lists the project files');
+    const hits = tracked.filter((file) => {
+      try {
+        return retired.test(readFileSync(path.join(root, file), 'utf8'));
+      } catch {
+        return false; // deleted in the work tree
+      }
+    });
+    assert.deepEqual(hits, []);
+  });
+
+  it('starts nothing that uses Temporal before the setup job made the server ready', () => {
     // The dependency graph: every edge names a service, uses a condition compose knows, no cycles.
     const conditions = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
     for (const [name, service] of Object.entries(services)) {
@@ -77,44 +110,58 @@ describe('docker-compose.yml', () => {
     };
     for (const name of Object.keys(services)) ancestors(name);
 
-    // The server answers before auto-setup has created `default`: its health check must check the
-    // namespace, not only `cluster health`, or the gate below opens too early.
-    const health = ([] as string[]).concat((services.temporal!.healthcheck as { test: string[] }).test).join(' ');
-    assert.match(health, /cluster health/);
-    assert.match(health, /--namespace default namespace describe/);
-    // Every service that talks to Temporal waits for that health check, directly.
+    // Every service that talks to Temporal, other than the setup job itself, waits for that job to
+    // have succeeded: a worker started before the namespace exists fails and stays down.
     const clients = Object.entries(services).filter(([, s]) => s.environment?.TEMPORAL_ADDRESS);
-    assert.deepEqual(clients.map(([name]) => name).sort(), ['search-attributes', 'temporal-ui', 'worker']);
-    for (const [name, service] of clients) {
-      assert.equal(service.depends_on?.temporal?.condition, 'service_healthy', `${name} waits for a healthy temporal`);
+    assert.deepEqual(clients.map(([name]) => name).sort(), ['temporal-setup', 'temporal-ui', 'worker']);
+    for (const [name, service] of clients.filter(([name]) => name !== 'temporal-setup')) {
+      assert.equal(
+        service.depends_on?.['temporal-setup']?.condition,
+        'service_completed_successfully',
+        `${name} waits for the setup job`,
+      );
     }
-    // The worker starts only after the one-shot job registered the search attributes, and the job
-    // itself waits for the namespace before creating them.
-    assert.equal(services.worker!.depends_on?.['search-attributes']?.condition, 'service_completed_successfully');
-    assert.equal((services['search-attributes'] as { restart?: string }).restart, 'no');
-    const job = ([] as string[]).concat(services['search-attributes']!.command ?? []).join(' ');
-    const waits = job.indexOf('temporal operator namespace describe --namespace default');
-    assert.ok(waits >= 0, 'the job waits for the namespace');
-    assert.ok(waits < job.indexOf('temporal operator search-attribute create'), 'before creating the attributes');
-    assert.match(job, /for i in \$\$\(seq \d+\)/, 'a bounded wait, with `$` escaped from compose interpolation');
+    // The setup script: a bounded wait for the CLI's health check, then the namespace (created only
+    // when it is missing), then the search attributes.
+    const script = read('deploy/temporal/setup-namespace.sh');
+    const health = script.indexOf('temporal operator cluster health');
+    const create = script.indexOf('temporal operator namespace create');
+    assert.ok(health >= 0 && health < create, 'health is checked before the namespace is created');
+    assert.match(script, /if ! temporal operator namespace describe --namespace "\$TEMPORAL_NAMESPACE"/);
+    assert.ok(create < script.indexOf('temporal operator search-attribute create'));
+    assert.match(script, /if \[ "\$i" -ge \d+ \]; then/, 'a bounded wait');
   });
 
-  it('gives the Temporal server a dynamic config file that turns on eager activity execution', () => {
-    const temporal = services.temporal!;
-    const configPath = temporal.environment?.DYNAMIC_CONFIG_FILE_PATH;
-    assert.ok(configPath, 'DYNAMIC_CONFIG_FILE_PATH is set');
-    const mount = (temporal.volumes ?? []).find((volume) => volume.split(':')[1] === `/etc/temporal/${configPath}`);
-    assert.ok(mount, `a volume mounts the file at /etc/temporal/${configPath}`);
-    const config = parse(read(mount.split(':')[0]!)) as Record<string, { value: unknown }[]>;
+  it('gives the server the project config template and a dynamic config file that turns on eager activity execution', () => {
+    const steps = composeSteps();
+    assert.equal(
+      path.relative(root, steps.server.configTemplate),
+      path.join('deploy', 'temporal', 'config_template.yaml'),
+    );
+    assert.match(read('deploy/temporal/config_template.yaml'), /^# enable-template$/m);
+    const config = parse(readFileSync(steps.server.dynamicConfig, 'utf8')) as Record<string, { value: unknown }[]>;
     assert.deepEqual(config['system.enableActivityEagerExecution'], [{ value: true }]);
+    assert.equal(path.relative(root, steps.schema.script), path.join('deploy', 'temporal', 'setup-schema.sh'));
+    assert.equal(path.relative(root, steps.setup.script), path.join('deploy', 'temporal', 'setup-namespace.sh'));
+  });
+
+  it('creates the server schema with temporal-sql-tool from its built-in PostgreSQL schemas', () => {
+    const script = read('deploy/temporal/setup-schema.sh');
+    for (const step of ['create', 'setup-schema -v 0.0', 'update-schema --schema-name "$schema"']) {
+      assert.ok(script.includes(`temporal-sql-tool --db "$db" ${step}`), step);
+    }
+    assert.match(script, /schema=postgresql\/v12\/temporal /);
+    assert.match(script, /schema=postgresql\/v12\/visibility /);
+    assert.equal(composeSteps().schema.environment.SQL_PLUGIN, 'postgres12');
   });
 
   it('registers exactly the search attributes the workflow upserts', () => {
-    const command = ([] as string[]).concat(services['search-attributes']!.command ?? []).join(' ');
-    for (const { name, type } of SEARCH_ATTRIBUTE_DEFINITIONS) {
-      const cliType = type === 'BOOL' ? 'Bool' : 'Keyword';
-      assert.match(command, new RegExp(`--name ${name} --type ${cliType}\\b`));
-    }
+    const script = read('deploy/temporal/setup-namespace.sh');
+    const registered = [...script.matchAll(/--name (\w+) --type (\w+)/g)].map(([, name, type]) => `${name}:${type}`);
+    const expected = SEARCH_ATTRIBUTE_DEFINITIONS.map(
+      ({ name, type }) => `${name}:${type === 'BOOL' ? 'Bool' : 'Keyword'}`,
+    );
+    assert.deepEqual(registered.sort(), expected.sort());
   });
 
   it('gives the worker an environment its schema accepts, with no unknown or missing variable', () => {

@@ -4,15 +4,14 @@
  * a dev server flag cannot carry is refused by name.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { parse } from 'yaml';
+import { composeSteps } from '../harness/compose-steps';
 import { devServerDynamicConfig } from '../../src/devtools/dev-server';
 import { DYNAMIC_CONFIG_FILE, dynamicConfigValues } from '../../src/devtools/dynamic-config';
 
-const root = path.resolve(__dirname, '..', '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-dynamic-config-'));
 
 function writeConfig(name: string, text: string): string {
@@ -23,15 +22,8 @@ function writeConfig(name: string, text: string): string {
 
 describe('dynamic config', () => {
   it('is the file the compose server mounts', () => {
-    const compose = parse(readFileSync(path.join(root, 'docker-compose.yml'), 'utf8')) as {
-      services: { temporal: { volumes: string[]; environment: Record<string, string> } };
-    };
-    const { volumes, environment } = compose.services.temporal;
-    const mount = volumes.find(
-      (volume) => volume.split(':')[1] === `/etc/temporal/${environment.DYNAMIC_CONFIG_FILE_PATH}`,
-    );
-    assert.ok(mount, 'compose mounts a dynamic config file where DYNAMIC_CONFIG_FILE_PATH points');
-    assert.equal(path.resolve(root, mount.split(':')[0]!), DYNAMIC_CONFIG_FILE);
+    // composeSteps finds the project file compose mounts where DYNAMIC_CONFIG_FILE_PATH points.
+    assert.equal(composeSteps().server.dynamicConfig, DYNAMIC_CONFIG_FILE);
   });
 
   it('turns on eager activities and worker deployment versions, and the dev servers get the same values', () => {

@@ -1,15 +1,28 @@
 /**
  * A real two-node Temporal cluster on a throwaway PostgreSQL, on loopback, for the cluster tests
- * and `npm run bench -- --server cluster`: the schema made by `temporal-sql-tool`, two full server
- * nodes (127.0.0.1 and 127.0.0.2, all four services each, ringpop membership through PostgreSQL)
- * reading the compose server's dynamic config file (plus any settings the caller adds), the
- * `default` namespace, and the search attributes registered with the compose `search-attributes`
- * job's own command. A TCP balancer in front of both frontends gives clients one address. Nodes
- * can be SIGKILLed and started again; `stop` ends every process and deletes every file, and so
- * does this process ending early.
+ * and `npm run bench -- --server cluster`, set up by the steps docker-compose.yml runs, read from
+ * the compose file (test/harness/compose-steps.ts): the schema job's script
+ * (deploy/temporal/setup-schema.sh, temporal-sql-tool), two full server nodes (127.0.0.1 and
+ * 127.0.0.2, all four services each, ringpop membership through PostgreSQL) each started as the
+ * server image starts it, from the compose config template and environment with only addresses,
+ * ports, the database and the shard count replaced, and the setup job's script
+ * (deploy/temporal/setup-namespace.sh, the temporal CLI: health, the `default` namespace, the
+ * search attributes). The release is the one `TEMPORAL_SERVER_VERSION` selects. A TCP balancer in
+ * front of both frontends gives clients one address. Nodes can be SIGKILLed and started again;
+ * `stop` ends every process and deletes every file, and so does this process ending early.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,21 +34,15 @@ import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import { resolveTemporalServer } from '../../src/devtools/temporal-server';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../src/contract';
 import { startThrowawayPostgres, TEST_ROLE, type ThrowawayPostgres } from '../audit/throwaway-postgres';
+import { composeSteps, overrideEnvironment, type ComposeJob, type ComposeSteps } from './compose-steps';
 import { guardProcessEnd } from './process-end';
 import { startTcpBalancer, type TcpBalancer } from './tcp-balancer';
 
 const run = promisify(execFile);
-const root = path.resolve(__dirname, '..', '..');
-
-/** The file the compose server mounts as its dynamic config; every node reads it too. */
-export const COMPOSE_DYNAMIC_CONFIG = path.join(root, 'deploy', 'temporal', 'dynamicconfig.yaml');
-
 /** The loopback addresses of the two nodes (Linux answers on all of 127/8). */
 const NODE_IPS = ['127.0.0.1', '127.0.0.2'] as const;
-const SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
-const NAMESPACE = 'default';
-/** What compose's auto-setup gives `default` (its DEFAULT_NAMESPACE_RETENTION). */
-const NAMESPACE_RETENTION = '24h';
+/** The server's four services; each node runs all of them, each on its own ports. */
+type Service = 'frontend' | 'history' | 'matching' | 'worker';
 
 /** One server node: its own process, config and log. */
 export interface ClusterNode {
@@ -65,6 +72,10 @@ export interface TemporalCluster {
   cli: string;
   /** The server's `--version` line. */
   serverVersion: string;
+  /** The release the nodes run (`TEMPORAL_SERVER_VERSION`), e.g. `1.32.1`. */
+  serverRelease: string;
+  /** Runs the compose `temporal-setup` job against the cluster again (it must be safe to rerun). */
+  runComposeSetup(): Promise<void>;
   /** The postmaster's process id (its backends are its children). */
   postgresPid(): number | undefined;
   /** Stops every node, the balancer and PostgreSQL, and deletes the cluster's files. */
@@ -85,66 +96,45 @@ export interface ClusterOptions {
   log?: (line: string) => void;
 }
 
-function persistence(pg: ThrowawayPostgres, shards: number) {
-  const store = (databaseName: string, maxConns: number) => ({
-    sql: {
-      pluginName: 'postgres12',
-      databaseName,
-      connectAddr: `127.0.0.1:${pg.port}`,
-      connectProtocol: 'tcp',
-      user: TEST_ROLE,
-      // Trust authentication: the server must send a password, PostgreSQL ignores it.
-      password: 'unused',
-      maxConns,
-      maxIdleConns: maxConns,
-      maxConnLifetime: '1h',
-    },
-  });
-  return {
-    defaultStore: 'default',
-    visibilityStore: 'visibility',
-    numHistoryShards: shards,
-    datastores: { default: store('temporal', 20), visibility: store('temporal_visibility', 10) },
-  };
-}
-
-/** A node's config, shaped like the server's own `development-postgres12.yaml`. */
-function nodeConfig(options: {
+/**
+ * The server environment of one node: compose's, with the database, the node's addresses and
+ * ports, the shard count and the dynamic config file replaced, and the log level lowered. Every
+ * value the config template reads comes from here; nothing is inherited from this process.
+ */
+function nodeEnvironment(options: {
+  steps: ComposeSteps;
   ip: string;
-  ports: Record<(typeof SERVICES)[number], { grpcPort: number; membershipPort: number }> & { http: number };
+  ports: Record<Service, { grpcPort: number; membershipPort: number }> & { http: number };
   pg: ThrowawayPostgres;
   shards: number;
   clusterAddress: string;
   dynamicConfigFile: string;
-}) {
-  const services = Object.fromEntries(
-    SERVICES.map((service) => [
-      service,
-      {
-        rpc: {
-          ...options.ports[service],
-          bindOnIP: options.ip,
-          ...(service === 'frontend' ? { httpPort: options.ports.http } : {}),
-        },
-      },
-    ]),
-  );
+}): Record<string, string> {
+  const { ports } = options;
   return {
-    log: { stdout: true, level: 'warn' },
-    persistence: persistence(options.pg, options.shards),
-    global: { membership: { maxJoinDuration: '30s', broadcastAddress: options.ip } },
-    services,
-    clusterMetadata: {
-      enableGlobalNamespace: false,
-      failoverVersionIncrement: 10,
-      masterClusterName: 'active',
-      currentClusterName: 'active',
-      clusterInformation: {
-        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: options.clusterAddress },
-      },
-    },
-    dcRedirectionPolicy: { policy: 'noop' },
-    dynamicConfigClient: { filepath: options.dynamicConfigFile, pollInterval: '10s' },
+    ...overrideEnvironment('the temporal service', options.steps.server.environment, {
+      BIND_ON_IP: options.ip,
+      POSTGRES_SEEDS: '127.0.0.1',
+      DB_PORT: String(options.pg.port),
+      POSTGRES_USER: TEST_ROLE,
+      // Trust authentication: the server must send a password, PostgreSQL ignores it.
+      POSTGRES_PWD: 'unused',
+      NUM_HISTORY_SHARDS: String(options.shards),
+      DYNAMIC_CONFIG_FILE_PATH: options.dynamicConfigFile,
+    }),
+    // What compose leaves to the template's defaults or to the image's entrypoint.
+    TEMPORAL_BROADCAST_ADDRESS: options.ip,
+    CLUSTER_RPC_ADDRESS: options.clusterAddress,
+    FRONTEND_GRPC_PORT: String(ports.frontend.grpcPort),
+    FRONTEND_MEMBERSHIP_PORT: String(ports.frontend.membershipPort),
+    FRONTEND_HTTP_PORT: String(ports.http),
+    HISTORY_GRPC_PORT: String(ports.history.grpcPort),
+    HISTORY_MEMBERSHIP_PORT: String(ports.history.membershipPort),
+    MATCHING_GRPC_PORT: String(ports.matching.grpcPort),
+    MATCHING_MEMBERSHIP_PORT: String(ports.matching.membershipPort),
+    WORKER_GRPC_PORT: String(ports.worker.grpcPort),
+    WORKER_MEMBERSHIP_PORT: String(ports.worker.membershipPort),
+    LOG_LEVEL: 'warn',
   };
 }
 
@@ -152,9 +142,13 @@ function nodeConfig(options: {
  * The dynamic config file the nodes read: the compose file itself, or a copy in `dir` with
  * `extra` added (each key's value list replaced by the one value given).
  */
-function dynamicConfigFile(dir: string, extra: Readonly<Record<string, unknown>> | undefined): string {
-  if (!extra || Object.keys(extra).length === 0) return COMPOSE_DYNAMIC_CONFIG;
-  const settings = (parse(readFileSync(COMPOSE_DYNAMIC_CONFIG, 'utf8')) ?? {}) as Record<string, unknown>;
+function dynamicConfigFile(
+  composeFile: string,
+  dir: string,
+  extra: Readonly<Record<string, unknown>> | undefined,
+): string {
+  if (!extra || Object.keys(extra).length === 0) return composeFile;
+  const settings = (parse(readFileSync(composeFile, 'utf8')) ?? {}) as Record<string, unknown>;
   for (const [key, value] of Object.entries(extra)) settings[key] = [{ value }];
   const file = path.join(dir, 'dynamicconfig.yaml');
   writeFileSync(file, stringify(settings));
@@ -252,22 +246,22 @@ async function withConnection(address: string, check: (connection: Connection) =
   }
 }
 
-/** The compose `search-attributes` job's shell command, as the container's shell receives it. */
-export function composeSearchAttributeCommand(composeFile = path.join(root, 'docker-compose.yml')): string {
-  const compose = parse(readFileSync(composeFile, 'utf8')) as {
-    services: Record<string, { command?: string[] | string }>;
+/**
+ * Runs a compose job's script as its container would (`/bin/sh SCRIPT`), with compose's
+ * environment plus `overrides`, and `bin` (the tools under their image names) first on PATH.
+ */
+async function runComposeJob(job: ComposeJob, bin: string, overrides: Record<string, string>): Promise<void> {
+  const env = {
+    ...process.env,
+    ...overrideEnvironment(`the ${job.service} job`, job.environment, overrides),
+    PATH: `${bin}${path.delimiter}${process.env.PATH ?? ''}`,
   };
-  // `$$` is compose's escape for a literal `$`, which the shell then sees.
-  const command = ([] as string[])
-    .concat(compose.services['search-attributes']?.command ?? [])
-    .join(' ')
-    .replaceAll('$$', '$');
-  if (!command.includes('temporal operator search-attribute create')) {
+  await run('/bin/sh', [job.script], { env, encoding: 'utf8' }).catch((error: unknown) => {
+    const { stderr, stdout, message } = error as { stderr?: string; stdout?: string; message?: string };
     throw new Error(
-      `${composeFile}: the search-attributes job no longer runs \`temporal operator search-attribute create\``,
+      `the compose ${job.service} job (${path.basename(job.script)}) failed: ${(stderr || stdout || message || String(error)).trim()}`,
     );
-  }
-  return command;
+  });
 }
 
 /** Starts PostgreSQL, the schema, both nodes, the balancer, the namespace and the search attributes. */
@@ -276,6 +270,9 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
   const shards = options.historyShards ?? 16;
   const binaries = resolveTemporalServer({ log });
   const cli = resolveTemporalCli({ allowSdkDownload: false, log }).executable!;
+  const steps = composeSteps();
+  const namespace = steps.setup.environment.TEMPORAL_NAMESPACE;
+  if (!namespace) throw new Error(`the compose ${steps.setup.service} job sets no TEMPORAL_NAMESPACE`);
   const dir = mkdtempSync(path.join(tmpdir(), 'vcha-cluster-'));
   const nodes: NodeHandle[] = [];
   let pg: ThrowawayPostgres | undefined;
@@ -303,17 +300,32 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
     // Two nodes hold ~70 connections; the default 100 leaves no room for restarts and the audit store.
     pg = await startThrowawayPostgres({ settings: ['max_connections = 300'] });
     took('PostgreSQL started');
-    await createSchema(binaries.sqlTool.executable, pg);
-    took('schema created');
+    // The compose jobs call the tools by their image names.
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    symlinkSync(binaries.sqlTool.executable, path.join(bin, 'temporal-sql-tool'));
+    symlinkSync(cli, path.join(bin, 'temporal'));
+    await runComposeJob(steps.schema, bin, {
+      SQL_HOST: '127.0.0.1',
+      SQL_PORT: String(pg.port),
+      SQL_USER: TEST_ROLE,
+      SQL_PASSWORD: 'unused',
+    });
+    took(`schema created (compose ${steps.schema.service} job)`);
 
-    const configDir = path.join(dir, 'config');
-    mkdirSync(configDir);
-    const dynamicConfig = dynamicConfigFile(dir, options.dynamicConfig);
+    // Both nodes read the compose config template, where compose mounts it relative to their root.
+    mkdirSync(path.join(dir, steps.server.configDir), { recursive: true });
+    copyFileSync(
+      steps.server.configTemplate,
+      path.join(dir, steps.server.configDir, `${steps.server.configEnvironment}.yaml`),
+    );
+    const dynamicConfig = dynamicConfigFile(steps.server.dynamicConfig, dir, options.dynamicConfig);
     const taken = new Set<number>();
     const allPorts = await Promise.all(NODE_IPS.map((ip) => nodePorts(ip, taken)));
     const frontends = NODE_IPS.map((ip, i) => `${ip}:${allPorts[i]!.frontend.grpcPort}`);
     NODE_IPS.forEach((ip, i) => {
-      const config = nodeConfig({
+      const env = nodeEnvironment({
+        steps,
         ip,
         ports: allPorts[i]!,
         pg: pg!,
@@ -321,8 +333,7 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
         clusterAddress: frontends[0]!,
         dynamicConfigFile: dynamicConfig,
       });
-      writeFileSync(path.join(configDir, `node${i + 1}.yaml`), stringify(config));
-      nodes.push(new NodeHandle(`node${i + 1}`, ip, frontends[i]!, binaries.server.executable, dir));
+      nodes.push(new NodeHandle(`node${i + 1}`, ip, frontends[i]!, binaries.server.executable, dir, env, namespace));
     });
     // The first node creates the cluster metadata; the second joins its ring.
     await nodes[0]!.start({ namespaceReady: false });
@@ -330,33 +341,23 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
     took('two nodes serving');
 
     balancer = await startTcpBalancer(frontends);
-    const cliEnv = {
-      ...process.env,
-      PATH: `${path.dirname(cli)}${path.delimiter}${process.env.PATH ?? ''}`,
-      TEMPORAL_ADDRESS: balancer.address,
-    };
-    const setupStep = (what: string, file: string, args: string[]) =>
-      run(file, args, { env: cliEnv, encoding: 'utf8' }).catch((error: unknown) => {
-        const { stderr, message } = error as { stderr?: string; message?: string };
-        throw new Error(`${what} failed: ${(stderr || message || String(error)).trim()}`);
-      });
-    await setupStep(`creating the ${NAMESPACE} namespace`, cli, [
-      ...['operator', 'namespace', 'create', '--namespace', NAMESPACE, '--retention', NAMESPACE_RETENTION],
-    ]);
+    await runComposeJob(steps.setup, bin, { TEMPORAL_ADDRESS: balancer.address });
+    // Each frontend caches namespaces and search attributes: wait until both know them.
     await Promise.all(nodes.map((node) => node.waitForNamespace()));
-    await setupStep('the compose search-attribute command', '/bin/sh', ['-c', composeSearchAttributeCommand()]);
     await Promise.all(nodes.map((node) => node.waitForSearchAttributes()));
-    took(`namespace ${NAMESPACE} and search attributes registered`);
+    took(`namespace ${namespace} and search attributes registered (compose ${steps.setup.service} job)`);
 
     const postmaster = path.join(pg.dir, 'data', 'postmaster.pid');
     return {
       address: balancer.address,
-      namespace: NAMESPACE,
+      namespace,
       nodes,
       balancer,
       postgres: { url: pg.url, port: pg.port, dir: pg.dir },
       cli,
       serverVersion: binaries.server.version,
+      serverRelease: binaries.release,
+      runComposeSetup: () => runComposeJob(steps.setup, path.join(dir, 'bin'), { TEMPORAL_ADDRESS: balancer!.address }),
       postgresPid: () => {
         try {
           return Number(readFileSync(postmaster, 'utf8').split('\n')[0]);
@@ -373,26 +374,6 @@ export async function startTemporalCluster(options: ClusterOptions = {}): Promis
   }
 }
 
-/** The two databases and their schemas, as the issue's and compose's auto-setup steps make them. */
-async function createSchema(sqlTool: string, pg: ThrowawayPostgres): Promise<void> {
-  const base = ['--pl', 'postgres12', '--ep', '127.0.0.1', '-p', String(pg.port), '-u', TEST_ROLE, '--pw', 'unused'];
-  const steps: [string, string[]][] = [];
-  for (const [db, schema] of [
-    ['temporal', 'postgresql/v12/temporal'],
-    ['temporal_visibility', 'postgresql/v12/visibility'],
-  ] as const) {
-    steps.push([db, ['create']], [db, ['setup-schema', '-v', '0.0']], [db, ['update-schema', '--schema-name', schema]]);
-  }
-  for (const [db, args] of steps) {
-    await run(sqlTool, [...base, '--db', db, ...args], { encoding: 'utf8' }).catch((error: unknown) => {
-      const { stderr, stdout } = error as { stderr?: string; stdout?: string };
-      throw new Error(
-        `temporal-sql-tool ${args.join(' ')} on ${db} failed: ${(stderr || stdout || String(error)).trim()}`,
-      );
-    });
-  }
-}
-
 /** A server node process the cluster owns. */
 class NodeHandle implements ClusterNode {
   readonly logFile: string;
@@ -404,6 +385,8 @@ class NodeHandle implements ClusterNode {
     readonly frontendAddress: string,
     private readonly executable: string,
     private readonly dir: string,
+    private readonly env: Readonly<Record<string, string>>,
+    private readonly namespace: string,
   ) {
     this.logFile = path.join(dir, `${name}.log`);
   }
@@ -419,11 +402,14 @@ class NodeHandle implements ClusterNode {
   async start(options: { namespaceReady?: boolean } = {}): Promise<void> {
     if (this.running()) throw new Error(`${this.name} is already running`);
     const out = openSync(this.logFile, 'a');
-    const child = spawn(
-      this.executable,
-      ['--root', this.dir, '--config', 'config', '--env', this.name, '--allow-no-auth', 'start'],
-      { cwd: this.dir, stdio: ['ignore', out, out] },
-    );
+    // What the server image's entrypoint runs, `temporal-server start`, with the cluster's folder as
+    // the root the image has as its working directory; the rest of the config comes from the
+    // environment.
+    const child = spawn(this.executable, ['--root', this.dir, 'start'], {
+      cwd: this.dir,
+      env: { PATH: process.env.PATH ?? '', ...this.env },
+      stdio: ['ignore', out, out],
+    });
     closeSync(out);
     this.child = child;
     const exited = () =>
@@ -441,10 +427,10 @@ class NodeHandle implements ClusterNode {
 
   /** Waits until this node's frontend knows the namespace (each frontend caches namespaces). */
   waitForNamespace(): Promise<void> {
-    return retryUntil(`${this.name} knowing namespace ${NAMESPACE}`, 60_000, () =>
+    return retryUntil(`${this.name} knowing namespace ${this.namespace}`, 60_000, () =>
       withConnection(
         this.frontendAddress,
-        async (c) => void (await c.workflowService.describeNamespace({ namespace: NAMESPACE })),
+        async (c) => void (await c.workflowService.describeNamespace({ namespace: this.namespace })),
       ),
     );
   }
@@ -453,7 +439,7 @@ class NodeHandle implements ClusterNode {
   waitForSearchAttributes(): Promise<void> {
     return retryUntil(`${this.name} listing the search attributes`, 60_000, () =>
       withConnection(this.frontendAddress, async (c) => {
-        const listed = await c.operatorService.listSearchAttributes({ namespace: NAMESPACE });
+        const listed = await c.operatorService.listSearchAttributes({ namespace: this.namespace });
         const missing = SEARCH_ATTRIBUTE_DEFINITIONS.filter(({ name }) => !(name in (listed.customAttributes ?? {})));
         if (missing.length > 0) throw new Error(`missing ${missing.map((m) => m.name).join(', ')}`);
       }),
