@@ -5,8 +5,8 @@
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
 import { failoverUserMetadata, maintenanceUserMetadata } from '../contract';
-import { parseFailoverInput, type VchaFailoverInput } from '../inputs/failover-input';
-import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
+import { parseFailoverInput, type VchaFailoverInput } from '../contract/input/failover';
+import type { VchaMaintenanceInput } from '../contract/input/maintenance';
 import { maintenanceInputFrom } from './commands/maintenance';
 import { durationOption, parseCommandArgs, requireOption } from './args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';

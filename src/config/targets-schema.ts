@@ -5,8 +5,7 @@
 import { z } from 'zod';
 import { formatConfigPath } from './config-path';
 
-/** Allowed characters of a target name. */
-export const TARGET_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
+export { TARGET_NAME_PATTERN } from '../contract/names';
 
 /** Property names a target may have. */
 const TARGET_KEYS = [

@@ -4,8 +4,7 @@
  */
 import type { ApprovalRecord } from './approval';
 import type { MaintenanceLink } from './maintenance';
-import type { ClusterSnapshot } from '../domain/cluster-snapshot';
-import type { PreflightCheck } from '../domain/preflight-rules';
+import type { ClusterSnapshot, PreflightCheck } from './cluster';
 import type { FailureType, SuccessOutcome } from './outcomes';
 import type { FailoverPhase, PhaseMark } from './phases';
 

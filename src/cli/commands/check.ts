@@ -5,7 +5,7 @@
  * failed checks, or busy when another run holds the target. `checkLines` is the one renderer.
  */
 import type { FleetFailoverInput, FleetFailoverResult, FleetTargetOutcome } from '../../contract';
-import { parseFleetInput } from '../../inputs/fleet-input';
+import { parseFleetInput } from '../../contract/input/fleet';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import type { CheckJson } from '../json-shapes';

@@ -11,7 +11,7 @@ import {
   type MaintenanceRecord,
   type MaintenanceStatus,
 } from '../../contract';
-import { parseMaintenanceInput, type VchaMaintenanceInput } from '../../inputs/maintenance-input';
+import { parseMaintenanceInput, type VchaMaintenanceInput } from '../../contract/input/maintenance';
 import { parseCommandArgs, problemsAsFlags, requireOption } from '../args';
 import type { Command, CommandGroup } from '../command';
 import { maintenanceUserMetadata } from '../../contract';

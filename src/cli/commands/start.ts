@@ -5,7 +5,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { failoverUserMetadata } from '../../contract';
-import { parseFailoverInput, type VchaFailoverInput } from '../../inputs/failover-input';
+import { parseFailoverInput, type VchaFailoverInput } from '../../contract/input/failover';
 import { parseCommandArgs, problemsAsFlags, requireOption } from '../args';
 import type { Command } from '../command';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';

@@ -4,9 +4,9 @@
  * `npm run schemas`; a test keeps the committed files in step.
  */
 import { z } from 'zod';
-import { VchaFailoverInputSchema } from './failover-input';
-import { FleetFailoverInputSchema } from './fleet-input';
-import { VchaMaintenanceInputSchema } from './maintenance-input';
+import { VchaFailoverInputSchema } from './failover';
+import { FleetFailoverInputSchema } from './fleet';
+import { VchaMaintenanceInputSchema } from './maintenance';
 
 /** Published schema files: file name → JSON Schema document. */
 export function workflowInputJsonSchemas(): Record<string, object> {

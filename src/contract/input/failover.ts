@@ -4,8 +4,8 @@
  * once instead of being ignored. The CLI checks the same schema before it starts a run.
  */
 import { z } from 'zod';
-import { TARGET_NAME_PATTERN } from '../config/targets-schema';
-import { parseDuration } from '../contract';
+import { parseDuration } from '../duration';
+import { TARGET_NAME_PATTERN } from '../names';
 
 /** A duration string field ("30m") with a default and bounds, parsed to milliseconds. */
 export function durationField(name: string, fallback: string, minMs: number, maxMs: number) {

@@ -5,7 +5,7 @@
  * the `vchaFailover` schema and handed to both legs as written.
  */
 import { z } from 'zod';
-import { durationField, formatProblems, VchaFailoverInputSchema } from './failover-input';
+import { durationField, formatProblems, VchaFailoverInputSchema } from './failover';
 
 const legFields = VchaFailoverInputSchema.shape;
 

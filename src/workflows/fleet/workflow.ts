@@ -3,42 +3,41 @@
  * at a time, and stops starting new ones after a failure when asked to.
  */
 import {
-  ApplicationFailure,
-  ChildWorkflowFailure,
   condition,
-  executeChild,
   isCancellation,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import {
-  failoverUserMetadata,
+  WORKFLOW_TYPES,
   fleetStatusQuery,
-  isFailureType,
   type FleetFailoverWorkflow,
   type FleetFailoverResult,
   type FleetTargetOutcome,
   type FleetTargetState,
   type FailoverRecord,
-} from '../contract';
-import type { FailoverActivities } from '../activities';
-import type { FleetFailoverInput } from '../inputs/fleet-input';
-import { vchaFailover } from './failover';
+} from '../../contract';
+import type { FailoverActivities } from '../../activities';
+import type { FleetFailoverInput } from '../../contract/input/fleet';
+import { childFailure, childInput, runFailoverChild } from '../shared/child-failover';
+import { validatedOrThrow, validators } from '../shared/validation';
 
 /** The child's workflow id: the fleet's id plus the target, so the UI groups them. */
 function childWorkflowId(target: string): string {
   return `${workflowInfo().workflowId}/${target}`;
 }
 
-function outcomeOfFailure(error: unknown): { outcome: FleetTargetState; message: string } {
-  const cause = error instanceof ChildWorkflowFailure ? error.cause : error;
+/** A child's failure as the target's state, and what its record shows. */
+function outcomeOfFailure(error: unknown): Partial<FleetTargetOutcome> & { outcome: FleetTargetState } {
+  const failure = childFailure(error);
   // Only the contract's types are outcomes; anything else means the fleet cannot say how it ended.
-  if (cause instanceof ApplicationFailure && isFailureType(cause.type))
-    return { outcome: cause.type, message: cause.message };
-  return { outcome: 'FailoverOutcomeUnknown', message: cause instanceof Error ? cause.message : String(cause) };
+  return {
+    outcome: failure.outcome ?? 'FailoverOutcomeUnknown',
+    message: failure.message,
+    ...(failure.record ? whatTheRunSaw(failure.record) : {}),
+  };
 }
 
 /** Listing the configured targets: a quick read of the worker's configuration. */
@@ -65,21 +64,8 @@ function whatTheRunSaw(record: FailoverRecord): Partial<FleetTargetOutcome> {
 
 /** Fails over every target in `targets` (or every configured one), `concurrency` at a time. */
 export async function fleetFailover(rawInput: FleetFailoverInput): Promise<FleetFailoverResult> {
-  const { validateFleetInput } = proxyLocalActivities<FailoverActivities>({
-    startToCloseTimeout: '10s',
-    retry: { maximumAttempts: 3 },
-  });
-  const validation = await validateFleetInput({ raw: rawInput });
-  if (!validation.ok) {
-    const problems = validation.problems;
-    throw ApplicationFailure.create({
-      type: 'InvalidInput',
-      message: `Invalid fleetFailover input: ${problems.join('; ')}`,
-      nonRetryable: true,
-      details: [{ problems }],
-    });
-  }
-  const input = validation.input;
+  const validation = await validators().validateFleetInput({ raw: rawInput });
+  const input = validatedOrThrow(WORKFLOW_TYPES.fleet, validation);
   const targets =
     input.targets === 'all' ? await proxyActivities<FailoverActivities>(LIST_TARGETS).listTargets() : input.targets;
   const states: FleetTargetOutcome[] = targets.map((target) => ({
@@ -96,30 +82,22 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
     state.outcome = 'RUNNING';
     state.message = 'failing over';
     try {
-      const childInput = {
+      const child = childInput({
         target: state.target,
         planned: input.planned,
-        ...(input.acceptDataLoss !== undefined ? { acceptDataLoss: input.acceptDataLoss } : {}),
-        ...(input.reason !== undefined ? { reason: input.reason } : {}),
-        ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
-        ...(input.pollInterval !== undefined ? { pollInterval: input.pollInterval } : {}),
-        ...(input.dryRun ? { dryRun: true } : {}),
-      };
-      const result = await executeChild(vchaFailover, {
-        workflowId: state.workflowId,
-        args: [childInput],
-        ...failoverUserMetadata(childInput, `fleet failover ${workflowInfo().workflowId}`),
+        acceptDataLoss: input.acceptDataLoss,
+        reason: input.reason,
+        requestedBy: input.requestedBy,
+        pollInterval: input.pollInterval,
+        dryRun: input.dryRun ? true : undefined,
       });
+      const result = await runFailoverChild(state.workflowId, child, `fleet failover ${workflowInfo().workflowId}`);
       state.outcome = result.outcome;
       state.message = result.message;
       Object.assign(state, whatTheRunSaw(result));
     } catch (error) {
       if (isCancellation(error)) throw error;
       Object.assign(state, outcomeOfFailure(error));
-      const cause = error instanceof ChildWorkflowFailure ? error.cause : undefined;
-      const record =
-        cause instanceof ApplicationFailure ? (cause.details?.[0] as FailoverRecord | undefined) : undefined;
-      if (record) Object.assign(state, whatTheRunSaw(record));
       if (input.stopOnFailure) stopped = true;
     }
   };

@@ -10,8 +10,8 @@ import {
   type MaintenanceResult,
   type VchaMaintenanceInput,
   type VchaMaintenanceWorkflow,
-} from '../contract';
-import { MaintenanceRun } from './maintenance-run';
+} from '../../contract';
+import { MaintenanceRun } from './run';
 
 /** Fails a target over for maintenance, waits for `maintenanceDone` (or `maxDuration`), fails back. */
 export async function vchaMaintenance(rawInput: VchaMaintenanceInput): Promise<MaintenanceResult> {

@@ -3,8 +3,8 @@
  * `validateFleetInput` local activity) and published as JSON Schema.
  */
 import { z } from 'zod';
-import { TARGET_NAME_PATTERN } from '../config/targets-schema';
-import { formatProblems } from './failover-input';
+import { TARGET_NAME_PATTERN } from '../names';
+import { formatProblems } from './failover';
 
 /** The zod schema of the fleet input; published as JSON Schema too. */
 export const FleetFailoverInputSchema = z

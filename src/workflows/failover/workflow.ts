@@ -11,8 +11,8 @@ import {
   type FailoverResult,
   type VchaFailoverInput,
   type VchaFailoverWorkflow,
-} from '../contract';
-import { FailoverRun } from './failover-run';
+} from '../../contract';
+import { FailoverRun } from './run';
 
 /** Performs one VCHA failover (or a dry run of its checks) on a target configured on the worker. */
 export async function vchaFailover(rawInput: VchaFailoverInput): Promise<FailoverResult> {

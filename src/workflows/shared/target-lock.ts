@@ -9,7 +9,7 @@
  * Its id comes from `targetLockWorkflowId` in the contract, its summary from `targetLockSummary`.
  */
 import { CancellationScope, isCancellation, setCurrentDetails } from '@temporalio/workflow';
-import { markdownList } from '../contract';
+import { markdownList } from '../../contract';
 
 /** Input of {@link vchaTargetLock}: shown in the UI so an operator sees who holds what. */
 export interface TargetLockInput {

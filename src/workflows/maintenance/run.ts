@@ -5,23 +5,13 @@
  * target's lock from before the first leg to after the last, so nothing else fails the target
  * over in between, and its legs run under that lock.
  */
+import { CancellationScope, condition, isCancellation, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import {
-  ApplicationFailure,
-  CancellationScope,
-  ChildWorkflowFailure,
-  condition,
-  executeChild,
-  isCancellation,
-  log,
-  proxyLocalActivities,
-  upsertMemo,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { FailoverActivities } from '../activities';
-import {
-  failoverUserMetadata,
+  WORKFLOW_TYPES,
+  contractFailure,
   formatDuration,
-  isFailureType,
+  memoFields,
+  readMemo,
   type FailoverRecord,
   type FailureType,
   type MaintenanceDoneArgs,
@@ -33,11 +23,12 @@ import {
   type MaintenanceResult,
   type MaintenanceStatus,
   type VchaMaintenanceInput,
-} from '../contract';
-import type { ValidatedMaintenanceInput } from '../inputs/maintenance-input';
-import { vchaFailover } from './failover';
-import { holdTarget } from './hold-target';
-import { VALIDATION, contractFailure, invalidInput } from './failures';
+} from '../../contract';
+import type { ValidatedMaintenanceInput } from '../../contract/input/maintenance';
+import { childFailure, childInput, runFailoverChild } from '../shared/child-failover';
+import { holdTarget } from '../shared/hold-target';
+import { enterPhase, refuseUpdate, startingStatus } from '../shared/run-status';
+import { validatedOrThrow, validators } from '../shared/validation';
 
 /** How a maintenance run ends. */
 interface MaintenanceEnd {
@@ -55,7 +46,7 @@ interface LegEnd {
 
 /** Refuses a `maintenanceDone` Update: the validator's answer, which leaves no trace in history. */
 function refuseDone(message: string): never {
-  throw ApplicationFailure.create({ type: 'MaintenanceDoneRefused', message, nonRetryable: true });
+  refuseUpdate('MaintenanceDoneRefused', message);
 }
 
 /** The state and steps of one maintenance run. */
@@ -67,21 +58,11 @@ export class MaintenanceRun {
   private done?: { endedBy: 'maintenanceDone' | 'cancel'; by?: string; note?: string };
 
   constructor(private readonly startedAt: Date) {
-    this.status = {
-      phase: 'VALIDATING',
-      startedAt: startedAt.toISOString(),
-      timeline: [{ phase: 'VALIDATING', at: startedAt.toISOString() }],
-      observation: 'validating input',
-      legs: [],
-      cancelRequested: false,
-    };
+    this.status = { ...startingStatus(startedAt), legs: [] };
   }
 
   private enter(phase: MaintenancePhase, observation: string): void {
-    this.status.phase = phase;
-    this.status.observation = observation;
-    this.status.timeline.push({ phase, at: new Date().toISOString() });
-    log.info(`phase ${phase}`, { phase, observation });
+    enterPhase(this.status, phase, observation);
   }
 
   /** A cancel: during IN_MAINTENANCE it means "done now"; during a leg, the leg's own rules apply. */
@@ -113,15 +94,13 @@ export class MaintenanceRun {
 
   /** Validates, holds the target, runs the legs; returns the record or throws it as the failure's details. */
   async execute(raw: VchaMaintenanceInput): Promise<MaintenanceResult> {
-    const validation = await proxyLocalActivities<FailoverActivities>(VALIDATION).validateMaintenanceInput({ raw });
-    if (!validation.ok) throw invalidInput('vchaMaintenance', validation.problems);
-    const input = validation.input;
+    const validation = await validators().validateMaintenanceInput({ raw });
+    const input = validatedOrThrow(WORKFLOW_TYPES.maintenance, validation);
     this.input = input;
     this.raw = raw;
     this.status.target = input.target;
     this.status.failback = input.failback;
-    const memo = workflowInfo().memo ?? {};
-    if (memo.reason !== input.reason) upsertMemo({ reason: input.reason });
+    if (readMemo(workflowInfo().memo).reason !== input.reason) upsertMemo(memoFields({ reason: input.reason }));
 
     let end: MaintenanceEnd;
     try {
@@ -175,7 +154,7 @@ export class MaintenanceRun {
       ...(this.done?.by ? { by: this.done.by } : {}),
       ...(this.done?.note ? { note: this.done.note } : {}),
     });
-    if (this.done) upsertMemo({ maintenanceDone: { by: this.done.by ?? 'cancel', at: window.endedAt } });
+    if (this.done) upsertMemo(memoFields({ maintenanceDone: { by: this.done.by ?? 'cancel', at: window.endedAt } }));
 
     if (!input.failback) {
       return {
@@ -219,25 +198,25 @@ export class MaintenanceRun {
       this.enter('FAILING_BACK', `planned failover of ${input.target} back to ${this.status.originalActive}`);
     let end: LegEnd;
     try {
-      const legInput = {
+      const legInput = childInput({
         target: input.target,
         planned: true,
         reason: `${input.reason} (maintenance ${name})`,
-        ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
-        ...(raw.pollInterval !== undefined ? { pollInterval: raw.pollInterval } : {}),
-        ...(raw.deadlines !== undefined ? { deadlines: raw.deadlines } : {}),
-        ...(expectedActive !== undefined ? { expectedActive } : {}),
-      };
-      const record = await executeChild(vchaFailover, {
-        workflowId: leg.workflowId,
-        args: [legInput],
-        ...failoverUserMetadata(legInput, `maintenance ${info.workflowId} (${name})`),
-        memo: {
-          maintenance: { workflowId: info.workflowId, leg: name },
-          ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
-          reason: input.reason,
-        },
+        requestedBy: input.requestedBy,
+        pollInterval: raw.pollInterval,
+        deadlines: raw.deadlines,
+        expectedActive,
       });
+      const record = await runFailoverChild(
+        leg.workflowId,
+        legInput,
+        `maintenance ${info.workflowId} (${name})`,
+        memoFields({
+          maintenance: { workflowId: info.workflowId, leg: name },
+          requestedBy: input.requestedBy,
+          reason: input.reason,
+        }),
+      );
       end = { ok: true, outcome: 'SUCCEEDED', message: record.message, record };
     } catch (error) {
       if (isCancellation(error)) throw error;
@@ -297,11 +276,12 @@ export class MaintenanceRun {
 
 /** A leg's failure as an end: the contract type and record from the child's failure. */
 function legFailure(error: unknown): LegEnd {
-  const cause = error instanceof ChildWorkflowFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure && isFailureType(cause.type)) {
-    return { ok: false, outcome: cause.type, message: cause.message, record: cause.details?.[0] as FailoverRecord };
-  }
+  const failure = childFailure(error);
+  if (failure.outcome) return { ok: false, outcome: failure.outcome, message: failure.message, record: failure.record };
   // Terminated, timed out, or something else: the leg's outcome cannot be told from here.
-  const message = cause instanceof Error ? cause.message : String(cause);
-  return { ok: false, outcome: 'FailoverOutcomeUnknown', message: `the leg ended without a verdict: ${message}` };
+  return {
+    ok: false,
+    outcome: 'FailoverOutcomeUnknown',
+    message: `the leg ended without a verdict: ${failure.message}`,
+  };
 }

@@ -15,8 +15,8 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import type { FailoverActivities } from '../activities';
-import { targetLockSummary, targetLockWorkflowId } from '../contract';
+import type { FailoverActivities } from '../../activities';
+import { WORKFLOW_TYPES, targetLockSummary, targetLockWorkflowId } from '../../contract';
 import { vchaTargetLock } from './target-lock';
 
 /** Naming a busy target's holder: a Temporal describe, nice to have and quick to give up on. */
@@ -66,7 +66,7 @@ export async function holdTarget(target: string): Promise<TargetBusy | undefined
       await sleep(LOCK_STALE_RETRY_INTERVAL_MS, { summary: `wait for the closed holder to release ${target}` });
       continue;
     }
-    const doing = holder?.type === 'vchaMaintenance' ? 'holding it for maintenance' : 'failing it over';
+    const doing = holder?.type === WORKFLOW_TYPES.maintenance ? 'holding it for maintenance' : 'failing it over';
     return holder
       ? {
           message: `target ${target} is busy: run ${holder.workflowId} (${holder.runId ?? 'run id unknown'}) is ${doing}`,
