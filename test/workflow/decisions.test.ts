@@ -65,7 +65,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
       record?.failedChecks?.map((c) => c.id),
       ['mode', 'healthy'],
     );
-    assert.equal(run.calls.triggerFailover.length, 0);
+    assert.equal(run.calls.sendFailover.length, 0);
   });
 
   it('ends PreflightRejected naming what could not be read when preflight gives up', async () => {
@@ -86,7 +86,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
       });
       const { failure } = await failureOf(await run.start(), type);
       assert.match(failure.message, new RegExp(`${type} from vCenter`));
-      assert.equal(run.calls.triggerFailover.length, 0);
+      assert.equal(run.calls.sendFailover.length, 0);
     });
   }
 
@@ -95,7 +95,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     const result = await (await run.start({ planned: true, dryRun: true })).result();
     assert.equal(result.outcome, 'DRY_RUN_PASSED');
     assert.match(result.message, /dry run passed: .* can fail over \(active 10\.0\.0\.1\)/);
-    assert.equal(run.calls.triggerFailover.length, 0);
+    assert.equal(run.calls.sendFailover.length, 0);
   });
 
   it('ends InvalidInput before any activity but validation', async () => {
@@ -395,7 +395,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     const { failure, record } = await failureOf(await run.start(), 'TargetBusy');
     assert.match(failure.message, /is busy: run holder-run \(r9\) is failing it over/);
     assert.deepEqual(record?.heldBy, { workflowId: 'holder-run', runId: 'r9' });
-    assert.equal(run.calls.triggerFailover.length, 0);
+    assert.equal(run.calls.sendFailover.length, 0);
     await lock.terminate('test done');
   });
 
@@ -450,7 +450,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     const { failure, record } = await failureOf(handle, 'Cancelled');
     assert.match(failure.message, /cancelled before the failover was triggered: nothing was changed/);
     assert.equal(record?.triggered, 'no');
-    assert.equal(run.calls.triggerFailover.length, 0);
+    assert.equal(run.calls.sendFailover.length, 0);
   });
 
   it('ends Cancelled when cancelled in TRIGGERING while nothing has gone out', async () => {
