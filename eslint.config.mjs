@@ -92,11 +92,29 @@ export default tseslint.config(
   {
     // Tests, benchmarks, scripts and examples name the bundle by path only where they bundle it.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
-    ignores: ['test/workflows/index.ts', 'test/workflows/next-build.ts'],
+    ignores: ['test/harness/bundle/index.ts', 'test/harness/bundle/next-build.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ regex: '(^|/)src/workflows(/.*)?$', message: workflowBundleMessage }] },
+      ],
+    },
+  },
+  {
+    // The unit tests of the pure decision modules import those modules (they import no workflow
+    // API value), and nothing else of the bundle.
+    files: ['test/workflows/failover/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)src/workflows(?!/failover/(send-protocol|verdict|preflight-reading)$)(/.*)?$',
+              message: 'Only the pure decision modules of src/workflows are unit-tested directly.',
+            },
+          ],
+        },
       ],
     },
   },

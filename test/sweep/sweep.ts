@@ -19,8 +19,8 @@ import { TEST_ENV } from '../harness/env';
 import { inParallel } from '../harness/parallel';
 import { pollUntil } from '../harness/poll';
 import { uniqueTaskQueue } from '../harness/temporal';
-import { FAST_TIMING, startLab, type Lab } from '../workflow/lab';
-import { spawnWorker, type WorkerProcess } from '../workflow/worker-process';
+import { FAST_TIMING, startLab, type Lab } from '../harness/lab';
+import { spawnWorker, type WorkerProcess } from '../workflows/worker-process';
 import {
   FAULT_KINDS,
   holdAfterProcessing,

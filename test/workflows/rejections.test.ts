@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { member, startLab } from './lab';
+import { member, startLab } from '../harness/lab';
 import { waitForPhase } from './wait';
 
 const nodes = (witnessState: 'UP' | 'DOWN' = 'UP', node2State: 'UP' | 'DOWN' = 'UP') => ({

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { member, startLab } from './lab';
+import { member, startLab } from '../harness/lab';
 
 const healthyNodes = (n: number) => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),

@@ -12,7 +12,7 @@ import { targetLockWorkflowId } from '../../src/contract';
 import { testEnv } from '../harness/temporal';
 import { pollUntil } from '../harness/poll';
 import { failureOf } from './assertions';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 import { waitForPhase } from './wait';
 
 const METADATA_QUERY = '__temporal_workflow_metadata';

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { describe, it } from 'node:test';
 import { signBody, SIGNATURE_HEADER } from '../../src/activities';
 import { onTeardown } from '../harness/temporal';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 
 interface Received {
   body: string;

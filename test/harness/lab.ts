@@ -1,6 +1,7 @@
 /**
- * A test lab: the vCenter simulator with some clusters, a targets file pointing at it, and a
- * failover worker on the shared Temporal dev server with its own task queue.
+ * The test lab every test that runs real failovers uses: the vCenter simulator with some
+ * clusters, a targets file pointing at it, and a failover worker (started only by
+ * {@link runFailoverWorker}) on the shared Temporal dev server with its own task queue.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,10 +9,11 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { loadTargetsFile, type TargetRegistry } from '../../src/config';
 import { startSimulator, type ClusterScenarioInput, type Simulator, type SimTiming } from '../../src/simulator';
-import type { OutcomeRecord, OutcomeRecorder, WebhookConfig } from '../../src/activities';
-import { createFailoverWorker, type FailoverWorker } from '../../src/worker/create-worker';
-import type { VchaFailoverWorkflow, VchaFailoverInput } from '../../src/contract';
-import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
+import type { WebhookConfig } from '../../src/activities';
+import { createFailoverWorker, type FailoverWorkerOptions } from '../../src/worker/create-worker';
+import { WORKFLOW_TYPES, type VchaFailoverWorkflow, type VchaFailoverInput } from '../../src/contract';
+import { MemoryRecorder } from './recorder';
+import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from './temporal';
 
 /** Simulated durations that keep a whole failover within a few seconds. */
 export const FAST_TIMING: Partial<SimTiming> = {
@@ -28,29 +30,29 @@ export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', sta
   return { haIp, role, state };
 }
 
-/** Records outcomes in memory so tests can read them. */
-export class MemoryRecorder implements OutcomeRecorder {
-  readonly records: OutcomeRecord[] = [];
-  private failures = 0;
-  /** How many record calls were made, failed ones included. */
-  calls = 0;
-
-  /** Makes the next `count` record calls fail, like a store that is down. */
-  failNext(count: number): void {
-    this.failures = count;
-  }
-
-  record(outcome: OutcomeRecord): Promise<void> {
-    this.calls += 1;
-    if (this.failures > 0) {
-      this.failures -= 1;
-      return Promise.reject(new Error('outcome store unavailable'));
-    }
-    const index = this.records.findIndex((r) => r.workflowId === outcome.workflowId && r.runId === outcome.runId);
-    if (index >= 0) this.records[index] = outcome;
-    else this.records.push(outcome);
-    return Promise.resolve();
-  }
+/**
+ * Starts a failover worker with the shared workflow bundle and runs it until `stopWith` runs its
+ * stop (by default the test file's teardown): the one way tests start the product's worker.
+ * Connection and client default to the shared dev server's.
+ */
+export async function runFailoverWorker(
+  options: Omit<FailoverWorkerOptions, 'connection' | 'client' | 'workflowBundle'> &
+    Partial<Pick<FailoverWorkerOptions, 'connection' | 'client'>>,
+  stopWith: (stop: () => Promise<void>) => void = onTeardown,
+): Promise<void> {
+  const env = options.connection && options.client ? undefined : await testEnv();
+  const failoverWorker = await createFailoverWorker({
+    ...options,
+    connection: options.connection ?? env!.nativeConnection,
+    client: options.client ?? env!.client,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = failoverWorker.worker.run();
+  stopWith(async () => {
+    failoverWorker.worker.shutdown();
+    await running;
+    await failoverWorker.close();
+  });
 }
 
 /** Writes a targets file for the simulator's clusters and loads it. */
@@ -134,26 +136,10 @@ export async function startLab(options: {
   });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();
-  let failoverWorker: FailoverWorker | undefined;
-  let running: Promise<void> | undefined;
+  onTeardown(() => sim.close());
   if (options.runWorker ?? true) {
-    failoverWorker = await createFailoverWorker({
-      connection: env.nativeConnection,
-      client: env.client,
-      taskQueue,
-      targets: targets.registry,
-      recorder,
-      webhook: options.webhook,
-      workflowBundle: await workflowBundle(),
-    });
-    running = failoverWorker.worker.run();
+    await runFailoverWorker({ taskQueue, targets: targets.registry, recorder, webhook: options.webhook });
   }
-  onTeardown(async () => {
-    failoverWorker?.worker.shutdown();
-    await running;
-    await failoverWorker?.close();
-    await sim.close();
-  });
   return {
     sim,
     taskQueue,
@@ -161,7 +147,7 @@ export async function startLab(options: {
     targetsFile: targets.file,
     targetsEnv: targets.env,
     start: (input, workflowId, queue) =>
-      env.client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
+      env.client.workflow.start<VchaFailoverWorkflow>(WORKFLOW_TYPES.failover, {
         taskQueue: queue ?? taskQueue,
         workflowId: workflowId ?? `failover-test-${process.pid}-${++sequence}-${Date.now()}`,
         args: [input as VchaFailoverInput],

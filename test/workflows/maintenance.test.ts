@@ -16,7 +16,7 @@ import type {
 import { pollUntil } from '../harness/poll';
 import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
-import { member, startLab } from './lab';
+import { member, startLab } from '../harness/lab';
 
 const nodes = (n: number) => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),

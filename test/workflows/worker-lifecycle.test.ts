@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { uniqueTaskQueue } from '../harness/temporal';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 import { spawnWorker } from './worker-process';
 
 function exitOf(child: ChildProcess): Promise<number | null> {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 import { waitForPhase } from './wait';
 
 describe('cancelling a failover run', { concurrency: true }, async () => {

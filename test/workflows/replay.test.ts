@@ -27,7 +27,7 @@ import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
 import { testEnv, workflowBundle } from '../harness/temporal';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 
 const historiesDir = path.resolve(__dirname, '..', 'histories');
 const root = path.resolve(__dirname, '..', '..');
@@ -142,7 +142,7 @@ describe('workflow replay', () => {
 
   it('fails on workflow code that changes the steps of a saved history', async () => {
     const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows/next-build'),
+      workflowsPath: require.resolve('../harness/bundle/next-build'),
       workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     });

@@ -14,7 +14,7 @@ import type { ApprovalRecord } from '../../src/contract';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import { testServerAddress } from '../harness/temporal';
 import { failureOf } from './assertions';
-import { member, startLab } from './lab';
+import { member, startLab } from '../harness/lab';
 import { waitForPhase } from './wait';
 
 const run = promisify(execFile);

@@ -1,6 +1,6 @@
 /**
  * The upgrade-with-a-run-in-flight scenario on Worker Deployment Versioning, shared by the dev
- * server test (test/workflow/upgrade.test.ts) and the two-node cluster test
+ * server test (test/workflows/upgrade.test.ts) and the two-node cluster test
  * (test/cluster/upgrade.test.ts): build A (the current workflow code) serves a deployment and is
  * its current version; a planned failover starts on it and is mid-outage when build B — whose
  * workflow code fails replay of A's histories — starts as a second worker process and becomes the
@@ -24,8 +24,8 @@ import type { VchaFailoverInput, VchaFailoverWorkflow } from '../../src/contract
 import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
 import { pollUntil } from '../harness/poll';
 import { onTeardown, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
-import { NEXT_BUILD_TIMER_SUMMARY } from '../workflows/next-build';
-import { startLab } from './lab';
+import { NEXT_BUILD_TIMER_SUMMARY } from '../harness/bundle/next-build';
+import { startLab } from '../harness/lab';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
 const run = promisify(execFile);
@@ -70,7 +70,7 @@ export interface UpgradeScenarioFigures {
 /** Build B's workflow code, bundled to a file the way a release pipeline would ship it. */
 async function bundleNextBuild(): Promise<string> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows/next-build'),
+    workflowsPath: require.resolve('../harness/bundle/next-build'),
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   });

@@ -12,7 +12,7 @@ import type { VchaFailoverWorkflow } from '../../src/contract';
 import { SqliteAuditStore } from '../../src/audit';
 import { freePort } from '../../src/devtools/dev-server';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 import { spawnWorker } from './worker-process';
 
 /**

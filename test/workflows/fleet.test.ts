@@ -5,7 +5,7 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FleetFailoverWorkflow, FleetFailoverInput, FleetTargetOutcome } from '../../src/contract';
 import { testEnv } from '../harness/temporal';
-import { startLab, type Lab } from './lab';
+import { startLab, type Lab } from '../harness/lab';
 
 async function runFleet(lab: Lab, input: FleetFailoverInput, workflowId: string) {
   const env = await testEnv();

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 
 async function listIds(query: string, expected: number, timeoutMs = 15_000): Promise<string[]> {
   const env = await testEnv();

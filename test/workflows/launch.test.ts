@@ -15,7 +15,7 @@ import { DEFAULT_TASK_QUEUE, type VchaFailoverWorkflow } from '../../src/contrac
 import { TEST_ENV } from '../harness/env';
 import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 
 const root = path.resolve(__dirname, '..', '..');
 const run = promisify(execFile);

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { temporal } from '@temporalio/proto';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { VchaFailoverWorkflow } from '../../src/contract';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 
 const { EventType } = temporal.api.enums.v1;
 

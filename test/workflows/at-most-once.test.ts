@@ -12,7 +12,7 @@ import { onTeardown, uniqueTaskQueue } from '../harness/temporal';
 import { SWEEP_CLIENT_TIMEOUTS, vcenter500After } from '../sweep/faults';
 import { sweepInput } from '../sweep/sweep';
 import { failureOf } from './assertions';
-import { startLab } from './lab';
+import { startLab } from '../harness/lab';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 
 /** The hidden cases' switch comes after the 25 s flush and the outage: a deadline with room for both. */

@@ -8,7 +8,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { VchaFailoverWorkflow } from '../../src/contract';
 import { pollUntil } from '../harness/poll';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
-import { startLab, type Lab } from './lab';
+import { startLab, type Lab } from '../harness/lab';
 import { waitForLivePhase, waitForPhase } from './wait';
 import { spawnWorker, type WorkerProcess } from './worker-process';
 

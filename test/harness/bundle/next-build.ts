@@ -6,10 +6,10 @@
  * timer's summary in a run's history shows which build ran it.
  */
 import { sleep } from '@temporalio/workflow';
-import type { FailoverResult, VchaFailoverInput } from '../../src/contract';
-import { vchaFailover as releasedFailover } from '../../src/workflows';
+import type { FailoverResult, VchaFailoverInput } from '../../../src/contract';
+import { vchaFailover as releasedFailover } from '../../../src/workflows';
 
-export { fleetFailover, vchaTargetLock } from '../../src/workflows';
+export { fleetFailover, vchaTargetLock } from '../../../src/workflows';
 
 /** The summary of the timer only this build starts. */
 export const NEXT_BUILD_TIMER_SUMMARY = 'next build: timer before the failover';
