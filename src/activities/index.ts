@@ -21,7 +21,6 @@ export type { TriggerInput, TriggerResult } from './legacy-trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
 export { signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
-export type { OutcomeRecord, OutcomeRecorder } from './outcome-recorder';
 export { VcenterClientCache } from './vcenter-clients';
 
 /** Creates the activity functions registered on the worker. */

@@ -5,8 +5,6 @@
 import { z } from 'zod';
 import { formatConfigPath } from './config-path';
 
-export { TARGET_NAME_PATTERN } from '../contract/names';
-
 /** Property names a target may have. */
 const TARGET_KEYS = [
   'url',

@@ -19,6 +19,7 @@ export * from './queries';
 export * from './record';
 export * from './search-attributes';
 export * from './send';
+export * from './target-name';
 export type { VchaFailoverInput } from './input/failover';
 export type { FleetFailoverInput } from './input/fleet';
 export * from './user-metadata';

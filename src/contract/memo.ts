@@ -3,7 +3,20 @@
  * to. Written by starters and the workflows, read by the workflows, the CLI and the Web UI. The
  * keys live only here; {@link readMemo} and {@link memoFields} are the typed reader and writer.
  */
-import { readMaintenanceLink, type MaintenanceLink } from './maintenance';
+
+/** The memo a leg carries so its record (and audit row) points at its maintenance run. */
+export interface MaintenanceLink {
+  workflowId: string;
+  leg: 'failover' | 'failback';
+}
+
+/** The link in a memo value, if it is one. */
+function readMaintenanceLink(value: unknown): MaintenanceLink | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { workflowId, leg } = value as Partial<MaintenanceLink>;
+  if (typeof workflowId !== 'string' || (leg !== 'failover' && leg !== 'failback')) return undefined;
+  return { workflowId, leg };
+}
 
 /** Every memo field, by key. */
 export interface RunMemo {

@@ -9,9 +9,6 @@ import type { FleetFailoverResult } from './fleet';
 import type { MaintenanceResult } from './maintenance';
 import type { FailoverResult } from './record';
 
-/** Allowed characters of a target name (the targets file and every input that names a target). */
-export const TARGET_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
-
 /**
  * The workflow type names the worker registers: callers start and recognise runs by these. The
  * bundle's exported functions carry the same names (a test checks it).

@@ -5,7 +5,8 @@
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, VcenterClientCache, type OutcomeRecorder, type WebhookConfig } from '../activities';
+import { createActivities, VcenterClientCache, type WebhookConfig } from '../activities';
+import type { OutcomeRecorder } from '../contract';
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../duration';
-import { TARGET_NAME_PATTERN } from '../names';
+import { TARGET_NAME_PATTERN } from '../target-name';
 
 /** A duration string field ("30m") with a default and bounds, parsed to milliseconds. */
 export function durationField(name: string, fallback: string, minMs: number, maxMs: number) {

@@ -3,7 +3,7 @@
  * `validateFleetInput` local activity) and published as JSON Schema.
  */
 import { z } from 'zod';
-import { TARGET_NAME_PATTERN } from '../names';
+import { TARGET_NAME_PATTERN } from '../target-name';
 import { formatProblems } from './failover';
 
 /** The zod schema of the fleet input; published as JSON Schema too. */
