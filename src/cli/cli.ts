@@ -9,7 +9,7 @@ import { approveCommand, rejectCommand } from './commands/decide';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { maintenanceGroup } from './commands/maintenance';
-import { scheduleGroup } from './commands/schedule';
+import { scheduleGroup } from './commands/schedule/group';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { EXIT_CODE_TABLE, EXIT_CODES } from './exit-codes';

@@ -1,5 +1,5 @@
 /** The in-memory outcome recorder every test uses, in place of the audit store. */
-import type { OutcomeRecord, OutcomeRecorder } from '../../src/activities';
+import type { OutcomeRecord, OutcomeRecorder } from '../../src/contract';
 
 /** Records outcomes in memory so tests can read them. */
 export class MemoryRecorder implements OutcomeRecorder {

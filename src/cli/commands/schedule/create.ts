@@ -1,12 +1,12 @@
 /** `vcha-failover schedule create`: a recurring planned failover of one target. */
-import type { Command } from '../command';
-import { withSession } from '../connect';
-import { CONNECTION_HELP } from '../connection-flags';
-import { EXIT_CODES } from '../exit-codes';
-import { CliFailure, printLines, type CliIo } from '../io';
-import { parseScheduleCreateArgs } from '../schedule-request';
-import { scheduleLines } from '../schedule-view';
-import { clientSdk } from '../sdk';
+import type { Command } from '../../command';
+import { withSession } from '../../connect';
+import { CONNECTION_HELP } from '../../connection-flags';
+import { EXIT_CODES } from '../../exit-codes';
+import { CliFailure, printLines, type CliIo } from '../../io';
+import { parseScheduleCreateArgs } from './request';
+import { scheduleLines } from './view';
+import { clientSdk } from '../../sdk';
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { options, connection } = parseScheduleCreateArgs(argv, io.settings);

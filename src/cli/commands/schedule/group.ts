@@ -2,15 +2,15 @@
  * `vcha-failover schedule …`: the group, and its small subcommands (pause, unpause, trigger,
  * delete); `create` and `list` have files of their own.
  */
-import { parseCommandArgs } from '../args';
-import type { Command, CommandGroup } from '../command';
-import { webUiLink, withSession } from '../connect';
-import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
-import { EXIT_CODES } from '../exit-codes';
-import { CliFailure, printLines, type CliIo } from '../io';
-import { findFailoverSchedule } from '../schedule-handle';
-import { scheduleCreateCommand } from './schedule-create';
-import { scheduleListCommand } from './schedule-list';
+import { parseCommandArgs } from '../../args';
+import type { Command, CommandGroup } from '../../command';
+import { webUiLink, withSession } from '../../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../../connection-flags';
+import { EXIT_CODES } from '../../exit-codes';
+import { CliFailure, printLines, type CliIo } from '../../io';
+import { findFailoverSchedule } from './handle';
+import { scheduleCreateCommand } from './create';
+import { scheduleListCommand } from './list';
 
 /** How long `trigger` waits for the started run to show in the schedule. */
 const TRIGGER_REPORT_TIMEOUT_MS = 10_000;

@@ -1,8 +1,8 @@
 /** Finds a failover schedule by id, refusing schedules that start anything but `vchaFailover`. */
 import type { ScheduleDescription, ScheduleHandle } from '@temporalio/client';
-import type { TemporalSession } from './connect';
-import { CliFailure } from './io';
-import { clientSdk } from './sdk';
+import type { TemporalSession } from '../../connect';
+import { CliFailure } from '../../io';
+import { clientSdk } from '../../sdk';
 
 /** A schedule's handle and description. */
 export interface FoundSchedule {

@@ -1,14 +1,14 @@
 /** `vcha-failover schedule list`: the failover schedules of the worker's task queue, with their next times. */
 import type { ScheduleDescription } from '@temporalio/client';
-import { parseCommandArgs } from '../args';
-import type { Command } from '../command';
-import { taskQueueFrom, withSession, type TemporalSession } from '../connect';
-import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
-import { EXIT_CODES } from '../exit-codes';
-import { printLines, type CliIo } from '../io';
-import { describeSchedule } from '../schedule-handle';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson } from '../output';
-import { scheduleJson, scheduleLines } from '../schedule-view';
+import { parseCommandArgs } from '../../args';
+import type { Command } from '../../command';
+import { taskQueueFrom, withSession, type TemporalSession } from '../../connect';
+import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../../connection-flags';
+import { EXIT_CODES } from '../../exit-codes';
+import { printLines, type CliIo } from '../../io';
+import { describeSchedule } from './handle';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson } from '../../output';
+import { scheduleJson, scheduleLines } from './view';
 
 const OPTIONS = { 'task-queue': { type: 'string' }, ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS } as const;
 

@@ -4,16 +4,16 @@
  * policy SKIP and an explicit catch-up window, so a window missed by more than that is not run late.
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
-import { failoverUserMetadata, maintenanceUserMetadata } from '../contract';
-import { parseFailoverInput, type VchaFailoverInput } from '../contract/input/failover';
-import type { VchaMaintenanceInput } from '../contract/input/maintenance';
-import { maintenanceInputFrom } from './commands/maintenance';
-import { durationOption, parseCommandArgs, requireOption } from './args';
+import { failoverUserMetadata, maintenanceUserMetadata } from '../../../contract';
+import { parseFailoverInput, type VchaFailoverInput } from '../../../contract/input/failover';
+import type { VchaMaintenanceInput } from '../../../contract/input/maintenance';
+import { maintenanceInputFrom } from '../maintenance';
+import { durationOption, parseCommandArgs, requireOption } from '../../args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';
-import { taskQueueFrom } from './connect';
-import { CONNECTION_OPTIONS, type ConnectionValues } from './connection-flags';
-import type { CliSettings } from './settings';
-import { UsageError } from './io';
+import { taskQueueFrom } from '../../connect';
+import { CONNECTION_OPTIONS, type ConnectionValues } from '../../connection-flags';
+import type { CliSettings } from '../../settings';
+import { UsageError } from '../../io';
 import { isKnownTimeZone } from './timezone';
 
 /** The flags of `schedule create`. */

@@ -1,8 +1,8 @@
 /** A failover schedule in words, as `schedule create` and `schedule list` print it. */
 import type { ScheduleDescription } from '@temporalio/client';
-import { formatDuration } from '../contract';
+import { formatDuration } from '../../../contract';
 import { formatCalendarSpec } from './calendar-spec';
-import type { ScheduleListJson } from './json-shapes';
+import type { ScheduleListJson } from '../../json-shapes';
 import { formatZoned } from './timezone';
 
 /** How many upcoming times are shown. */
