@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailoverRecord, VchaFailoverWorkflow } from '../../src/contract';
+import { decodeContractFailure, type FailoverRecord, type VchaFailoverWorkflow } from '../../src/contract';
 
 /** The ApplicationFailure a run ended with, and the record in its details. */
 export async function failureOf(
@@ -17,6 +17,6 @@ export async function failureOf(
     assert.ok(error.cause instanceof ApplicationFailure, `cause is an ApplicationFailure: ${String(error.cause)}`);
     assert.equal(error.cause.type, expectedType, `failure type (message: ${error.cause.message})`);
     assert.equal(error.cause.nonRetryable, true);
-    return { failure: error.cause, record: error.cause.details?.[0] as FailoverRecord | undefined };
+    return { failure: error.cause, record: decodeContractFailure<FailoverRecord>(error.cause)?.record };
   }
 }

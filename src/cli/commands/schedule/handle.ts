@@ -1,4 +1,8 @@
-/** Finds a failover schedule by id, refusing schedules that start anything but `vchaFailover`. */
+/**
+ * Finds a schedule of this product by id for `schedule pause|unpause|trigger|delete` and `schedule
+ * list`, refusing schedules that start anything but `vchaFailover` or `vchaMaintenance`.
+ */
+import { WORKFLOW_TYPES } from '../../../contract';
 import type { ScheduleDescription, ScheduleHandle } from '@temporalio/client';
 import type { TemporalSession } from '../../connect';
 import { CliFailure } from '../../io';
@@ -25,12 +29,12 @@ export async function describeSchedule(
   }
 }
 
-/** The schedule, or a CliFailure when it is missing or does not start vchaFailover. */
+/** The schedule, or a CliFailure when it is missing or starts neither vchaFailover nor vchaMaintenance. */
 export async function findFailoverSchedule(session: TemporalSession, scheduleId: string): Promise<FoundSchedule> {
   const found = await describeSchedule(session, scheduleId);
   if (!found) throw new CliFailure(`no schedule ${scheduleId} in namespace ${session.namespace}`);
   const type = found.description.action.workflowType;
-  if (type !== 'vchaFailover' && type !== 'vchaMaintenance') {
+  if (type !== WORKFLOW_TYPES.failover && type !== WORKFLOW_TYPES.maintenance) {
     throw new CliFailure(`schedule ${scheduleId} starts ${type}, not vchaFailover or vchaMaintenance`);
   }
   return found;

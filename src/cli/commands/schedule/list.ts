@@ -1,4 +1,5 @@
 /** `vcha-failover schedule list`: the failover schedules of the worker's task queue, with their next times. */
+import { WORKFLOW_TYPES } from '../../../contract';
 import type { ScheduleDescription } from '@temporalio/client';
 import { parseCommandArgs } from '../../args';
 import type { Command } from '../../command';
@@ -16,7 +17,10 @@ const OPTIONS = { 'task-queue': { type: 'string' }, ...OUTPUT_OPTIONS, ...CONNEC
 async function failoverSchedules(session: TemporalSession, taskQueue: string): Promise<ScheduleDescription[]> {
   const ids: string[] = [];
   for await (const summary of session.client.schedule.list()) {
-    if (summary.action?.workflowType === 'vchaFailover' || summary.action?.workflowType === 'vchaMaintenance')
+    if (
+      summary.action?.workflowType === WORKFLOW_TYPES.failover ||
+      summary.action?.workflowType === WORKFLOW_TYPES.maintenance
+    )
       ids.push(summary.scheduleId);
   }
   // Listing is eventually consistent; describing each gives the current state and drops deleted ones.

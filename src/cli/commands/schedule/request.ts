@@ -4,10 +4,10 @@
  * policy SKIP and an explicit catch-up window, so a window missed by more than that is not run late.
  */
 import type { CalendarSpec, ScheduleOptions } from '@temporalio/client';
-import { failoverUserMetadata, maintenanceUserMetadata } from '../../../contract';
+import { WORKFLOW_TYPES, failoverUserMetadata, maintenanceUserMetadata } from '../../../contract';
 import { parseFailoverInput, type VchaFailoverInput } from '../../../contract/input/failover';
 import type { VchaMaintenanceInput } from '../../../contract/input/maintenance';
-import { maintenanceInputFrom } from '../maintenance';
+import { maintenanceInputFrom } from '../../maintenance-run';
 import { durationOption, parseCommandArgs, requireOption } from '../../args';
 import { CalendarSyntaxError, parseCalendarSpec } from './calendar-spec';
 import { taskQueueFrom } from '../../connect';
@@ -114,7 +114,7 @@ export function parseScheduleCreateArgs(argv: readonly string[], settings: CliSe
     },
     action: {
       type: 'startWorkflow',
-      workflowType: maintenance ? 'vchaMaintenance' : 'vchaFailover',
+      workflowType: maintenance ? WORKFLOW_TYPES.maintenance : WORKFLOW_TYPES.failover,
       taskQueue: taskQueueFrom(values['task-queue'], settings),
       // The server appends the scheduled time: vcha-failover-<target>-2025-03-09T01:00:00Z.
       workflowId: scheduleId,
