@@ -69,20 +69,17 @@ describe('followFailedVerdict', () => {
   });
 
   it('a last heartbeat that saw the switch is FailoverNotHealthy; any other end is unknown', () => {
-    const verifying = followFailedVerdict(
-      { contract: false, message: 'heartbeat timeout', lastSeen: heartbeat('VERIFYING') },
-      { triggered: 'unknown' },
-      passed,
-      'lab',
-    );
+    const timedOut = (phase: 'FAILING_OVER' | 'VERIFYING') =>
+      followFailedVerdict(
+        { contract: false, message: 'heartbeat timeout', lastSeen: heartbeat(phase) },
+        { triggered: 'unknown' },
+        passed,
+        'lab',
+      );
+    const verifying = timedOut('VERIFYING');
     assert.equal(verifying.outcome, 'FailoverNotHealthy');
     assert.match(verifying.message, /lab switched to 10\.0\.0\.2, but could not be verified.*witness DOWN/);
-    const following = followFailedVerdict(
-      { contract: false, message: 'heartbeat timeout', lastSeen: heartbeat('FAILING_OVER') },
-      { triggered: 'yes' },
-      passed,
-      'lab',
-    );
+    const following = timedOut('FAILING_OVER');
     assert.equal(following.outcome, 'FailoverOutcomeUnknown');
     assert.match(
       following.message,
