@@ -21,8 +21,9 @@ interface Edge {
 }
 
 const IMPORT = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
+const DYNAMIC_IMPORT = /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g;
 
-/** Every import and re-export of `code` (static ones; the bundle allows no other kind). */
+/** Every import and re-export of `code`, dynamic imports too (they load a module all the same). */
 export function importsOf(code: string, from: string): Edge[] {
   const edges: Edge[] = [];
   for (const match of code.matchAll(IMPORT)) {
@@ -40,12 +41,15 @@ export function importsOf(code: string, from: string): Edge[] {
         .every((n) => n.startsWith('type '));
     edges.push({ specifier: specifier!, file: resolve(specifier!, from), typeOnly: Boolean(typeKeyword) || allTyped });
   }
+  for (const [, specifier] of code.matchAll(DYNAMIC_IMPORT)) {
+    edges.push({ specifier: specifier!, file: resolve(specifier!, from), typeOnly: false });
+  }
   return edges;
 }
 
 function resolve(specifier: string, from: string): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
-  const base = path.resolve(path.dirname(from), specifier);
+  const base = path.resolve(path.dirname(from), specifier.replace(/\.js$/, ''));
   for (const candidate of [`${base}.ts`, path.join(base, 'index.ts')]) if (existsSync(candidate)) return candidate;
   throw new Error(`${path.relative(root, from)}: cannot resolve ${specifier}`);
 }
@@ -134,13 +138,15 @@ describe('src import graph', () => {
     assert.deepEqual(cyclesOf(probe), [['src/a.ts', 'src/b.ts', 'src/c.ts']]);
     const index = path.join(src, 'contract', 'index.ts');
     const code =
-      "import type { X } from './record';\nimport { type Y, type Z } from './cluster';\nimport { W } from 'zod';\n";
+      "import type { X } from './record';\nimport { type Y, type Z } from './cluster';\nimport { W } from 'zod';\n" +
+      "export const later = () => import('./duration.js');\n";
     assert.deepEqual(
       importsOf(code, index).map((e) => [e.specifier, e.typeOnly]),
       [
         ['./record', true],
         ['./cluster', true],
         ['zod', false],
+        ['./duration.js', false],
       ],
     );
   });

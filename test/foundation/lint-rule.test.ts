@@ -59,8 +59,11 @@ describe('workflow determinism lint rule', () => {
     // The schemas themselves use zod, and are still held to the rest of the rules.
     const schema = "import { z } from 'zod';\nimport 'node:fs';\nexport const s = z.string();\n";
     const messages = (await lintAs('src/contract/input/fleet.ts', schema)).filter((m) => m.startsWith('no-restricted'));
-    assert.equal(messages.length, 1, JSON.stringify(messages));
-    assert.match(messages[0]!, /Node built-ins/);
+    assert.ok(messages.length > 0, 'node:fs is refused');
+    assert.ok(
+      messages.every((m) => m.includes("'node:fs'")),
+      JSON.stringify(messages),
+    );
   });
 
   it('allows the same import outside workflow code', async () => {
