@@ -20,7 +20,8 @@ WORKDIR /app
 ENV NODE_ENV=production \
     VCHA_TARGETS_FILE=/config/targets.json \
     VCHA_AUDIT_DB=/data/vcha-audit.sqlite \
-    VCHA_METRICS_ADDR=0.0.0.0:9464
+    VCHA_METRICS_ADDR=0.0.0.0:9464 \
+    VCHA_HEALTH_ADDR=0.0.0.0:8080
 COPY package.json package-lock.json ./
 # Build tools only for the native module, removed in the same layer.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
@@ -30,12 +31,14 @@ RUN apt-get update && apt-get install -y --no-install-recommends python3 make g+
 COPY --from=build /src/dist ./dist
 COPY bin ./bin
 COPY src/simulator/scenarios ./scenarios
+# The saved histories the gate workflow (vchaGate) replays on this image's workflow code.
+COPY test/histories ./test/histories
 RUN mkdir -p /data /config && chown node:node /data
 USER node
 VOLUME ["/data"]
-EXPOSE 9464
-# The worker has no HTTP API of its own; its metrics endpoint answering means the runtime is up.
+EXPOSE 9464 8080
+# Healthy once the worker polls its task queue (the health endpoint's /readyz).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:9464/metrics').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:8080/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Exec form: SIGTERM reaches node directly, so the worker drains within VCHA_SHUTDOWN_GRACE_TIME.
 CMD ["node", "dist/worker.js"]

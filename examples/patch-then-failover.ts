@@ -1,6 +1,6 @@
 /**
  * Example for other teams: a maintenance workflow that fails its vCenter over as a child workflow
- * before patching the old active node. The README shows this file; a test runs it.
+ * before patching the old active node. docs/operating.md shows this file; a test runs it.
  */
 import { ApplicationFailure, ChildWorkflowFailure, executeChild } from '@temporalio/workflow';
 import type { FailoverResult, VchaFailoverWorkflow } from '../src/contract';

@@ -12,7 +12,8 @@ import { loadTargetsFile } from './config';
 import { vcenterRequestMetrics } from './observability/metrics';
 import { installRuntime, redactorFor } from './observability/runtime';
 import { installTracing } from './observability/tracing';
-import { createFailoverWorker } from './worker/create-worker';
+import { createFailoverWorker, type FailoverWorker } from './worker/create-worker';
+import { startHealthServer } from './worker/health';
 import { resolveWorkflowCode } from './worker/workflow-code';
 import { workerSettingsFromEnv } from './worker/settings';
 
@@ -43,6 +44,11 @@ function withTarget(logger: Logger, target: string): Logger {
 
 async function main(): Promise<void> {
   const settings = workerSettingsFromEnv();
+  // Up before anything slow, so liveness answers (and readiness says "not ready") while connecting.
+  const started: { worker?: FailoverWorker } = {};
+  const health = settings.healthAddress
+    ? await startHealthServer(settings.healthAddress, () => started.worker?.worker.getStatus())
+    : undefined;
   const targets = await loadTargetsFile(settings.targets.file, settings.targets.env);
   const { taskQueue } = settings;
   const runtime = installRuntime(settings.runtime, redactorFor(targets));
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
       ...(settings.process.maxCachedWorkflows ? { maxCachedWorkflows: settings.process.maxCachedWorkflows } : {}),
     },
   });
+  started.worker = failoverWorker;
   runtime.logger.info('worker started', {
     taskQueue,
     namespace: namespace ?? 'default',
@@ -96,6 +103,8 @@ async function main(): Promise<void> {
       ? { endpoint: settings.tracing.endpoint, serviceName: settings.tracing.serviceName }
       : 'off',
     workflowCode: code.origin,
+    ...(settings.versioningSource ? { versioningFrom: settings.versioningSource } : {}),
+    ...(health ? { health: health.address } : {}),
     ...settings.process,
   });
   process.stderr.write(
@@ -107,6 +116,7 @@ async function main(): Promise<void> {
     await failoverWorker.close();
     await clientConnection.close();
     await connection.close();
+    await health?.close();
     // The spans of the last activities and workflow tasks are exported before the process exits.
     await tracing?.shutdown();
   }

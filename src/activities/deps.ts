@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { TargetPolicy } from '../contract/policy';
 import type { VcenterClient } from '../vcenter';
 import type { OutcomeRecorder } from '../contract';
+import type { ReplayDeps } from './replay-histories';
 import type { WebhookConfig } from './webhook';
 
 /** Dependencies injected into the activity functions by the worker (or a test). */
@@ -18,4 +19,9 @@ export interface ActivityDeps {
   recorder: OutcomeRecorder;
   /** The completion webhook, when configured. */
   webhook?: WebhookConfig;
+  /**
+   * The saved histories and the worker's workflow code, for the gate's replay; the failover worker
+   * always sets it. Without it, the gate's replay fails (a gate must never pass without replaying).
+   */
+  replay?: ReplayDeps;
 }

@@ -10,6 +10,7 @@ import { makeTriggerFailover } from './legacy-trigger';
 import { makeDescribeTargetLock } from './lock';
 import { makePreflight } from './preflight';
 import { makeNotifyOutcome, makeRecordOutcome } from './record';
+import { makeReplaySavedHistories } from './replay-histories';
 import { makeSendFailover } from './send-failover';
 import { validateFailoverInput, validateFleetInput, validateMaintenanceInput } from './validate-input';
 
@@ -21,6 +22,7 @@ export type { TriggerInput, TriggerResult } from './legacy-trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
 export { signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
+export type { HistoryReplayFailure, HistoryReplayReport, ReplayDeps } from './replay-histories';
 export { VcenterClientCache } from './vcenter-clients';
 
 /** Creates the activity functions registered on the worker. */
@@ -39,6 +41,7 @@ export function createActivities(deps: ActivityDeps) {
     describeTargetLock: makeDescribeTargetLock(deps),
     // Every configured target, for a fleet run over "all" (the workflow cannot read the worker's file).
     listTargets: () => Promise.resolve(deps.targetNames()),
+    replaySavedHistories: makeReplaySavedHistories(deps.replay),
   } satisfies Record<ActivityType, (input: never) => Promise<unknown>>;
 }
 

@@ -41,7 +41,7 @@ export function exitCodeForOutcome(outcome: string): number {
   return Object.hasOwn(FAILURE_EXIT_CODES, outcome) ? FAILURE_EXIT_CODES[outcome as FailureType] : EXIT_CODES.error;
 }
 
-/** Every exit code with its meaning, for `--help` and the README. */
+/** Every exit code with its meaning, for `--help` and docs/cli.md. */
 export const EXIT_CODE_TABLE: readonly { code: number; meaning: string }[] = [
   { code: EXIT_CODES.ok, meaning: 'done; with --wait: SUCCEEDED or DRY_RUN_PASSED' },
   { code: EXIT_CODES.error, meaning: 'other error: Temporal unreachable, not found, run terminated or timed out' },

@@ -1,6 +1,6 @@
 /**
  * The documented shapes of `--output json`, one per command, as zod schemas: the commands build
- * these types, the README describes them and the tests check every document against them. A
+ * these types, docs/cli.md describes them and the tests check every document against them. A
  * field may be added in a release; none is removed or changes meaning.
  */
 import { z } from 'zod';

@@ -1,7 +1,7 @@
 /**
  * `-o/--output text|json`, shared by every command with a result: in JSON mode the command writes
  * one JSON document to stdout and nothing else there (errors stay on stderr, exit codes stay the
- * same). The document shapes are in `json-shapes.ts` and the README.
+ * same). The document shapes are in `json-shapes.ts` and docs/cli.md.
  */
 import { UsageError, type CliIo } from './io';
 

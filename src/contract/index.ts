@@ -12,6 +12,7 @@ export * from './follow-heartbeat';
 export * from './maintenance';
 export * from './memo';
 export * from './names';
+export * from './nexus-service';
 export * from './outcomes';
 export * from './phases';
 export * from './policy';

@@ -18,6 +18,7 @@ export const WORKFLOW_TYPES = {
   maintenance: 'vchaMaintenance',
   fleet: 'fleetFailover',
   targetLock: 'vchaTargetLock',
+  gate: 'vchaGate',
 } as const;
 
 /** One workflow type name. */
@@ -35,6 +36,22 @@ export type FleetFailoverWorkflow = (input: FleetFailoverInput) => Promise<Fleet
 /** The signature of `vchaMaintenance`: fail over, wait for the patching, fail back. */
 export type VchaMaintenanceWorkflow = (input: VchaMaintenanceInput) => Promise<MaintenanceResult>;
 
+/** The signature of `vchaGate`, the check a new build passes before it takes new runs. */
+export type VchaGateWorkflow = (input: VchaGateInput) => Promise<VchaGateResult>;
+
+/** `vchaGate`'s input: the target whose readiness the dry run checks (nothing is sent to it). */
+export interface VchaGateInput {
+  target: string;
+}
+
+/** What `vchaGate` returns when the build passed. */
+export interface VchaGateResult {
+  /** How many saved histories replayed on the build's workflow code. */
+  historiesReplayed: number;
+  /** The dry run's workflow id and one-sentence result. */
+  dryRun: { workflowId: string; message: string };
+}
+
 /** The activity types the worker registers. */
 export const ACTIVITY_TYPES = [
   'validateFailoverInput',
@@ -50,6 +67,8 @@ export const ACTIVITY_TYPES = [
   'recordOutcome',
   'notifyOutcome',
   'describeTargetLock',
+  // vchaGate: the saved histories replayed on the worker's own workflow code.
+  'replaySavedHistories',
 ] as const;
 
 /** One activity type. */

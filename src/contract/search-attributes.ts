@@ -1,7 +1,7 @@
 /**
  * The custom search attributes a failover run keeps up to date, so operators can find runs with
  * visibility queries such as `VchaTarget = "lab-01" AND VchaOutcome = "SUCCEEDED"`. They must be
- * registered on the namespace (the dev servers here do it; the README gives the commands).
+ * registered on the namespace (the dev servers here do it; docs/observability.md gives the commands).
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 

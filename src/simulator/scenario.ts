@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { VCENTER_OPERATIONS } from '../vcenter/operations';
+import { SERVICE_IDS } from './model/services';
 
 const operationSelector = z.enum([...VCENTER_OPERATIONS, '*']);
 const durationMs = z.number().finite().nonnegative();
@@ -23,6 +24,8 @@ export const memberScenarioSchema = z.strictObject({
   haIp: ipv4.optional(),
   state: z.enum(['UP', 'DOWN']).optional(),
   role: z.enum(['ACTIVE', 'PASSIVE', 'WITNESS']).optional(),
+  /** node1/node2: the address this node serves clients at once it is active (`failover_ip`); unset: the public one. */
+  failoverIp: ipv4.optional(),
 });
 
 /** An extra user account and its privileges (e.g. `System.Read`, `Global.VCServer`). */
@@ -39,6 +42,12 @@ export const timingScenarioSchema = z.strictObject({
   taskStartMs: durationMs.optional(),
   refusalTaskMs: durationMs.optional(),
   modeChangeMs: durationMs.optional(),
+  /** After a switch: how long each vCenter service of the new active node takes to start, one after another. */
+  serviceStartMs: durationMs.optional(),
+  /** After a switch: when the new active node's first periodic appliance health check runs (from the API's return). */
+  healthCheckMs: durationMs.optional(),
+  /** `faults.failBack`: how long after the API's return the cluster fails back by itself. */
+  failBackMs: durationMs.optional(),
 });
 
 const vapiErrorTypes = [
@@ -54,6 +63,11 @@ const vapiErrorTypes = [
   'UNAUTHORIZED',
 ] as const;
 
+/** Envoy's plain-text answers while the vAPI endpoint behind it is down (with status 503). */
+export const ENVOY_BODIES = ['envoy-no-healthy-upstream', 'envoy-connect-failure'] as const;
+
+const serviceId = z.enum(SERVICE_IDS as [string, ...string[]]);
+
 /** One fault rule: which requests, how often, when and what happens (see `model/faults.ts`). */
 export const faultRuleSchema = z
   .strictObject({
@@ -67,15 +81,17 @@ export const faultRuleSchema = z
     count: z.number().int().positive().optional(),
     /** `before` vCenter processes the request (it never takes effect) or `after` (only the answer is affected). */
     when: z.enum(['before', 'after']).optional(),
-    action: z.enum(['refuse', 'reset', 'hang', 'delay', 'respond']),
+    action: z.enum(['refuse', 'reset', 'hang', 'blackhole', 'delay', 'respond']),
     /** `delay`: real milliseconds, not scaled. */
     delayMs: durationMs.optional(),
     /** `refuse`: real milliseconds the port stays closed. */
     refuseMs: durationMs.optional(),
+    /** `blackhole`: real milliseconds the cluster's address answers nothing at all. */
+    blackholeMs: durationMs.optional(),
     /** `respond`: the status sent (default: the real answer's). */
     status: z.number().int().min(200).max(599).optional(),
     /** `respond`: the body sent instead of the real one. */
-    body: z.enum(['vapi', 'html', 'truncated-json', 'wrong-types']).optional(),
+    body: z.enum(['vapi', 'html', ...ENVOY_BODIES, 'truncated-json', 'wrong-types']).optional(),
     /** `respond` with a `vapi` body: its error type (default ERROR). */
     errorType: z.enum(vapiErrorTypes).optional(),
   })
@@ -101,18 +117,49 @@ export const faultsScenarioSchema = z.strictObject({
   failoverRefusal: z.enum(['error', 'failed-task']).optional(),
   /** What the old task id returns after the switch: 404 NOT_FOUND or a SUCCEEDED task. */
   taskAfterSwitch: z.enum(['not-found', 'succeeded']).optional(),
-  /** Shared-port layout only: during the switch answer 503s or reset connections. */
-  outageStyle: z.enum(['503', 'reset']).optional(),
+  /**
+   * What a client meets during the switch: `503` (vAPI SERVICE_UNAVAILABLE) or `reset` connections
+   * (both shared-port only: a port of its own is closed instead), Envoy's plain-text 503s, or a
+   * `blackhole` (nothing answers); the last three in both layouts.
+   */
+  outageStyle: z.enum(['503', 'reset', ...ENVOY_BODIES, 'blackhole']).optional(),
   /** Failover tasks end FAILED even when the failover is allowed; roles stay as they were. */
   failFailoverTask: z.boolean().optional(),
-  /** A running failover shows neither in operations.active nor in the task list until the switch. */
-  hideRunningFailover: z.boolean().optional(),
+  /**
+   * A running failover shows neither in operations.active nor in the task list: `true` until the
+   * switch, or a number of simulated milliseconds from the request (capped at the switch).
+   */
+  hideRunningFailover: z.union([z.boolean(), durationMs]).optional(),
+  /** After a switch, these services of the new active node do not start: stuck STARTING, or STOPPED. */
+  servicesAfterSwitch: z.partialRecord(serviceId, z.enum(['STARTING', 'STOPPED'])).optional(),
+  /**
+   * The cluster fails back by itself `timing.failBackMs` after each switch (Broadcom KB 430364):
+   * `task` with a failover task of its own, `silent` without one, `off` (default) never.
+   */
+  failBack: z.enum(['off', 'task', 'silent']).optional(),
+  /**
+   * Port-per-cluster layout: how the address the cluster left when a node with a failover IP took
+   * over (or when it came back) behaves until the cluster returns to it: `refuse` (default) or `blackhole`.
+   */
+  oldAddress: z.enum(['refuse', 'blackhole']).optional(),
+});
+
+/** One service of the active node, set now (a runtime change sets its state at once). */
+export const serviceScenarioSchema = z.strictObject({
+  startupType: z.enum(['AUTOMATIC', 'MANUAL', 'DISABLED']).optional(),
+  state: z.enum(['STARTING', 'STOPPING', 'STARTED', 'STOPPED']).optional(),
+  health: z.enum(['HEALTHY', 'HEALTHY_WITH_WARNINGS', 'DEGRADED']).optional(),
 });
 
 /** One cluster in a scenario; every field is optional (defaults: a healthy, enabled cluster). */
 export const clusterScenarioSchema = z.strictObject({
   /** Port-per-cluster layout: fixed port for this cluster's API (0 or unset = any free port). */
   port: z.number().int().min(0).max(65535).optional(),
+  /**
+   * Port-per-cluster layout: other (loopback) addresses this cluster also answers at, on the same
+   * port, wherever its public address answers: two names for one vCenter. Fixed at start.
+   */
+  aliases: z.array(ipv4).optional(),
   mode: z.enum(['ENABLED', 'DISABLED', 'MAINTENANCE']).optional(),
   configState: z.enum(['CONFIGURED', 'NOTCONFIGURED', 'INVALID', 'PREPARED']).optional(),
   healthState: z.enum(['HEALTHY', 'DEGRADED', 'ISOLATED']).optional(),
@@ -131,6 +178,10 @@ export const clusterScenarioSchema = z.strictObject({
   users: z.record(z.string().min(1), userScenarioSchema).optional(),
   timing: timingScenarioSchema.optional(),
   faults: faultsScenarioSchema.optional(),
+  /** Services of the active node (e.g. `{"vpxd": {"state": "STOPPED"}}`: vpxd down while the vAPI answers). */
+  services: z.partialRecord(serviceId, serviceScenarioSchema).optional(),
+  /** The color the appliance's periodic health checks compute (default green). */
+  applianceHealth: z.enum(['green', 'yellow', 'orange', 'red', 'gray']).optional(),
 });
 
 /** The cluster list: a map of name to cluster, or just a list of names (all defaults). */
@@ -161,6 +212,8 @@ export type MemberScenario = z.output<typeof memberScenarioSchema>;
 export type UserScenario = z.output<typeof userScenarioSchema>;
 /** Timing overrides, as written in a scenario. */
 export type TimingScenario = z.output<typeof timingScenarioSchema>;
+/** One service, as written in a scenario. */
+export type ServiceScenario = z.output<typeof serviceScenarioSchema>;
 /** Faults of one cluster, as validated. */
 export type FaultsScenario = z.output<typeof faultsScenarioSchema>;
 /** One fault rule, as validated. */

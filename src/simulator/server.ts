@@ -14,7 +14,8 @@ import { serveAdminRequest, type AdminTarget } from './http/admin';
 import { serveApiRequest } from './http/api-pipeline';
 import { sendApiResponse } from './http/api-response';
 import { simpleError } from './http/errors';
-import { createServer, listen, ReopenableListener, shutDown, type TlsOptions } from './http/listener';
+import { ClusterListeners } from './http/cluster-listeners';
+import { createServer, listen, shutDown, type TlsOptions } from './http/listener';
 import { scenarioSchema, validateWith, type ClusterScenarioInput, type UserScenario } from './scenario';
 
 /** How clusters are exposed. */
@@ -57,6 +58,13 @@ export interface Simulator {
   readonly password: string;
   /** Base URL of a cluster's API; API paths (`/api/...`) are appended to it. */
   urlFor(cluster: string): string;
+  /**
+   * Where a cluster answers now: its base URL, or (port-per-cluster layout) the URL at the active
+   * node's failover IP while a node that has one is active.
+   */
+  servingUrlFor(cluster: string): string;
+  /** The URLs of a cluster's aliases (port-per-cluster layout), which reach the same vCenter as `urlFor`. */
+  aliasUrlsFor(cluster: string): string[];
   /** Names of the clusters, in scenario order. */
   clusterNames(): string[];
   /** The model of a cluster, to read state and set faults in-process. */
@@ -92,7 +100,7 @@ function isAdminPath(url: string): boolean {
 class RunningSimulator implements Simulator, AdminTarget {
   readonly clusters = new Map<string, SimCluster>();
   readonly clusterPorts = new Map<string, number>();
-  readonly listeners: ReopenableListener[] = [];
+  readonly listeners = new Map<string, ClusterListeners>();
   readonly servers: Server[] = [];
   adminUrl = '';
   private baseUrl = '';
@@ -109,6 +117,18 @@ class RunningSimulator implements Simulator, AdminTarget {
     this.cluster(cluster);
     if (this.layout === 'shared-port') return `${this.baseUrl}${SHARED_PREFIX}${cluster}`;
     return `${this.scheme}://${hostForUrl(this.host)}:${this.clusterPorts.get(cluster)}`;
+  }
+
+  servingUrlFor(cluster: string): string {
+    const listeners = this.listeners.get(cluster);
+    if (!listeners) return this.urlFor(cluster);
+    return `${this.scheme}://${hostForUrl(listeners.servingAddress)}:${listeners.port}`;
+  }
+
+  aliasUrlsFor(cluster: string): string[] {
+    const listeners = this.listeners.get(cluster);
+    if (!listeners) return [];
+    return this.cluster(cluster).aliases.map((alias) => `${this.scheme}://${hostForUrl(alias)}:${listeners.port}`);
   }
 
   clusterNames(): string[] {
@@ -140,7 +160,10 @@ class RunningSimulator implements Simulator, AdminTarget {
 
   async close(): Promise<void> {
     for (const cluster of this.clusters.values()) cluster.dispose();
-    await Promise.all([...this.listeners.map((l) => l.shutDown()), ...this.servers.map((s) => shutDown(s))]);
+    await Promise.all([
+      ...[...this.listeners.values()].map((l) => l.shutDown()),
+      ...this.servers.map((s) => shutDown(s)),
+    ]);
   }
 
   /** Admin requests on the admin port (port-per-cluster) or the shared port. */
@@ -183,12 +206,19 @@ class RunningSimulator implements Simulator, AdminTarget {
     this.adminUrl = `${this.baseUrl}${ADMIN_PREFIX}`;
     let index = 0;
     for (const cluster of this.clusters.values()) {
-      const server = createServer(tls, (req, res) => serveApiRequest(cluster, req, res, req.url ?? '/'));
-      const listener = new ReopenableListener(server, this.host);
-      this.listeners.push(listener);
+      const listeners: ClusterListeners = new ClusterListeners(
+        () =>
+          createServer(tls, (req, res) =>
+            // An address the cluster left as a blackhole accepts the request and never answers it.
+            listeners.answers(req.socket.localAddress) ? serveApiRequest(cluster, req, res, req.url ?? '/') : undefined,
+          ),
+        this.host,
+        cluster.aliases,
+      );
+      this.listeners.set(cluster.name, listeners);
       const port = cluster.requestedPort ?? (basePort ? basePort + index : 0);
-      this.clusterPorts.set(cluster.name, await listener.start(port));
-      cluster.attachTransport(listener);
+      this.clusterPorts.set(cluster.name, await listeners.start(port));
+      cluster.attachTransport(listeners);
       index += 1;
     }
   }

@@ -10,7 +10,9 @@
  *   (`error_type`/`messages`) and a status other than 502/503/504. It received the request and
  *   refused it (or failed it); for the failover this still needs a confirming read.
  * - `gateway`: 502, 503 or 504, or any 5xx whose body is not the vAPI endpoint's own error (a
- *   proxy's HTML page): something in front of vCenter, or vCenter restarting, answered.
+ *   proxy's HTML page, or the plain-text 503 of Envoy, which fronts vCenter 7/8/9's API, while the
+ *   vAPI endpoint behind it is down: `envoy` is then set): something in front of vCenter, or
+ *   vCenter restarting, answered. It proves nothing about whether an earlier request took effect.
  * - `lost`: the connection broke or timed out after the request could have been written.
  * - `malformed`: the expected status with a body that is not the expected JSON (HTML, truncated,
  *   wrong types), or an unexpected status whose body is not the vAPI error either.
@@ -38,7 +40,7 @@ export type VcenterErrorClass =
       login?: VcenterErrorClass;
     }
   | { kind: 'vapi-error'; status: number; errorType?: string; messages: readonly string[]; detail: string }
-  | { kind: 'gateway'; status: number; detail: string }
+  | { kind: 'gateway'; status: number; detail: string; envoy?: true }
   | { kind: 'lost'; reason: UnreachableReason; detail: string }
   | { kind: 'malformed'; status: number; detail: string }
   | { kind: 'other'; detail: string };
@@ -48,6 +50,18 @@ export type VcenterErrorKind = VcenterErrorClass['kind'];
 
 /** Statuses that come from whatever stands between the client and vCenter's API, or from vCenter restarting. */
 const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/** The bodies Envoy answers with (`503`, `text/plain`) while its upstream, the vAPI endpoint, is down. */
+const ENVOY_OUTAGE_BODIES: readonly RegExp[] = [
+  /^no healthy upstream$/,
+  /^upstream connect error or disconnect\/reset before headers\./,
+];
+
+/** Whether a body excerpt is one of Envoy's outage answers. */
+export function isEnvoyOutageBody(text: string | undefined): boolean {
+  const trimmed = text?.trim() ?? '';
+  return ENVOY_OUTAGE_BODIES.some((pattern) => pattern.test(trimmed));
+}
 
 /** Classifies the error a call of `operation` failed with. */
 export function classifyVcenterError(error: unknown, operation: VcenterOperation): VcenterErrorClass {
@@ -66,7 +80,11 @@ export function classifyVcenterError(error: unknown, operation: VcenterOperation
       : { kind: 'not-sent', reason: error.reason, detail };
   }
   if (error instanceof VcenterApiError) {
-    if (GATEWAY_STATUSES.has(error.status)) return { kind: 'gateway', status: error.status, detail };
+    if (GATEWAY_STATUSES.has(error.status)) {
+      return isEnvoyOutageBody(error.bodyExcerpt)
+        ? { kind: 'gateway', status: error.status, detail, envoy: true }
+        : { kind: 'gateway', status: error.status, detail };
+    }
     if (error.vapiBody && (error.errorType !== undefined || error.messages.length > 0)) {
       return { kind: 'vapi-error', status: error.status, errorType: error.errorType, messages: error.messages, detail };
     }

@@ -10,16 +10,26 @@ import { type VcenterOperation } from './operations';
 import { SecretRedactor } from './redact';
 import { describeInvalidJson, describeIssues, parseJson, safeExcerpt } from './response-body';
 import {
+  ApplianceHealthLastCheckSchema,
+  ApplianceHealthSystemHealthLevelSchema,
   CisTaskInfoSchema,
   CisTasksListResultSchema,
   SessionTokenSchema,
   TaskIdSchema,
   VapiStdErrorsErrorSchema,
+  VcenterDatacenterListResultSchema,
+  VcenterServicesListResultSchema,
+  VcenterServicesServiceInfoSchema,
   VcenterVchaClusterInfoSchema,
   VcenterVchaClusterModeInfoSchema,
   VcenterVchaOperationsInfoSchema,
+  type ApplianceHealthSystemHealthLevel,
   type CisTaskInfo,
   type CisTaskStatus,
+  type VcenterDatacenterSummary,
+  type VcenterServicesListResult,
+  type VcenterServicesServiceInfo,
+  type VcenterVchaClusterModeClusterMode,
   type VcenterVchaClusterInfo,
   type VcenterVchaClusterModeInfo,
   type VcenterVchaOperationsInfo,
@@ -56,7 +66,7 @@ export interface VcenterClientOptions {
   ca?: string | Buffer;
   /** Disables TLS certificate verification (logs a warning). */
   insecureSkipTlsVerify?: boolean;
-  /** Request timeouts; defaults 10 s connect, 30 s headers, 30 s body. */
+  /** Request timeouts; defaults 10 s connect, 30 s headers, 30 s body, 60 s for the whole exchange. */
   timeouts?: VcenterTimeouts;
   /** Connections kept to this vCenter. */
   maxConnections?: number;
@@ -79,7 +89,7 @@ const CLOSE_GRACE_MS = 2_000;
 /** What one call sends and expects. */
 interface CallSpec<T> {
   operation: VcenterOperation;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   body?: unknown;
   expectedStatus: number;
@@ -189,24 +199,12 @@ export class VcenterClient {
 
   /** The cluster mode: `GET /api/vcenter/vcha/cluster/mode`. */
   async getMode(): Promise<VcenterVchaClusterModeInfo> {
-    return this.call({
-      operation: 'cluster.mode.get',
-      method: 'GET',
-      path: '/api/vcenter/vcha/cluster/mode',
-      expectedStatus: 200,
-      schema: VcenterVchaClusterModeInfoSchema,
-    });
+    return this.read('cluster.mode.get', '/api/vcenter/vcha/cluster/mode', VcenterVchaClusterModeInfoSchema);
   }
 
   /** Disabled and running VCHA operations: `GET /api/vcenter/vcha/operations`. */
   async getOperations(): Promise<VcenterVchaOperationsInfo> {
-    return this.call({
-      operation: 'operations.get',
-      method: 'GET',
-      path: '/api/vcenter/vcha/operations',
-      expectedStatus: 200,
-      schema: VcenterVchaOperationsInfoSchema,
-    });
+    return this.read('operations.get', '/api/vcenter/vcha/operations', VcenterVchaOperationsInfoSchema);
   }
 
   /**
@@ -228,13 +226,7 @@ export class VcenterClient {
 
   /** One task: `GET /api/cis/tasks/{task}`; the id (which contains a colon) is sent as a single path segment. */
   async getTask(taskId: string): Promise<CisTaskInfo> {
-    return this.call({
-      operation: 'tasks.get',
-      method: 'GET',
-      path: `/api/cis/tasks/${encodeURIComponent(taskId)}`,
-      expectedStatus: 200,
-      schema: CisTaskInfoSchema,
-    });
+    return this.read('tasks.get', `/api/cis/tasks/${encodeURIComponent(taskId)}`, CisTaskInfoSchema);
   }
 
   /** Tasks matching a filter, by id: `POST /api/cis/tasks?action=list`. */
@@ -254,12 +246,74 @@ export class VcenterClient {
     });
   }
 
+  /**
+   * Sets the cluster mode (`PUT /api/vcenter/vcha/cluster/mode?vmw-task=true`) and returns the task id. Setting
+   * the mode the cluster already has changes nothing, so a set may be sent again after a 401.
+   */
+  async setMode(mode: VcenterVchaClusterModeClusterMode): Promise<string> {
+    return this.call({
+      operation: 'cluster.mode.set',
+      method: 'PUT',
+      path: '/api/vcenter/vcha/cluster/mode?vmw-task=true',
+      body: { mode },
+      expectedStatus: 202,
+      schema: TaskIdSchema,
+    });
+  }
+
+  /** The vCenter services of the node serving the API, by service id: `GET /api/vcenter/services`. */
+  async listServices(): Promise<VcenterServicesListResult> {
+    return this.read('services.list', '/api/vcenter/services', VcenterServicesListResultSchema);
+  }
+
+  /** One vCenter service: `GET /api/vcenter/services/{service}` (404 when this vCenter has no such service). */
+  async getService(serviceId: string): Promise<VcenterServicesServiceInfo> {
+    return this.read(
+      'services.get',
+      `/api/vcenter/services/${encodeURIComponent(serviceId)}`,
+      VcenterServicesServiceInfoSchema,
+    );
+  }
+
+  /** The datacenters: `GET /api/vcenter/datacenter`, served by vpxd, so it answers only while vpxd runs. */
+  async listDatacenters(): Promise<VcenterDatacenterSummary[]> {
+    return this.read('datacenter.list', '/api/vcenter/datacenter', VcenterDatacenterListResultSchema);
+  }
+
+  /** The appliance's overall health color, as its last periodic check computed it: `GET /api/appliance/health/system`. */
+  async getSystemHealth(): Promise<ApplianceHealthSystemHealthLevel> {
+    return this.read('health.system', '/api/appliance/health/system', ApplianceHealthSystemHealthLevelSchema);
+  }
+
+  /** When the appliance's health was last checked: `GET /api/appliance/health/system/lastcheck`. */
+  async getSystemHealthLastCheck(): Promise<Date> {
+    const text = await this.read(
+      'health.lastcheck',
+      '/api/appliance/health/system/lastcheck',
+      ApplianceHealthLastCheckSchema,
+    );
+    return new Date(text);
+  }
+
+  /**
+   * Drops every pooled connection to this vCenter (requests in flight on them fail) and keeps the session. After
+   * an outage a kept-alive connection may lead to an address that silently dropped it; a fresh one does not.
+   */
+  async resetConnections(): Promise<void> {
+    await this.transport.resetConnections();
+  }
+
   /** Logs out (best effort, bounded) and releases the connections; later calls fail without sending anything. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await withDeadline(this.logout(), CLOSE_GRACE_MS);
     await this.transport.close(CLOSE_GRACE_MS);
+  }
+
+  /** A session-authenticated `GET` answered `200` with a body `schema` checks. */
+  private read<T>(operation: VcenterOperation, path: string, schema: z.ZodType<T>): Promise<T> {
+    return this.call({ operation, method: 'GET', path, expectedStatus: 200, schema });
   }
 
   /** Runs a session-authenticated call, renewing the session once if vCenter answers 401 (and the call allows it). */

@@ -5,7 +5,7 @@
  */
 import { rootCertificates } from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
-import { VcenterResponseError } from './errors';
+import { VcenterResponseError, VcenterUnreachableError } from './errors';
 import { type VcenterOperation } from './operations';
 import { type SecretRedactor } from './redact';
 import { BodyTooLargeError, readBody } from './response-body';
@@ -19,6 +19,12 @@ export interface VcenterTimeouts {
   headersMs?: number;
   /** Longest pause between two chunks of the response body. */
   bodyMs?: number;
+  /**
+   * The whole exchange, from handing the request to the pool until the last byte of the body: a
+   * hard deadline, so a connection an address change has silently dropped (no reset, no answer)
+   * can never hold a request longer than this, whatever the other timeouts allow.
+   */
+  totalMs?: number;
 }
 
 /** Timeouts used where the options leave one unset. */
@@ -26,6 +32,7 @@ export const DEFAULT_VCENTER_TIMEOUTS: Readonly<Required<VcenterTimeouts>> = {
   connectMs: 10_000,
   headersMs: 30_000,
   bodyMs: 30_000,
+  totalMs: 60_000,
 };
 
 /** Connections per vCenter when the options leave it unset. */
@@ -44,7 +51,7 @@ export interface HttpTransportOptions {
 /** One request to send. `path` is relative to the base URL and starts with `/`. */
 export interface HttpRequest {
   operation: VcenterOperation;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
   headers: Record<string, string>;
   body?: string;
@@ -66,7 +73,8 @@ export class HttpTransport {
   readonly origin: string;
   private readonly pathPrefix: string;
   private readonly timeouts: Readonly<Required<VcenterTimeouts>>;
-  private readonly pool: Pool;
+  private readonly poolOptions: Pool.Options;
+  private pool: Pool;
   private readonly redactor: SecretRedactor;
   // Errors the pool reported as failures to connect; a request that fails with one of them was never written.
   private readonly connectFailures = new WeakSet<object>();
@@ -81,7 +89,7 @@ export class HttpTransport {
     if (!Number.isInteger(maxConnections) || maxConnections < 1) {
       throw new TypeError('VcenterClient: maxConnections must be a positive integer');
     }
-    this.pool = new Pool(origin, {
+    this.poolOptions = {
       connections: maxConnections,
       allowH2: false,
       headersTimeout: this.timeouts.headersMs,
@@ -92,14 +100,41 @@ export class HttpTransport {
         // A configured CA is trusted in addition to the public roots, not instead of them.
         ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca.toString()] }),
       },
-    });
-    this.pool.on('connectionError', (_origin, _targets, error) => {
+    };
+    this.pool = this.createPool();
+  }
+
+  private createPool(): Pool {
+    const pool = new Pool(this.origin, this.poolOptions);
+    pool.on('connectionError', (_origin, _targets, error) => {
       this.connectFailures.add(error);
     });
+    return pool;
+  }
+
+  /**
+   * Drops every pooled connection (requests still in flight on them fail) and starts a fresh
+   * pool: after an outage, a kept-alive connection may lead to an address that no longer answers.
+   */
+  async resetConnections(): Promise<void> {
+    const old = this.pool;
+    if (old.closed || old.destroyed) return;
+    this.pool = this.createPool();
+    await old.destroy();
   }
 
   /** Sends a request and reads its whole response; throws only for transport failures and oversized bodies. */
   async exchange(request: HttpRequest): Promise<HttpExchange> {
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.timeouts.totalMs);
+    try {
+      return await this.exchangeUntil(request, deadline.signal);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchangeUntil(request: HttpRequest, signal: AbortSignal): Promise<HttpExchange> {
     let response: Dispatcher.ResponseData;
     try {
       response = await this.pool.request({
@@ -109,9 +144,10 @@ export class HttpTransport {
         body: request.body,
         headersTimeout: request.headersTimeoutMs ?? this.timeouts.headersMs,
         bodyTimeout: request.bodyTimeoutMs ?? this.timeouts.bodyMs,
+        signal,
       });
     } catch (error) {
-      throw this.classify(error, request);
+      throw this.classify(error, request, signal);
     }
     const status = response.statusCode;
     try {
@@ -121,7 +157,7 @@ export class HttpTransport {
       if (error instanceof BodyTooLargeError) {
         throw new VcenterResponseError({ operation: request.operation, status, problems: [error.message] });
       }
-      throw this.classify(error, request);
+      throw this.classify(error, request, signal);
     }
   }
 
@@ -137,12 +173,27 @@ export class HttpTransport {
     if (outcome === 'timeout') await this.pool.destroy();
   }
 
-  private classify(error: unknown, request: HttpRequest): Error {
+  private classify(error: unknown, request: HttpRequest, signal: AbortSignal): Error {
     if (error instanceof VcenterResponseError) return error;
+    const failedWhileConnecting = typeof error === 'object' && error !== null && this.connectFailures.has(error);
+    if (signal.aborted && !failedWhileConnecting) {
+      // The request may have been written before the deadline ended the exchange.
+      return new VcenterUnreachableError(
+        {
+          operation: request.operation,
+          reason: 'timeout',
+          phase: 'response',
+          mayHaveReachedVcenter: true,
+          code: 'VCENTER_TOTAL_TIMEOUT',
+          detail: `no complete answer from ${this.origin} within ${this.timeouts.totalMs} ms`,
+        },
+        { cause: error },
+      );
+    }
     return classifyTransportError(error, {
       operation: request.operation,
       origin: this.origin,
-      failedWhileConnecting: typeof error === 'object' && error !== null && this.connectFailures.has(error),
+      failedWhileConnecting,
       headersTimeoutMs: request.headersTimeoutMs ?? this.timeouts.headersMs,
       bodyTimeoutMs: request.bodyTimeoutMs ?? this.timeouts.bodyMs,
       redactor: this.redactor,
@@ -172,7 +223,7 @@ function parseBaseUrl(baseUrl: string): { origin: string; pathPrefix: string } {
 
 function resolveTimeouts(timeouts: VcenterTimeouts | undefined): Readonly<Required<VcenterTimeouts>> {
   const resolved = { ...DEFAULT_VCENTER_TIMEOUTS };
-  for (const key of ['connectMs', 'headersMs', 'bodyMs'] as const) {
+  for (const key of ['connectMs', 'headersMs', 'bodyMs', 'totalMs'] as const) {
     const value = timeouts?.[key];
     if (value === undefined) continue;
     if (!Number.isFinite(value) || value <= 0) {

@@ -1,7 +1,8 @@
 /**
  * The vCenter API's own names: the operations the failover worker calls, named `<service>.<operation>`
  * after VMware's vAPI services (`cis.session`, `vcenter.vcha.cluster`, `vcenter.vcha.cluster.mode`,
- * `vcenter.vcha.operations`, `cis.tasks`), and the ids vCenter uses for VCHA tasks and operations.
+ * `vcenter.vcha.operations`, `cis.tasks`, `vcenter.services`, `vcenter.datacenter`,
+ * `appliance.health.system`), and the ids vCenter uses for VCHA tasks and operations.
  * One vocabulary for the client, the simulator, logs, metrics and tests.
  */
 
@@ -17,6 +18,11 @@ export const VCENTER_OPERATIONS = [
   'operations.get',
   'tasks.get',
   'tasks.list',
+  'services.list',
+  'services.get',
+  'datacenter.list',
+  'health.system',
+  'health.lastcheck',
 ] as const;
 
 /** One vCenter API operation, e.g. `cluster.failover` for `POST …/vcha/cluster?action=failover`. */

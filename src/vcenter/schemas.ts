@@ -1,6 +1,7 @@
 /**
  * Zod schemas for the vCenter REST wire types the worker reads, named after the swagger definitions in
- * VMware's published API (vcenter-vcha 7.0.3, cis-tasks 8.0.2, session 8.0.2). Property names stay snake_case as
+ * VMware's published API (vcenter-vcha 7.0.3, cis-tasks 8.0.2, session 8.0.2, vcenter-services 7.0.3,
+ * appliance-health 8.0.2). Property names stay snake_case as
  * on the wire.
  *
  * Conventions:
@@ -331,7 +332,7 @@ export const VcenterVchaOperationsInfoSchema = z.looseObject({
 /** Operation ids currently disabled and currently running. */
 export type VcenterVchaOperationsInfo = z.infer<typeof VcenterVchaOperationsInfoSchema>;
 
-/** Body of a `202` from the failover call: the task id as a JSON string. */
+/** Body of a `202` from the failover and mode set calls: the task id as a JSON string. */
 export const TaskIdSchema = z.string().min(1, 'task id is empty');
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -377,3 +378,51 @@ export type CisTaskInfo = z.infer<typeof CisTaskInfoSchema>;
 export const CisTasksListResultSchema = z.record(z.string(), CisTaskInfoSchema);
 /** Tasks by id. */
 export type CisTasksListResult = z.infer<typeof CisTasksListResultSchema>;
+
+// ---------------------------------------------------------------------------------------------------------------
+// vCenter services, datacenters (vcenter-services 7.0.3) and appliance health (appliance-health 8.0.2)
+// ---------------------------------------------------------------------------------------------------------------
+
+/** `VcenterServicesServiceStartupType` (strict: which services must be running is decided from it). */
+export const VcenterServicesServiceStartupTypeSchema = z.enum(['AUTOMATIC', 'MANUAL', 'DISABLED']);
+/** `VcenterServicesServiceState` (strict: whether a service runs is decided from it). */
+export const VcenterServicesServiceStateSchema = z.enum(['STARTING', 'STOPPING', 'STARTED', 'STOPPED']);
+/** `VcenterServicesServiceHealth`: open, compared against the known values only. */
+export const VcenterServicesServiceHealthSchema = openEnum(['HEALTHY', 'HEALTHY_WITH_WARNINGS', 'DEGRADED']);
+
+/** `VcenterServicesServiceInfo`: one vCenter service; `health` is only meaningful while it is STARTED. */
+export const VcenterServicesServiceInfoSchema = z.looseObject({
+  name_key: z.string(),
+  description_key: z.string(),
+  startup_type: VcenterServicesServiceStartupTypeSchema,
+  state: VcenterServicesServiceStateSchema,
+  health: VcenterServicesServiceHealthSchema.optional(),
+  health_messages: z.array(VapiStdLocalizableMessageSchema).optional(),
+});
+/** One vCenter service. */
+export type VcenterServicesServiceInfo = z.infer<typeof VcenterServicesServiceInfoSchema>;
+
+/** Answer of `GET /api/vcenter/services`: service id → service information. */
+export const VcenterServicesListResultSchema = z.record(z.string(), VcenterServicesServiceInfoSchema);
+/** vCenter services by id. */
+export type VcenterServicesListResult = z.infer<typeof VcenterServicesListResultSchema>;
+
+/** `VcenterDatacenterSummary`. */
+export const VcenterDatacenterSummarySchema = z.looseObject({
+  datacenter: z.string(),
+  name: z.string(),
+});
+/** Answer of `GET /api/vcenter/datacenter` (served by vpxd). */
+export const VcenterDatacenterListResultSchema = z.array(VcenterDatacenterSummarySchema);
+/** Datacenters, as vpxd lists them. */
+export type VcenterDatacenterSummary = z.infer<typeof VcenterDatacenterSummarySchema>;
+
+/** `ApplianceHealthSystemHealthLevel`: a bare JSON string; open, compared against known colors only. */
+export const ApplianceHealthSystemHealthLevelSchema = openEnum(['orange', 'gray', 'green', 'red', 'yellow']);
+/** The appliance's overall health color. */
+export type ApplianceHealthSystemHealthLevel = z.infer<typeof ApplianceHealthSystemHealthLevelSchema>;
+
+/** Answer of `GET /api/appliance/health/system/lastcheck`: a date-time string, when the health was last computed. */
+export const ApplianceHealthLastCheckSchema = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'expected a date-time');

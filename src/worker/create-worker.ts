@@ -4,13 +4,16 @@
  */
 import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, VcenterClientCache, type WebhookConfig } from '../activities';
 import type { OutcomeRecorder } from '../contract';
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
+import { projectRoot } from '../paths';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
 import type { Tracing } from '../observability/tracing';
+import { vchaNexusServiceHandler } from '../nexus/vcha-service';
 import { tracingActivityInterceptors, workflowSpanSinks } from '../observability/worker-tracing';
 
 /** Workflow interceptor modules: registered on the worker and baked into every prebuilt bundle. */
@@ -41,6 +44,8 @@ export interface FailoverWorkerOptions {
   deployment?: WorkerDeploymentVersion;
   /** OpenTelemetry tracing of workflows and activities; off when omitted. */
   tracing?: Tracing;
+  /** The saved histories the gate replays; `test/histories` of the checkout (or image) by default. */
+  historiesDir?: string;
   /** Extra worker options (concurrency limits, shutdown grace time, build id...). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -66,10 +71,26 @@ export interface FailoverWorker {
   close(): Promise<void>;
 }
 
+/**
+ * The code the worker runs, as replay takes it: the prebuilt bundle, or the source bundled the way
+ * the worker bundles it (same entry, same interceptor modules).
+ */
+async function workflowCodeFor(
+  bundle: WorkerOptions['workflowBundle'],
+): Promise<NonNullable<WorkerOptions['workflowBundle']>> {
+  if (bundle) return bundle;
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+  });
+  return { code };
+}
+
 /** Creates (but does not run) the worker. */
 export async function createFailoverWorker(options: FailoverWorkerOptions): Promise<FailoverWorker> {
   const clients = new VcenterClientCache(options.targets, options.clientHooks);
   const { recorder } = options;
+  let replayCode: ReturnType<typeof workflowCodeFor> | undefined;
   const activities = createActivities({
     clientFor: (name) => clients.get(name),
     policyFor: (name) => options.targets.get(name).policy,
@@ -77,6 +98,10 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     temporal: options.client,
     recorder,
     webhook: options.webhook,
+    replay: {
+      historiesDir: options.historiesDir ?? path.join(projectRoot(), 'test', 'histories'),
+      workflowCode: () => (replayCode ??= workflowCodeFor(options.workflowBundle)),
+    },
   });
   const activityInterceptors = [targetLogInterceptor, ...tracingActivityInterceptors(options.tracing)];
   const worker = await Worker.create({
@@ -84,6 +109,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     activities,
+    nexusServices: [vchaNexusServiceHandler()],
     // A prebuilt bundle carries its workflow interceptors already (see WORKFLOW_INTERCEPTOR_MODULES).
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }

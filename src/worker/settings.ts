@@ -93,8 +93,16 @@ export const WorkerEnvSchema = z.object({
     'VCHA_WEBHOOK_URL: expected an http(s) URL',
   ),
   VCHA_WEBHOOK_SECRET: optionalText,
+  VCHA_HEALTH_ADDR: optionalText.refine(
+    (text) => text === undefined || HOST_PORT.test(text) || BRACKETED_IPV6_PORT.test(text),
+    'VCHA_HEALTH_ADDR: expected host:port such as 0.0.0.0:8080',
+  ),
   VCHA_DEPLOYMENT_NAME: versioningName('VCHA_DEPLOYMENT_NAME', { deploymentName: true }),
   VCHA_BUILD_ID: versioningName('VCHA_BUILD_ID', { deploymentName: false }),
+  // Set by Temporal's Worker Controller on the pods of each version it creates; they win over the
+  // VCHA_ pair (see versioningFrom).
+  TEMPORAL_DEPLOYMENT_NAME: versioningName('TEMPORAL_DEPLOYMENT_NAME', { deploymentName: true }),
+  TEMPORAL_WORKER_BUILD_ID: versioningName('TEMPORAL_WORKER_BUILD_ID', { deploymentName: false }),
   VCHA_SHUTDOWN_GRACE_TIME: unsetIfEmpty(
     z
       .string()
@@ -152,13 +160,20 @@ export interface WorkerSettings {
   taskQueue: string;
   /** Prebuilt workflow code (`VCHA_WORKFLOW_BUNDLE`); unset: the bundle beside the built worker, else the source. */
   workflowBundle?: string;
-  /** `VCHA_BUILD_ID`: names the code in logs and, with a deployment, the version; unset: derived from the bundle. */
+  /** `TEMPORAL_WORKER_BUILD_ID` or `VCHA_BUILD_ID`: names the code in logs and, with a deployment, the version; unset: derived from the bundle. */
   buildId?: string;
   /**
-   * `VCHA_DEPLOYMENT_NAME`: the Worker Deployment the worker joins (versioned, every workflow
+   * `TEMPORAL_DEPLOYMENT_NAME` or `VCHA_DEPLOYMENT_NAME`: the Worker Deployment the worker joins (versioned, every workflow
    * PINNED to the build that started it). Unset: an unversioned worker, as before versioning.
    */
   deploymentName?: string;
+  /** The variable each of `deploymentName` and `buildId` came from, for the start log. */
+  versioningSource?: { deploymentName?: string; buildId?: string };
+  /**
+   * `VCHA_HEALTH_ADDR`: where the health endpoint listens (`/livez`, `/readyz`) for probes;
+   * unset: no health endpoint.
+   */
+  healthAddress?: string;
   audit: AuditStoreConfig;
   runtime: RuntimeSettings;
   /** The completion webhook, when `VCHA_WEBHOOK_URL` is set. */
@@ -166,6 +181,43 @@ export interface WorkerSettings {
   /** OpenTelemetry tracing, when `OTEL_EXPORTER_OTLP_ENDPOINT` is set; off otherwise. */
   tracing?: TracingSettings;
   process: WorkerProcessSettings;
+}
+
+/**
+ * The deployment name and build id, each from the Worker Controller's variable
+ * (`TEMPORAL_DEPLOYMENT_NAME`, `TEMPORAL_WORKER_BUILD_ID`) when it is set, else from the VCHA_ one.
+ * The controller's win because it registers, routes to and watches the version by exactly those
+ * values: a pod polling under any other name or build id would never be seen as that version's
+ * worker, and the rollout would stall.
+ */
+function versioningFrom(vars: {
+  VCHA_DEPLOYMENT_NAME?: string;
+  VCHA_BUILD_ID?: string;
+  TEMPORAL_DEPLOYMENT_NAME?: string;
+  TEMPORAL_WORKER_BUILD_ID?: string;
+}): Pick<WorkerSettings, 'deploymentName' | 'buildId' | 'versioningSource'> {
+  const pick = (controller: string, controllerValue?: string, own?: string, ownValue?: string) =>
+    controllerValue !== undefined
+      ? { value: controllerValue, source: controller }
+      : ownValue !== undefined
+        ? { value: ownValue, source: own! }
+        : undefined;
+  const name = pick(
+    'TEMPORAL_DEPLOYMENT_NAME',
+    vars.TEMPORAL_DEPLOYMENT_NAME,
+    'VCHA_DEPLOYMENT_NAME',
+    vars.VCHA_DEPLOYMENT_NAME,
+  );
+  const build = pick('TEMPORAL_WORKER_BUILD_ID', vars.TEMPORAL_WORKER_BUILD_ID, 'VCHA_BUILD_ID', vars.VCHA_BUILD_ID);
+  if (!name && !build) return {};
+  return {
+    ...(build ? { buildId: build.value } : {}),
+    ...(name ? { deploymentName: name.value } : {}),
+    versioningSource: {
+      ...(name ? { deploymentName: name.source } : {}),
+      ...(build ? { buildId: build.source } : {}),
+    },
+  };
 }
 
 /** Parses the worker's environment once; the error lists every bad variable. */
@@ -180,8 +232,8 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
     targets: { file: vars.VCHA_TARGETS_FILE, env },
     taskQueue: vars.VCHA_TASK_QUEUE ?? DEFAULT_TASK_QUEUE,
     ...(vars.VCHA_WORKFLOW_BUNDLE !== undefined ? { workflowBundle: vars.VCHA_WORKFLOW_BUNDLE } : {}),
-    ...(vars.VCHA_BUILD_ID !== undefined ? { buildId: vars.VCHA_BUILD_ID } : {}),
-    ...(vars.VCHA_DEPLOYMENT_NAME !== undefined ? { deploymentName: vars.VCHA_DEPLOYMENT_NAME } : {}),
+    ...versioningFrom(vars),
+    ...(vars.VCHA_HEALTH_ADDR !== undefined ? { healthAddress: vars.VCHA_HEALTH_ADDR } : {}),
     audit: auditStoreConfig(env),
     runtime: {
       logLevel: vars.VCHA_LOG_LEVEL,

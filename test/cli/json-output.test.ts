@@ -1,7 +1,7 @@
 /**
  * `-o json` of start --wait, status, history, schedule list and list, as processes against the dev
  * server, the simulator and a failover worker: stdout is one JSON document in the documented shape
- * (src/cli/json-shapes.ts, the README), with the same exit codes as the text output; and `list`
+ * (src/cli/json-shapes.ts, docs/cli.md), with the same exit codes as the text output; and `list`
  * finds runs through the Vcha* search attributes, as a table or JSON.
  */
 import assert from 'node:assert/strict';

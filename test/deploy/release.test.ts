@@ -1,7 +1,7 @@
 /**
  * One release version everywhere: package.json (the release whose histories go to
- * test/histories/<version>/), the lockfile, the image tag compose runs and the README's build
- * command. A release bump that misses one would ship an image named for another release.
+ * test/histories/<version>/), the lockfile, the image tag compose runs and the build command of
+ * docs/deploy.md. A release bump that misses one would ship an image named for another release.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const { version } = JSON.parse(read('package.json')) as { version: string };
 
 describe('release version', () => {
-  it('is the same in package.json, the lockfile, the compose image tags and the README', () => {
+  it('is the same in package.json, the lockfile, the compose image tags and the deploy docs', () => {
     assert.match(version, /^\d+\.\d+\.\d+$/);
     const lock = JSON.parse(read('package-lock.json')) as {
       version: string;
@@ -28,6 +28,6 @@ describe('release version', () => {
       .filter((image) => image.startsWith('vcha-failover-worker:'));
     assert.ok(ours.length >= 2, 'the worker and the simulator run the project image');
     for (const image of ours) assert.equal(image, `vcha-failover-worker:${version}`);
-    assert.ok(read('README.md').includes(`docker build -t vcha-failover-worker:${version} .`));
+    assert.ok(read('docs/deploy.md').includes(`docker build -t vcha-failover-worker:${version} .`));
   });
 });

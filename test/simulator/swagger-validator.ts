@@ -9,7 +9,13 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'vcenter-api');
-const SPEC_FILES = ['vcenter-vcha-7.0.3.json', 'cis-tasks-8.0.2.json', 'session-8.0.2.json'] as const;
+const SPEC_FILES = [
+  'vcenter-vcha-7.0.3.json',
+  'cis-tasks-8.0.2.json',
+  'session-8.0.2.json',
+  'vcenter-services-7.0.3.json',
+  'appliance-health-8.0.2.json',
+] as const;
 
 interface SwaggerOperation {
   responses?: Record<string, { schema?: unknown }>;

@@ -27,6 +27,9 @@ import {
   VcenterVchaDiskInfoSchema,
   VcenterVchaOperationsInfoSchema,
   VcenterVchaPlacementInfoSchema,
+  VcenterDatacenterSummarySchema,
+  VcenterServicesListResultSchema,
+  VcenterServicesServiceInfoSchema,
 } from '../../src/vcenter/schemas';
 import { isFailoverOperationId } from '../../src/vcenter/operations';
 import {
@@ -50,6 +53,7 @@ const fixtures = join(__dirname, '..', 'fixtures', 'vcenter-api');
 const swaggers = {
   vcha: JSON.parse(readFileSync(join(fixtures, 'vcenter-vcha-7.0.3.json'), 'utf8')) as Swagger,
   tasks: JSON.parse(readFileSync(join(fixtures, 'cis-tasks-8.0.2.json'), 'utf8')) as Swagger,
+  services: JSON.parse(readFileSync(join(fixtures, 'vcenter-services-7.0.3.json'), 'utf8')) as Swagger,
 };
 
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
@@ -88,6 +92,8 @@ describe('schemas mirror the swagger definitions', () => {
     ['tasks', 'CisTaskInfo', CisTaskInfoSchema],
     ['tasks', 'CisTaskProgress', CisTaskProgressSchema],
     ['tasks', 'VapiStdDynamicID', VapiStdDynamicIDSchema],
+    ['services', 'VcenterServicesServiceInfo', VcenterServicesServiceInfoSchema],
+    ['services', 'VcenterDatacenterSummary', VcenterDatacenterSummarySchema],
   ];
 
   for (const [file, name, schema] of pairs) {
@@ -120,6 +126,19 @@ describe('schemas mirror the swagger definitions', () => {
     for (const value of swaggers.vcha.definitions.VcenterVchaClusterNodeRole?.enum ?? []) {
       assert.ok(VcenterVchaClusterNodeRuntimeInfoSchema.safeParse({ role: value }).success);
     }
+    const service = { name_key: 'n', description_key: 'd', startup_type: 'AUTOMATIC', state: 'STARTED' };
+    const startupTypes = swaggers.services.definitions.VcenterServicesServiceStartupType?.enum ?? [];
+    const states = swaggers.services.definitions.VcenterServicesServiceState?.enum ?? [];
+    assert.deepEqual([startupTypes.length, states.length], [3, 4]);
+    for (const value of startupTypes) {
+      assert.ok(VcenterServicesServiceInfoSchema.safeParse({ ...service, startup_type: value }).success, value);
+    }
+    for (const value of states)
+      assert.ok(VcenterServicesServiceInfoSchema.safeParse({ ...service, state: value }).success);
+    assert.equal(VcenterServicesServiceInfoSchema.safeParse({ ...service, state: 'RUNNING' }).success, false);
+    // Health is open: a value a newer vCenter adds is kept, as is an unknown property.
+    const newer = VcenterServicesListResultSchema.parse({ vpxd: { ...service, health: 'UNKNOWN', extra: 1 } });
+    assert.deepEqual(newer.vpxd, { ...service, health: 'UNKNOWN', extra: 1 });
     const statuses = swaggers.tasks.definitions.CisTaskStatus?.enum ?? [];
     assert.equal(statuses.length, 5);
     for (const status of statuses) {

@@ -112,6 +112,43 @@ describe('worker settings', () => {
     assert.equal(workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', VCHA_BUILD_ID: '0.2.0' }).buildId, '0.2.0');
   });
 
+  it("take the Worker Controller's TEMPORAL_DEPLOYMENT_NAME and TEMPORAL_WORKER_BUILD_ID over the VCHA_ pair", () => {
+    const versioning = (env: Record<string, string>) => {
+      const settings = workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', ...env });
+      return [settings.deploymentName, settings.buildId, settings.versioningSource];
+    };
+    const controller = { deploymentName: 'TEMPORAL_DEPLOYMENT_NAME', buildId: 'TEMPORAL_WORKER_BUILD_ID' };
+    const own = { VCHA_DEPLOYMENT_NAME: 'vcha-failover', VCHA_BUILD_ID: '0.2.0' };
+    assert.deepEqual(
+      versioning({
+        ...own,
+        TEMPORAL_DEPLOYMENT_NAME: 'vcha-failover/platform',
+        TEMPORAL_WORKER_BUILD_ID: '0.2.0-5d8f',
+      }),
+      ['vcha-failover/platform', '0.2.0-5d8f', controller],
+    );
+    // Each variable on its own; an empty controller variable leaves the VCHA_ one in charge.
+    assert.deepEqual(versioning({ ...own, TEMPORAL_DEPLOYMENT_NAME: '', TEMPORAL_WORKER_BUILD_ID: 'b1' }), [
+      'vcha-failover',
+      'b1',
+      { deploymentName: 'VCHA_DEPLOYMENT_NAME', buildId: 'TEMPORAL_WORKER_BUILD_ID' },
+    ]);
+    assert.throws(
+      () => workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', TEMPORAL_DEPLOYMENT_NAME: 'vcha.failover' }),
+      /TEMPORAL_DEPLOYMENT_NAME: must not contain "\." or ":"/,
+    );
+  });
+
+  it('read the health endpoint address from VCHA_HEALTH_ADDR, rejecting one without a port', () => {
+    const env = { VCHA_TARGETS_FILE: 't.json' };
+    assert.equal(workerSettingsFromEnv(env).healthAddress, undefined);
+    assert.equal(workerSettingsFromEnv({ ...env, VCHA_HEALTH_ADDR: '0.0.0.0:8080' }).healthAddress, '0.0.0.0:8080');
+    assert.throws(
+      () => workerSettingsFromEnv({ ...env, VCHA_HEALTH_ADDR: 'localhost' }),
+      /VCHA_HEALTH_ADDR: expected host:port/,
+    );
+  });
+
   it('name every bad variable in one error', () => {
     assert.throws(
       () =>

@@ -1,7 +1,7 @@
 /**
  * Starting failovers the ways other tools do: the real `temporal` CLI with JSON input on the
- * default task queue, and another team's workflow running `vchaFailover` as a child (the README's
- * example, which must stay the code that runs here).
+ * default task queue, and another team's workflow running `vchaFailover` as a child (the example in
+ * docs/operating.md, which must stay the code that runs here).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -55,7 +55,7 @@ describe('launch surfaces', { concurrency: true }, async () => {
     assert.match(failure.message, /unknown field\(s\) "plannned"/);
   });
 
-  it("runs the README's child-workflow example", async () => {
+  it('runs the child-workflow example of docs/operating.md', async () => {
     const result = await env.client.workflow.execute<typeof patchVcenterNode>('patchVcenterNode', {
       taskQueue: DEFAULT_TASK_QUEUE,
       workflowId: `patch-${Date.now()}`,
@@ -66,8 +66,8 @@ describe('launch surfaces', { concurrency: true }, async () => {
     const example = readFileSync(path.join(root, 'examples', 'patch-then-failover.ts'), 'utf8');
     const snippet = example.split('// snippet:start\n')[1]!.split('// snippet:end')[0]!;
     assert.ok(
-      readFileSync(path.join(root, 'README.md'), 'utf8').includes(snippet),
-      'README shows the example as it runs',
+      readFileSync(path.join(root, 'docs', 'operating.md'), 'utf8').includes(snippet),
+      'docs/operating.md shows the example as it runs',
     );
   });
 });

@@ -70,7 +70,10 @@ export interface StubCalls {
 
 /** Activities a test overrides; the rest answer a healthy, successful failover. */
 export type StubActivities = Partial<
-  Omit<FailoverActivities, 'validateFailoverInput' | 'validateFleetInput' | 'validateMaintenanceInput'>
+  Omit<
+    FailoverActivities,
+    'validateFailoverInput' | 'validateFleetInput' | 'validateMaintenanceInput' | 'replaySavedHistories'
+  >
 >;
 
 /** One scripted target: its activities answer as the test says. */

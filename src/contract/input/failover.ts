@@ -56,7 +56,7 @@ export const VchaFailoverInputSchema = z
         failover: durationField('deadlines.failover', '30m', 5_000, 24 * 3_600_000),
         healthy: durationField('deadlines.healthy', '30m', 5_000, 24 * 3_600_000),
         // How long a cluster may show no sign of a failover after a request whose arrival is
-        // unknown before the run says so (see README, Safety). At most 10 minutes.
+        // unknown before the run says so (see docs/safety.md). At most 10 minutes.
         noSign: durationField('deadlines.noSign', '10m', 5_000, 10 * 60_000),
         // How long a run whose target's policy asks for approval waits for a decision before it ends
         // NotApproved (nothing sent). At most 7 days.

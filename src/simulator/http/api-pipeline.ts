@@ -12,7 +12,7 @@ import { sendApiResponse, sendRaw, type ApiResponse } from './api-response';
 import { parseJsonBody, readBody } from './body';
 import { serviceUnavailable, unknownOperation } from './errors';
 import { API_HANDLERS } from './handlers';
-import { faultAnswer } from './fault-answers';
+import { envoyAnswer, faultAnswer, type RawAnswer } from './fault-answers';
 import { matchRoute, splitPath } from './router';
 
 /** Serves one API request for `cluster`; `apiPath` is the path after the cluster's base URL. */
@@ -44,13 +44,31 @@ export async function serveApiRequest(
     sendApiResponse(res, response);
     report(response.status, 'response');
   };
+  const respondRaw = (answer: RawAnswer): void => {
+    sendRaw(res, answer.status, answer.contentType, answer.payload);
+    report(answer.status, 'replaced');
+  };
   const reset = (): void => {
     req.socket.destroy();
     report(null, 'reset');
   };
-  const whileUnavailable = (): void =>
-    cluster.faults.outageStyle === 'reset' ? reset() : respond(serviceUnavailable());
+  // Nothing is sent back, not even a reset: the connection stays open until the client gives up.
+  const silence = (): void => report(null, 'hang');
+  const whileUnavailable = (): void => {
+    const style = cluster.faults.outageStyle;
+    switch (style) {
+      case '503':
+        return respond(serviceUnavailable());
+      case 'reset':
+        return reset();
+      case 'blackhole':
+        return silence();
+      default:
+        return respondRaw(envoyAnswer(style));
+    }
+  };
 
+  if (cluster.blackholed()) return silence();
   if (!cluster.apiAvailable) return whileUnavailable();
   const bodyText = await readBody(req).catch(() => undefined);
   // The client gave up while sending: nothing to answer.
@@ -65,7 +83,11 @@ export async function serveApiRequest(
         reset();
         return true;
       case 'hang':
-        report(null, 'hang');
+        silence();
+        return true;
+      case 'blackhole':
+        cluster.startBlackhole(fault.blackholeMs);
+        silence();
         return true;
       case 'delay':
         await sleepReal(fault.delayMs);
@@ -75,12 +97,9 @@ export async function serveApiRequest(
           return true;
         }
         return false;
-      case 'respond': {
-        const answer = faultAnswer(fault, response);
-        sendRaw(res, answer.status, answer.contentType, answer.payload);
-        report(answer.status, 'replaced');
+      case 'respond':
+        respondRaw(faultAnswer(fault, response));
         return true;
-      }
       case 'refuse':
         // Applied to the port before the request arrives; it never reaches here.
         return false;

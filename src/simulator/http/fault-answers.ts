@@ -3,13 +3,13 @@
  * page, or a corrupted body (truncated JSON, every value of the wrong type), as a misbehaving
  * proxy or a half-restarted service produces them.
  */
-import type { FaultRule } from '../model/faults';
+import type { EnvoyBody, FaultRule } from '../model/faults';
 import { localizable, vapiError, type VapiErrorType } from '../model/vapi-errors';
 import type { ApiResponse } from './api-response';
 import { errorTypeForStatus, statusForErrorType } from './errors';
 
 /** A raw answer: status, content type and payload text. */
-interface RawAnswer {
+export interface RawAnswer {
   status: number;
   contentType: string;
   payload: string;
@@ -25,6 +25,18 @@ const REASONS: Record<number, string> = {
 function proxyPage(status: number): string {
   const title = `${status} ${REASONS[status] ?? 'Error'}`;
   return `<!DOCTYPE html>\n<html><head><title>${title}</title></head>\n<body><center><h1>${title}</h1></center><hr><center>nginx</center></body></html>\n`;
+}
+
+/** The plain-text bodies Envoy, in front of vCenter's API, answers with while the vAPI endpoint is down. */
+const ENVOY_TEXT: Record<EnvoyBody, string> = {
+  'envoy-no-healthy-upstream': 'no healthy upstream',
+  'envoy-connect-failure':
+    'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+};
+
+/** Envoy's answer while its upstream (the vAPI endpoint) is down: `503`, `text/plain`. */
+export function envoyAnswer(body: EnvoyBody, status = 503): RawAnswer {
+  return { status, contentType: 'text/plain', payload: ENVOY_TEXT[body] };
 }
 
 /** Replaces every value with one of a different JSON type, keeping the structure recognisable. */
@@ -55,6 +67,9 @@ export function faultAnswer(rule: FaultRule, response: ApiResponse | undefined):
       const status = rule.status ?? response?.status ?? 502;
       return { status, contentType: 'text/html; charset=utf-8', payload: proxyPage(status) };
     }
+    case 'envoy-no-healthy-upstream':
+    case 'envoy-connect-failure':
+      return envoyAnswer(rule.body, rule.status);
     case 'truncated-json': {
       const full = JSON.stringify(response?.body ?? { value: null });
       return {

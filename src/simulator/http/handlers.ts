@@ -179,6 +179,42 @@ const listTasks: ApiHandler = withSession(PRIVILEGE_READ, (ctx) => {
   return { status: 200, body: ctx.cluster.listTasks(filter) };
 });
 
+const listServices: ApiHandler = withSession(PRIVILEGE_READ, (ctx) => ({
+  status: 200,
+  body: ctx.cluster.servicesInfo(),
+}));
+
+const getService: ApiHandler = withSession(PRIVILEGE_READ, (ctx) => {
+  const serviceId = ctx.route.serviceId ?? '';
+  const info = ctx.cluster.serviceInfo(serviceId);
+  if (info) return { status: 200, body: info };
+  return simpleError('NOT_FOUND', 'com.vmware.vcenter.services.not_found', `Service ${serviceId} was not found.`, [
+    serviceId,
+  ]);
+});
+
+// Served by vpxd: the vAPI endpoint answers it only while vpxd runs.
+const listDatacenters: ApiHandler = withSession(PRIVILEGE_READ, (ctx) => {
+  const datacenters = ctx.cluster.datacenters();
+  if (datacenters) return { status: 200, body: datacenters };
+  return simpleError(
+    'SERVICE_UNAVAILABLE',
+    'com.vmware.vapi.endpoint.service.unavailable',
+    'Unable to communicate with the vpxd service to complete the request.',
+    ['vpxd'],
+  );
+});
+
+const getSystemHealth: ApiHandler = withSession(PRIVILEGE_READ, (ctx) => ({
+  status: 200,
+  body: ctx.cluster.applianceHealth().color,
+}));
+
+const getSystemHealthLastCheck: ApiHandler = withSession(PRIVILEGE_READ, (ctx) => ({
+  status: 200,
+  body: ctx.cluster.applianceHealth().lastCheck,
+}));
+
 /** The handler of every simulated operation. */
 export const API_HANDLERS: Record<VcenterOperation, ApiHandler> = {
   'session.create': createSession,
@@ -191,4 +227,9 @@ export const API_HANDLERS: Record<VcenterOperation, ApiHandler> = {
   'operations.get': getOperations,
   'tasks.get': getTask,
   'tasks.list': listTasks,
+  'services.list': listServices,
+  'services.get': getService,
+  'datacenter.list': listDatacenters,
+  'health.system': getSystemHealth,
+  'health.lastcheck': getSystemHealthLastCheck,
 };

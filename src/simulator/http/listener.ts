@@ -2,7 +2,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ClosedReason, ClusterTransport } from '../model/cluster-operations';
+import type { ClosedReason } from '../model/cluster-operations';
 
 /** PEM key and certificate to serve HTTPS. */
 export interface TlsOptions {
@@ -55,12 +55,12 @@ export function shutDown(server: Server): Promise<void> {
 }
 
 /**
- * A cluster's own listener in the port-per-cluster layout. While the simulated vCenter service
+ * One address of a cluster in the port-per-cluster layout. While the simulated vCenter service
  * moves to the other node, or while a fault refuses connections, the port is closed (new
  * connections are refused, open ones are dropped); once no reason to keep it closed is left, it
  * listens again on the same port.
  */
-export class ReopenableListener implements ClusterTransport {
+export class ReopenableListener {
   private boundPort = 0;
   private readonly closedFor = new Set<ClosedReason>();
   // Close/reopen calls are chained so a short outage cannot reopen before the close finished.

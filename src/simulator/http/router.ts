@@ -6,9 +6,24 @@ export interface RouteMatch {
   operation: VcenterOperation;
   /** `GET /api/cis/tasks/{task}`: the decoded task id. */
   taskId?: string;
+  /** `GET /api/vcenter/services/{service}`: the decoded service id. */
+  serviceId?: string;
 }
 
 const TASK_PREFIX = '/api/cis/tasks/';
+const SERVICE_PREFIX = '/api/vcenter/services/';
+
+/** The decoded single path segment after `prefix`, if the path is exactly one segment longer. */
+function segmentAfter(prefix: string, pathname: string): string | undefined {
+  if (!pathname.startsWith(prefix)) return undefined;
+  const segment = pathname.slice(prefix.length);
+  if (segment === '' || segment.includes('/')) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
 
 /** Splits `path?query` without building a URL object (this runs for every request). */
 export function splitPath(rawPath: string): { pathname: string; query: URLSearchParams } {
@@ -42,17 +57,21 @@ export function matchRoute(method: string, pathname: string, query: URLSearchPar
       return method === 'GET' ? { operation: 'operations.get' } : undefined;
     case '/api/cis/tasks':
       return method === 'POST' && action === 'list' ? { operation: 'tasks.list' } : undefined;
+    case '/api/vcenter/services':
+      return method === 'GET' ? { operation: 'services.list' } : undefined;
+    case '/api/vcenter/datacenter':
+      return method === 'GET' ? { operation: 'datacenter.list' } : undefined;
+    case '/api/appliance/health/system':
+      return method === 'GET' ? { operation: 'health.system' } : undefined;
+    case '/api/appliance/health/system/lastcheck':
+      return method === 'GET' ? { operation: 'health.lastcheck' } : undefined;
     default:
       break;
   }
-  if (method === 'GET' && pathname.startsWith(TASK_PREFIX)) {
-    const segment = pathname.slice(TASK_PREFIX.length);
-    if (segment === '' || segment.includes('/')) return undefined;
-    try {
-      return { operation: 'tasks.get', taskId: decodeURIComponent(segment) };
-    } catch {
-      return undefined;
-    }
-  }
+  if (method !== 'GET') return undefined;
+  const taskId = segmentAfter(TASK_PREFIX, pathname);
+  if (taskId !== undefined) return { operation: 'tasks.get', taskId };
+  const serviceId = segmentAfter(SERVICE_PREFIX, pathname);
+  if (serviceId !== undefined) return { operation: 'services.get', serviceId };
   return undefined;
 }

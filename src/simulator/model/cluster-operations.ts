@@ -14,6 +14,9 @@ import type { ClusterParts } from './cluster-parts';
 import { memberInRole, type ClusterMode } from './cluster-state';
 import type { EffectiveFlags } from './cluster-wire';
 import { failoverBlockers } from './failover-rules';
+import { outageKeepsListening } from './faults';
+import { modeChangeBlocker } from './mode-rules';
+import { servicesAtTakeover } from './services';
 import type { FailoverTimeline } from './failover-timeline';
 import { finishTask, markTaskRunning, type SimTask, type TaskIdSequence } from './tasks';
 import { localizable, vapiError, type VapiError } from './vapi-errors';
@@ -21,17 +24,28 @@ import { localizable, vapiError, type VapiError } from './vapi-errors';
 /** Where a cluster is in the failover cycle. */
 export type FailoverStage = 'idle' | 'starting' | 'flushing' | 'switching' | 'resyncing';
 
+/** The user a failover VCHA starts by itself runs as. */
+const AUTOMATIC_FAILOVER_USER = 'VSPHERE.LOCAL\\vpxd-extension';
+
 /** Result of starting a task-based operation: a task id, or an error to answer with. */
 export type TaskStartResult = { kind: 'task'; taskId: string } | { kind: 'error'; error: VapiError };
 
-/** Why a cluster's port is closed: the failover's outage, or a fault rule refusing connections. */
-export type ClosedReason = 'outage' | 'refusal';
+/**
+ * Why a cluster's port is closed: the failover's outage, a fault rule refusing connections, or an
+ * address the cluster no longer answers at (it moved to a node's failover IP, or back).
+ */
+export type ClosedReason = 'outage' | 'refusal' | 'dark';
 
-/** The listener of a cluster, which closes during an outage or a refusal (port-per-cluster layout). */
+/** How an address the cluster left behaves until the cluster comes back to it. */
+export type DarkAddressStyle = 'refuse' | 'blackhole';
+
+/** The listeners of a cluster, which close during an outage or a refusal (port-per-cluster layout). */
 export interface ClusterTransport {
   /** Closes the port until `reopen` takes back every reason. */
   close(reason: ClosedReason): Promise<void>;
   reopen(reason: ClosedReason): Promise<void>;
+  /** Answers at `address` from now on (undefined: the public address); the address left goes dark in `style`. */
+  serveAt(address: string | undefined, style: DarkAddressStyle): Promise<void>;
 }
 
 /** What the operations need besides the parts they change. */
@@ -51,6 +65,7 @@ export class ClusterOperations {
   private available = true;
   private modeTask: SimTask | undefined;
   private failoverTask: SimTask | undefined;
+  private failoverRequestedAt = 0;
   // Set when the cluster is reset: continuations of a failover in flight then do nothing.
   private disposed = false;
 
@@ -76,8 +91,10 @@ export class ClusterOperations {
 
   /** The running failover's task, while this vCenter keeps it out of sight (`faults.hideRunningFailover`). */
   hiddenTaskId(): string | undefined {
+    const hide = this.parts.faults.hideRunningFailover;
+    if (hide === false || (this.stageNow !== 'starting' && this.stageNow !== 'flushing')) return undefined;
     const hiding =
-      this.parts.faults.hideRunningFailover && (this.stageNow === 'starting' || this.stageNow === 'flushing');
+      hide === true || this.context.clock.now() < this.failoverRequestedAt + this.context.clock.toRealMs(hide);
     return hiding ? this.failoverTask?.id : undefined;
   }
 
@@ -93,9 +110,11 @@ export class ClusterOperations {
   effectiveFlags(): EffectiveFlags {
     // Until the new passive node is in sync there is nothing to fail over to.
     const resyncing = this.stageNow === 'resyncing';
+    // MAINTENANCE exists to stop VCHA failing over by itself; a manual failover stays allowed.
+    const maintenance = this.parts.state.mode === 'MAINTENANCE';
     return {
       manualFailoverAllowed: this.parts.state.manualFailoverAllowed && !resyncing,
-      autoFailoverAllowed: this.parts.state.autoFailoverAllowed && !resyncing,
+      autoFailoverAllowed: this.parts.state.autoFailoverAllowed && !resyncing && !maintenance,
     };
   }
 
@@ -155,6 +174,7 @@ export class ClusterOperations {
     };
     history.add(entry);
     this.failoverTask = task;
+    this.failoverRequestedAt = now;
     this.stageNow = 'starting';
     this.context.timers.after(this.parts.timing.taskStartMs, () => {
       this.markRunning(task);
@@ -186,6 +206,8 @@ export class ClusterOperations {
         ),
       };
     }
+    const { state } = this.parts;
+    const blocker = modeChangeBlocker(state.mode, mode, state.healthState);
     const task: SimTask = {
       id: this.context.taskIds.next(VCHA_MODE_SERVICE_ID),
       service: VCHA_MODE_SERVICE_ID,
@@ -200,10 +222,16 @@ export class ClusterOperations {
     this.modeTask = task;
     const { timing } = this.parts;
     this.context.timers.after(timing.taskStartMs, () => this.markRunning(task));
-    this.context.timers.after(Math.max(timing.modeChangeMs, timing.taskStartMs), () => {
-      this.parts.state.mode = mode;
+    // Setting the mode the cluster already has changes nothing and succeeds, so a set may be retried.
+    const takesMs = blocker ? timing.refusalTaskMs : state.mode === mode ? 0 : timing.modeChangeMs;
+    this.context.timers.after(Math.max(takesMs, timing.taskStartMs), () => {
       this.modeTask = undefined;
-      this.finish(task, 'SUCCEEDED');
+      if (blocker) {
+        this.finish(task, 'FAILED', vapiError('NOT_ALLOWED_IN_CURRENT_STATE', blocker));
+      } else {
+        this.parts.state.mode = mode;
+        this.finish(task, 'SUCCEEDED');
+      }
       this.context.changed();
     });
     this.context.changed();
@@ -225,10 +253,10 @@ export class ClusterOperations {
     this.context.timers.after(this.parts.timing.flushMs, () => this.beginSwitch(task, entry));
   }
 
-  private beginSwitch(task: SimTask, entry: FailoverTimeline): void {
+  private beginSwitch(task: SimTask | undefined, entry: FailoverTimeline): void {
     const { state, counters } = this.parts;
     const now = this.context.clock.now();
-    if (this.parts.faults.failFailoverTask) {
+    if (task && this.parts.faults.failFailoverTask) {
       counters.failoversFailed += 1;
       this.finish(
         task,
@@ -250,29 +278,33 @@ export class ClusterOperations {
     const fromActive = memberInRole(state, 'ACTIVE');
     this.stageNow = 'switching';
     entry.switchStartedAt = now;
-    task.progress = {
-      total: 100,
-      from: 90,
-      to: 90,
-      startAt: now,
-      endAt: now,
-      message: localizable(
-        'com.vmware.vcenter.vcha.cluster.failover.switch',
-        'Switching the active role to the passive node',
-      ),
-    };
+    if (task)
+      task.progress = {
+        total: 100,
+        from: 90,
+        to: 90,
+        startAt: now,
+        endAt: now,
+        message: localizable(
+          'com.vmware.vcenter.vcha.cluster.failover.switch',
+          'Switching the active role to the passive node',
+        ),
+      };
     if (fromActive) state.members[fromActive].state = 'DOWN';
     state.healthState = 'DEGRADED';
     this.available = false;
-    this.context
-      .transport()
-      ?.close('outage')
-      .catch(() => undefined);
+    // Envoy's answers and a blackhole come from an address that still accepts connections.
+    if (!outageKeepsListening(this.parts.faults.outageStyle)) {
+      this.context
+        .transport()
+        ?.close('outage')
+        .catch(() => undefined);
+    }
     this.context.changed();
     this.context.timers.after(this.parts.timing.switchOutageMs, () => this.endSwitch(task, entry));
   }
 
-  private endSwitch(task: SimTask, entry: FailoverTimeline): void {
+  private endSwitch(task: SimTask | undefined, entry: FailoverTimeline): void {
     const { state, sessions, tasks, counters } = this.parts;
     const fromActive = entry.fromActive;
     const toActive = entry.toActive;
@@ -287,7 +319,7 @@ export class ClusterOperations {
     if (this.parts.faults.taskAfterSwitch === 'not-found') {
       tasks.clear();
       this.modeTask = undefined;
-    } else {
+    } else if (task) {
       this.finish(task, 'SUCCEEDED');
     }
     state.healthState = 'DEGRADED';
@@ -297,13 +329,22 @@ export class ClusterOperations {
     counters.failoversSucceeded += 1;
     this.context.changed();
     const transport = this.context.transport();
-    const reopened = transport ? transport.reopen('outage') : Promise.resolve();
+    // The new active node serves at its failover IP when it has one, else at the public address.
+    const servedAt = toActive === undefined ? undefined : state.members[toActive].failoverIp;
+    const reopened = transport
+      ? transport
+          .serveAt(servedAt, this.parts.faults.oldAddress)
+          .catch(() => undefined)
+          .then(() => transport.reopen('outage'))
+      : Promise.resolve();
     void reopened
       .catch(() => undefined)
       .then(() => {
         if (this.disposed) return;
         this.available = true;
         entry.apiBackAt = this.context.clock.now();
+        this.startServices(servicesAtTakeover(state.services));
+        this.context.timers.after(this.parts.timing.healthCheckMs, () => this.checkApplianceHealth());
         this.context.changed();
         this.context.timers.after(this.parts.timing.resyncMs, () => {
           state.healthState = 'HEALTHY';
@@ -311,8 +352,70 @@ export class ClusterOperations {
           this.stageNow = 'idle';
           entry.healthyAt = this.context.clock.now();
           this.context.changed();
+          if (!entry.automatic && this.parts.faults.failBack !== 'off') {
+            this.context.timers.after(this.parts.timing.failBackMs, () => this.failBack());
+          }
         });
       });
+  }
+
+  /**
+   * The new active node's services start one after another (`timing.serviceStartMs` each); those
+   * named in `faults.servicesAfterSwitch` stay STARTING or end STOPPED instead of STARTED.
+   */
+  private startServices(queue: string[]): void {
+    const [id, ...rest] = queue;
+    const service = id === undefined ? undefined : this.parts.state.services.get(id);
+    if (id === undefined || !service) return;
+    service.state = 'STARTING';
+    this.context.changed();
+    this.context.timers.after(this.parts.timing.serviceStartMs, () => {
+      const fate = this.parts.faults.servicesAfterSwitch[id];
+      if (fate !== 'STARTING') service.state = fate ?? 'STARTED';
+      this.context.changed();
+      this.startServices(rest);
+    });
+  }
+
+  /** The new active node's first periodic health check: only now does its health say anything about it. */
+  private checkApplianceHealth(): void {
+    const { appliance } = this.parts.state;
+    appliance.reported = appliance.color;
+    appliance.lastCheckAt = this.context.clock.now();
+    this.context.changed();
+  }
+
+  /**
+   * VCHA fails the cluster back by itself (Broadcom KB 430364), with a failover task of its own or
+   * none. Not in MAINTENANCE (which exists to prevent exactly this), nor while anything else runs.
+   */
+  private failBack(): void {
+    const { state, faults, history, counters } = this.parts;
+    if (this.disposed || faults.failBack === 'off' || state.mode !== 'ENABLED') return;
+    if (this.stageNow !== 'idle' || this.modeTask || !this.effectiveFlags().autoFailoverAllowed) return;
+    const fromActive = memberInRole(state, 'ACTIVE');
+    const toActive = memberInRole(state, 'PASSIVE');
+    if (!fromActive || !toActive) return;
+    const now = this.context.clock.now();
+    const task = faults.failBack === 'task' ? this.newFailoverTask(AUTOMATIC_FAILOVER_USER, false) : undefined;
+    if (task) markTaskRunning(task, now);
+    const entry: FailoverTimeline = {
+      ...optional('taskId', task?.id),
+      planned: false,
+      user: AUTOMATIC_FAILOVER_USER,
+      automatic: true,
+      outcome: 'in-progress',
+      refusalReasons: [],
+      fromActive,
+      toActive,
+      requestedAt: now,
+      runningAt: now,
+    };
+    history.add(entry);
+    counters.failoversStarted += 1;
+    this.failoverTask = task;
+    this.failoverRequestedAt = now;
+    this.beginSwitch(task, entry);
   }
 
   private newFailoverTask(user: string, planned: boolean): SimTask {

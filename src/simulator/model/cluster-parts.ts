@@ -48,7 +48,7 @@ export function partsFromScenario(
   const faults = defaultFaults();
   applyFaultPatch(faults, definition.faults);
   return {
-    state: buildClusterState(name, index, definition),
+    state: buildClusterState(name, index, definition, context.clock.now()),
     faults,
     timing: mergeTiming(context.timing, definition.timing),
     users: new UserDirectory(context.admin, { ...context.users, ...definition.users }),

@@ -3,6 +3,7 @@
  * that state.
  */
 import type { ClusterScenario, MemberScenario } from '../scenario';
+import { steadyServices, type ApplianceHealth, type SimService } from './services';
 
 /** VCHA cluster mode. */
 export type ClusterMode = 'ENABLED' | 'DISABLED' | 'MAINTENANCE';
@@ -30,6 +31,8 @@ export interface MemberState {
   haIp: string;
   state: NodeState;
   role: NodeRole;
+  /** node1/node2: the address this node serves clients at when it becomes active (`failover_ip`), if any. */
+  failoverIp?: string;
 }
 
 /** Everything the VCHA API reports about a cluster, in model (camelCase) form. */
@@ -44,6 +47,10 @@ export interface ClusterState {
   /** Operation ids listed in `operations.disabled` (either `vcenter.…` or `com.vmware.vcenter.…`). */
   disabledOperations: string[];
   members: Record<MemberName, MemberState>;
+  /** The vCenter services of the active node, by service id. */
+  services: Map<string, SimService>;
+  /** The active node's appliance health and its last periodic check. */
+  appliance: ApplianceHealth;
 }
 
 /** What a configured cluster normally lists as disabled: it is already deployed. */
@@ -72,6 +79,7 @@ function applyMember(target: MemberState, patch: MemberScenario | undefined): vo
   if (patch.haIp !== undefined) target.haIp = patch.haIp;
   if (patch.state !== undefined) target.state = patch.state;
   if (patch.role !== undefined) target.role = patch.role;
+  if (patch.failoverIp !== undefined) target.failoverIp = patch.failoverIp;
 }
 
 /** Applies the state fields of a scenario entry (or a runtime patch) to `state` in place. */
@@ -85,10 +93,32 @@ export function applyStatePatch(state: ClusterState, patch: ClusterScenario): vo
   if (patch.autoFailoverAllowed !== undefined) state.autoFailoverAllowed = patch.autoFailoverAllowed;
   if (patch.disabledOperations !== undefined) state.disabledOperations = [...patch.disabledOperations];
   for (const member of MEMBER_NAMES) applyMember(state.members[member], patch.nodes?.[member]);
+  for (const [id, change] of Object.entries(patch.services ?? {})) {
+    const service = state.services.get(id);
+    if (!service || !change) continue;
+    if (change.startupType !== undefined) service.startupType = change.startupType;
+    if (change.state !== undefined) service.state = change.state;
+    if (change.health !== undefined) service.health = change.health;
+  }
+  if (patch.applianceHealth !== undefined) {
+    state.appliance.color = patch.applianceHealth;
+    state.appliance.reported = patch.applianceHealth;
+  }
 }
 
-/** Builds a healthy, enabled, configured cluster and then applies the scenario entry on top. */
-export function buildClusterState(clusterName: string, clusterIndex: number, scenario: ClusterScenario): ClusterState {
+/** How long before the simulator started the appliance's last periodic health check ran. */
+const LAST_CHECK_BEFORE_START_MS = 60_000;
+
+/**
+ * Builds a healthy, enabled, configured cluster, its services running and its appliance green
+ * (checked a minute before `now`), and then applies the scenario entry on top.
+ */
+export function buildClusterState(
+  clusterName: string,
+  clusterIndex: number,
+  scenario: ClusterScenario,
+  now: number,
+): ClusterState {
   const state: ClusterState = {
     mode: 'ENABLED',
     configState: 'CONFIGURED',
@@ -103,6 +133,8 @@ export function buildClusterState(clusterName: string, clusterIndex: number, sce
       node2: defaultMember(clusterName, clusterIndex, 'node2'),
       witness: defaultMember(clusterName, clusterIndex, 'witness'),
     },
+    services: steadyServices(),
+    appliance: { color: 'green', reported: 'green', lastCheckAt: now - LAST_CHECK_BEFORE_START_MS },
   };
   applyStatePatch(state, scenario);
   return state;

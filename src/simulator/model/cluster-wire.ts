@@ -11,6 +11,8 @@ interface IpInfo {
 
 /** VcenterVchaClusterNodeInfo / VcenterVchaClusterWitnessInfo. */
 interface MemberInfo {
+  /** node1/node2 only, and only when the node has a failover IP (partial get too). */
+  failover_ip?: IpInfo;
   ha_ip: IpInfo;
   runtime: { state: string; role: string; placement?: Record<string, unknown> };
 }
@@ -64,7 +66,12 @@ function placement(clusterName: string, member: MemberName, state: MemberState):
 function memberInfo(clusterName: string, member: MemberName, state: MemberState, partial: boolean): MemberInfo {
   const runtime: MemberInfo['runtime'] = { state: state.state, role: state.role };
   if (!partial) runtime.placement = placement(clusterName, member, state);
-  return { ha_ip: ipInfo(state.haIp), runtime };
+  const failoverIp = member !== 'witness' && state.failoverIp !== undefined ? state.failoverIp : undefined;
+  return {
+    ...(failoverIp === undefined ? {} : { failover_ip: ipInfo(failoverIp) }),
+    ha_ip: ipInfo(state.haIp),
+    runtime,
+  };
 }
 
 /** VcenterVchaClusterInfo for `POST …/cluster?action=get` (`partial` omits placement details). */

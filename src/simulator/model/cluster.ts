@@ -36,6 +36,7 @@ import type { FailoverTimeline } from './failover-timeline';
 import { applyFaultPatch, takeRefusal, takeRule, type FaultRule, type FaultState } from './faults';
 import type { SimRequestRecord } from './request-log';
 import type { SimSession } from './sessions';
+import { renderServiceInfo, type HealthColor, type ServiceInfoWire, type ServiceState } from './services';
 import { renderTaskInfo, type CisTaskInfo, type TaskFilter } from './tasks';
 import { mergeTiming, type SimTiming } from './timing';
 import type { VcenterOperation } from '../../vcenter/operations';
@@ -58,6 +59,12 @@ export interface SimClusterView {
   activeNode?: 'node1' | 'node2';
   passiveNode?: 'node1' | 'node2';
   sessions: number;
+  /** The state of each vCenter service of the active node. */
+  services: Record<string, ServiceState>;
+  /** The appliance's health as its last check reported it, and when that check ran (ISO time). */
+  applianceHealth: { color: HealthColor; lastCheck: string };
+  /** Whether the cluster's address answers nothing at all now (a `blackhole` fault rule). */
+  blackholed: boolean;
 }
 
 /** What the HTTP layer reports about one answered (or abandoned) request. */
@@ -70,6 +77,8 @@ export class SimCluster {
   private parts: ClusterParts;
   private operations: ClusterOperations;
   private transport: ClusterTransport | undefined;
+  // Real time until which a blackhole fault keeps the cluster's address silent.
+  private blackholeUntil = 0;
 
   constructor(
     readonly name: string,
@@ -128,6 +137,11 @@ export class SimCluster {
     return this.definition.port;
   }
 
+  /** The other addresses this cluster answers at besides its public one (port-per-cluster layout). */
+  get aliases(): readonly string[] {
+    return this.definition.aliases ?? [];
+  }
+
   /** A copy of the counters. */
   counters(): SimCounters {
     return { ...this.parts.counters };
@@ -159,6 +173,9 @@ export class SimCluster {
       ...optional('activeNode', memberInRole(state, 'ACTIVE')),
       ...optional('passiveNode', memberInRole(state, 'PASSIVE')),
       sessions: sessions.size,
+      services: Object.fromEntries([...state.services].map(([id, service]) => [id, service.state])),
+      applianceHealth: this.applianceHealth(),
+      blackholed: this.blackholed(),
     };
   }
 
@@ -204,6 +221,7 @@ export class SimCluster {
     const source = `change to cluster ${this.name}`;
     const patch: ClusterScenario = validateWith(clusterScenarioSchema, change, source);
     if (patch.port !== undefined) throw new ScenarioError(source, ['port: cannot be changed at runtime']);
+    if (patch.aliases !== undefined) throw new ScenarioError(source, ['aliases: cannot be changed at runtime']);
     applyStatePatch(this.parts.state, patch);
     if (patch.users) for (const [username, spec] of Object.entries(patch.users)) this.parts.users.set(username, spec);
     if (patch.timing) this.parts.timing = mergeTiming(this.parts.timing, patch.timing);
@@ -229,14 +247,17 @@ export class SimCluster {
     const wasAvailable = this.operations.apiAvailable;
     this.operations.dispose();
     this.timers.clear();
+    this.blackholeUntil = 0;
     this.parts = partsFromScenario(this.name, this.index, this.definition, this.context);
     this.operations = this.operationsOn(this.parts);
     this.feed.changed();
-    if (!this.transport) return Promise.resolve();
-    const reopened = Promise.all([
-      this.transport.reopen('refusal'),
-      wasAvailable ? undefined : this.transport.reopen('outage'),
-    ]);
+    const transport = this.transport;
+    if (!transport) return Promise.resolve();
+    const active = memberInRole(this.parts.state, 'ACTIVE');
+    const servedAt = active === undefined ? undefined : this.parts.state.members[active].failoverIp;
+    const reopened = transport
+      .serveAt(servedAt, this.parts.faults.oldAddress)
+      .then(() => Promise.all([transport.reopen('refusal'), wasAvailable ? undefined : transport.reopen('outage')]));
     return reopened.then(() => undefined).catch(() => undefined);
   }
 
@@ -256,6 +277,18 @@ export class SimCluster {
   /** The fault rule for the `index`-th request, an `operation`, if one applies (used up by one). */
   faultFor(index: number, operation: VcenterOperation): FaultRule | undefined {
     return takeRule(this.parts.faults, index, operation);
+  }
+
+  /** Whether the cluster's address answers nothing at all now (a `blackhole` fault rule is in force). */
+  blackholed(): boolean {
+    return Date.now() < this.blackholeUntil;
+  }
+
+  /** From now on, for `realMs`, nothing this cluster receives is answered. */
+  startBlackhole(realMs: number): void {
+    this.blackholeUntil = Math.max(this.blackholeUntil, Date.now() + realMs);
+    this.timers.afterReal(realMs, () => this.feed.changed());
+    this.feed.changed();
   }
 
   /** Records how a request was answered: appended to the request log and counted. */
@@ -316,6 +349,31 @@ export class SimCluster {
   /** VcenterVchaClusterInfo. */
   clusterInfo(partial: boolean): ClusterInfoWire {
     return renderClusterInfo(this.name, this.parts.state, this.operations.effectiveFlags(), partial);
+  }
+
+  /** VcenterServicesServiceInfo of every service, by service id. */
+  servicesInfo(): Record<string, ServiceInfoWire> {
+    return Object.fromEntries(
+      [...this.parts.state.services].map(([id, service]) => [id, renderServiceInfo(id, service)]),
+    );
+  }
+
+  /** VcenterServicesServiceInfo of one service, if this vCenter has it. */
+  serviceInfo(serviceId: string): ServiceInfoWire | undefined {
+    const service = this.parts.state.services.get(serviceId);
+    return service && renderServiceInfo(serviceId, service);
+  }
+
+  /** The datacenters (VcenterDatacenterSummary), or undefined while vpxd, which serves them, is not STARTED. */
+  datacenters(): { datacenter: string; name: string }[] | undefined {
+    if (this.parts.state.services.get('vpxd')?.state !== 'STARTED') return undefined;
+    return [{ datacenter: 'datacenter-3', name: 'Datacenter' }];
+  }
+
+  /** The appliance health the last periodic check reported, and when it ran. */
+  applianceHealth(): { color: HealthColor; lastCheck: string } {
+    const { appliance } = this.parts.state;
+    return { color: appliance.reported, lastCheck: new Date(appliance.lastCheckAt).toISOString() };
   }
 
   /** The cluster mode. */

@@ -6,6 +6,8 @@ export interface FailoverTimeline {
   taskId?: string;
   planned: boolean;
   user: string;
+  /** Started by VCHA itself (a fail back of `faults.failBack`), not by a request. */
+  automatic?: boolean;
   outcome: 'in-progress' | 'succeeded' | 'failed' | 'refused';
   /** Blocker codes when refused. */
   refusalReasons: string[];

@@ -12,10 +12,21 @@ import { selectorMatches, type OperationSelector } from './operation-selector';
 import type { VapiErrorType } from './vapi-errors';
 
 /** What happens to a request a rule catches. */
-export type FaultAction = 'refuse' | 'reset' | 'hang' | 'delay' | 'respond';
+export type FaultAction = 'refuse' | 'reset' | 'hang' | 'blackhole' | 'delay' | 'respond';
+
+/** Envoy's plain-text 503 bodies: `no healthy upstream`, or its connection failure to the vAPI endpoint. */
+export type EnvoyBody = 'envoy-no-healthy-upstream' | 'envoy-connect-failure';
 
 /** A body a `respond` rule sends instead of the real answer. */
-export type FaultBody = 'vapi' | 'html' | 'truncated-json' | 'wrong-types';
+export type FaultBody = 'vapi' | 'html' | EnvoyBody | 'truncated-json' | 'wrong-types';
+
+/** What a client meets while the vCenter service moves between nodes. */
+export type OutageStyle = '503' | 'reset' | EnvoyBody | 'blackhole';
+
+/** Outage styles served by a listener that stays open (the others close a port of its own). */
+export function outageKeepsListening(style: OutageStyle): boolean {
+  return style !== '503' && style !== 'reset';
+}
 
 /** One rule, as the model keeps it (plain data, safe to serialise). */
 export interface FaultRule {
@@ -33,6 +44,8 @@ export interface FaultRule {
   delayMs: number;
   /** `refuse`: real milliseconds the cluster's port stays closed, from the answer of the request before. */
   refuseMs: number;
+  /** `blackhole`: real milliseconds the cluster's address answers nothing at all. */
+  blackholeMs: number;
   /** `respond`: the status (default: the real answer's) and the body sent instead. */
   status?: number;
   body?: FaultBody;
@@ -45,10 +58,19 @@ export interface FaultState {
   rules: FaultRule[];
   failoverRefusal: 'error' | 'failed-task';
   taskAfterSwitch: 'not-found' | 'succeeded';
-  outageStyle: '503' | 'reset';
+  outageStyle: OutageStyle;
   failFailoverTask: boolean;
-  /** Like some vCenters during a long flush: a running failover is in neither `operations.active` nor the task list. */
-  hideRunningFailover: boolean;
+  /**
+   * Like some vCenters during a long flush: a running failover is in neither `operations.active`
+   * nor the task list; `true` until the switch, a number: for that many simulated ms from the request.
+   */
+  hideRunningFailover: boolean | number;
+  /** Services of the new active node that do not start after a switch (stuck STARTING, or STOPPED). */
+  servicesAfterSwitch: Record<string, 'STARTING' | 'STOPPED'>;
+  /** Whether (and how) the cluster fails back by itself `timing.failBackMs` after each switch. */
+  failBack: 'off' | 'task' | 'silent';
+  /** How the address the cluster left (for a node's failover IP, or back) behaves: refused, or a blackhole. */
+  oldAddress: 'refuse' | 'blackhole';
 }
 
 /** No faults: what a healthy vCenter does. */
@@ -60,6 +82,9 @@ export function defaultFaults(): FaultState {
     outageStyle: '503',
     failFailoverTask: false,
     hideRunningFailover: false,
+    servicesAfterSwitch: {},
+    failBack: 'off',
+    oldAddress: 'refuse',
   };
 }
 
@@ -75,6 +100,7 @@ function ruleOf(scenario: FaultRuleScenario): FaultRule {
     action: scenario.action,
     delayMs: scenario.delayMs ?? 0,
     refuseMs: scenario.refuseMs ?? 1_000,
+    blackholeMs: scenario.blackholeMs ?? 1_000,
     ...(scenario.status !== undefined ? { status: scenario.status } : {}),
     ...(scenario.body !== undefined ? { body: scenario.body } : {}),
     ...(scenario.errorType !== undefined ? { errorType: scenario.errorType } : {}),
@@ -90,6 +116,15 @@ export function applyFaultPatch(faults: FaultState, patch: FaultsScenario | unde
   if (patch.outageStyle !== undefined) faults.outageStyle = patch.outageStyle;
   if (patch.failFailoverTask !== undefined) faults.failFailoverTask = patch.failFailoverTask;
   if (patch.hideRunningFailover !== undefined) faults.hideRunningFailover = patch.hideRunningFailover;
+  if (patch.servicesAfterSwitch !== undefined) {
+    faults.servicesAfterSwitch = Object.fromEntries(
+      Object.entries(patch.servicesAfterSwitch).filter(
+        (entry): entry is [string, 'STARTING' | 'STOPPED'] => !!entry[1],
+      ),
+    );
+  }
+  if (patch.failBack !== undefined) faults.failBack = patch.failBack;
+  if (patch.oldAddress !== undefined) faults.oldAddress = patch.oldAddress;
 }
 
 /** Counts one use of a rule, dropping it once used up. */

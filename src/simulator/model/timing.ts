@@ -14,6 +14,12 @@ export interface SimTiming {
   refusalTaskMs: number;
   /** Time a cluster mode change takes. */
   modeChangeMs: number;
+  /** After a switch: time each vCenter service of the new active node takes to start, one after another. */
+  serviceStartMs: number;
+  /** After a switch: time from the API's return until the new node's first periodic appliance health check. */
+  healthCheckMs: number;
+  /** With `faults.failBack`: time from the API's return until the cluster fails back by itself. */
+  failBackMs: number;
 }
 
 /** Defaults close to what field reports give for a real vCenter appliance. */
@@ -24,6 +30,10 @@ export const DEFAULT_TIMING: Readonly<SimTiming> = Object.freeze({
   taskStartMs: 1_000,
   refusalTaskMs: 2_000,
   modeChangeMs: 5_000,
+  // Eight services one after another: 32 s, well inside the resync, so an idle cluster has no timers.
+  serviceStartMs: 4_000,
+  healthCheckMs: 45_000,
+  failBackMs: 60_000,
 });
 
 /** Overlays the defined fields of each override, in order, on a copy of `base`. */

@@ -9,7 +9,8 @@ import { sleep } from '@temporalio/workflow';
 import type { FailoverResult, VchaFailoverInput } from '../../../src/contract';
 import { vchaFailover as releasedFailover } from '../../../src/workflows';
 
-export { fleetFailover, vchaTargetLock } from '../../../src/workflows';
+// The gate too: the gate test runs it on this build to see it fail.
+export { fleetFailover, vchaGate, vchaTargetLock } from '../../../src/workflows';
 
 /** The summary of the timer only this build starts. */
 export const NEXT_BUILD_TIMER_SUMMARY = 'next build: timer before the failover';
