@@ -41,6 +41,16 @@ const deterministicImports = [
   },
 ];
 
+/**
+ * The input schemas (src/contract/input) are zod values: workflow code and the rest of the contract
+ * name their types only, so no schema enters the workflow bundle.
+ */
+const inputSchemasAsTypesOnly = {
+  group: ['**/contract/input/*', './input/*'],
+  allowTypeImports: true,
+  message: 'The input schemas are zod values: import their types only (validation runs in a local activity).',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -82,11 +92,29 @@ export default tseslint.config(
   {
     // Tests, benchmarks, scripts and examples name the bundle by path only where they bundle it.
     files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts', 'examples/**/*.ts'],
-    ignores: ['test/workflows/index.ts', 'test/workflows/next-build.ts'],
+    ignores: ['test/harness/bundle/index.ts', 'test/harness/bundle/next-build.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ regex: '(^|/)src/workflows(/.*)?$', message: workflowBundleMessage }] },
+      ],
+    },
+  },
+  {
+    // The unit tests of the pure decision modules import those modules (they import no workflow
+    // API value), and nothing else of the bundle.
+    files: ['test/workflows/failover/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)src/workflows(?!/failover/(send-protocol|verdict|preflight-reading)$)(/.*)?$',
+              message: 'Only the pure decision modules of src/workflows are unit-tested directly.',
+            },
+          ],
+        },
       ],
     },
   },
@@ -108,6 +136,7 @@ export default tseslint.config(
   },
   {
     files: ['src/contract/**/*.ts'],
+    ignores: ['src/contract/input/**'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -115,6 +144,27 @@ export default tseslint.config(
           paths: deterministicImports,
           patterns: [
             { group: ['node:*'], message: 'Workflow code must not use Node built-ins.' },
+            workflowImportFromSrc,
+            inputSchemasAsTypesOnly,
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'process', message: 'The contract is imported by workflow code: it must not read the host.' },
+      ],
+    },
+  },
+  {
+    // The input schemas: zod is their point, but like the rest of the contract they do no I/O.
+    files: ['src/contract/input/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: deterministicImports.filter((rule) => rule.name !== 'zod'),
+          patterns: [
+            { group: ['node:*'], message: 'The contract must not use Node built-ins.' },
             workflowImportFromSrc,
           ],
         },
@@ -132,7 +182,10 @@ export default tseslint.config(
         'error',
         {
           paths: deterministicImports,
-          patterns: [{ group: ['node:*'], message: 'Workflow code must not use Node built-ins.' }],
+          patterns: [
+            { group: ['node:*'], message: 'Workflow code must not use Node built-ins.' },
+            inputSchemasAsTypesOnly,
+          ],
         },
       ],
       'no-restricted-globals': [

@@ -1,7 +1,7 @@
 /** `npm run schemas`: writes the workflow input and Nexus operation JSON Schemas under `schemas/`. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { workflowInputJsonSchemas } from '../src/inputs/json-schemas';
+import { workflowInputJsonSchemas } from '../src/contract/input/json-schemas';
 import { nexusOperationJsonSchemas } from '../src/nexus/json-schemas';
 
 const dir = path.resolve(__dirname, '..', 'schemas');

@@ -6,7 +6,7 @@ import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/worker/create-worker';
 /** Bundles the test workflows (the product's plus the harness's own) into `file`. */
 export async function writeTestWorkflowBundle(file: string): Promise<void> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../test/workflows'),
+    workflowsPath: require.resolve('../test/harness/bundle'),
     workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
     logger: {
       trace() {},

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { TargetPolicy } from '../contract/policy';
 import type { VcenterClient } from '../vcenter';
-import type { OutcomeRecorder } from './outcome-recorder';
+import type { OutcomeRecorder } from '../contract';
 import type { ReplayDeps } from './replay-histories';
 import type { WebhookConfig } from './webhook';
 

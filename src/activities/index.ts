@@ -22,7 +22,6 @@ export type { TriggerInput, TriggerResult } from './legacy-trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
 export { signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
-export type { OutcomeRecord, OutcomeRecorder } from './outcome-recorder';
 export type { HistoryReplayFailure, HistoryReplayReport, ReplayDeps } from './replay-histories';
 export { VcenterClientCache } from './vcenter-clients';
 

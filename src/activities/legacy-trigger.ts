@@ -4,7 +4,7 @@
  * their failovers safe: only the first attempt may send, and only to a cluster whose roles are
  * still as preflight saw them; a retried attempt never sends, and anything but an accepted
  * request is reported as "unknown", so the cluster state decides. Remove it with the workflow's
- * legacy branch once no such run is left (see `src/workflows/failover-run.ts`).
+ * legacy branch once no such run is left (see `src/workflows/failover/patches.ts`).
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { SEND_FAILURE_TYPES } from '../contract';

@@ -2,7 +2,7 @@
 import { activityInfo } from '@temporalio/activity';
 import type { FailoverRecord } from '../contract';
 import type { ActivityDeps } from './deps';
-import type { OutcomeRecord } from './outcome-recorder';
+import type { OutcomeRecord } from '../contract';
 import { postOutcome } from './webhook';
 
 /** Input of {@link recordOutcome}: the record plus how the run was started. */

@@ -4,9 +4,9 @@
  * building the schemas there cost about 10 ms of CPU and a copy of zod's objects per cached run.
  * As local activities they cost one marker event and no extra round trip to the server.
  */
-import { parseFailoverInput, type InputValidation } from '../inputs/failover-input';
-import { parseFleetInput, type FleetInputValidation } from '../inputs/fleet-input';
-import { parseMaintenanceInput, type MaintenanceInputValidation } from '../inputs/maintenance-input';
+import { parseFailoverInput, type InputValidation } from '../contract/input/failover';
+import { parseFleetInput, type FleetInputValidation } from '../contract/input/fleet';
+import { parseMaintenanceInput, type MaintenanceInputValidation } from '../contract/input/maintenance';
 
 /** The raw workflow input, wrapped so that a missing input still reaches the activity. */
 export interface RawInput {

@@ -6,7 +6,7 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { request } from 'undici';
-import type { OutcomeRecord } from './outcome-recorder';
+import type { OutcomeRecord } from '../contract';
 
 /** Header carrying `sha256=<hex HMAC of the raw body>`. */
 export const SIGNATURE_HEADER = 'x-vcha-signature';

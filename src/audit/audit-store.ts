@@ -2,7 +2,7 @@
  * The audit store: a durable table of finished failover runs, one row per workflow run, kept for
  * change management long after Temporal's history retention has dropped the runs themselves.
  */
-import type { OutcomeRecord, OutcomeRecorder } from '../activities/outcome-recorder';
+import type { OutcomeRecord, OutcomeRecorder } from '../contract';
 import type { FailoverRecord } from '../contract';
 
 /** The table both stores create unless told otherwise. */

@@ -2,7 +2,7 @@
  * The audit table's columns and the mapping between an outcome record and a row, shared by both
  * backends so SQLite and PostgreSQL store exactly the same facts under the same names.
  */
-import type { OutcomeRecord } from '../activities/outcome-recorder';
+import type { OutcomeRecord } from '../contract';
 import type { AuditRow } from './audit-store';
 
 /** Column names in table order; the key (workflow_id, run_id) comes first. */

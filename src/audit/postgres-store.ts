@@ -3,7 +3,7 @@
  * Times are `timestamptz`, JSON is `jsonb`, and the upsert is `ON CONFLICT … DO UPDATE`.
  */
 import { Pool, type PoolClient } from 'pg';
-import type { OutcomeRecord } from '../activities/outcome-recorder';
+import type { OutcomeRecord } from '../contract';
 import { queryLimit, type AuditQuery, type AuditRow, type AuditStore } from './audit-store';
 import { AUDIT_COLUMNS, isoTime, rowOf, upsertAssignments, valuesOf, type AuditValues } from './columns';
 import { auditTableNames, type AuditTableNames } from './table-name';

@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { OutcomeRecord } from '../activities/outcome-recorder';
+import type { OutcomeRecord } from '../contract';
 import { queryLimit, type AuditQuery, type AuditRow, type AuditStore } from './audit-store';
 import { AUDIT_COLUMNS, rowOf, upsertAssignments, valuesOf, type AuditValues } from './columns';
 import { auditTableNames, type AuditTableNames } from './table-name';

@@ -9,11 +9,12 @@ import { approveCommand, rejectCommand } from './commands/decide';
 import { historyCommand } from './commands/history';
 import { listCommand } from './commands/list';
 import { maintenanceGroup } from './commands/maintenance';
-import { scheduleGroup } from './commands/schedule';
+import { scheduleGroup } from './commands/schedule/group';
 import { startCommand } from './commands/start';
 import { statusCommand } from './commands/status';
 import { EXIT_CODE_TABLE, EXIT_CODES } from './exit-codes';
 import { CliFailure, UsageError, type CliIo } from './io';
+import { OUTPUT_HELP } from './output';
 
 const PROGRAM = 'vcha-failover';
 const COMMANDS: readonly (Command | CommandGroup)[] = [
@@ -31,6 +32,24 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
 
 function isGroup(entry: Command | CommandGroup): entry is CommandGroup {
   return 'subcommands' in entry;
+}
+
+/** The commands that take `-o json`: those whose help lists the option. */
+export function jsonCommands(): string[] {
+  return COMMANDS.flatMap((c) => (isGroup(c) ? c.subcommands : [c]))
+    .filter((c) => c.help.includes(OUTPUT_HELP))
+    .map((c) => c.name);
+}
+
+/** Words filled into lines of at most 100 columns. */
+function wrap(text: string): string {
+  const lines: string[] = [];
+  for (const word of text.split(' ')) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + word.length <= 100) lines[lines.length - 1] = `${last} ${word}`;
+    else lines.push(word);
+  }
+  return lines.join('\n');
 }
 
 /** The help of the program itself: commands, connection settings and exit codes. */
@@ -51,8 +70,8 @@ Temporal connection: the temporal CLI's flags (--address, -n/--namespace, --api-
 its variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_*,
 TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE) over the config-file profile. Task queue: --task-queue,
 else VCHA_TASK_QUEUE, else vcha-failover. Web UI links: VCHA_UI_URL (default
-http://localhost:8233). -o json: one JSON document on stdout (start, status, list, history,
-schedule list).
+http://localhost:8233).
+${wrap(`-o json (one JSON document on stdout): ${jsonCommands().join(', ')}.`)}
 
 Exit codes:
 ${codes}`;

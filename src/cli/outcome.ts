@@ -3,9 +3,9 @@
  * its record, or an end outside the contract (terminated, timed out), and its exit code.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
+import { CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import type { FailoverRecord, FailoverResult } from '../contract';
-import { formatDuration } from '../contract';
+import { decodeContractFailure, formatDuration } from '../contract';
 import { EXIT_CODES, exitCodeForOutcome } from './exit-codes';
 import type { RunEndingJson } from './json-shapes';
 import { clientSdk } from './sdk';
@@ -24,11 +24,8 @@ export async function awaitRunEnding(handle: WorkflowHandle): Promise<RunEnding>
   } catch (error) {
     if (!(error instanceof WorkflowFailedError)) throw error;
     const cause = error.cause;
-    if (cause instanceof ApplicationFailure) {
-      const details = cause.details?.[0];
-      const record = typeof details === 'object' && details !== null ? (details as FailoverRecord) : undefined;
-      return { kind: 'failed', type: cause.type ?? 'Error', message: cause.message, record };
-    }
+    const failure = decodeContractFailure<FailoverRecord>(cause);
+    if (failure) return { kind: 'failed', type: failure.type, message: failure.message, record: failure.record };
     if (cause instanceof TerminatedFailure)
       return { kind: 'other', message: `the run was terminated: ${cause.message}` };
     if (cause instanceof TimeoutFailure) return { kind: 'other', message: `the run timed out: ${cause.message}` };

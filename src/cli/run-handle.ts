@@ -1,8 +1,12 @@
-/** Finds a `vchaFailover` run by workflow id for `status` and `cancel`, with clear errors when it is not one. */
+/**
+ * Finds runs by workflow id, with clear errors when there is none or it has the wrong type: a
+ * `vchaFailover` run (`cancel`, `status`), the run `approve` and `reject` decide (a failover, or
+ * the waiting leg of a `vchaMaintenance` run), and any run (`status`, `maintenance done`).
+ */
 import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { TemporalSession } from './connect';
-import { maintenanceStatusQuery } from '../contract';
+import { WORKFLOW_TYPES, maintenanceStatusQuery } from '../contract';
 import { CliFailure } from './io';
 
 /** A run's handle (pinned to its run id) and its description. */
@@ -14,7 +18,7 @@ export interface FoundRun {
 /** Describes the run (the latest with this id unless `runId` is given); fails unless it is a vchaFailover run. */
 export async function findFailoverRun(session: TemporalSession, workflowId: string, runId?: string): Promise<FoundRun> {
   const found = await describeRun(session, workflowId, runId);
-  if (found.description.type !== 'vchaFailover') {
+  if (found.description.type !== WORKFLOW_TYPES.failover) {
     throw new CliFailure(`${workflowId} is a ${found.description.type} workflow, not a vchaFailover run`);
   }
   return found;
@@ -26,7 +30,7 @@ export async function findFailoverRun(session: TemporalSession, workflowId: stri
  */
 export async function findApprovalRun(session: TemporalSession, workflowId: string, runId?: string): Promise<FoundRun> {
   const found = await describeRun(session, workflowId, runId);
-  if (found.description.type !== 'vchaMaintenance' || found.description.status.name !== 'RUNNING') {
+  if (found.description.type !== WORKFLOW_TYPES.maintenance || found.description.status.name !== 'RUNNING') {
     return findFailoverRun(session, workflowId, runId);
   }
   const status = await found.handle.query(maintenanceStatusQuery);

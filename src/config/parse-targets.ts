@@ -12,13 +12,8 @@ import { isLoopbackHost } from './loopback';
 import { TargetRegistry } from './registry';
 import { createResolvedTarget, type ResolvedTarget } from './resolved-target';
 import { DEFAULT_TARGET_POLICY, type TargetPolicy } from '../contract/policy';
-import {
-  TARGET_NAME_PATTERN,
-  TargetEntrySchema,
-  TargetPolicySchema,
-  policyProblems,
-  structuralProblems,
-} from './targets-schema';
+import { TARGET_NAME_PATTERN } from '../contract/target-name';
+import { TargetEntrySchema, TargetPolicySchema, policyProblems, structuralProblems } from './targets-schema';
 
 /** Where a configuration came from and what it may refer to. */
 export interface ParseTargetsOptions {

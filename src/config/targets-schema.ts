@@ -5,9 +5,6 @@
 import { z } from 'zod';
 import { formatConfigPath } from './config-path';
 
-/** Allowed characters of a target name. */
-export const TARGET_NAME_PATTERN = /^[A-Za-z0-9._-]+$/;
-
 /** Property names a target may have. */
 const TARGET_KEYS = [
   'url',

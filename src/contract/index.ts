@@ -4,10 +4,13 @@
  * nothing in it depends on the workflow bundle.
  */
 export * from './approval';
+export * from './cluster';
 export * from './duration';
 export * from './fleet';
+export * from './failure';
 export * from './follow-heartbeat';
 export * from './maintenance';
+export * from './memo';
 export * from './names';
 export * from './nexus-service';
 export * from './outcomes';
@@ -17,7 +20,8 @@ export * from './queries';
 export * from './record';
 export * from './search-attributes';
 export * from './send';
-export type { VchaFailoverInput } from '../inputs/failover-input';
-export type { FleetFailoverInput } from '../inputs/fleet-input';
+export * from './target-name';
+export type { VchaFailoverInput } from './input/failover';
+export type { FleetFailoverInput } from './input/fleet';
 export * from './user-metadata';
-export type { VchaMaintenanceInput } from '../inputs/maintenance-input';
+export type { VchaMaintenanceInput } from './input/maintenance';

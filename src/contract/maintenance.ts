@@ -5,6 +5,7 @@
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { FailureType, SuccessOutcome } from './outcomes';
+import type { MaintenanceLink } from './memo';
 import type { FailoverRecord } from './record';
 
 /** Where a maintenance run is. */
@@ -20,7 +21,7 @@ export const MAINTENANCE_PHASES = [
 export type MaintenancePhase = (typeof MAINTENANCE_PHASES)[number];
 
 /** Which of the two failovers a leg is. */
-export type MaintenanceLegName = 'failover' | 'failback';
+export type MaintenanceLegName = MaintenanceLink['leg'];
 
 /** One leg: its `vchaFailover` child run and, once it ended, how. */
 export interface MaintenanceLeg {
@@ -95,17 +96,3 @@ export const maintenanceStatusQuery = defineQuery<MaintenanceStatus>('status');
 
 /** Ends the maintenance window of a run in IN_MAINTENANCE; it fails back if configured. */
 export const maintenanceDoneUpdate = defineUpdate<MaintenanceStatus, [MaintenanceDoneArgs]>('maintenanceDone');
-
-/** The memo a leg carries so its record (and audit row) points at its maintenance run. */
-export interface MaintenanceLink {
-  workflowId: string;
-  leg: MaintenanceLegName;
-}
-
-/** The link in a memo value, if it is one. */
-export function readMaintenanceLink(value: unknown): MaintenanceLink | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { workflowId, leg } = value as Partial<MaintenanceLink>;
-  if (typeof workflowId !== 'string' || (leg !== 'failover' && leg !== 'failback')) return undefined;
-  return { workflowId, leg };
-}

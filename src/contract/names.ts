@@ -2,12 +2,27 @@
  * Names other teams' code and the operators' tools use: the task queue, the workflow and activity
  * types, and the lock's workflow id. Renaming any of them breaks callers and runs in flight.
  */
-import type { FleetFailoverInput } from '../inputs/fleet-input';
-import type { VchaFailoverInput } from '../inputs/failover-input';
-import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
+import type { FleetFailoverInput } from './input/fleet';
+import type { VchaFailoverInput } from './input/failover';
+import type { VchaMaintenanceInput } from './input/maintenance';
 import type { FleetFailoverResult } from './fleet';
 import type { MaintenanceResult } from './maintenance';
 import type { FailoverResult } from './record';
+
+/**
+ * The workflow type names the worker registers: callers start and recognise runs by these. The
+ * bundle's exported functions carry the same names (a test checks it).
+ */
+export const WORKFLOW_TYPES = {
+  failover: 'vchaFailover',
+  maintenance: 'vchaMaintenance',
+  fleet: 'fleetFailover',
+  targetLock: 'vchaTargetLock',
+  gate: 'vchaGate',
+} as const;
+
+/** One workflow type name. */
+export type WorkflowTypeName = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
 
 /** Default task queue of the worker (`VCHA_TASK_QUEUE` overrides it). */
 export const DEFAULT_TASK_QUEUE = 'vcha-failover';

@@ -5,8 +5,8 @@
  * code, so it holds no zod values and no handler code (that lives in `src/nexus/`).
  */
 import * as nexus from 'nexus-rpc';
-import type { VchaFailoverInput } from '../inputs/failover-input';
-import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
+import type { VchaFailoverInput } from './input/failover';
+import type { VchaMaintenanceInput } from './input/maintenance';
 import type { ApprovalRecord, ApproveArgs, RejectArgs } from './approval';
 import type { FleetFailoverResult } from './fleet';
 import type { MaintenanceResult } from './maintenance';

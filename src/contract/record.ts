@@ -1,11 +1,11 @@
 /**
  * The shapes a run hands out: the record every end carries (result, failure details, outcome
- * store, webhook) and the `status` query's answer.
+ * store, webhook), the audit store's row and interface (SQLite or PostgreSQL in the worker,
+ * memory in tests), and the `status` query's answer.
  */
 import type { ApprovalRecord } from './approval';
-import type { MaintenanceLink } from './maintenance';
-import type { ClusterSnapshot } from '../domain/cluster-snapshot';
-import type { PreflightCheck } from '../domain/preflight-rules';
+import type { MaintenanceLink } from './memo';
+import type { ClusterSnapshot, PreflightCheck } from './cluster';
 import type { FailureType, SuccessOutcome } from './outcomes';
 import type { FailoverPhase, PhaseMark } from './phases';
 
@@ -63,4 +63,18 @@ export interface FailoverStatus {
   outcome?: SuccessOutcome | FailureType;
   /** When the target's policy asks for approval: who may approve, until when, and the decision. */
   approval?: ApprovalRecord;
+}
+
+/** A run's record plus the identity of the run and how it was started. */
+export interface OutcomeRecord extends FailoverRecord {
+  workflowId: string;
+  runId: string;
+  /** How the run was started: `cli`, `schedule:<id>`, `parent:<workflow id>` or `other`. */
+  startedBy: string;
+}
+
+/** Stores outcome records; `record` must be idempotent by workflow id + run id. */
+export interface OutcomeRecorder {
+  record(outcome: OutcomeRecord): Promise<void>;
+  close?(): Promise<void>;
 }

@@ -5,8 +5,8 @@
  * the run page, so an operator reads what a run is without opening its input. Pure strings:
  * workflow code uses it too.
  */
-import type { VchaFailoverInput } from '../inputs/failover-input';
-import type { VchaMaintenanceInput } from '../inputs/maintenance-input';
+import type { VchaFailoverInput } from './input/failover';
+import type { VchaMaintenanceInput } from './input/maintenance';
 import type { FailoverStatus } from './record';
 
 /** The longest reason a one-line summary carries; the details carry it whole. */

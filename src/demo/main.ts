@@ -19,14 +19,15 @@ import { resolveTemporalCli } from '../devtools/temporal-cli';
 import { projectRoot } from '../paths';
 import { loadScenarioFile, startSimulator } from '../simulator';
 import { createFailoverWorker } from '../worker/create-worker';
-import { maintenanceLines } from '../cli/commands/maintenance';
+import { endingOf, maintenanceLines } from '../cli/maintenance-run';
 import {
+  memoFields,
+  WORKFLOW_TYPES,
   DEFAULT_TASK_QUEUE,
   failoverUserMetadata,
   maintenanceDoneUpdate,
   maintenanceStatusQuery,
   maintenanceUserMetadata,
-  type MaintenanceRecord,
   type VchaFailoverWorkflow,
   type VchaMaintenanceWorkflow,
 } from '../contract';
@@ -168,11 +169,11 @@ async function main(): Promise<void> {
       requestedBy: 'npm run demo',
       pollInterval: '2s',
     };
-    const handle = await client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
+    const handle = await client.workflow.start<VchaFailoverWorkflow>(WORKFLOW_TYPES.failover, {
       taskQueue: DEFAULT_TASK_QUEUE,
       workflowId,
       args: [demoInput],
-      memo: { startedBy: 'cli', reason: demoInput.reason, requestedBy: demoInput.requestedBy },
+      memo: memoFields({ startedBy: 'cli', reason: demoInput.reason, requestedBy: demoInput.requestedBy }),
       ...failoverUserMetadata(demoInput, 'npm run demo'),
     });
     say(`\nPlanned failover of ${DEMO_TARGET}: workflow ${workflowId}`);
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
 /** The second step: vchaMaintenance on lab-03, "patching" for a few seconds, then the failback. */
 async function maintenanceRoundTrip(client: Client, uiUrl: string): Promise<void> {
   const workflowId = `demo-maintenance-${MAINTENANCE_TARGET}-${Date.now()}`;
-  const handle = await client.workflow.start<VchaMaintenanceWorkflow>('vchaMaintenance', {
+  const handle = await client.workflow.start<VchaMaintenanceWorkflow>(WORKFLOW_TYPES.maintenance, {
     taskQueue: DEFAULT_TASK_QUEUE,
     workflowId,
     args: [
@@ -208,7 +209,7 @@ async function maintenanceRoundTrip(client: Client, uiUrl: string): Promise<void
         pollInterval: '2s',
       },
     ],
-    memo: { startedBy: 'cli', reason: 'demo: patch the active node', requestedBy: 'npm run demo' },
+    memo: memoFields({ startedBy: 'cli', reason: 'demo: patch the active node', requestedBy: 'npm run demo' }),
     ...maintenanceUserMetadata(
       { target: MAINTENANCE_TARGET, reason: 'demo: patch the active node', requestedBy: 'npm run demo' },
       'npm run demo',
@@ -234,14 +235,8 @@ async function maintenanceRoundTrip(client: Client, uiUrl: string): Promise<void
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  let record: MaintenanceRecord | undefined;
-  try {
-    record = await handle.result();
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string; details?: unknown[] } }).cause;
-    record = cause?.details?.[0] as MaintenanceRecord | undefined;
-    if (!record) say(`  ended: ${cause?.message ?? String(error)}`);
-  }
+  const { record, message } = await endingOf(handle);
+  if (!record) say(`  ended: ${message}`);
   if (record) for (const line of maintenanceLines(record)) say(line);
   say(`Web UI: ${uiUrl}/namespaces/default/workflows/${workflowId}`);
 }
@@ -251,7 +246,7 @@ async function maintenanceRoundTrip(client: Client, uiUrl: string): Promise<void
  * simulator that no longer exists: they could only time out while holding the lab's locks.
  */
 async function abandonEarlierDemoRuns(client: Client): Promise<void> {
-  const query = `(WorkflowType = 'vchaFailover' OR WorkflowType = 'vchaMaintenance') AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'demo-'`;
+  const query = `(WorkflowType = '${WORKFLOW_TYPES.failover}' OR WorkflowType = '${WORKFLOW_TYPES.maintenance}') AND ExecutionStatus = 'Running' AND WorkflowId STARTS_WITH 'demo-'`;
   for await (const run of client.workflow.list({ query })) {
     await client.workflow
       .getHandle(run.workflowId, run.runId)

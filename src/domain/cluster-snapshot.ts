@@ -1,6 +1,7 @@
 /**
- * A compact, serialisable picture of a VCHA cluster at one moment: what the workflow stores in its
- * history, shows in its `status` query and compares before and after a failover.
+ * Builds and reads the compact picture of a VCHA cluster (its shape, `ClusterSnapshot`, is in the
+ * contract): what the workflow stores in its history, shows in its `status` query and compares
+ * before and after a failover.
  */
 import type {
   VcenterVchaClusterInfo,
@@ -9,36 +10,10 @@ import type {
   VcenterVchaClusterWitnessInfo,
   VcenterVchaOperationsInfo,
 } from '../vcenter/schemas';
+import type { ClusterSnapshot, MemberSnapshot } from '../contract/cluster';
 import { isFailoverOperationId } from '../vcenter/operations';
 
-/** One cluster member as the workflow records it. */
-export interface MemberSnapshot {
-  slot: 'node1' | 'node2' | 'witness';
-  /** Stable identity across a failover: the member's VCHA (ha_ip) address, else its slot. */
-  identity: string;
-  state?: string;
-  role?: string;
-}
-
-/** The cluster facts that preflight checks and verification compare. */
-export interface ClusterSnapshot {
-  observedAt: string;
-  mode?: string;
-  configState?: string;
-  healthState?: string;
-  manualFailoverAllowed?: boolean;
-  members: MemberSnapshot[];
-  /** Identity of the node whose runtime role is ACTIVE, if exactly one is. */
-  activeNode?: string;
-  /** Identity of the node whose runtime role is PASSIVE, if exactly one is. */
-  passiveNode?: string;
-  /** Whether `operations.disabled` lists the failover operation (undefined: operations not read). */
-  failoverDisabled?: boolean;
-  /** Whether `operations.active` lists a running failover (undefined: operations not read). */
-  failoverRunning?: boolean;
-  /** Default texts of `health_warnings` and `health_exception`. */
-  healthMessages: string[];
-}
+export type { ClusterSnapshot, MemberSnapshot } from '../contract/cluster';
 
 function ipIdentity(ip: VcenterVchaClusterIpInfo | undefined): string | undefined {
   return ip?.ipv4?.address ?? ip?.ipv6?.address ?? undefined;

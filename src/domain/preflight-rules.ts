@@ -2,15 +2,9 @@
  * The documented conditions for a VCHA failover, evaluated all at once so a rejection can list
  * every broken rule instead of the first. Pure: used by the preflight activity and unit tests.
  */
-import type { ClusterSnapshot } from './cluster-snapshot';
+import type { ClusterSnapshot, PreflightCheck } from '../contract/cluster';
 
-/** One rule's verdict. */
-export interface PreflightCheck {
-  id: string;
-  ok: boolean;
-  /** What the rule requires and what was seen, e.g. "mode is ENABLED or MAINTENANCE (saw DISABLED)". */
-  detail: string;
-}
+export type { PreflightCheck } from '../contract/cluster';
 
 const MEMBER_SLOTS = ['node1', 'node2', 'witness'] as const;
 
@@ -74,4 +68,25 @@ export function evaluatePreflight(snapshot: ClusterSnapshot, planned: boolean): 
 /** The failed checks only, in evaluation order. */
 export function failedChecks(checks: PreflightCheck[]): PreflightCheck[] {
   return checks.filter((c) => !c.ok);
+}
+
+/** What the run's input asks of the cluster beyond the failover contract. */
+export interface InputRules {
+  /** Fail over only away from this node (a maintenance run's failback sets it). */
+  expectedActive?: string;
+}
+
+/**
+ * The rules that depend on the run's input, one verdict each (none when the input asks nothing).
+ * Evaluated by the workflow on the preflight report, since the preflight activity never sees them.
+ */
+export function evaluateInputRules(snapshot: ClusterSnapshot, rules: InputRules): PreflightCheck[] {
+  if (rules.expectedActive === undefined) return [];
+  return [
+    {
+      id: 'expected-active',
+      ok: snapshot.activeNode === rules.expectedActive,
+      detail: `${rules.expectedActive} is ACTIVE (saw ${snapshot.activeNode ?? 'no ACTIVE node'})`,
+    },
+  ];
 }

@@ -5,9 +5,9 @@
  */
 import { z } from 'zod';
 import { APPROVAL_TEXT_MAX, APPROVER_MAX } from '../contract';
-import { formatProblems, VchaFailoverInputSchema } from '../inputs/failover-input';
-import { FleetFailoverInputSchema } from '../inputs/fleet-input';
-import { VchaMaintenanceInputSchema } from '../inputs/maintenance-input';
+import { formatProblems, VchaFailoverInputSchema } from '../contract/input/failover';
+import { FleetFailoverInputSchema } from '../contract/input/fleet';
+import { VchaMaintenanceInputSchema } from '../contract/input/maintenance';
 
 /** Temporal's default limit on a workflow id's length. */
 const WORKFLOW_ID_MAX = 1_000;

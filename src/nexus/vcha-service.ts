@@ -9,6 +9,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/cl
 import { getClient, startWorkflow, WorkflowRunOperationHandler } from '@temporalio/nexus';
 import * as nexus from 'nexus-rpc';
 import {
+  WORKFLOW_TYPES,
   approveUpdate,
   failoverUserMetadata,
   maintenanceUserMetadata,
@@ -76,7 +77,7 @@ export function vchaNexusServiceHandler() {
   return nexus.serviceHandler(vchaNexusService, {
     failover: new WorkflowRunOperationHandler(async (ctx, { workflowId, input }) => {
       checkInput('failover', { workflowId, input });
-      return startWorkflow<VchaFailoverWorkflow>(ctx, 'vchaFailover', {
+      return startWorkflow<VchaFailoverWorkflow>(ctx, WORKFLOW_TYPES.failover, {
         workflowId: workflowId ?? `vcha-failover-${input.target}-${ctx.requestId}`,
         args: [input],
         memo: { startedBy: 'nexus' },
@@ -86,7 +87,7 @@ export function vchaNexusServiceHandler() {
 
     maintenance: new WorkflowRunOperationHandler(async (ctx, { workflowId, input }) => {
       checkInput('maintenance', { workflowId, input });
-      return startWorkflow<VchaMaintenanceWorkflow>(ctx, 'vchaMaintenance', {
+      return startWorkflow<VchaMaintenanceWorkflow>(ctx, WORKFLOW_TYPES.maintenance, {
         workflowId: workflowId ?? `vcha-maintenance-${input.target}-${ctx.requestId}`,
         args: [input],
         memo: { startedBy: 'nexus' },
@@ -105,7 +106,7 @@ export function vchaNexusServiceHandler() {
         reason: 'readiness check',
         ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
       };
-      return startWorkflow<FleetFailoverWorkflow>(ctx, 'fleetFailover', {
+      return startWorkflow<FleetFailoverWorkflow>(ctx, WORKFLOW_TYPES.fleet, {
         workflowId: input.workflowId ?? `vcha-readiness-${ctx.requestId}`,
         args: [fleetInput],
         memo: { startedBy: 'nexus' },

@@ -1,7 +1,7 @@
 /**
  * The project's own metrics, exported beside the Core runtime's on its Prometheus endpoint
  * (`VCHA_METRICS_ADDR`). vCenter request metrics are recorded by the worker process; failover
- * metrics by the workflow (see src/workflows/metrics.ts), whose meter skips replays.
+ * metrics by the workflow (see src/workflows/failover/outcome.ts), whose meter skips replays.
  */
 import type { MetricMeter } from '@temporalio/common';
 import type { VcenterRequestEvent } from '../vcenter';

@@ -6,7 +6,8 @@ import type { Client } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import { createActivities, VcenterClientCache, type OutcomeRecorder, type WebhookConfig } from '../activities';
+import { createActivities, VcenterClientCache, type WebhookConfig } from '../activities';
+import type { OutcomeRecorder } from '../contract';
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
 import { projectRoot } from '../paths';
@@ -52,8 +53,8 @@ export interface FailoverWorkerOptions {
 /**
  * Worker Deployment Versioning for a versioned worker. PINNED is the worker-level default rather
  * than a per-workflow annotation, so it covers every workflow type the worker registers
- * (`vchaFailover`, `fleetFailover`, the `vchaTargetLock` child, and any workflow added later,
- * such as a maintenance workflow) without anyone remembering to annotate it: a run, and the children
+ * (`vchaFailover`, `vchaMaintenance`, `fleetFailover`, the `vchaTargetLock` child, and any
+ * workflow added later) without anyone remembering to annotate it: a run, and the children
  * it starts, finishes on the build that started it, however long it takes, and a new build only
  * takes runs started after it became the deployment's current version. AUTO_UPGRADE would move
  * a failover mid-outage onto code that may not replay its history.

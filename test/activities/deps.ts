@@ -1,17 +1,8 @@
 /** Activity dependencies for tests that run an activity with MockActivityEnvironment. */
 import type { Client } from '@temporalio/client';
-import type { ActivityDeps, OutcomeRecord, OutcomeRecorder } from '../../src/activities';
+import type { ActivityDeps } from '../../src/activities';
 import type { VcenterClient } from '../../src/vcenter';
-
-/** Keeps records in memory. */
-export class RecordedOutcomes implements OutcomeRecorder {
-  readonly records: OutcomeRecord[] = [];
-
-  record(outcome: OutcomeRecord): Promise<void> {
-    this.records.push(outcome);
-    return Promise.resolve();
-  }
-}
+import { MemoryRecorder } from '../harness/recorder';
 
 /** Deps whose every target is served by `vcenter`; Temporal is not reachable from them. */
 export function depsFor(vcenter: VcenterClient, overrides: Partial<ActivityDeps> = {}): ActivityDeps {
@@ -20,7 +11,7 @@ export function depsFor(vcenter: VcenterClient, overrides: Partial<ActivityDeps>
     policyFor: () => ({ forced: 'allow', planned: 'allow' }),
     targetNames: () => ['lab'],
     temporal: {} as Client,
-    recorder: new RecordedOutcomes(),
+    recorder: new MemoryRecorder(),
     ...overrides,
   };
 }

@@ -1,5 +1,5 @@
 /** Outcome records for the audit store tests: one complete record and a minimal one. */
-import type { OutcomeRecord } from '../../src/activities/outcome-recorder';
+import type { OutcomeRecord } from '../../src/contract';
 import type { AuditRow } from '../../src/audit';
 import type { ClusterSnapshot } from '../../src/domain/cluster-snapshot';
 import { clusterSnapshot } from '../domain/snapshots';

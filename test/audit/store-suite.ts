@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, it } from 'node:test';
 import type { AuditRow, AuditStore } from '../../src/audit';
-import type { OutcomeRecord } from '../../src/activities/outcome-recorder';
+import type { OutcomeRecord } from '../../src/contract';
 import { fullOutcome, minimalOutcome, rowOf } from './fixtures';
 
 /** A backend under test. */

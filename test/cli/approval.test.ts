@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VchaFailoverWorkflow } from '../../src/contract';
 import { testEnv } from '../harness/temporal';
-import { member } from '../workflow/lab';
-import { waitForPhase } from '../workflow/wait';
+import { member } from '../harness/lab';
+import { waitForPhase } from '../workflows/wait';
 import { startCliLab } from './cli-lab';
 import { runCli } from './run-cli';
 

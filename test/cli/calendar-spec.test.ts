@@ -5,8 +5,12 @@ import {
   decodeOptionalStructuredCalendarSpecs,
   encodeOptionalStructuredCalendarSpecs,
 } from '@temporalio/client/lib/schedule-helpers';
-import { CalendarSyntaxError, formatCalendarSpec, parseCalendarSpec } from '../../src/cli/calendar-spec';
-import { formatZoned, isKnownTimeZone } from '../../src/cli/timezone';
+import {
+  CalendarSyntaxError,
+  formatCalendarSpec,
+  parseCalendarSpec,
+} from '../../src/cli/commands/schedule/calendar-spec';
+import { formatZoned, isKnownTimeZone } from '../../src/cli/commands/schedule/timezone';
 
 const SECOND_SUNDAY = 'dayOfWeek=SUN;dayOfMonth=8-14;hour=2;minute=0';
 

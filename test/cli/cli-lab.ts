@@ -7,9 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadTargetsFile } from '../../src/config';
 import type { ClusterScenarioInput } from '../../src/simulator';
-import { createFailoverWorker } from '../../src/worker/create-worker';
-import { onTeardown, testEnv, workflowBundle } from '../harness/temporal';
-import { startLab, type Lab } from '../workflow/lab';
+import { testEnv } from '../harness/temporal';
+import { runFailoverWorker, startLab, type Lab } from '../harness/lab';
 
 /** A lab and the environment of CLI processes that use it. */
 export interface CliLab {
@@ -38,20 +37,11 @@ export async function startCliLab(
     file.targets[name] = { ...file.targets[name], timeouts: { headersMs } };
   }
   writeFileSync(lab.targetsFile, JSON.stringify(file, null, 2));
-  const failoverWorker = await createFailoverWorker({
-    connection: env.nativeConnection,
-    client: env.client,
+  await runFailoverWorker({
     taskQueue: lab.taskQueue,
     targets: await loadTargetsFile(lab.targetsFile, { ...process.env, ...lab.targetsEnv }),
     recorder: lab.recorder,
-    workflowBundle: await workflowBundle(),
     workerOptions: { maxHeartbeatThrottleInterval: '1s' },
-  });
-  const running = failoverWorker.worker.run();
-  onTeardown(async () => {
-    failoverWorker.worker.shutdown();
-    await running;
-    await failoverWorker.close();
   });
   return {
     lab,

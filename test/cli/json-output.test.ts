@@ -15,8 +15,8 @@ import { historyJson, listJson, scheduleListJson, startJson, statusJson } from '
 import { fullOutcome } from '../audit/fixtures';
 import { pollUntil } from '../harness/poll';
 import { testEnv } from '../harness/temporal';
-import { member } from '../workflow/lab';
-import { waitForPhase } from '../workflow/wait';
+import { member } from '../harness/lab';
+import { waitForPhase } from '../workflows/wait';
 import { startCliLab } from './cli-lab';
 import { runCli } from './run-cli';
 

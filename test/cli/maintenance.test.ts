@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { MaintenanceStatus } from '../../src/contract';
 import { pollUntil } from '../harness/poll';
 import { testEnv } from '../harness/temporal';
-import { member } from '../workflow/lab';
+import { member } from '../harness/lab';
 import { startCliLab } from './cli-lab';
 import { runCli, spawnCli } from './run-cli';
 

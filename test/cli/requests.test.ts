@@ -6,7 +6,7 @@ import { cancelMeaning } from '../../src/cli/commands/cancel';
 import { defaultWorkflowId, parseStartArgs } from '../../src/cli/commands/start';
 import { EXIT_CODES, EXIT_CODE_TABLE, FAILURE_EXIT_CODES, exitCodeForOutcome } from '../../src/cli/exit-codes';
 import { UsageError } from '../../src/cli/io';
-import { buildScheduleOptions } from '../../src/cli/schedule-request';
+import { buildScheduleOptions } from '../../src/cli/commands/schedule/request';
 import { cliSettingsFromEnv } from '../../src/cli/settings';
 import { FAILURE_TYPES } from '../../src/contract';
 

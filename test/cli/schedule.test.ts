@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VchaFailoverWorkflow } from '../../src/contract';
 import { testEnv } from '../harness/temporal';
-import { member } from '../workflow/lab';
+import { member } from '../harness/lab';
 import { startCliLab } from './cli-lab';
 import { runCli, type CliResult } from './run-cli';
 

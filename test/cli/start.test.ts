@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { testEnv } from '../harness/temporal';
-import { member } from '../workflow/lab';
-import { waitForPhase } from '../workflow/wait';
+import { member } from '../harness/lab';
+import { waitForPhase } from '../workflows/wait';
 import { startCliLab } from './cli-lab';
 import { runCli, spawnCli } from './run-cli';
 

@@ -15,6 +15,7 @@ const COMMANDS = [
   'approve',
   'reject',
   'cancel',
+  'history',
   'check',
   'maintenance',
   'maintenance start',
@@ -59,6 +60,21 @@ describe('help', { concurrency: true }, () => {
     ] as const) {
       assert.match(io.stdout, new RegExp(`\n +${code}  the run ended ${type}\n`));
     }
+  });
+
+  it('vcha-failover --help names every command that takes -o json, and only those', async () => {
+    const io = recordingIo();
+    assert.equal(await runInProcess(['--help'], io), 0);
+    const line = /-o json \(one JSON document on stdout\): ([^.]*)\./.exec(io.stdout.replace(/\n(?!\n)/g, ' '))?.[1];
+    const listed = line?.split(', ') ?? [];
+    const offering: string[] = [];
+    for (const command of COMMANDS) {
+      const help = recordingIo();
+      await runInProcess([...command.split(' '), '--help'], help);
+      if (/-o, --output <format>/.test(help.stdout)) offering.push(command);
+    }
+    assert.deepEqual([...listed].sort(), [...offering].sort());
+    assert.equal(listed.length, 10);
   });
 
   it('the real entry point prints help and exits 0', async () => {

@@ -13,7 +13,7 @@ import { runCli } from '../cli/run-cli';
 import { pollUntil } from '../harness/poll';
 import { testEnv, uniqueTaskQueue, useTemporalServer } from '../harness/temporal';
 import { startTemporalCluster, type ClusterNode } from '../harness/temporal-cluster';
-import { startLab } from '../workflow/lab';
+import { startLab } from '../harness/lab';
 import { startReplicas } from './replicas';
 
 async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {

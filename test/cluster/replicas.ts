@@ -4,7 +4,7 @@
  * needs (a deployment name, a build id), and all stopped when the test file ends.
  */
 import { onTeardown } from '../harness/temporal';
-import { spawnWorker, type WorkerProcess } from '../workflow/worker-process';
+import { spawnWorker, type WorkerProcess } from '../workflows/worker-process';
 
 /** What replicas share: their queue, their targets and the server address. */
 export interface ReplicaOptions {

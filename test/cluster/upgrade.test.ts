@@ -1,6 +1,6 @@
 /**
  * Upgrade with a run in flight on the production topology: the scenario of
- * test/workflow/upgrade-scenario.ts (build A with a failover mid-outage, build B made current with
+ * test/workflows/upgrade-scenario.ts (build A with a failover mid-outage, build B made current with
  * `temporal worker deployment set-current-version`, the run finishing on A with one POST, a new
  * run on B, A drained and stopped) on a two-node cluster of its own, reached through the
  * balancer's one address. Its own cluster because it adds the fast drainage settings to the
@@ -9,7 +9,7 @@
 import { describe, it } from 'node:test';
 import { onTeardown, testEnv, useTemporalServer } from '../harness/temporal';
 import { startTemporalCluster } from '../harness/temporal-cluster';
-import { describeFigures, FAST_DRAINAGE, runUpgradeScenario } from '../workflow/upgrade-scenario';
+import { describeFigures, FAST_DRAINAGE, runUpgradeScenario } from '../workflows/upgrade-scenario';
 
 describe('upgrade with a failover in flight on a two-node Temporal cluster', async () => {
   const startedAt = Date.now();

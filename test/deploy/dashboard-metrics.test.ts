@@ -10,8 +10,8 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { freePort } from '../../src/devtools/dev-server';
 import { onTeardown, uniqueTaskQueue } from '../harness/temporal';
-import { startLab } from '../workflow/lab';
-import { spawnWorker } from '../workflow/worker-process';
+import { startLab } from '../harness/lab';
+import { spawnWorker } from '../workflows/worker-process';
 import { promqlMetricNames, scrapedMetricNames } from './promql-names';
 
 const root = path.resolve(__dirname, '..', '..');

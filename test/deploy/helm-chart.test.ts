@@ -308,7 +308,7 @@ describe('image for the chart', () => {
         return file === pattern || file.startsWith(`${pattern}/`) ? !negated : ignored;
       }, false);
     assert.equal(decides('test/histories/0.2.0/forced.json'), false);
-    assert.equal(decides('test/workflow/gate.test.ts'), true);
+    assert.equal(decides('test/workflows/gate.test.ts'), true);
   });
 
   it('listens for probes on the port it exposes', () => {

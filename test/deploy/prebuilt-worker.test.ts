@@ -10,9 +10,9 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { buildWorkflowBundle } from '../../scripts/build-workflow-bundle';
 import { onTeardown, uniqueTaskQueue } from '../harness/temporal';
-import { startLab } from '../workflow/lab';
-import { waitForPhase } from '../workflow/wait';
-import { spawnWorker } from '../workflow/worker-process';
+import { startLab } from '../harness/lab';
+import { waitForPhase } from '../workflows/wait';
+import { spawnWorker } from '../workflows/worker-process';
 
 function exitOf(child: ChildProcess): Promise<void> {
   return child.exitCode !== null || child.signalCode !== null

@@ -1,7 +1,7 @@
 /** The workflow input contract: defaults, conversions and a clear message for every problem. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFailoverInput } from '../../src/inputs/failover-input';
+import { parseFailoverInput } from '../../src/contract/input/failover';
 import { formatDuration, parseDuration } from '../../src/contract';
 
 describe('failover input validation', () => {

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020';
-import { workflowInputJsonSchemas } from '../../src/inputs/json-schemas';
-import { parseFailoverInput } from '../../src/inputs/failover-input';
+import { workflowInputJsonSchemas } from '../../src/contract/input/json-schemas';
+import { parseFailoverInput } from '../../src/contract/input/failover';
 import { nexusOperationJsonSchemas } from '../../src/nexus/json-schemas';
 import { nexusInputProblems } from '../../src/nexus/operation-inputs';
 

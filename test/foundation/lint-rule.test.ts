@@ -43,6 +43,29 @@ describe('workflow determinism lint rule', () => {
     for (const rule of ['no-restricted-imports', 'no-restricted-globals']) assertFired(messages, rule);
   });
 
+  it('keeps the zod input schemas out of workflow code and the contract root: their types only', async () => {
+    const value =
+      "import { VchaFailoverInputSchema } from '../../contract/input/failover';\nexport const s = VchaFailoverInputSchema;\n";
+    assertFired(await lintAs('src/workflows/failover/run.ts', value), 'no-restricted-imports');
+    const rootValue =
+      "import { VchaFailoverInputSchema } from './input/failover';\nexport const s = VchaFailoverInputSchema;\n";
+    assertFired(await lintAs('src/contract/names.ts', rootValue), 'no-restricted-imports');
+    const types =
+      "import type { ValidatedFailoverInput } from '../../contract/input/failover';\nexport type T = ValidatedFailoverInput;\n";
+    assert.deepEqual(
+      (await lintAs('src/workflows/failover/run.ts', types)).filter((m) => m.startsWith('no-restricted')),
+      [],
+    );
+    // The schemas themselves use zod, and are still held to the rest of the rules.
+    const schema = "import { z } from 'zod';\nimport 'node:fs';\nexport const s = z.string();\n";
+    const messages = (await lintAs('src/contract/input/fleet.ts', schema)).filter((m) => m.startsWith('no-restricted'));
+    assert.ok(messages.length > 0, 'node:fs is refused');
+    assert.ok(
+      messages.every((m) => m.includes("'node:fs'")),
+      JSON.stringify(messages),
+    );
+  });
+
   it('allows the same import outside workflow code', async () => {
     const messages = await lintAs('src/devtools/dev-server.ts', "import 'node:fs';\nexport const x = 1;\n");
     assert.deepEqual(
@@ -58,7 +81,7 @@ describe('workflow bundle import rule', () => {
   it('fires on a value or type import of src/workflows from the rest of src', async () => {
     for (const code of [
       "import { vchaFailover } from '../workflows';\nexport const x = vchaFailover;\n",
-      "import type { vchaFailover } from '../workflows/failover';\nexport type X = typeof vchaFailover;\n",
+      "import type { vchaFailover } from '../workflows/failover/workflow';\nexport type X = typeof vchaFailover;\n",
     ]) {
       const messages = restricted(await lintAs('src/cli/live-status.ts', code));
       assert.equal(messages.length, 1, JSON.stringify(messages));
@@ -77,8 +100,16 @@ describe('workflow bundle import rule', () => {
 
   it('fires in tests but not in the test bundle entry, and allows the contract everywhere', async () => {
     const code = "import type { vchaFailover } from '../../src/workflows';\nexport type X = typeof vchaFailover;\n";
-    assert.equal(restricted(await lintAs('test/workflow/lab.ts', code)).length, 1);
-    assert.deepEqual(restricted(await lintAs('test/workflows/index.ts', "export * from '../../src/workflows';\n")), []);
+    assert.equal(restricted(await lintAs('test/harness/lab.ts', code)).length, 1);
+    assert.deepEqual(
+      restricted(await lintAs('test/harness/bundle/index.ts', "export * from '../../../src/workflows';\n")),
+      [],
+    );
+    const unitTest = 'test/workflows/failover/verdict.test.ts';
+    const pure = "import { verdict } from '../../../src/workflows/failover/verdict';\nexport const v = verdict;\n";
+    assert.deepEqual(restricted(await lintAs(unitTest, pure)), []);
+    const glue = "import { FailoverRun } from '../../../src/workflows/failover/run';\nexport const r = FailoverRun;\n";
+    assert.equal(restricted(await lintAs(unitTest, glue)).length, 1);
     const contract =
       "import type { VchaFailoverWorkflow } from '../contract';\nexport type X = VchaFailoverWorkflow;\n";
     assert.deepEqual(restricted(await lintAs('src/cli/live-status.ts', contract)), []);

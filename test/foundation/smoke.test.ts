@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createTestWorker, testEnv, uniqueTaskQueue } from '../harness/temporal';
-import * as smokeActivities from '../workflows/smoke-activities';
-import type { smokeWorkflow } from '../workflows/smoke';
+import * as smokeActivities from '../harness/bundle/smoke-activities';
+import type { smokeWorkflow } from '../harness/bundle/smoke';
 
 describe('harness smoke test', () => {
   it('runs a workflow and its activity on the dev server and returns the result', async () => {

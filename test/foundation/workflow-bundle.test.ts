@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ESLint } from 'eslint';
+import { WORKFLOW_TYPES } from '../../src/contract';
 import { workflowBundle } from '../harness/temporal';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -17,6 +18,12 @@ describe('workflow bundle', () => {
     const code = 'code' in bundle ? bundle.code : readFileSync(bundle.codePath, 'utf8');
     assert.ok(code.includes('vchaFailover'), 'the bundle holds the workflows');
     assert.doesNotMatch(code, /node_modules\/zod\//);
+  });
+
+  it('registers its workflows under the type names callers use (WORKFLOW_TYPES in the contract)', () => {
+    const entry = readFileSync(path.join(root, 'src/workflows/index.ts'), 'utf8');
+    const exported = [...entry.matchAll(/^export \{ (\w+) \} from/gm)].map((m) => m[1]);
+    assert.deepEqual(exported.sort(), Object.values(WORKFLOW_TYPES).sort());
   });
 
   it('has a lint rule that rejects a zod value import in workflow code but allows types', async () => {

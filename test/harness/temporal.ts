@@ -80,7 +80,7 @@ export function workflowBundle(): Promise<{ code: string } | { codePath: string 
     const codePath = process.env[TEST_ENV.bundle];
     if (codePath) return { codePath };
     const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../workflows'),
+      workflowsPath: require.resolve('./bundle'),
       workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
     });
     return { code };

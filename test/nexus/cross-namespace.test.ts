@@ -20,9 +20,9 @@ import { nexusOperationJsonSchemas, nexusSchemaFile } from '../../src/nexus/json
 import type { NexusOperationName } from '../../src/nexus/operation-inputs';
 import { onTeardown, testEnv, testServerAddress, uniqueTaskQueue } from '../harness/temporal';
 import { pollUntil } from '../harness/poll';
-import { failureOf } from '../workflow/assertions';
-import { member, startLab } from '../workflow/lab';
-import { waitForPhase } from '../workflow/wait';
+import { failureOf } from '../workflows/assertions';
+import { member, startLab } from '../harness/lab';
+import { waitForPhase } from '../workflows/wait';
 import type * as callers from './caller-workflows';
 
 const run = promisify(execFile);

@@ -16,8 +16,8 @@ import { workflowSpanSinks } from '../../src/observability/worker-tracing';
 import { runCli } from '../cli/run-cli';
 import { pollUntil } from '../harness/poll';
 import { onTeardown, testEnv, workflowBundle } from '../harness/temporal';
-import { member, startLab } from '../workflow/lab';
-import { spawnWorker } from '../workflow/worker-process';
+import { member, startLab } from '../harness/lab';
+import { spawnWorker } from '../workflows/worker-process';
 import { startOtlpReceiver, type ReceivedSpan } from './otlp-receiver';
 
 const TRACE_HEADER = '_tracer-data';

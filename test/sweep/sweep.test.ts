@@ -129,7 +129,7 @@ describe(`fault sweep (${FULL ? 'full' : 'subset'})`, () => {
         ...(await runWorkerKills(clean, killPlaces, FULL ? 4 : 2)),
         ...(await (FULL ? runServerKills(['planned', 'forced']) : runServerKills(['planned'], ['FAILING_OVER']))),
         ...(await runReplicaKills(FULL ? ['planned', 'forced'] : ['planned'])),
-        // The hidden-failover cases are also test/workflow/at-most-once.test.ts, which npm test runs.
+        // The hidden-failover cases are also test/workflows/at-most-once.test.ts, which npm test runs.
         ...(FULL ? await runHiddenFailover() : []),
       ];
       report(results, clean, Date.now() - started);

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { FailoverRecord, VchaFailoverWorkflow } from '../../src/contract';
+import { decodeContractFailure, type FailoverRecord, type VchaFailoverWorkflow } from '../../src/contract';
 import { startDevServer, type DevServer } from '../../src/devtools/dev-server';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import type { ClusterScenarioInput } from '../../src/simulator';
@@ -19,8 +19,8 @@ import { TEST_ENV } from '../harness/env';
 import { inParallel } from '../harness/parallel';
 import { pollUntil } from '../harness/poll';
 import { uniqueTaskQueue } from '../harness/temporal';
-import { FAST_TIMING, startLab, type Lab } from '../workflow/lab';
-import { spawnWorker, type WorkerProcess } from '../workflow/worker-process';
+import { FAST_TIMING, startLab, type Lab } from '../harness/lab';
+import { spawnWorker, type WorkerProcess } from '../workflows/worker-process';
 import {
   FAULT_KINDS,
   holdAfterProcessing,
@@ -133,7 +133,7 @@ async function endOf(
       return {
         outcome: error.cause.type ?? 'unknown failure',
         message: error.cause.message,
-        record: error.cause.details?.[0] as FailoverRecord | undefined,
+        record: decodeContractFailure<FailoverRecord>(error.cause)?.record,
       };
     }
     return { outcome: 'ended outside the contract', message: error instanceof Error ? error.message : String(error) };

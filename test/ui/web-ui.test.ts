@@ -14,10 +14,10 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { createFailoverWorker, type FailoverWorker } from '../../src/worker/create-worker';
 import { failoverUserMetadata, targetLockWorkflowId, type VchaFailoverWorkflow } from '../../src/contract';
-import { uniqueTaskQueue, workflowBundle } from '../harness/temporal';
-import { FAST_TIMING, member, MemoryRecorder, targetsFor } from '../workflow/lab';
+import { uniqueTaskQueue } from '../harness/temporal';
+import { FAST_TIMING, member, runFailoverWorker, targetsFor } from '../harness/lab';
+import { MemoryRecorder } from '../harness/recorder';
 import { launchChromium } from './browser';
 import { startUiDevServer, type UiDevServer } from './ui-dev-server';
 import {
@@ -82,21 +82,17 @@ describe('Temporal Web UI', { timeout: 300_000 }, () => {
     cleanups.push(() => nativeConnection.close());
     taskQueue = uniqueTaskQueue('ui-failover');
     recorder = new MemoryRecorder();
-    const failoverWorker: FailoverWorker = await createFailoverWorker({
-      connection: nativeConnection,
-      client,
-      namespace: server.namespace,
-      taskQueue,
-      targets: (await targetsFor(sim)).registry,
-      recorder,
-      workflowBundle: await workflowBundle(),
-    });
-    const running = failoverWorker.worker.run();
-    cleanups.push(async () => {
-      failoverWorker.worker.shutdown();
-      await running;
-      await failoverWorker.close();
-    });
+    await runFailoverWorker(
+      {
+        connection: nativeConnection,
+        client,
+        namespace: server.namespace,
+        taskQueue,
+        targets: (await targetsFor(sim)).registry,
+        recorder,
+      },
+      (stop) => cleanups.push(stop),
+    );
 
     browser = await launchChromium();
     cleanups.push(() => browser.close());

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { freePort } from '../../src/devtools/dev-server';
 import { testEnv, uniqueTaskQueue } from '../harness/temporal';
-import { spawnWorker, type WorkerProcess } from '../workflow/worker-process';
+import { spawnWorker, type WorkerProcess } from '../workflows/worker-process';
 
 /**
  * A loopback door in front of the Temporal server: connections wait, unanswered, until `open()`,

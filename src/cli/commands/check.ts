@@ -4,8 +4,9 @@
  * time, and prints one line per target: active and passive node, mode, health, and ready, the
  * failed checks, or busy when another run holds the target. `checkLines` is the one renderer.
  */
+import { memoFields, WORKFLOW_TYPES } from '../../contract';
 import type { FleetFailoverInput, FleetFailoverResult, FleetTargetOutcome } from '../../contract';
-import { parseFleetInput } from '../../inputs/fleet-input';
+import { parseFleetInput } from '../../contract/input/fleet';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import type { CheckJson } from '../json-shapes';
@@ -113,11 +114,11 @@ export function checkInput(argv: readonly string[]): {
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { input, taskQueueFlag, output, connection } = checkInput(argv);
   return withSession(io, connection, async ({ client }) => {
-    const handle = await client.workflow.start('fleetFailover', {
+    const handle = await client.workflow.start(WORKFLOW_TYPES.fleet, {
       taskQueue: taskQueueFrom(taskQueueFlag, io.settings),
       workflowId: `vcha-check-${new Date().toISOString().replace(/[-:]/g, '')}`,
       args: [{ ...input, ...(io.settings.osUser ? { requestedBy: io.settings.osUser } : {}) }],
-      memo: { startedBy: 'cli' },
+      memo: memoFields({ startedBy: 'cli' }),
     });
     const result = (await handle.result()) as FleetFailoverResult;
     const allReady = result.outcomes.every((o) => o.outcome === 'DRY_RUN_PASSED');

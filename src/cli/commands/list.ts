@@ -4,7 +4,15 @@
  */
 import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { alignedTable } from '../../audit';
-import { formatDuration, VCHA_OUTCOME, VCHA_PHASE, VCHA_PLANNED, VCHA_TARGET } from '../../contract';
+import {
+  readMemo,
+  WORKFLOW_TYPES,
+  formatDuration,
+  VCHA_OUTCOME,
+  VCHA_PHASE,
+  VCHA_PLANNED,
+  VCHA_TARGET,
+} from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { withSession } from '../connect';
@@ -32,7 +40,7 @@ const quoted = (text: string) => `"${text.replace(/\\/g, '\\\\').replace(/"/g, '
 
 /** The visibility query for the flags: vchaFailover runs, running ones only, one target only. */
 export function listQuery(options: { running?: boolean; target?: string }): string {
-  const parts = [`WorkflowType = 'vchaFailover'`];
+  const parts = [`WorkflowType = '${WORKFLOW_TYPES.failover}'`];
   if (options.running) parts.push(`ExecutionStatus = 'Running'`);
   if (options.target !== undefined) parts.push(`${VCHA_TARGET.name} = ${quoted(options.target)}`);
   return parts.join(' AND ');
@@ -41,7 +49,7 @@ export function listQuery(options: { running?: boolean; target?: string }): stri
 /** One run as `list -o json` documents it. */
 function failoverJson(info: WorkflowExecutionInfo, now: Date): ListJson['failovers'][number] {
   const attributes = info.typedSearchAttributes;
-  const requestedBy = info.memo?.requestedBy;
+  const { requestedBy } = readMemo(info.memo);
   const end = info.closeTime ?? now;
   return {
     target: attributes.get(VCHA_TARGET) ?? null,
@@ -54,7 +62,7 @@ function failoverJson(info: WorkflowExecutionInfo, now: Date): ListJson['failove
     startedAt: info.startTime.toISOString(),
     closedAt: info.closeTime?.toISOString() ?? null,
     durationMs: Math.max(0, end.getTime() - info.startTime.getTime()),
-    requestedBy: typeof requestedBy === 'string' ? requestedBy : null,
+    requestedBy: requestedBy ?? null,
   };
 }
 

@@ -1,28 +1,28 @@
 /**
  * `vcha-failover maintenance start|done`: a `vchaMaintenance` run (fail over, patch the old
- * active node, fail back) and the end of its maintenance window. `maintenanceLines` renders a
- * run for `status` and `start --wait`, so every view of a maintenance run comes from one place.
+ * active node, fail back) and the end of its maintenance window. Its input from the flags and its
+ * view are shared with `schedule create`, `status` and the demo (`../maintenance-run.ts`).
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import {
+  WORKFLOW_TYPES,
   maintenanceDoneUpdate,
   maintenanceStatusQuery,
-  type MaintenanceRecord,
+  maintenanceUserMetadata,
+  memoFields,
   type MaintenanceStatus,
 } from '../../contract';
-import { parseMaintenanceInput, type VchaMaintenanceInput } from '../../inputs/maintenance-input';
-import { parseCommandArgs, problemsAsFlags, requireOption } from '../args';
+import { parseCommandArgs } from '../args';
 import type { Command, CommandGroup } from '../command';
-import { maintenanceUserMetadata } from '../../contract';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';
 import { CONNECTION_HELP, CONNECTION_OPTIONS } from '../connection-flags';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson, silentOut } from '../output';
 import { EXIT_CODES, exitCodeForOutcome } from '../exit-codes';
 import { CliFailure, printLines, UsageError, type CliIo } from '../io';
 import { describeRun } from '../run-handle';
-import type { CliSettings } from '../settings';
-import { RUN_START_OPTIONS } from './start';
+import { defaultMaintenanceId, endingOf, maintenanceInputFrom, maintenanceLines } from '../maintenance-run';
+import { RUN_START_OPTIONS } from '../run-options';
 
 /** How often `start --wait` reads the run's status. */
 const WAIT_POLL_MS = 1_000;
@@ -40,75 +40,6 @@ const START_OPTIONS = {
   'max-duration': { type: 'string' },
   'on-max-duration': { type: 'string' },
 } as const;
-
-/** Input fields as their flags, so validation problems name what the user typed. */
-const FLAG_OF_FIELD: Record<string, string> = {
-  target: '--target',
-  reason: '--reason',
-  requestedBy: '--requested-by',
-  maxDuration: '--max-duration',
-  onMaxDuration: '--on-max-duration',
-  pollInterval: '--poll-interval',
-};
-
-/** `vcha-maintenance-<target>-<UTC time to the millisecond>`. */
-export function defaultMaintenanceId(target: string, now: Date): string {
-  return `vcha-maintenance-${target}-${now.toISOString().replace(/[-:]/g, '')}`;
-}
-
-/** The maintenance input from the flags (shared with `schedule create --maintenance`); throws UsageError. */
-export function maintenanceInputFrom(
-  values: {
-    target?: string;
-    reason?: string;
-    'requested-by'?: string;
-    'no-failback'?: boolean;
-    'max-duration'?: string;
-    'on-max-duration'?: string;
-    'poll-interval'?: string;
-  },
-  settings: CliSettings,
-  defaultReason?: string,
-): VchaMaintenanceInput {
-  const target = requireOption(values.target, '--target');
-  const requestedBy = values['requested-by'] ?? settings.osUser;
-  const reason = values.reason ?? defaultReason;
-  const input = {
-    target,
-    reason: reason ?? requireOption(reason, '--reason'),
-    ...(requestedBy !== undefined ? { requestedBy } : {}),
-    ...(values['no-failback'] ? { failback: false } : {}),
-    ...(values['max-duration'] !== undefined ? { maxDuration: values['max-duration'] } : {}),
-    ...(values['on-max-duration'] !== undefined ? { onMaxDuration: values['on-max-duration'] } : {}),
-    ...(values['poll-interval'] !== undefined ? { pollInterval: values['poll-interval'] } : {}),
-  } as VchaMaintenanceInput;
-  const validation = parseMaintenanceInput(input);
-  if (!validation.ok) {
-    throw problemsAsFlags(validation.problems, FLAG_OF_FIELD);
-  }
-  return input;
-}
-
-/** A maintenance run as lines: phase or outcome, the window, each leg. */
-export function maintenanceLines(view: MaintenanceStatus | MaintenanceRecord): string[] {
-  const lines: string[] = [];
-  if ('phase' in view) lines.push(`  phase:       ${view.phase}`, `  observation: ${view.observation}`);
-  else lines.push(`  outcome:     ${view.outcome}: ${view.message}`);
-  if (view.originalActive) lines.push(`  patched:     ${view.originalActive} (ACTIVE before the maintenance)`);
-  lines.push(`  fail back:   ${view.failback === false ? 'no' : 'yes'}`);
-  const window = view.window;
-  if (window) {
-    const end = window.endedBy
-      ? `ended ${window.endedAt} by ${window.endedBy}${window.by ? ` (${window.by}${window.note ? `: ${window.note}` : ''})` : ''}`
-      : `open until ${window.until}`;
-    lines.push(`  window:      from ${window.startedAt}, ${end}`);
-  }
-  for (const leg of view.legs) {
-    const roles = leg.activeBefore ? ` ${leg.activeBefore} → ${leg.activeAfter ?? '?'}` : '';
-    lines.push(`  ${`${leg.leg}:`.padEnd(12)} ${leg.workflowId} ${leg.outcome ?? 'running'}${roles}`);
-  }
-  return lines;
-}
 
 /** Reads the status until the run ends, printing each new phase; then its record. */
 async function waitForEnd(handle: WorkflowHandle, io: CliIo, json?: Record<string, unknown>): Promise<number> {
@@ -135,20 +66,6 @@ async function waitForEnd(handle: WorkflowHandle, io: CliIo, json?: Record<strin
   return exitCodeForOutcome(type);
 }
 
-/** How a finished maintenance run ended: its record, type and message. */
-export async function endingOf(
-  handle: WorkflowHandle,
-): Promise<{ record?: MaintenanceRecord; type: string; message: string }> {
-  try {
-    const record = (await handle.result()) as MaintenanceRecord;
-    return { record, type: record.outcome, message: record.message };
-  } catch (error) {
-    const cause = (error as { cause?: { type?: string; message?: string; details?: unknown[] } }).cause;
-    const record = cause?.details?.[0] as MaintenanceRecord | undefined;
-    return { record, type: cause?.type ?? 'Error', message: cause?.message ?? String(error) };
-  }
-}
-
 async function start(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseCommandArgs(argv, START_OPTIONS);
   const input = maintenanceInputFrom(values, io.settings);
@@ -158,15 +75,11 @@ async function start(argv: readonly string[], io: CliIo): Promise<number> {
   return withSession(io, values, async ({ client, namespace }) => {
     let handle;
     try {
-      handle = await client.workflow.start('vchaMaintenance', {
+      handle = await client.workflow.start(WORKFLOW_TYPES.maintenance, {
         taskQueue,
         workflowId,
         args: [input],
-        memo: {
-          startedBy: 'cli',
-          reason: input.reason,
-          ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
-        },
+        memo: memoFields({ startedBy: 'cli', reason: input.reason, requestedBy: input.requestedBy || undefined }),
         ...maintenanceUserMetadata(input, 'the vcha-failover CLI'),
       });
     } catch (error) {
@@ -208,7 +121,7 @@ async function done(argv: readonly string[], io: CliIo): Promise<number> {
   const output = outputFormat(values);
   return withSession(io, values, async (session) => {
     const { handle, description } = await describeRun(session, positionals[0]!);
-    if (description.type !== 'vchaMaintenance') {
+    if (description.type !== WORKFLOW_TYPES.maintenance) {
       throw new CliFailure(`${positionals[0]} is a ${description.type} workflow, not a vchaMaintenance run`);
     }
     if (description.status.name !== 'RUNNING') {

@@ -4,32 +4,20 @@
  * `vchaFailover` and, with `--wait`, follows it to its end.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { failoverUserMetadata } from '../../contract';
-import { parseFailoverInput, type VchaFailoverInput } from '../../inputs/failover-input';
+import { memoFields, WORKFLOW_TYPES, failoverUserMetadata } from '../../contract';
+import { parseFailoverInput, type VchaFailoverInput } from '../../contract/input/failover';
 import { parseCommandArgs, problemsAsFlags, requireOption } from '../args';
 import type { Command } from '../command';
 import { taskQueueFrom, webUiLink, withSession } from '../connect';
-import { CONNECTION_HELP, CONNECTION_OPTIONS, type ConnectionValues } from '../connection-flags';
+import { CONNECTION_HELP, type ConnectionValues } from '../connection-flags';
 import { EXIT_CODES } from '../exit-codes';
 import { CliFailure, printLines, UsageError, type CliIo } from '../io';
 import type { StartJson } from '../json-shapes';
 import { endingJson, exitCodeOfEnding, renderEnding } from '../outcome';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson, silentOut, type OutputFormat } from '../output';
+import { OUTPUT_HELP, outputFormat, printJson, silentOut, type OutputFormat } from '../output';
+import { RUN_START_OPTIONS } from '../run-options';
 import type { CliSettings } from '../settings';
 import { watchRun } from '../watch';
-
-/** The flags every command that starts a run takes (`start`, `maintenance start`). */
-export const RUN_START_OPTIONS = {
-  target: { type: 'string' },
-  reason: { type: 'string' },
-  'requested-by': { type: 'string' },
-  'poll-interval': { type: 'string' },
-  'workflow-id': { type: 'string' },
-  'task-queue': { type: 'string' },
-  wait: { type: 'boolean' },
-  ...OUTPUT_OPTIONS,
-  ...CONNECTION_OPTIONS,
-} as const;
 
 const OPTIONS = {
   ...RUN_START_OPTIONS,
@@ -56,7 +44,7 @@ export interface StartRequest {
   workflowId: string;
   taskQueue: string;
   wait: boolean;
-  memo: Record<string, string>;
+  memo: Record<string, unknown>;
   output: OutputFormat;
   connection: ConnectionValues;
 }
@@ -93,9 +81,7 @@ export function parseStartArgs(argv: readonly string[], settings: CliSettings, n
   if (!validation.ok) {
     throw problemsAsFlags(validation.problems, FLAG_OF_FIELD);
   }
-  const memo: Record<string, string> = { startedBy: 'cli' };
-  if (input.reason !== undefined) memo.reason = input.reason;
-  if (requestedBy !== undefined) memo.requestedBy = requestedBy;
+  const memo = memoFields({ startedBy: 'cli', reason: input.reason, requestedBy });
   return {
     input,
     workflowId: values['workflow-id'] || defaultWorkflowId(target, now),
@@ -112,7 +98,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   return withSession(io, request.connection, async ({ client, namespace }) => {
     let handle;
     try {
-      handle = await client.workflow.start('vchaFailover', {
+      handle = await client.workflow.start(WORKFLOW_TYPES.failover, {
         taskQueue: request.taskQueue,
         workflowId: request.workflowId,
         args: [request.input],

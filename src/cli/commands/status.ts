@@ -2,7 +2,7 @@
  * `vcha-failover status <workflow-id>`: where a run is (phase, live observation, timeline) or,
  * once it has ended, how it ended.
  */
-import { maintenanceStatusQuery, type ApprovalRecord, type PhaseMark } from '../../contract';
+import { readMemo, WORKFLOW_TYPES, maintenanceStatusQuery, type ApprovalRecord, type PhaseMark } from '../../contract';
 import { formatDuration } from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
@@ -16,7 +16,7 @@ import { awaitRunEnding, endingJson, exitCodeOfEnding, renderEnding } from '../o
 import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson } from '../output';
 import { mergeProgress } from '../progress';
 import { describeRun, findFailoverRun, type FoundRun } from '../run-handle';
-import { endingOf, maintenanceLines } from './maintenance';
+import { endingOf, maintenanceLines } from '../maintenance-run';
 
 const OPTIONS = { 'run-id': { type: 'string' }, ...OUTPUT_OPTIONS, ...CONNECTION_OPTIONS } as const;
 
@@ -39,18 +39,14 @@ export function approvalLine(approval: ApprovalRecord, workflowId: string): stri
   return `  approval:    ${approval.state} by ${approval.by} at ${approval.at}${note ? `: ${note}` : ''}`;
 }
 
-function memoText(memo: Record<string, unknown> | undefined, key: string): string | undefined {
-  const value = memo?.[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, OPTIONS, ['workflow-id']);
   const workflowId = positionals[0]!;
   const output = outputFormat(values);
   return withSession(io, values, async (session) => {
     const found = await describeRun(session, workflowId, values['run-id']);
-    if (found.description.type === 'vchaMaintenance') return maintenanceStatus(found, io, session.namespace, output);
+    if (found.description.type === WORKFLOW_TYPES.maintenance)
+      return maintenanceStatus(found, io, session.namespace, output);
     const { handle, description } = await findFailoverRun(session, workflowId, values['run-id']);
     const webUiUrl = webUiLink(io.settings, session.namespace, workflowId, description.runId);
     if (output === 'json') {
@@ -58,8 +54,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
         workflowId,
         runId: description.runId,
         status: description.status.name,
-        startedBy: memoText(description.memo, 'startedBy') ?? null,
-        requestedBy: memoText(description.memo, 'requestedBy') ?? null,
+        startedBy: readMemo(description.memo).startedBy ?? null,
+        requestedBy: readMemo(description.memo).requestedBy ?? null,
         webUiUrl,
         live: null,
         ending: null,
@@ -90,8 +86,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return EXIT_CODES.ok;
     }
     const lines = [`Run ${workflowId} (run ${description.runId}): ${description.status.name}`];
-    const requestedBy = memoText(description.memo, 'requestedBy');
-    const startedBy = memoText(description.memo, 'startedBy');
+    const { requestedBy, startedBy } = readMemo(description.memo);
     if (startedBy || requestedBy) {
       lines.push(
         `  started by:  ${[startedBy, requestedBy && `requested by ${requestedBy}`].filter(Boolean).join(', ')}`,

@@ -18,6 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  WORKFLOW_TYPES,
   failoverUserMetadata,
   type VchaFailoverWorkflow,
   type VchaGateInput,
@@ -75,7 +76,7 @@ export async function vchaGate(input: VchaGateInput): Promise<VchaGateResult> {
   const workflowId = `${workflowInfo().workflowId}/dry-run`;
   let message: string;
   try {
-    const result = await executeChild<VchaFailoverWorkflow>('vchaFailover', {
+    const result = await executeChild<VchaFailoverWorkflow>(WORKFLOW_TYPES.failover, {
       workflowId,
       args: [dryRunInput],
       ...failoverUserMetadata(dryRunInput, `gate ${workflowInfo().workflowId}`),

@@ -1,0 +1,42 @@
+/**
+ * The cluster shapes a run records: the snapshot of a VCHA cluster at one moment and one
+ * preflight rule's verdict. Built by `src/domain` from vCenter's answers; read by the workflows,
+ * the records, the audit store and the CLI.
+ */
+
+/** One cluster member as the workflow records it. */
+export interface MemberSnapshot {
+  slot: 'node1' | 'node2' | 'witness';
+  /** Stable identity across a failover: the member's VCHA (ha_ip) address, else its slot. */
+  identity: string;
+  state?: string;
+  role?: string;
+}
+
+/** The cluster facts that preflight checks and verification compare. */
+export interface ClusterSnapshot {
+  observedAt: string;
+  mode?: string;
+  configState?: string;
+  healthState?: string;
+  manualFailoverAllowed?: boolean;
+  members: MemberSnapshot[];
+  /** Identity of the node whose runtime role is ACTIVE, if exactly one is. */
+  activeNode?: string;
+  /** Identity of the node whose runtime role is PASSIVE, if exactly one is. */
+  passiveNode?: string;
+  /** Whether `operations.disabled` lists the failover operation (undefined: operations not read). */
+  failoverDisabled?: boolean;
+  /** Whether `operations.active` lists a running failover (undefined: operations not read). */
+  failoverRunning?: boolean;
+  /** Default texts of `health_warnings` and `health_exception`. */
+  healthMessages: string[];
+}
+
+/** One rule's verdict. */
+export interface PreflightCheck {
+  id: string;
+  ok: boolean;
+  /** What the rule requires and what was seen, e.g. "mode is ENABLED or MAINTENANCE (saw DISABLED)". */
+  detail: string;
+}

@@ -1,0 +1,117 @@
+/**
+ * The `vchaFailover` input contract: one JSON object, validated strictly at the start of every run
+ * (by the `validateFailoverInput` local activity) so a typo such as `plannned` fails the run at
+ * once instead of being ignored. The CLI checks the same schema before it starts a run.
+ */
+import { z } from 'zod';
+import { parseDuration } from '../duration';
+import { TARGET_NAME_PATTERN } from '../target-name';
+
+/** A duration string field ("30m") with a default and bounds, parsed to milliseconds. */
+export function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
+  return z
+    .string({ error: `${name} must be a duration string such as "${fallback}"` })
+    .default(fallback)
+    .superRefine((text, ctx) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${text}" is not a duration (use ms, s, m or h, e.g. "${fallback}")`,
+        });
+      } else if (ms < minMs || ms > maxMs) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be between ${minMs / 1000} s and ${maxMs / 1000} s (got "${text}")`,
+        });
+      }
+    })
+    .transform((text) => parseDuration(text)!);
+}
+
+/** The zod schema of the workflow input; its input side is also published as JSON Schema. */
+export const VchaFailoverInputSchema = z
+  .strictObject({
+    target: z
+      .string({ error: 'target is required: the name of a vCenter configured on the worker' })
+      .min(1, 'target must not be empty')
+      .max(128, 'target is longer than 128 characters')
+      .regex(TARGET_NAME_PATTERN, 'target may contain only letters, digits, ".", "_" and "-"'),
+    planned: z.boolean({
+      error: (issue) =>
+        issue.input === undefined
+          ? 'planned is required: true for a planned failover, false for a forced one'
+          : 'planned must be a boolean (true or false)',
+    }),
+    acceptDataLoss: z.boolean({ error: 'acceptDataLoss must be a boolean' }).optional(),
+    dryRun: z.boolean({ error: 'dryRun must be a boolean' }).default(false),
+    reason: z.string({ error: 'reason must be a string' }).max(500, 'reason is longer than 500 characters').optional(),
+    requestedBy: z
+      .string({ error: 'requestedBy must be a string' })
+      .max(200, 'requestedBy is longer than 200 characters')
+      .optional(),
+    pollInterval: durationField('pollInterval', '5s', 1_000, 60_000),
+    deadlines: z
+      .strictObject({
+        failover: durationField('deadlines.failover', '30m', 5_000, 24 * 3_600_000),
+        healthy: durationField('deadlines.healthy', '30m', 5_000, 24 * 3_600_000),
+        // How long a cluster may show no sign of a failover after a request whose arrival is
+        // unknown before the run says so (see docs/safety.md). At most 10 minutes.
+        noSign: durationField('deadlines.noSign', '10m', 5_000, 10 * 60_000),
+        // How long a run whose target's policy asks for approval waits for a decision before it ends
+        // NotApproved (nothing sent). At most 7 days.
+        approval: durationField('deadlines.approval', '30m', 1_000, 7 * 24 * 3_600_000),
+      })
+      .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 }),
+    requireHealthy: z.boolean({ error: 'requireHealthy must be a boolean' }).default(true),
+    // Fail over only away from this node: preflight rejects the run when another one is ACTIVE
+    // (vchaMaintenance's failback uses it so it never fails over away from the patched node).
+    expectedActive: z
+      .string({ error: 'expectedActive must be a string: the node expected to be ACTIVE' })
+      .min(1, 'expectedActive must not be empty')
+      .max(253, 'expectedActive is longer than 253 characters')
+      .optional(),
+  })
+  .refine((input) => input.planned !== false || input.acceptDataLoss === true, {
+    path: ['acceptDataLoss'],
+    message: 'a forced failover (planned: false) can lose data: set acceptDataLoss to true to confirm',
+    // Run even when other fields are invalid, so one reply lists every problem.
+    when: (payload) => {
+      const value = payload.value as { planned?: unknown; acceptDataLoss?: unknown } | undefined;
+      return typeof value === 'object' && value !== null && value.planned === false;
+    },
+  });
+
+/** What callers send (durations as strings, defaults optional). */
+export type VchaFailoverInput = z.input<typeof VchaFailoverInputSchema>;
+
+/** The validated input with defaults applied and durations in milliseconds. */
+export type ValidatedFailoverInput = z.output<typeof VchaFailoverInputSchema>;
+
+/** Outcome of validation: the input, or every problem as "path: message" lines. */
+export type InputValidation = { ok: true; input: ValidatedFailoverInput } | { ok: false; problems: string[] };
+
+/** Validates raw workflow input, listing every problem by field path. */
+export function parseFailoverInput(raw: unknown): InputValidation {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    return {
+      ok: false,
+      problems: [
+        `(input): expected one JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+      ],
+    };
+  }
+  const parsed = VchaFailoverInputSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, input: parsed.data };
+  return { ok: false, problems: formatProblems(parsed.error.issues) };
+}
+
+/** Formats zod issues as "field.path: message" lines, the form every InvalidInput message uses. */
+export function formatProblems(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.length ? issue.path.join('.') : '(input)';
+    if (issue.code === 'unrecognized_keys')
+      return `${path}: unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${path}: ${issue.message}`;
+  });
+}

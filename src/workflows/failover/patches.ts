@@ -1,0 +1,47 @@
+/**
+ * The history-compatibility switches of `vchaFailover`: every `patched()` id the workflow calls,
+ * what it gates, since which release, and when it may go. A run started before a switch existed
+ * has no marker for it in its history and keeps the old steps, so its history still replays.
+ *
+ * Removing one: first release code that calls `deprecatePatch(id)` instead of `patched(id)` and
+ * keeps only the new branch; once no run started before that release can be open (the namespace's
+ * retention has passed and no such run is running), delete the call and the entry. The saved
+ * histories under `test/histories/` of the releases before the switch go with it.
+ */
+
+/** One switch: its marker id in history and why it exists. */
+export interface Patch {
+  /** The marker id `patched()` records; never renamed. */
+  readonly id: string;
+  /** What the new branch does that the old one did not. */
+  readonly gates: string;
+  /** The first release whose runs take the new branch. */
+  readonly since: string;
+  /** When the old branch (and then the switch) may be removed. */
+  readonly removableWhen: string;
+}
+
+/** Every switch the workflow calls, by the name the code uses. */
+export const PATCHES = {
+  /**
+   * The failover request through its own one-attempt `sendFailover` activity, with a check before
+   * it; runs without the marker schedule the combined `triggerFailover` (the legacy path).
+   */
+  sendFailoverOnce: {
+    id: 'send-failover-once',
+    gates: 'the one-attempt sendFailover activity (check, send once, confirm a refusal) instead of triggerFailover',
+    since: '0.1.x (after 0.1.0; histories test/histories/0.1.0/send-once-*)',
+    removableWhen:
+      'no run started by 0.1.0 can be open; then triggerFailover, the legacy path and the 0.1.0 histories without the marker go too',
+  },
+  /**
+   * A 5xx refusal confirmed by one read waits the no-sign window before `FailoverFailed`; runs
+   * without the marker ended at once on it.
+   */
+  refusal5xxWaitsNoSign: {
+    id: 'refusal-5xx-waits-no-sign',
+    gates: 'a confirmed 5xx refusal is followed through the no-sign window before FailoverFailed',
+    since: '0.2.0',
+    removableWhen: 'no run started by a 0.1.x build can be open (test/histories/0.1.0/send-once-refused.json)',
+  },
+} as const satisfies Record<string, Patch>;

@@ -1,0 +1,304 @@
+/**
+ * One `vchaFailover` run: it owns the status the `status` query shows and every phase transition,
+ * and tells the story in {@link FailoverRun.execute}, one call per step. The decisions are pure
+ * modules beside it (`preflight-reading.ts`, `send-protocol.ts`, `verdict.ts`); the steps that
+ * schedule activities are `send.ts`, `approval.ts`, `outcome.ts` and `legacy-trigger.ts`.
+ * Deterministic: the activities do all I/O.
+ */
+import {
+  CancellationScope,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setCurrentDetails,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { FailoverActivities, FollowFailoverInput, FollowFailoverResult } from '../../activities';
+import {
+  VCHA_OUTCOME,
+  VCHA_PHASE,
+  VCHA_PLANNED,
+  VCHA_TARGET,
+  contractFailure,
+  currentFailoverDetails,
+  memoFields,
+  readMemo,
+  type ApprovalRecord,
+  type ApproveArgs,
+  type ClusterSnapshot,
+  type FailoverPhase,
+  type FailoverRecord,
+  type FailoverResult,
+  type FailoverStatus,
+  type RejectArgs,
+  type VchaFailoverInput,
+  WORKFLOW_TYPES,
+} from '../../contract';
+import type { ValidatedFailoverInput } from '../../contract/input/failover';
+import { causeMessage, contractTypeOf, followHeartbeatOf } from '../shared/activity-errors';
+import { holdTarget } from '../shared/hold-target';
+import { enterPhase, startingStatus } from '../shared/run-status';
+import { validatedOrThrow, validators } from '../shared/validation';
+import { PREFLIGHT, followOptions } from './activity-options';
+import { awaitApproval, decide, validateDecision } from './approval';
+import { legacyTrigger } from './legacy-trigger';
+import { recordAndNotify, recordFailoverMetrics, recordOf } from './outcome';
+import { PATCHES } from './patches';
+import { preflightFailed, readPreflight } from './preflight-reading';
+import { sendOnce } from './send';
+import { cancelledBeforeSending, failed, isEnd, type PassedPreflight, type RunEnd, type Sent } from './shapes';
+import { followFailedVerdict, verdict } from './verdict';
+
+/** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target); each upsert is an event. */
+const INDEXED_PHASES = new Set<FailoverPhase>(['AWAITING_APPROVAL', 'FAILING_OVER', 'COMPLETED']);
+
+/** The state and steps of one run. */
+export class FailoverRun {
+  /** What the `status` query returns. */
+  readonly status: FailoverStatus;
+  private input?: ValidatedFailoverInput;
+  private passed?: PassedPreflight;
+  private after?: ClusterSnapshot;
+  private sent?: Sent;
+  private triggered: FailoverRecord['triggered'] = 'no';
+  private observations: string[] = [];
+  private cancelTooLate = false;
+  /** Longest vCenter outage the follow activity saw, for metrics. */
+  private longestOutageMs?: number;
+
+  constructor(private readonly startedAt: Date) {
+    this.status = startingStatus(startedAt);
+  }
+
+  /** The `approve` and `reject` validators (see `approval.ts`). */
+  validateDecision(args: unknown, kind: 'approve' | 'reject'): void {
+    validateDecision(this.status, args, kind);
+  }
+
+  /** Records an approve or reject the validator let through. */
+  decide(args: ApproveArgs | RejectArgs, kind: 'approve' | 'reject'): ApprovalRecord {
+    return decide(this.status, args, kind);
+  }
+
+  /** A cancel was requested: it stops the run only before the request is sent. */
+  noteCancel(): void {
+    this.status.cancelRequested = true;
+    this.showDetails();
+  }
+
+  /**
+   * The story: validate; lock the target while preflight reads it; a dry run ends there; wait for
+   * approval when the policy asks; send the request at most once; follow it to a verdict; record.
+   */
+  async execute(rawInput: VchaFailoverInput): Promise<FailoverResult> {
+    this.showDetails();
+    const input = await this.validate(rawInput);
+    let end: RunEnd;
+    try {
+      end = await this.failOver(input);
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      end = failed('Cancelled', cancelledBeforeSending(input.target));
+    }
+    return CancellationScope.nonCancellable(() => this.finish(end));
+  }
+
+  /** Lock, preflight, and (unless a dry run, cancelled or not approved) the request and its verdict. */
+  private async failOver(input: ValidatedFailoverInput): Promise<RunEnd> {
+    // Preflight only reads, so it runs while the lock is taken: a busy target just discards it, and
+    // the check before the request reads the cluster again anyway. This saves a round trip per run.
+    this.enter('PREFLIGHT', `reading the cluster state of ${input.target}`);
+    const preflight = this.preflight(input);
+    preflight.catch(() => undefined); // Awaited below unless the target is busy.
+    const busy = await holdTarget(input.target);
+    if (busy) return failed('TargetBusy', busy.message, { heldBy: busy.heldBy });
+    let passed = await preflight;
+    if (isEnd(passed)) return passed;
+    this.passed = passed;
+    if (input.dryRun) return dryRunPassed(input, passed);
+    if (this.status.cancelRequested) return failed('Cancelled', cancelledBeforeSending(input.target));
+    if (passed.policy === 'approval') {
+      const approved = await awaitApproval(this.gate(input), input, passed);
+      if (isEnd(approved)) return approved;
+      passed = this.passed = approved;
+    }
+    // From here on the failover may be under way: a cancel cannot stop it, so the run follows it to the end.
+    return CancellationScope.nonCancellable(async () => {
+      const sent = await this.trigger(input, passed);
+      return isEnd(sent) ? sent : this.follow(input, passed, sent);
+    });
+  }
+
+  /** VALIDATING: the input, indexed and remembered; an invalid one ends the run as `InvalidInput`. */
+  private async validate(rawInput: VchaFailoverInput): Promise<ValidatedFailoverInput> {
+    const validation = await validators('validate the input').validateFailoverInput({ raw: rawInput });
+    const input = validatedOrThrow(WORKFLOW_TYPES.failover, validation, () =>
+      upsertSearchAttributes([{ key: VCHA_OUTCOME, value: 'InvalidInput' }]),
+    );
+    this.input = input;
+    Object.assign(this.status, { target: input.target, planned: input.planned, dryRun: input.dryRun });
+    upsertSearchAttributes([
+      { key: VCHA_TARGET, value: input.target },
+      { key: VCHA_PLANNED, value: input.planned },
+      { key: VCHA_PHASE, value: 'PREFLIGHT' },
+    ]);
+    // Reason and requester in the memo, so the Web UI shows them, unless the starter already put them there.
+    const memo = readMemo(workflowInfo().memo);
+    const missing = memoFields({
+      reason: input.reason !== memo.reason ? input.reason : undefined,
+      requestedBy: input.requestedBy !== memo.requestedBy ? input.requestedBy : undefined,
+    });
+    if (Object.keys(missing).length > 0) upsertMemo(missing);
+    return input;
+  }
+
+  /** PREFLIGHT: the activity's report read against the input (`preflight-reading.ts`). */
+  private async preflight(input: ValidatedFailoverInput): Promise<PassedPreflight | RunEnd> {
+    let report;
+    try {
+      report = await proxyActivities<FailoverActivities>({
+        ...PREFLIGHT,
+        summary: `preflight: read the cluster state of ${input.target}`,
+      }).preflight({ target: input.target, planned: input.planned });
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      return preflightFailed({ contractType: contractTypeOf(error), message: causeMessage(error) }, input.target);
+    }
+    this.status.preflight = report.snapshot;
+    const read = readPreflight(report, input);
+    if (!isEnd(read)) {
+      this.status.observation = `preflight passed: active ${read.active}, passive ${read.passive}`;
+      this.showDetails();
+    }
+    return read;
+  }
+
+  /** What the approval gate may do with this run. */
+  private gate(input: ValidatedFailoverInput) {
+    return {
+      status: this.status,
+      enter: (phase: 'AWAITING_APPROVAL' | 'PREFLIGHT', observation: string) => this.enter(phase, observation),
+      note: (observation: string) => this.observations.push(observation),
+      preflight: () => this.preflight(input),
+    };
+  }
+
+  /**
+   * TRIGGERING: sends the request at most once (`send.ts`). Runs started by a build without the
+   * one-attempt send carry no marker and take the legacy path (see `patches.ts`).
+   */
+  private async trigger(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Sent | RunEnd> {
+    this.enter('TRIGGERING', `sending the ${input.planned ? 'planned' : 'forced'} failover request`);
+    const run = {
+      note: (observation: string) => void this.observations.push(observation),
+      cancelRequested: () => this.status.cancelRequested,
+    };
+    const sent = patched(PATCHES.sendFailoverOnce.id)
+      ? await sendOnce(input, passed, run)
+      : await legacyTrigger(input, passed, run);
+    if (isEnd(sent)) return sent;
+    this.sent = sent;
+    this.triggered = sent.triggered;
+    this.status.taskId = sent.taskId;
+    if (this.status.cancelRequested) this.cancelTooLate = true;
+    return sent;
+  }
+
+  /** FAILING_OVER and VERIFYING, inside the follow activity; the verdict from what it proves (`verdict.ts`). */
+  private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
+    const { target, deadlines } = input;
+    this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
+    const switchDeadline = Date.now() + deadlines.failover;
+    const followInput: FollowFailoverInput = {
+      target,
+      taskId: sent.taskId,
+      previousActive: passed.active,
+      previousPassive: passed.passive,
+      switchDeadline,
+      healthyTimeoutMs: deadlines.healthy,
+      requireHealthy: input.requireHealthy,
+      pollIntervalMs: input.pollInterval,
+      ...(sent.triggered === 'unknown' ? { unconfirmed: { sentAt: sent.at, noSignWindowMs: deadlines.noSign } } : {}),
+    };
+    let followed: FollowFailoverResult;
+    try {
+      followed = await proxyActivities<FailoverActivities>({
+        ...followOptions(input, switchDeadline),
+        summary: `follow the failover of ${target} through its outage and verify it`,
+      }).followFailover(followInput);
+    } catch (error) {
+      if (this.status.cancelRequested) this.cancelTooLate = true;
+      const contract = contractTypeOf(error) !== undefined;
+      // No worker could finish the follow in time: the last heartbeat says how far it got.
+      const lastSeen = contract ? undefined : followHeartbeatOf(error);
+      if (lastSeen) {
+        this.observations.push(...lastSeen.observations.map((entry) => `${entry.at} ${entry.text}`));
+        this.longestOutageMs = lastSeen.longestOutageMs;
+        if (lastSeen.phase === 'VERIFYING') this.markVerifying(lastSeen.switchedAt);
+      }
+      return followFailedVerdict({ contract, message: causeMessage(error), lastSeen }, sent, passed, target);
+    }
+    this.observations.push(...followed.observations);
+    this.longestOutageMs = followed.longestOutageMs;
+    this.after = followed.snapshot;
+    if (followed.taskId && !this.status.taskId) this.status.taskId = followed.taskId;
+    if (followed.switchedAt) this.markVerifying(Date.parse(followed.switchedAt));
+    this.status.observation = followed.observation;
+    this.showDetails();
+    if (this.status.cancelRequested) this.cancelTooLate = true;
+    return verdict(followed, sent, passed, input);
+  }
+
+  /** The follow activity has seen the switch: the timeline gets its real time. */
+  private markVerifying(switchedAt: number | undefined): void {
+    this.status.timeline.push({ phase: 'VERIFYING', at: new Date(switchedAt ?? Date.now()).toISOString() });
+    this.status.phase = 'VERIFYING';
+  }
+
+  /** RECORDING and COMPLETED: the record, the webhook, the index, the metrics; then the run's end. */
+  private async finish(end: RunEnd): Promise<FailoverResult> {
+    const record = recordOf(end, {
+      input: this.input!,
+      status: this.status,
+      startedAt: this.startedAt,
+      before: this.passed?.snapshot,
+      after: this.after,
+      sent: this.sent,
+      triggered: this.triggered,
+      observations: this.observations,
+      cancelTooLate: this.cancelTooLate,
+    });
+    this.enter('RECORDING', 'recording the outcome');
+    await recordAndNotify(record);
+    this.status.outcome = record.outcome;
+    this.enter('COMPLETED', record.message, [{ key: VCHA_OUTCOME, value: record.outcome }]);
+    recordFailoverMetrics(record, this.longestOutageMs);
+    if (!end.ok) throw contractFailure(end.outcome, record.message, record);
+    return record as FailoverResult;
+  }
+
+  /** The Web UI's current details follow the status: phase, observation, timeline. */
+  private showDetails(): void {
+    setCurrentDetails(currentFailoverDetails(this.status));
+  }
+
+  /** Moves the run to a phase; `alsoIndex` joins the phase's search-attribute upsert. */
+  private enter(phase: FailoverPhase, observation: string, alsoIndex: SearchAttributeUpdatePair[] = []): void {
+    enterPhase(this.status, phase, observation);
+    this.showDetails();
+    if (INDEXED_PHASES.has(phase)) upsertSearchAttributes([{ key: VCHA_PHASE, value: phase }, ...alsoIndex]);
+  }
+}
+
+/** A dry run that passed preflight: what a real run would do next. */
+function dryRunPassed(input: ValidatedFailoverInput, passed: PassedPreflight): RunEnd {
+  const approval = passed.policy === 'approval' ? '; a real run would wait for approval first' : '';
+  return {
+    ok: true,
+    outcome: 'DRY_RUN_PASSED',
+    message: `dry run passed: ${input.target} can fail over (active ${passed.active})${approval}`,
+  };
+}

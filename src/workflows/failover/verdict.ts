@@ -1,0 +1,99 @@
+/**
+ * The verdict: what the follow activity proved (or how it failed) gives the run's end. Pure (no
+ * SDK values), so every verdict is unit-tested without a Temporal server; the run turns a follow
+ * failure into {@link FollowFailure} facts first.
+ */
+import type { FollowFailoverResult } from '../../activities';
+import { formatDuration } from '../../contract/duration';
+import type { FollowHeartbeat } from '../../contract/follow-heartbeat';
+import type { ValidatedFailoverInput } from '../../contract/input/failover';
+import { failed, type PassedPreflight, type RunEnd, type Sent } from './shapes';
+
+/** What a verdict reads of the input: the target, the deadlines it was followed under, and the health asked for. */
+export type VerdictInput = Pick<ValidatedFailoverInput, 'target' | 'deadlines' | 'requireHealthy'>;
+
+/** The end the follow activity's result proves. */
+export function verdict(
+  followed: FollowFailoverResult,
+  sent: Pick<Sent, 'refusal' | 'why'>,
+  passed: Pick<PassedPreflight, 'active' | 'passive'>,
+  input: VerdictInput,
+): RunEnd {
+  const { target, deadlines } = input;
+  switch (followed.outcome) {
+    case 'verified':
+      return {
+        ok: true,
+        outcome: 'SUCCEEDED',
+        message: `${target} failed over: ${passed.passive} is ACTIVE, ${followed.snapshot?.healthState ?? 'health unknown'}`,
+      };
+    case 'failed':
+      return failed(
+        'FailoverFailed',
+        `the failover task of ${target} FAILED and ${passed.active} is still ACTIVE: ${followed.taskError ?? 'no error message'}`,
+      );
+    case 'no-sign':
+      if (sent.refusal) {
+        // vCenter's own refusal, one read confirming it, and a whole window without any sign.
+        return failed(
+          'FailoverFailed',
+          `${sent.refusal}; for ${formatDuration(deadlines.noSign)} ${target} then showed no sign of a failover and ` +
+            `is unchanged (${passed.active} still ACTIVE): it did not fail over`,
+        );
+      }
+      return failed(
+        'FailoverOutcomeUnknown',
+        `the failover request to ${target} may not have arrived: its answer proved nothing (${sent.why ?? 'no answer'}), ` +
+          `and for ${formatDuration(deadlines.noSign)} ${target} showed no sign of a failover and is unchanged ` +
+          `(${passed.active} still ACTIVE, no failover in operations.active or vCenter's tasks); ` +
+          `check the cluster and vCenter's tasks before re-running`,
+      );
+    case 'switch-deadline':
+      return failed(
+        'FailoverOutcomeUnknown',
+        `no proof that ${target} failed over within ${formatDuration(deadlines.failover)}` +
+          `${followed.signOfFailover ? ` (seen: ${followed.signOfFailover})` : ''}; last observation: ${followed.observation}`,
+      );
+    case 'healthy-deadline':
+      return failed(
+        'FailoverNotHealthy',
+        `${target} switched to ${passed.passive} but was not ${input.requireHealthy ? 'HEALTHY with all members UP' : 'back with all members UP'} within ${formatDuration(deadlines.healthy)}; last observation: ${followed.observation}`,
+      );
+  }
+}
+
+/** Why the follow activity gave no result: a contract answer, or the heartbeat its last attempt left. */
+export interface FollowFailure {
+  /** A contract failure (a read refused, a target this worker does not know): it proves nothing about the cluster. */
+  contract: boolean;
+  message: string;
+  /** The last heartbeat of an attempt that timed out, when the failure carries one. */
+  lastSeen?: FollowHeartbeat;
+}
+
+/** The end of a run whose follow failed: how far the last heartbeat got decides between not healthy and unknown. */
+export function followFailedVerdict(
+  failure: FollowFailure,
+  sent: Pick<Sent, 'triggered'>,
+  passed: Pick<PassedPreflight, 'passive'>,
+  target: string,
+): RunEnd {
+  if (failure.contract) {
+    // After the request, a read refused (403) or a target this worker does not know proves nothing about the cluster.
+    return failed(
+      'FailoverOutcomeUnknown',
+      `cannot follow the failover of ${target}: ${failure.message}; the request ${sent.triggered === 'yes' ? 'was accepted' : 'may have reached vCenter'}: check the cluster`,
+    );
+  }
+  const { lastSeen } = failure;
+  if (lastSeen?.phase === 'VERIFYING') {
+    return failed(
+      'FailoverNotHealthy',
+      `${target} switched to ${passed.passive}, but could not be verified: ${failure.message}; last observation: ${lastSeen.observation}`,
+    );
+  }
+  return failed(
+    'FailoverOutcomeUnknown',
+    `lost track of the failover of ${target}: ${failure.message}${lastSeen ? `; last observation: ${lastSeen.observation}` : ''}`,
+  );
+}

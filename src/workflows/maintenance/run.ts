@@ -1,0 +1,287 @@
+/**
+ * One `vchaMaintenance` run: a planned failover, a maintenance window on the new node, and a
+ * planned failback. Each failover is a `vchaFailover` child (the same preflight, at-most-once
+ * send, follow, verify, policy and approval, and its own outcome record); this run holds the
+ * target's lock from before the first leg to after the last, so nothing else fails the target
+ * over in between, and its legs run under that lock.
+ */
+import { CancellationScope, condition, isCancellation, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import {
+  WORKFLOW_TYPES,
+  contractFailure,
+  formatDuration,
+  memoFields,
+  readMemo,
+  type FailoverRecord,
+  type FailureType,
+  type MaintenanceDoneArgs,
+  type MaintenanceLeg,
+  type MaintenanceLegName,
+  type MaintenancePhase,
+  type MaintenanceWindow,
+  type MaintenanceRecord,
+  type MaintenanceResult,
+  type MaintenanceStatus,
+  type VchaMaintenanceInput,
+} from '../../contract';
+import type { ValidatedMaintenanceInput } from '../../contract/input/maintenance';
+import { childFailure, childInput, runFailoverChild } from '../shared/child-failover';
+import { holdTarget } from '../shared/hold-target';
+import { enterPhase, refuseUpdate, startingStatus } from '../shared/run-status';
+import { validatedOrThrow, validators } from '../shared/validation';
+
+/** How a maintenance run ends. */
+interface MaintenanceEnd {
+  outcome: 'SUCCEEDED' | FailureType;
+  message: string;
+}
+
+/** How a leg ended: its record (from the result or the failure's details) or why there is none. */
+interface LegEnd {
+  ok: boolean;
+  outcome: 'SUCCEEDED' | FailureType;
+  message: string;
+  record?: FailoverRecord;
+}
+
+/** Refuses a `maintenanceDone` Update: the validator's answer, which leaves no trace in history. */
+function refuseDone(message: string): never {
+  refuseUpdate('MaintenanceDoneRefused', message);
+}
+
+/** The state and steps of one maintenance run. */
+export class MaintenanceRun {
+  /** What the `status` query returns. */
+  readonly status: MaintenanceStatus;
+  private input?: ValidatedMaintenanceInput;
+  private raw?: VchaMaintenanceInput;
+  private done?: { endedBy: 'maintenanceDone' | 'cancel'; by?: string; note?: string };
+
+  constructor(private readonly startedAt: Date) {
+    this.status = { ...startingStatus(startedAt), legs: [] };
+  }
+
+  private enter(phase: MaintenancePhase, observation: string): void {
+    enterPhase(this.status, phase, observation);
+  }
+
+  /** A cancel: during IN_MAINTENANCE it means "done now"; during a leg, the leg's own rules apply. */
+  noteCancel(): void {
+    this.status.cancelRequested = true;
+    if (this.status.phase === 'IN_MAINTENANCE' && !this.done) this.done = { endedBy: 'cancel' };
+  }
+
+  /** The `maintenanceDone` validator: only in IN_MAINTENANCE, once, from someone named. */
+  validateDone(args: unknown): void {
+    if (this.done)
+      refuseDone(`maintenance already ended (${this.done.endedBy}${this.done.by ? ` by ${this.done.by}` : ''})`);
+    if (this.status.phase !== 'IN_MAINTENANCE') {
+      refuseDone(`the run is not in maintenance (phase ${this.status.phase})`);
+    }
+    const { by, note } = (typeof args === 'object' && args !== null ? args : {}) as Partial<MaintenanceDoneArgs>;
+    if (typeof by !== 'string' || by.trim() === '') refuseDone('by is required: who says the maintenance is done');
+    if (by.length > 200) refuseDone('by is longer than 200 characters');
+    if (note !== undefined && (typeof note !== 'string' || note.length > 500)) {
+      refuseDone('note must be a string of at most 500 characters');
+    }
+  }
+
+  /** Ends the maintenance window; the run goes on to fail back if configured. */
+  markDone(args: MaintenanceDoneArgs): MaintenanceStatus {
+    this.done = { endedBy: 'maintenanceDone', by: args.by.trim(), ...(args.note ? { note: args.note } : {}) };
+    return this.status;
+  }
+
+  /** Validates, holds the target, runs the legs; returns the record or throws it as the failure's details. */
+  async execute(raw: VchaMaintenanceInput): Promise<MaintenanceResult> {
+    const validation = await validators().validateMaintenanceInput({ raw });
+    const input = validatedOrThrow(WORKFLOW_TYPES.maintenance, validation);
+    this.input = input;
+    this.raw = raw;
+    this.status.target = input.target;
+    this.status.failback = input.failback;
+    if (readMemo(workflowInfo().memo).reason !== input.reason) upsertMemo(memoFields({ reason: input.reason }));
+
+    let end: MaintenanceEnd;
+    try {
+      end = await this.run(input);
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      end = { outcome: 'Cancelled', message: this.whereLeft('cancelled') };
+    }
+    return this.finish(end);
+  }
+
+  private async run(input: ValidatedMaintenanceInput): Promise<MaintenanceEnd> {
+    const busy = await holdTarget(input.target);
+    if (busy) return { outcome: 'TargetBusy', message: busy.message };
+
+    this.enter('FAILING_OVER', `planned failover of ${input.target}`);
+    const first = await this.leg('failover');
+    if (!first.ok) {
+      return {
+        outcome: first.outcome,
+        message: `the failover before maintenance ended ${first.outcome}: ${first.message}`,
+      };
+    }
+    const original = first.record?.activeBefore;
+    const patched = first.record?.activeAfter;
+    this.status.originalActive = original;
+
+    const now = Date.now();
+    const window: MaintenanceWindow = {
+      startedAt: new Date(now).toISOString(),
+      until: new Date(now + input.maxDuration).toISOString(),
+    };
+    this.status.window = window;
+    this.enter(
+      'IN_MAINTENANCE',
+      `${patched} is ACTIVE; ${original} may be patched until ${window.until} (maintenanceDone ends it)`,
+    );
+    // A cancel already requested (during the first leg) ends the window at once.
+    if (this.status.cancelRequested) this.done = { endedBy: 'cancel' };
+    let ended: boolean;
+    try {
+      ended = await condition(() => this.done !== undefined, input.maxDuration);
+    } catch (error) {
+      if (!isCancellation(error)) throw error;
+      this.done ??= { endedBy: 'cancel' };
+      ended = true;
+    }
+    Object.assign(window, {
+      endedAt: new Date().toISOString(),
+      endedBy: ended ? this.done!.endedBy : 'maxDuration',
+      ...(this.done?.by ? { by: this.done.by } : {}),
+      ...(this.done?.note ? { note: this.done.note } : {}),
+    });
+    if (this.done) upsertMemo(memoFields({ maintenanceDone: { by: this.done.by ?? 'cancel', at: window.endedAt } }));
+
+    if (!input.failback) {
+      return {
+        outcome: 'SUCCEEDED',
+        message: `maintenance of ${input.target} done; left on ${patched} (failback: false)`,
+      };
+    }
+    if (!ended && input.onMaxDuration === 'leave') {
+      return {
+        outcome: 'MaintenanceTimedOut',
+        message: `maxDuration ${formatDuration(input.maxDuration)} passed without maintenanceDone: ${input.target} was left on ${patched} (onMaxDuration: leave); fail back with a planned failover once ${original} is patched`,
+      };
+    }
+    // A cancel has ended the window: the failback still runs to its end (cancelling it would strand
+    // the cluster half way); the scope keeps the cancel from reaching the leg.
+    const failback = () => this.leg('failback', patched);
+    const back = this.status.cancelRequested ? await CancellationScope.nonCancellable(failback) : await failback();
+    if (back.ok) {
+      return {
+        outcome: 'SUCCEEDED',
+        message: `maintenance of ${input.target} done: failed over to ${patched}, then back to ${back.record?.activeAfter ?? original}`,
+      };
+    }
+    if (back.record?.triggered === 'no') {
+      return {
+        outcome: 'FailbackNotSent',
+        message: `the failback was not sent, so ${input.target} was left on ${patched}: ${back.message}`,
+      };
+    }
+    return { outcome: back.outcome, message: `the failback of ${input.target} ended ${back.outcome}: ${back.message}` };
+  }
+
+  /** Runs one leg as a `vchaFailover` child linked to this run; how it ended, never a throw. */
+  private async leg(name: MaintenanceLegName, expectedActive?: string): Promise<LegEnd> {
+    const input = this.input!;
+    const raw = this.raw!;
+    const info = workflowInfo();
+    const leg: MaintenanceLeg = { leg: name, workflowId: `${info.workflowId}/${name}` };
+    this.status.legs.push(leg);
+    if (name === 'failback')
+      this.enter('FAILING_BACK', `planned failover of ${input.target} back to ${this.status.originalActive}`);
+    let end: LegEnd;
+    try {
+      const legInput = childInput({
+        target: input.target,
+        planned: true,
+        reason: `${input.reason} (maintenance ${name})`,
+        requestedBy: input.requestedBy,
+        pollInterval: raw.pollInterval,
+        deadlines: raw.deadlines,
+        expectedActive,
+      });
+      const record = await runFailoverChild(
+        leg.workflowId,
+        legInput,
+        `maintenance ${info.workflowId} (${name})`,
+        memoFields({
+          maintenance: { workflowId: info.workflowId, leg: name },
+          requestedBy: input.requestedBy,
+          reason: input.reason,
+        }),
+      );
+      end = { ok: true, outcome: 'SUCCEEDED', message: record.message, record };
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      end = legFailure(error);
+    }
+    Object.assign(leg, {
+      outcome: end.outcome,
+      message: end.message,
+      ...(end.record
+        ? {
+            activeBefore: end.record.activeBefore,
+            activeAfter: end.record.activeAfter,
+            triggered: end.record.triggered,
+          }
+        : {}),
+    });
+    return end;
+  }
+
+  /** Where the cluster is after the legs that ran, for a run cancelled or failed mid-way. */
+  private whereLeft(what: string): string {
+    const first = this.status.legs[0];
+    if (!first || first.triggered === 'no' || first.triggered === undefined) {
+      return `${what} before the failover was sent: nothing was changed on ${this.input?.target}`;
+    }
+    return `${what}: ${this.input?.target} is on ${first.activeAfter ?? 'a node the run could not prove'}`;
+  }
+
+  private finish(end: MaintenanceEnd): MaintenanceResult {
+    const input = this.input!;
+    const finishedAt = new Date();
+    const last = [...this.status.legs].reverse().find((l) => l.activeAfter !== undefined && l.outcome === 'SUCCEEDED');
+    this.status.outcome = end.outcome;
+    this.enter('COMPLETED', end.message);
+    const record: MaintenanceRecord = {
+      target: input.target,
+      reason: input.reason,
+      ...(input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {}),
+      outcome: end.outcome,
+      message: end.message,
+      failback: input.failback,
+      ...(this.status.originalActive ? { originalActive: this.status.originalActive } : {}),
+      ...(last?.activeAfter ? { activeAtEnd: last.activeAfter } : {}),
+      legs: this.status.legs.map((l) => ({ ...l })),
+      ...(this.status.window ? { window: { ...this.status.window } } : {}),
+      timeline: [...this.status.timeline],
+      startedAt: this.startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      durationMs: finishedAt.getTime() - this.startedAt.getTime(),
+    };
+    if (end.outcome !== 'SUCCEEDED') {
+      throw contractFailure(end.outcome, end.message, record);
+    }
+    return record as MaintenanceResult;
+  }
+}
+
+/** A leg's failure as an end: the contract type and record from the child's failure. */
+function legFailure(error: unknown): LegEnd {
+  const failure = childFailure(error);
+  if (failure.outcome) return { ok: false, outcome: failure.outcome, message: failure.message, record: failure.record };
+  // Terminated, timed out, or something else: the leg's outcome cannot be told from here.
+  return {
+    ok: false,
+    outcome: 'FailoverOutcomeUnknown',
+    message: `the leg ended without a verdict: ${failure.message}`,
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The test lab every test that runs real failovers uses: the vCenter simulator with some
+ * clusters, a targets file pointing at it, and a failover worker (started only by
+ * {@link runFailoverWorker}) on the shared Temporal dev server with its own task queue.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { loadTargetsFile, type TargetRegistry } from '../../src/config';
+import { startSimulator, type ClusterScenarioInput, type Simulator, type SimTiming } from '../../src/simulator';
+import type { WebhookConfig } from '../../src/activities';
+import { createFailoverWorker, type FailoverWorkerOptions } from '../../src/worker/create-worker';
+import { WORKFLOW_TYPES, type VchaFailoverWorkflow, type VchaFailoverInput } from '../../src/contract';
+import { MemoryRecorder } from './recorder';
+import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from './temporal';
+
+/** Simulated durations that keep a whole failover within a few seconds. */
+export const FAST_TIMING: Partial<SimTiming> = {
+  taskStartMs: 200,
+  flushMs: 1_500,
+  switchOutageMs: 2_500,
+  resyncMs: 1_500,
+  refusalTaskMs: 300,
+  modeChangeMs: 300,
+};
+
+/** A cluster member for a scenario: its VCHA address, role and state. */
+export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', state: 'UP' | 'DOWN' = 'UP') {
+  return { haIp, role, state };
+}
+
+/**
+ * Starts a failover worker with the shared workflow bundle and runs it until `stopWith` runs its
+ * stop (by default the test file's teardown): the one way tests start the product's worker.
+ * Connection and client default to the shared dev server's.
+ */
+export async function runFailoverWorker(
+  options: Omit<FailoverWorkerOptions, 'connection' | 'client' | 'workflowBundle'> &
+    Partial<Pick<FailoverWorkerOptions, 'connection' | 'client'>>,
+  stopWith: (stop: () => Promise<void>) => void = onTeardown,
+): Promise<void> {
+  const env = options.connection && options.client ? undefined : await testEnv();
+  const failoverWorker = await createFailoverWorker({
+    ...options,
+    connection: options.connection ?? env!.nativeConnection,
+    client: options.client ?? env!.client,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = failoverWorker.worker.run();
+  stopWith(async () => {
+    failoverWorker.worker.shutdown();
+    await running;
+    await failoverWorker.close();
+  });
+}
+
+/** Writes a targets file for the simulator's clusters and loads it. */
+export async function targetsFor(
+  sim: Simulator,
+  options: {
+    username?: string;
+    password?: string;
+    extraTargets?: Record<string, unknown>;
+    /** The client's timeouts for every target (the defaults are 10 s, 30 s, 30 s). */
+    timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+    /** The file-wide policy (default: forced failovers allowed, since most tests are about something else). */
+    policy?: Record<string, unknown>;
+    /** Per-target policies by cluster name. */
+    targetPolicies?: Record<string, Record<string, unknown>>;
+  } = {},
+): Promise<{ file: string; registry: TargetRegistry; env: Record<string, string> }> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vcha-targets-'));
+  const targets: Record<string, unknown> = {};
+  for (const name of sim.clusterNames()) {
+    targets[name] = {
+      url: sim.urlFor(name),
+      username: options.username ?? sim.username,
+      passwordEnv: 'VCHA_LAB_PASSWORD',
+      ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+      ...(options.targetPolicies?.[name] ? { policy: options.targetPolicies[name] } : {}),
+    };
+  }
+  Object.assign(targets, options.extraTargets);
+  const file = path.join(dir, 'targets.json');
+  const policy = options.policy ?? { forced: 'allow' };
+  writeFileSync(file, JSON.stringify({ policy, targets }, null, 2));
+  const env = { VCHA_LAB_PASSWORD: options.password ?? sim.password };
+  return { file, registry: await loadTargetsFile(file, { ...process.env, ...env }), env };
+}
+
+/** A running lab. */
+export interface Lab {
+  sim: Simulator;
+  taskQueue: string;
+  recorder: MemoryRecorder;
+  targetsFile: string;
+  targetsEnv: Record<string, string>;
+  start(
+    input: VchaFailoverInput | Record<string, unknown>,
+    workflowId?: string,
+    taskQueue?: string,
+  ): Promise<WorkflowHandle<VchaFailoverWorkflow>>;
+  failoverPosts(cluster: string): number;
+}
+
+let sequence = 0;
+
+/** Starts a lab whose worker runs until the test file ends. */
+export async function startLab(options: {
+  clusters: Record<string, ClusterScenarioInput>;
+  timing?: Partial<SimTiming>;
+  username?: string;
+  users?: Record<string, { password: string; privileges?: string[] }>;
+  runWorker?: boolean;
+  webhook?: WebhookConfig;
+  /** Serve this task queue instead of a unique one (only one test file may use a given name). */
+  taskQueue?: string;
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  /** The targets file's file-wide and per-target policies (see {@link targetsFor}). */
+  policy?: Record<string, unknown>;
+  targetPolicies?: Record<string, Record<string, unknown>>;
+}): Promise<Lab> {
+  const env = await testEnv();
+  const sim = await startSimulator({
+    clusters: options.clusters,
+    timing: { ...FAST_TIMING, ...options.timing },
+    users: options.users,
+  });
+  const targets = await targetsFor(sim, {
+    username: options.username,
+    password: options.users?.[options.username ?? '']?.password,
+    timeouts: options.timeouts,
+    policy: options.policy,
+    targetPolicies: options.targetPolicies,
+  });
+  const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
+  const recorder = new MemoryRecorder();
+  onTeardown(() => sim.close());
+  if (options.runWorker ?? true) {
+    await runFailoverWorker({ taskQueue, targets: targets.registry, recorder, webhook: options.webhook });
+  }
+  return {
+    sim,
+    taskQueue,
+    recorder,
+    targetsFile: targets.file,
+    targetsEnv: targets.env,
+    start: (input, workflowId, queue) =>
+      env.client.workflow.start<VchaFailoverWorkflow>(WORKFLOW_TYPES.failover, {
+        taskQueue: queue ?? taskQueue,
+        workflowId: workflowId ?? `failover-test-${process.pid}-${++sequence}-${Date.now()}`,
+        args: [input as VchaFailoverInput],
+      }),
+    failoverPosts: (cluster) => sim.counters(cluster).failoverPosts,
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * The failover workflow end to end on the real dev server and the simulator: the happy paths, the
+ * ride through the outage, every way it can end, and the at-most-once POST.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { failureOf } from './assertions';
+import { member, startLab } from '../harness/lab';
+
+const healthyNodes = (n: number) => ({
+  node1: member(`10.${n}.0.1`, 'ACTIVE'),
+  node2: member(`10.${n}.0.2`, 'PASSIVE'),
+  witness: member(`10.${n}.0.3`, 'WITNESS'),
+});
+
+describe('vchaFailover', { concurrency: true }, async () => {
+  const lab = await startLab({
+    clusters: {
+      planned: { nodes: healthyNodes(1), timing: { resyncMs: 4_000 } },
+      forced: { nodes: healthyNodes(2), healthState: 'DEGRADED' },
+      dry: { nodes: healthyNodes(3) },
+      failedTask: { nodes: healthyNodes(4), faults: { failFailoverTask: true } },
+      longOutage: { nodes: healthyNodes(5), timing: { switchOutageMs: 30_000 } },
+      slowResync: { nodes: healthyNodes(6), timing: { resyncMs: 60_000 } },
+      taskSucceeded: { nodes: healthyNodes(7), faults: { taskAfterSwitch: 'succeeded' } },
+    },
+  });
+
+  it('performs a planned failover through refused connections, a lost session and an unknown task', async () => {
+    const handle = await lab.start({
+      target: 'planned',
+      planned: true,
+      pollInterval: '1s',
+      reason: 'patching',
+      requestedBy: 'sre',
+    });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.activeBefore, '10.1.0.1');
+    assert.equal(result.activeAfter, '10.1.0.2');
+    assert.equal(result.after?.healthState, 'HEALTHY');
+    assert.equal(result.triggered, 'yes');
+    assert.match(result.taskId ?? '', /^task-\d+:com\.vmware\.vcenter\.vcha\.cluster$/);
+    assert.deepEqual(
+      result.timeline.map((m) => m.phase),
+      ['VALIDATING', 'PREFLIGHT', 'TRIGGERING', 'FAILING_OVER', 'VERIFYING'],
+    );
+    const seen = result.observations.join('\n');
+    assert.match(seen, /task RUNNING/);
+    assert.match(seen, /vCenter unreachable for \d+ s \(refused\)/);
+    assert.match(seen, /unknown on the new node/);
+    assert.match(seen, /DEGRADED, waiting for HEALTHY|waiting for HEALTHY/);
+    assert.equal(lab.failoverPosts('planned'), 1);
+    assert.ok(lab.sim.counters('planned').logins >= 2, 'logged in again after the switch');
+    assert.deepEqual(
+      lab.sim.requestLog('planned').filter((r) => r.status === 401),
+      [],
+      'the session was renewed after the outage instead of being tried on the new node',
+    );
+    const record = lab.recorder.records.find((r) => r.workflowId === handle.workflowId);
+    assert.equal(record?.outcome, 'SUCCEEDED');
+    assert.equal(record?.reason, 'patching');
+  });
+
+  it('performs a forced failover on a DEGRADED cluster when data loss is accepted', async () => {
+    const handle = await lab.start({
+      target: 'forced',
+      planned: false,
+      acceptDataLoss: true,
+      pollInterval: '1s',
+      requireHealthy: false,
+    });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.activeAfter, '10.2.0.2');
+    assert.equal(lab.failoverPosts('forced'), 1);
+  });
+
+  it('passes a dry run without sending the failover', async () => {
+    const result = await (await lab.start({ target: 'dry', planned: true, dryRun: true })).result();
+    assert.equal(result.outcome, 'DRY_RUN_PASSED');
+    assert.equal(result.triggered, 'no');
+    assert.equal(result.before?.activeNode, '10.3.0.1');
+    assert.equal(lab.failoverPosts('dry'), 0);
+  });
+
+  it('ends FailoverFailed when the task FAILED and the roles did not change', async () => {
+    const handle = await lab.start({ target: 'failedTask', planned: true, pollInterval: '1s' });
+    const { failure, record } = await failureOf(handle, 'FailoverFailed');
+    assert.match(failure.message, /FAILED and 10\.4\.0\.1 is still ACTIVE/);
+    assert.equal(record?.triggered, 'yes');
+    assert.equal(lab.failoverPosts('failedTask'), 1);
+  });
+
+  it('ends FailoverOutcomeUnknown when the outage outlasts the deadline, still with one POST', async () => {
+    const handle = await lab.start({
+      target: 'longOutage',
+      planned: false,
+      acceptDataLoss: true,
+      pollInterval: '1s',
+      deadlines: { failover: '6s' },
+    });
+    const { failure, record } = await failureOf(handle, 'FailoverOutcomeUnknown');
+    assert.match(
+      failure.message,
+      /no proof that longOutage failed over within 6s; last observation: vCenter unreachable/,
+    );
+    assert.ok(record && record.observations.length > 0);
+    assert.equal(lab.failoverPosts('longOutage'), 1);
+  });
+
+  it('ends FailoverNotHealthy when the cluster stays DEGRADED past the deadline', async () => {
+    const handle = await lab.start({
+      target: 'slowResync',
+      planned: true,
+      pollInterval: '1s',
+      deadlines: { healthy: '5s' },
+    });
+    const { failure, record } = await failureOf(handle, 'FailoverNotHealthy');
+    assert.match(failure.message, /switched to 10\.6\.0\.2 but was not HEALTHY/);
+    assert.equal(record?.activeAfter, '10.6.0.2');
+    assert.equal(lab.failoverPosts('slowResync'), 1);
+  });
+
+  it('accepts a task that is still readable and SUCCEEDED after the switch', async () => {
+    const result = await (await lab.start({ target: 'taskSucceeded', planned: true, pollInterval: '1s' })).result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(lab.failoverPosts('taskSucceeded'), 1);
+  });
+
+  it('ends UnknownTarget for a name the worker does not know, without calling vCenter', async () => {
+    const { failure } = await failureOf(await lab.start({ target: 'vc-nowhere', planned: true }), 'UnknownTarget');
+    assert.match(failure.message, /vc-nowhere/);
+  });
+});

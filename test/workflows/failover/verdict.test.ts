@@ -1,0 +1,91 @@
+/** The verdict as a pure function, without a Temporal server: every follow result and failure gives one end. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FollowFailoverResult } from '../../../src/activities';
+import { followFailedVerdict, verdict, type VerdictInput } from '../../../src/workflows/failover/verdict';
+import { clusterSnapshot } from '../../domain/snapshots';
+
+const input: VerdictInput = {
+  target: 'lab',
+  deadlines: { failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 5 * 60_000, approval: 30 * 60_000 },
+  requireHealthy: true,
+};
+const passed = { active: '10.0.0.1', passive: '10.0.0.2' };
+const followed = (outcome: FollowFailoverResult['outcome'], extra: Partial<FollowFailoverResult> = {}) => ({
+  outcome,
+  observation: 'last seen',
+  observations: [],
+  longestOutageMs: 0,
+  ...extra,
+});
+
+describe('verdict', () => {
+  it('verified is the only success', () => {
+    const end = verdict(followed('verified', { snapshot: clusterSnapshot('node2') }), {}, passed, input);
+    assert.deepEqual(end, { ok: true, outcome: 'SUCCEEDED', message: 'lab failed over: 10.0.0.2 is ACTIVE, HEALTHY' });
+    for (const outcome of ['failed', 'no-sign', 'switch-deadline', 'healthy-deadline'] as const) {
+      assert.equal(verdict(followed(outcome), {}, passed, input).ok, false, outcome);
+    }
+  });
+
+  it('maps each follow outcome to its contract failure', () => {
+    const outcome = (o: FollowFailoverResult['outcome']) => verdict(followed(o), {}, passed, input).outcome;
+    assert.equal(outcome('failed'), 'FailoverFailed');
+    assert.equal(outcome('switch-deadline'), 'FailoverOutcomeUnknown');
+    assert.equal(outcome('healthy-deadline'), 'FailoverNotHealthy');
+    assert.equal(outcome('no-sign'), 'FailoverOutcomeUnknown');
+  });
+
+  it('no sign after a confirmed refusal is FailoverFailed; after an answer that proved nothing it is unknown', () => {
+    const refused = verdict(followed('no-sign'), { refusal: 'vCenter refused (500)' }, passed, input);
+    assert.equal(refused.outcome, 'FailoverFailed');
+    assert.match(refused.message, /vCenter refused \(500\); for 5m lab then showed no sign .* it did not fail over/);
+    const unknown = verdict(followed('no-sign'), { why: 'socket hang up' }, passed, input);
+    assert.equal(unknown.outcome, 'FailoverOutcomeUnknown');
+    assert.match(unknown.message, /its answer proved nothing \(socket hang up\)/);
+  });
+
+  it('says what health it waited for', () => {
+    const strict = verdict(followed('healthy-deadline'), {}, passed, input);
+    assert.match(strict.message, /was not HEALTHY with all members UP within 30m/);
+    const lenient = verdict(followed('healthy-deadline'), {}, passed, { ...input, requireHealthy: false });
+    assert.match(lenient.message, /was not back with all members UP/);
+  });
+});
+
+describe('followFailedVerdict', () => {
+  const heartbeat = (phase: 'FAILING_OVER' | 'VERIFYING') => ({
+    phase,
+    observation: 'witness DOWN',
+    observations: [],
+    longestOutageMs: 0,
+    polls: 3,
+  });
+
+  it('a contract failure while following proves nothing about the cluster', () => {
+    const end = followFailedVerdict({ contract: true, message: 'forbidden' }, { triggered: 'yes' }, passed, 'lab');
+    assert.equal(end.outcome, 'FailoverOutcomeUnknown');
+    assert.match(end.message, /cannot follow the failover of lab: forbidden; the request was accepted/);
+  });
+
+  it('a last heartbeat that saw the switch is FailoverNotHealthy; any other end is unknown', () => {
+    const timedOut = (phase: 'FAILING_OVER' | 'VERIFYING') =>
+      followFailedVerdict(
+        { contract: false, message: 'heartbeat timeout', lastSeen: heartbeat(phase) },
+        { triggered: 'unknown' },
+        passed,
+        'lab',
+      );
+    const verifying = timedOut('VERIFYING');
+    assert.equal(verifying.outcome, 'FailoverNotHealthy');
+    assert.match(verifying.message, /lab switched to 10\.0\.0\.2, but could not be verified.*witness DOWN/);
+    const following = timedOut('FAILING_OVER');
+    assert.equal(following.outcome, 'FailoverOutcomeUnknown');
+    assert.match(
+      following.message,
+      /lost track of the failover of lab: heartbeat timeout; last observation: witness DOWN/,
+    );
+    const blind = followFailedVerdict({ contract: false, message: 'gone' }, { triggered: 'yes' }, passed, 'lab');
+    assert.equal(blind.message, 'lost track of the failover of lab: gone');
+  });
+});
