@@ -25,6 +25,9 @@ import { member, startLab } from '../harness/lab';
 import { waitForPhase } from '../workflows/wait';
 import type * as callers from './caller-workflows';
 
+/** The caller workflows that take the endpoint and one operation's input. */
+type OperationCaller = 'callFailover' | 'callFailoverThenCancel' | 'callMaintenance' | 'callReadiness' | 'callApprove';
+
 const run = promisify(execFile);
 const root = path.resolve(__dirname, '..', '..');
 
@@ -109,6 +112,9 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
       workflowId: `nexus-caller-${suffix}-${++sequence}`,
       args: [...args],
     })) as WorkflowHandle<F>;
+  /** Starts a caller workflow that calls the endpoint's operation with `input`. */
+  const callEndpoint = <K extends OperationCaller>(workflow: K, input: Parameters<(typeof callers)[K]>[1]) =>
+    call<(typeof callers)[K]>(workflow, [endpoint, input] as Parameters<(typeof callers)[K]>);
   const failoverRun = (workflowId: string): WorkflowHandle<VchaFailoverWorkflow> =>
     env.client.workflow.getHandle<VchaFailoverWorkflow>(workflowId);
   /** The run an operation starts, once the server knows it (the caller's workflow starts it). */
@@ -126,13 +132,10 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
 
   it('starts a failover through the endpoint and gets the record', async () => {
     const workflowId = `nexus-failover-${suffix}`;
-    const caller = await call<typeof callers.callFailover>('callFailover', [
-      endpoint,
-      {
-        workflowId,
-        input: { target: 'planned', planned: true, reason: 'patching', requestedBy: 'team-b', pollInterval: '1s' },
-      },
-    ]);
+    const caller = await callEndpoint('callFailover', {
+      workflowId,
+      input: { target: 'planned', planned: true, reason: 'patching', requestedBy: 'team-b', pollInterval: '1s' },
+    });
     const { result, failure } = await caller.result();
     assert.equal(failure, undefined, JSON.stringify(failure));
     assert.equal(result?.outcome, 'SUCCEEDED');
@@ -146,10 +149,10 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
 
   it("carries the caller's cancel before the send to the run: it ends Cancelled, nothing sent", async () => {
     const workflowId = `nexus-cancel-${suffix}`;
-    const caller = await call<typeof callers.callFailoverThenCancel>('callFailoverThenCancel', [
-      endpoint,
-      { workflowId, input: { target: 'early', planned: true, pollInterval: '1s' } },
-    ]);
+    const caller = await callEndpoint('callFailoverThenCancel', {
+      workflowId,
+      input: { target: 'early', planned: true, pollInterval: '1s' },
+    });
     await waitForPhase(await startedRun(workflowId), 'PREFLIGHT');
     await caller.signal('cancelCall');
     const { failure: runFailure, record } = await failureOf(failoverRun(workflowId), 'Cancelled');
@@ -171,10 +174,10 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
   ] as const) {
     it(`shows ${name} as the ${type} a child would see`, async () => {
       const workflowId = `nexus-${type}-${suffix}`;
-      const caller = await call<typeof callers.callFailover>('callFailover', [
-        endpoint,
-        { workflowId, input: { target, planned: true, pollInterval: '1s' } },
-      ]);
+      const caller = await callEndpoint('callFailover', {
+        workflowId,
+        input: { target, planned: true, pollInterval: '1s' },
+      });
       const { result, failure } = await caller.result();
       assert.equal(result, undefined);
       // A child's ChildWorkflowFailure.cause is the run's own failure: the caller's cause is the same.
@@ -192,10 +195,7 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
   it('refuses an invalid input at the boundary as InvalidInput, naming the field, and starts nothing', async () => {
     // A failure raised by the handler itself arrives as Nexus's OperationError around it.
     const workflowId = `nexus-invalid-${suffix}`;
-    const caller = await call<typeof callers.callFailover>('callFailover', [
-      endpoint,
-      { workflowId, input: { target: 'planned', planned: false } },
-    ]);
+    const caller = await callEndpoint('callFailover', { workflowId, input: { target: 'planned', planned: false } });
     const { failure } = await caller.result();
     assert.equal(failure?.error, 'NexusOperationFailure');
     assert.deepEqual(
@@ -212,10 +212,10 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
   });
 
   it('checks readiness with a dry run: one outcome per target, nothing sent', async () => {
-    const caller = await call<typeof callers.callReadiness>('callReadiness', [
-      endpoint,
-      { targets: ['ready', 'notReady'], workflowId: `nexus-readiness-${suffix}` },
-    ]);
+    const caller = await callEndpoint('callReadiness', {
+      targets: ['ready', 'notReady'],
+      workflowId: `nexus-readiness-${suffix}`,
+    });
     const { result, failure } = await caller.result();
     assert.equal(failure, undefined, JSON.stringify(failure));
     assert.deepEqual(
@@ -233,19 +233,16 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
 
   it('runs a maintenance: a failover, the window, a failback, one record', async () => {
     const workflowId = `nexus-maintenance-${suffix}`;
-    const caller = await call<typeof callers.callMaintenance>('callMaintenance', [
-      endpoint,
-      {
-        workflowId,
-        input: {
-          target: 'maintained',
-          reason: 'patch node1',
-          maxDuration: '1s',
-          onMaxDuration: 'failback',
-          pollInterval: '1s',
-        },
+    const caller = await callEndpoint('callMaintenance', {
+      workflowId,
+      input: {
+        target: 'maintained',
+        reason: 'patch node1',
+        maxDuration: '1s',
+        onMaxDuration: 'failback',
+        pollInterval: '1s',
       },
-    ]);
+    });
     const { result, failure } = await caller.result();
     assert.equal(failure, undefined, JSON.stringify(failure));
     assert.equal(result?.outcome, 'SUCCEEDED');
@@ -285,30 +282,21 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
 
   it('approves a waiting forced failover: the requester is refused, another approver lets it run', async () => {
     const workflowId = `nexus-approval-${suffix}`;
-    const failover = await call<typeof callers.callFailover>('callFailover', [
-      endpoint,
-      {
-        workflowId,
-        input: { target: 'waiting', planned: false, acceptDataLoss: true, requestedBy: 'alice', pollInterval: '1s' },
-      },
-    ]);
+    const failover = await callEndpoint('callFailover', {
+      workflowId,
+      input: { target: 'waiting', planned: false, acceptDataLoss: true, requestedBy: 'alice', pollInterval: '1s' },
+    });
     await waitForPhase(await startedRun(workflowId), 'AWAITING_APPROVAL');
     assert.equal(lab.failoverPosts('waiting'), 0);
 
     // A second start under the same workflow id is refused by the server: nothing else starts.
-    const twice = await call<typeof callers.callFailover>('callFailover', [
-      endpoint,
-      { workflowId, input: { target: 'waiting', planned: true } },
-    ]);
+    const twice = await callEndpoint('callFailover', { workflowId, input: { target: 'waiting', planned: true } });
     const duplicate = await twice.result();
     assert.equal(duplicate.failure?.error, 'NexusOperationFailure', JSON.stringify(duplicate));
     assert.equal(duplicate.failure?.chain[0]?.class, 'HandlerError', JSON.stringify(duplicate));
     assert.match(duplicate.failure?.chain.at(-1)?.message ?? '', /already started/);
 
-    const selfApproval = await call<typeof callers.callApprove>('callApprove', [
-      endpoint,
-      { workflowId, approver: 'alice' },
-    ]);
+    const selfApproval = await callEndpoint('callApprove', { workflowId, approver: 'alice' });
     const refused = await selfApproval.result();
     assert.deepEqual(
       refused.failure?.chain.map((cause) => cause.type),
@@ -317,10 +305,7 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     );
     assert.match(refused.failure?.chain[1]?.message ?? '', /alice requested this failover and cannot approve it/);
 
-    const approval = await call<typeof callers.callApprove>('callApprove', [
-      endpoint,
-      { workflowId, approver: 'bob', comment: 'CHG-42' },
-    ]);
+    const approval = await callEndpoint('callApprove', { workflowId, approver: 'bob', comment: 'CHG-42' });
     const approved = await approval.result();
     assert.equal(approved.failure, undefined, JSON.stringify(approved.failure));
     assert.equal(approved.result?.state, 'approved');

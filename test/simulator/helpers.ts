@@ -1,11 +1,13 @@
 /**
  * Test helpers for the simulator: a small vCenter API caller that checks every response body
- * against the swagger, admin API calls, polling, and a probe for refused connections.
+ * against the swagger, admin API calls, polling, a probe for refused connections, and a fast
+ * simulator for a suite.
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
+import { after, before, beforeEach } from 'node:test';
 import { fetch, type Dispatcher } from 'undici';
-import { DEFAULT_PASSWORD, DEFAULT_USERNAME, type Simulator } from '../../src/simulator';
+import { DEFAULT_PASSWORD, DEFAULT_USERNAME, startSimulator, type Simulator } from '../../src/simulator';
 import { assertResponseMatchesSpec } from './swagger-validator';
 
 /** A response as the tests see it. */
@@ -179,3 +181,30 @@ export const FAST_TIMING = {
   refusalTaskMs: 2_000,
   modeChangeMs: 5_000,
 };
+
+/** The simulator and caller of a suite that useFastSimulator runs, set once the suite's `before` has run. */
+export interface FastSimulatorSuite {
+  sim: Simulator;
+  vc: VcenterCaller;
+}
+
+/** Runs a FAST_TIMING simulator for the suite; its first cluster's caller is reset and logged in per test, or logged in once. */
+export function useFastSimulator(
+  clusters: [string, ...string[]],
+  { resetEachTest = true }: { resetEachTest?: boolean } = {},
+): FastSimulatorSuite {
+  const suite = {} as FastSimulatorSuite;
+  before(async () => {
+    suite.sim = await startSimulator({ clusters, timeScale: 0.01, timing: FAST_TIMING });
+    suite.vc = new VcenterCaller(suite.sim.urlFor(clusters[0]));
+    if (!resetEachTest) await suite.vc.login();
+  });
+  if (resetEachTest) {
+    beforeEach(async () => {
+      assert.equal((await admin(suite.sim, 'POST', `/clusters/${clusters[0]}/reset`)).status, 200);
+      await suite.vc.login();
+    });
+  }
+  after(() => suite.sim.close());
+  return suite;
+}

@@ -1,29 +1,21 @@
 /** The JS API used by in-process tests: configure, snapshot, waitFor and failover timelines. */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { ScenarioError, startSimulator, type Simulator } from '../../src/simulator';
-import { FAST_TIMING, VcenterCaller } from './helpers';
+import { describe, it } from 'node:test';
+import { ScenarioError } from '../../src/simulator';
+import { useFastSimulator } from './helpers';
 
 describe('in-process cluster control', () => {
-  let sim: Simulator;
-  let vc: VcenterCaller;
-
-  before(async () => {
-    sim = await startSimulator({ clusters: ['local'], timeScale: 0.01, timing: FAST_TIMING });
-    vc = new VcenterCaller(sim.urlFor('local'));
-    await vc.login();
-  });
-  after(() => sim.close());
+  const suite = useFastSimulator(['local'], { resetEachTest: false });
 
   it('accepts the same changes as scenario files and rejects bad ones by field', async () => {
-    const cluster = sim.cluster('local');
+    const cluster = suite.sim.cluster('local');
     cluster.configure({
       faults: { rules: [{ action: 'respond', status: 503, count: 1 }] },
       nodes: { node2: { state: 'DOWN' } },
     });
     assert.equal(cluster.faults.rules[0]?.remaining, 1);
-    assert.equal((await vc.clusterGet()).status, 503);
-    const info = (await vc.clusterGet()).body as { node2: { runtime: { state: string } } };
+    assert.equal((await suite.vc.clusterGet()).status, 503);
+    const info = (await suite.vc.clusterGet()).body as { node2: { runtime: { state: string } } };
     assert.equal(info.node2.runtime.state, 'DOWN');
     assert.throws(
       () => cluster.configure({ mode: 'SOMETIMES' as 'ENABLED' }),
@@ -35,7 +27,7 @@ describe('in-process cluster control', () => {
   });
 
   it('waits for a state and reports what it saw on timeout', async () => {
-    const cluster = sim.cluster('local');
+    const cluster = suite.sim.cluster('local');
     await assert.rejects(
       cluster.waitFor((s) => s.mode === 'DISABLED', 50),
       /condition not met within 50 ms/,
@@ -47,12 +39,12 @@ describe('in-process cluster control', () => {
   });
 
   it('records a timeline for every failover request, refused ones included', async () => {
-    const cluster = sim.cluster('local');
-    await vc.login();
+    const cluster = suite.sim.cluster('local');
+    await suite.vc.login();
     cluster.configure({ manualFailoverAllowed: false });
-    assert.equal((await vc.failover(true)).status, 500);
+    assert.equal((await suite.vc.failover(true)).status, 500);
     cluster.configure({ manualFailoverAllowed: true });
-    assert.equal((await vc.failover(false)).status, 202);
+    assert.equal((await suite.vc.failover(false)).status, 202);
     await cluster.waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY' && s.activeNode === 'node2', 3_000);
     const [refused, done] = cluster.failovers();
     assert.equal(refused?.outcome, 'refused');

@@ -1,62 +1,53 @@
 /** Setting the VCHA cluster mode: the transitions the spec allows, the no-op, and what MAINTENANCE changes. */
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { startSimulator, type Simulator } from '../../src/simulator';
-import { admin, FAST_TIMING, pollUntil, VcenterCaller } from './helpers';
+import { describe, it } from 'node:test';
+import { pollUntil, useFastSimulator } from './helpers';
 
 type TaskInfo = { status: string; error?: { error_type: string; messages: { default_message: string }[] } };
 
 describe('cluster mode set (port-per-cluster)', () => {
-  let sim: Simulator;
-  let vc: VcenterCaller;
-
-  before(async () => {
-    sim = await startSimulator({ clusters: ['m1'], timeScale: 0.01, timing: FAST_TIMING });
-    vc = new VcenterCaller(sim.urlFor('m1'));
-  });
-  beforeEach(async () => {
-    assert.equal((await admin(sim, 'POST', '/clusters/m1/reset')).status, 200);
-    await vc.login();
-  });
-  after(() => sim.close());
+  const suite = useFastSimulator(['m1']);
 
   /** Sets the mode and waits for its task to end; returns the task's final info. */
   async function setMode(mode: string): Promise<TaskInfo> {
-    const started = await vc.call('PUT', '/api/vcenter/vcha/cluster/mode?vmw-task=true', { body: { mode } });
+    const started = await suite.vc.call('PUT', '/api/vcenter/vcha/cluster/mode?vmw-task=true', { body: { mode } });
     assert.equal(started.status, 202, started.text);
     const taskId = started.body as string;
     return pollUntil(
-      async () => (await vc.task(taskId)).body as TaskInfo,
+      async () => (await suite.vc.task(taskId)).body as TaskInfo,
       (info) => info.status === 'SUCCEEDED' || info.status === 'FAILED',
       3_000,
     );
   }
 
   async function readMode(): Promise<string> {
-    return ((await vc.call('GET', '/api/vcenter/vcha/cluster/mode')).body as { mode: string }).mode;
+    return ((await suite.vc.call('GET', '/api/vcenter/vcha/cluster/mode')).body as { mode: string }).mode;
   }
 
   it('enters MAINTENANCE from a healthy ENABLED cluster: automatic failover off, manual still allowed', async () => {
     assert.equal((await setMode('MAINTENANCE')).status, 'SUCCEEDED');
     assert.equal(await readMode(), 'MAINTENANCE');
-    const info = (await vc.clusterGet(true)).body as {
+    const info = (await suite.vc.clusterGet(true)).body as {
       auto_failover_allowed: boolean;
       manual_failover_allowed: boolean;
     };
     assert.equal(info.auto_failover_allowed, false);
     assert.equal(info.manual_failover_allowed, true);
     assert.equal((await setMode('ENABLED')).status, 'SUCCEEDED');
-    assert.equal(((await vc.clusterGet(true)).body as { auto_failover_allowed: boolean }).auto_failover_allowed, true);
+    assert.equal(
+      ((await suite.vc.clusterGet(true)).body as { auto_failover_allowed: boolean }).auto_failover_allowed,
+      true,
+    );
   });
 
   it('succeeds without changing anything when the mode is already the one asked for', async () => {
-    sim.cluster('m1').configure({ mode: 'MAINTENANCE', healthState: 'DEGRADED' });
+    suite.sim.cluster('m1').configure({ mode: 'MAINTENANCE', healthState: 'DEGRADED' });
     assert.equal((await setMode('MAINTENANCE')).status, 'SUCCEEDED');
     assert.equal(await readMode(), 'MAINTENANCE');
   });
 
   it('ends the task FAILED with NOT_ALLOWED_IN_CURRENT_STATE for a transition the spec does not allow', async () => {
-    sim.cluster('m1').configure({ mode: 'DISABLED' });
+    suite.sim.cluster('m1').configure({ mode: 'DISABLED' });
     const task = await setMode('MAINTENANCE');
     assert.equal(task.status, 'FAILED');
     assert.equal(task.error?.error_type, 'NOT_ALLOWED_IN_CURRENT_STATE');
@@ -65,7 +56,7 @@ describe('cluster mode set (port-per-cluster)', () => {
   });
 
   it('needs a healthy cluster to enter MAINTENANCE, while ENABLED → DISABLED is allowed when degraded', async () => {
-    sim.cluster('m1').configure({ healthState: 'DEGRADED' });
+    suite.sim.cluster('m1').configure({ healthState: 'DEGRADED' });
     const refused = await setMode('MAINTENANCE');
     assert.equal(refused.status, 'FAILED');
     assert.match(refused.error?.messages[0]?.default_message ?? '', /only when the cluster is HEALTHY; it is DEGRADED/);

@@ -45,13 +45,18 @@ describe('refused failovers', () => {
   });
   after(() => sim.close());
 
+  /** Logs in to a cluster and asks it for a failover; returns the caller, the answer and the members before it. */
+  async function failoverOn(name: string, planned: boolean) {
+    const vc = new VcenterCaller(sim.urlFor(name));
+    await vc.login();
+    const before = sim.cluster(name).snapshot().members;
+    return { vc, before, result: await vc.failover(planned) };
+  }
+
   for (const { rule, code } of BROKEN_RULES) {
     it(`${rule}: 500 ERROR naming the reason, nothing changes`, async () => {
       const name = `error-${slug(rule)}`;
-      const vc = new VcenterCaller(sim.urlFor(name));
-      await vc.login();
-      const before = sim.cluster(name).snapshot().members;
-      const result = await vc.failover(true);
+      const { before, result } = await failoverOn(name, true);
       assert.equal(result.status, 500);
       const error = result.body as ErrorBody;
       assert.equal(error.error_type, 'ERROR');
@@ -69,10 +74,7 @@ describe('refused failovers', () => {
 
     it(`${rule}: 202 task that ends FAILED with the reason, nothing changes`, async () => {
       const name = `task-${slug(rule)}`;
-      const vc = new VcenterCaller(sim.urlFor(name));
-      await vc.login();
-      const before = sim.cluster(name).snapshot().members;
-      const result = await vc.failover(false);
+      const { vc, before, result } = await failoverOn(name, false);
       assert.equal(result.status, 202);
       const taskId = result.body as string;
       const info = await pollUntil(

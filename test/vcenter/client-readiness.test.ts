@@ -8,11 +8,11 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { classifyVcenterError, isNotFound, isOutage, mayHaveReached } from '../../src/vcenter/classify';
 import {
   VcenterApiError,
-  VcenterClient,
   VcenterUnreachableError,
   type VcenterClientOptions,
   type VcenterRequestEvent,
 } from '../../src/vcenter';
+import { TestClients } from './clients';
 
 const TIMING = { taskStartMs: 100, flushMs: 300, switchOutageMs: 1_500, resyncMs: 500, modeChangeMs: 200 };
 
@@ -28,19 +28,9 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('VcenterClient readiness calls against the simulator', () => {
   let sim: Simulator;
-  const clients: VcenterClient[] = [];
   const events: VcenterRequestEvent[] = [];
-  const client = (options: Partial<VcenterClientOptions> = {}) => {
-    const created = new VcenterClient({
-      baseUrl: sim.urlFor('r1'),
-      username: sim.username,
-      password: sim.password,
-      onRequest: (event) => events.push(event),
-      ...options,
-    });
-    clients.push(created);
-    return created;
-  };
+  const clients = new TestClients({ onRequest: (event) => events.push(event) });
+  const client = (options: Partial<VcenterClientOptions> = {}) => clients.create(sim.urlFor('r1'), sim, options);
 
   before(async () => {
     sim = await startSimulator({ clusters: ['r1'], timing: TIMING });
@@ -50,7 +40,7 @@ describe('VcenterClient readiness calls against the simulator', () => {
     events.length = 0;
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await clients.closeAll();
     await sim.close();
   });
 

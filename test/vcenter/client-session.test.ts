@@ -7,6 +7,7 @@ import {
   type VcenterClientOptions,
   type VcenterRequestEvent,
 } from '../../src/vcenter';
+import { TestClients } from './clients';
 import { clusterInfoExample, taskInfoExample } from './examples';
 import { FakeVcenter, sendJson, sendVapiError } from './fake-vcenter';
 import { SecretAudit } from './secret-audit';
@@ -15,18 +16,10 @@ const audit = new SecretAudit();
 const secrets: string[] = [];
 
 let fake: FakeVcenter;
-let clients: VcenterClient[] = [];
+const clients = new TestClients({ logger: audit.logger });
 
 function clientFor(server: FakeVcenter, overrides: Partial<VcenterClientOptions> = {}): VcenterClient {
-  const client = new VcenterClient({
-    baseUrl: server.url,
-    username: server.username,
-    password: server.password,
-    logger: audit.logger,
-    ...overrides,
-  });
-  clients.push(client);
-  return client;
+  return clients.create(server.url, server, overrides);
 }
 
 beforeEach(async () => {
@@ -34,8 +27,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.map((client) => client.close()));
-  clients = [];
+  await clients.closeAll();
   secrets.push(fake.password, Buffer.from(`${fake.username}:${fake.password}`).toString('base64'));
   secrets.push(...fake.issuedTokens);
   await fake.stop();
@@ -254,8 +246,7 @@ describe('calls', () => {
       assert.ok(prefixed.requests.length > 0);
       for (const request of prefixed.requests) assert.ok(request.rawUrl.startsWith('/vc/lab-01/api/'), request.rawUrl);
     } finally {
-      await Promise.all(clients.map((client) => client.close()));
-      clients = [];
+      await clients.closeAll();
       secrets.push(...prefixed.issuedTokens);
       await prefixed.stop();
     }

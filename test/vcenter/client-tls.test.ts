@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { VcenterClient, VcenterUnreachableError, type VcenterClientOptions } from '../../src/vcenter';
+import { VcenterUnreachableError, type VcenterClient, type VcenterClientOptions } from '../../src/vcenter';
+import { TestClients } from './clients';
 import { FakeVcenter } from './fake-vcenter';
 import { SecretAudit } from './secret-audit';
 
@@ -13,7 +14,7 @@ let directory: string;
 let caPem: string;
 let otherCaPem: string;
 let fake: FakeVcenter;
-const clients: VcenterClient[] = [];
+const clients = new TestClients({ logger: audit.logger });
 
 /** Generates a CA and a server certificate for 127.0.0.1 signed by it, the way a vCenter's VMCA issues one. */
 function generateCertificates(dir: string): { caPem: string; otherCaPem: string; key: string; cert: string } {
@@ -45,15 +46,7 @@ function generateCertificates(dir: string): { caPem: string; otherCaPem: string;
 }
 
 function clientWith(options: Partial<VcenterClientOptions>): VcenterClient {
-  const client = new VcenterClient({
-    baseUrl: fake.url,
-    username: fake.username,
-    password: fake.password,
-    logger: audit.logger,
-    ...options,
-  });
-  clients.push(client);
-  return client;
+  return clients.create(fake.url, fake, options);
 }
 
 before(async () => {
@@ -65,7 +58,7 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(clients.map((client) => client.close()));
+  await clients.closeAll();
   audit.assertNoSecrets([
     fake.password,
     Buffer.from(`${fake.username}:${fake.password}`).toString('base64'),

@@ -14,22 +14,15 @@ import {
   VcenterUnreachableError,
   type VcenterClientOptions,
 } from '../../src/vcenter';
+import { TestClients } from './clients';
 
 const TIMING = { taskStartMs: 100, flushMs: 300, switchOutageMs: 1_500, resyncMs: 500 };
 
 describe('VcenterClient against the simulator', () => {
   let sim: Simulator;
-  const clients: VcenterClient[] = [];
-  const client = (cluster: string, options: Partial<VcenterClientOptions> = {}) => {
-    const created = new VcenterClient({
-      baseUrl: sim.urlFor(cluster),
-      username: sim.username,
-      password: sim.password,
-      ...options,
-    });
-    clients.push(created);
-    return created;
-  };
+  const clients = new TestClients();
+  const client = (cluster: string, options: Partial<VcenterClientOptions> = {}) =>
+    clients.create(sim.urlFor(cluster), sim, options);
 
   before(async () => {
     sim = await startSimulator({
@@ -39,7 +32,7 @@ describe('VcenterClient against the simulator', () => {
     });
   });
   after(async () => {
-    await Promise.all(clients.map((c) => c.close()));
+    await clients.closeAll();
     await sim.close();
   });
 
@@ -131,8 +124,7 @@ describe('VcenterClient against the simulator', () => {
     const gone = await startSimulator({ clusters: ['refused'] });
     const url = gone.urlFor('refused');
     await gone.close();
-    const vc = new VcenterClient({ baseUrl: url, username: 'u', password: 'p' });
-    clients.push(vc);
+    const vc = clients.create(url, { username: 'u', password: 'p' });
     await assert.rejects(vc.startFailover({ planned: true }), (error: unknown) => {
       return error instanceof VcenterUnreachableError && error.reason === 'refused' && !error.mayHaveReachedVcenter;
     });
