@@ -6,4 +6,4 @@ export { vchaFailover } from './failover/workflow';
 export { fleetFailover } from './fleet/workflow';
 export { vchaGate } from './gate';
 export { vchaMaintenance } from './maintenance/workflow';
-export { vchaTargetLock } from './shared/target-lock';
+export { vchaTargetLock } from './common/target-lock';

@@ -15,7 +15,7 @@ import {
   type RejectArgs,
 } from '../../contract';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
-import { refuseUpdate } from '../shared/run-status';
+import { refuseUpdate } from '../common/run-status';
 import { readAfterApproval } from './preflight-reading';
 import { failed, type PassedPreflight, type RunEnd } from './shapes';
 

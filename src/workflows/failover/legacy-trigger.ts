@@ -7,7 +7,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { FailoverActivities } from '../../activities';
 import { SEND_FAILURE_TYPES } from '../../contract';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
-import { applicationCause, causeMessage, contractTypeOf } from '../shared/activity-errors';
+import { applicationCause, causeMessage, contractTypeOf } from '../common/activity-errors';
 import { LEGACY_TRIGGER } from './activity-options';
 import { failed, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 

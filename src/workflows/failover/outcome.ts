@@ -7,7 +7,7 @@ import { log, metricMeter, proxyActivities, proxyLocalActivities, workflowInfo }
 import type { FailoverActivities, RecordOutcomeInput, RecordOutcomeResult } from '../../activities';
 import { readMemo, type ClusterSnapshot, type FailoverRecord, type FailoverStatus } from '../../contract';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
-import { causeMessage } from '../shared/activity-errors';
+import { causeMessage } from '../common/activity-errors';
 import { NOTIFY, RECORD_INLINE, RECORD_RETRIED } from './activity-options';
 import type { RunEnd, Sent } from './shapes';
 

@@ -38,10 +38,10 @@ import {
   WORKFLOW_TYPES,
 } from '../../contract';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
-import { causeMessage, contractTypeOf, followHeartbeatOf } from '../shared/activity-errors';
-import { holdTarget } from '../shared/hold-target';
-import { enterPhase, startingStatus } from '../shared/run-status';
-import { validatedOrThrow, validators } from '../shared/validation';
+import { causeMessage, contractTypeOf, followHeartbeatOf } from '../common/activity-errors';
+import { holdTarget } from '../common/hold-target';
+import { enterPhase, startingStatus } from '../common/run-status';
+import { validatedOrThrow, validators } from '../common/validation';
 import { PREFLIGHT, followOptions } from './activity-options';
 import { awaitApproval, decide, validateDecision } from './approval';
 import { legacyTrigger } from './legacy-trigger';

@@ -7,7 +7,7 @@ import { patched, proxyActivities, proxyLocalActivities, sleep } from '@temporal
 import type { FailoverActivities } from '../../activities';
 import type { SendFailureDetails } from '../../contract';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
-import { applicationCause, causeMessage, contractTypeOf, neverStarted } from '../shared/activity-errors';
+import { applicationCause, causeMessage, contractTypeOf, neverStarted } from '../common/activity-errors';
 import { CHECK, SEND } from './activity-options';
 import { PATCHES } from './patches';
 import { checkBeforeSend, nextSendStep, readRefusal, type SendFailureFacts } from './send-protocol';

@@ -21,8 +21,8 @@ import {
 } from '../../contract';
 import type { FailoverActivities } from '../../activities';
 import type { FleetFailoverInput } from '../../contract/input/fleet';
-import { childFailure, childInput, runFailoverChild } from '../shared/child-failover';
-import { validatedOrThrow, validators } from '../shared/validation';
+import { childFailure, childInput, runFailoverChild } from '../common/child-failover';
+import { validatedOrThrow, validators } from '../common/validation';
 
 /** The child's workflow id: the fleet's id plus the target, so the UI groups them. */
 function childWorkflowId(target: string): string {

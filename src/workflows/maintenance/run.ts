@@ -25,10 +25,10 @@ import {
   type VchaMaintenanceInput,
 } from '../../contract';
 import type { ValidatedMaintenanceInput } from '../../contract/input/maintenance';
-import { childFailure, childInput, runFailoverChild } from '../shared/child-failover';
-import { holdTarget } from '../shared/hold-target';
-import { enterPhase, refuseUpdate, startingStatus } from '../shared/run-status';
-import { validatedOrThrow, validators } from '../shared/validation';
+import { childFailure, childInput, runFailoverChild } from '../common/child-failover';
+import { holdTarget } from '../common/hold-target';
+import { enterPhase, refuseUpdate, startingStatus } from '../common/run-status';
+import { validatedOrThrow, validators } from '../common/validation';
 
 /** How a maintenance run ends. */
 interface MaintenanceEnd {
