@@ -16,12 +16,12 @@ export type LedgerStart =
   | { step: 'proceed' };
 
 /** The operator's way out of an unresolved request: what proves it settled, or who may acknowledge it. */
-export function unresolvedAdvice(entry: LedgerEntry, target: string): string {
+export function unresolvedAdvice(entry: LedgerEntry, target: string, cluster: string): string {
   return (
     `before a new failover, check ${target}: once it shows ${entry.previousPassive} ACTIVE with no failover ` +
     `running, the next run settles it by itself; if it still shows ${entry.previousActive} ACTIVE, vCenter's tasks ` +
     `show no failover since ${entry.claimedAt} and the cluster has been HEALTHY for a while, acknowledge it: ` +
-    `vcha-failover acknowledge ${target} ${entry.workflowId} --by <your name> --reason <what you checked>`
+    `vcha-failover acknowledge ${entry.workflowId} --cluster ${cluster} --by <your name> --reason <what you checked>`
   );
 }
 
@@ -38,17 +38,17 @@ export function alreadySent(entry: LedgerEntry, target: string): RunEnd {
 }
 
 /** The end for another workflow id's unresolved request. */
-export function unresolvedFailover(entry: LedgerEntry, target: string, why: string): RunEnd {
+export function unresolvedFailover(entry: LedgerEntry, target: string, cluster: string, why: string): RunEnd {
   return failed(
     'UnresolvedFailover',
     `the failover of this cluster requested by ${entry.workflowId} (run ${entry.runId}, as ${entry.target}) at ` +
-      `${entry.claimedAt} is unresolved (${why}): nothing was sent; ${unresolvedAdvice(entry, target)}`,
+      `${entry.claimedAt} is unresolved (${why}): nothing was sent; ${unresolvedAdvice(entry, target, cluster)}`,
     { heldBy: { workflowId: entry.workflowId, runId: entry.runId } },
   );
 }
 
 /** The step after `acquireCluster`. */
-export function readAcquired(acquired: AcquireClusterResult, target: string): LedgerStart {
+export function readAcquired(acquired: AcquireClusterResult, target: string, cluster: string): LedgerStart {
   if (!acquired.held) {
     const { holder } = acquired;
     const doing = holder.type === WORKFLOW_TYPES.maintenance ? 'holding it for maintenance' : 'failing it over';
@@ -86,20 +86,20 @@ export function readAcquired(acquired: AcquireClusterResult, target: string): Le
       entry.state === 'claimed'
         ? 'its run claimed the send and never ended with a verdict'
         : `it ended ${entry.outcome}`;
-    return { step: 'end', end: unresolvedFailover(entry, target, why) };
+    return { step: 'end', end: unresolvedFailover(entry, target, cluster, why) };
   }
   return { step: 'proceed' };
 }
 
 /** The end for a refused claim. */
-export function claimRefused(refusal: LedgerRefusal, target: string): RunEnd {
+export function claimRefused(refusal: LedgerRefusal, target: string, cluster: string): RunEnd {
   const { entry } = refusal;
   switch (refusal.reason) {
     case 'already-claimed':
       if (entry) return alreadySent(entry, target);
       break;
     case 'unresolved':
-      if (entry) return unresolvedFailover(entry, target, refusal.message);
+      if (entry) return unresolvedFailover(entry, target, cluster, refusal.message);
       break;
     case 'not-holder':
       return failed('TargetBusy', `target ${target} is busy: ${refusal.message}; nothing was sent`);

@@ -196,7 +196,7 @@ export class FailoverRun {
         },
       });
       this.holdsCluster = acquired.held && acquired.via === 'holder';
-      start = readAcquired(acquired, input.target);
+      start = readAcquired(acquired, input.target, cluster);
     } catch (error) {
       return {
         step: 'end',
@@ -370,7 +370,7 @@ export class FailoverRun {
       });
     } catch (error) {
       const refusal = applicationCause(error)?.details?.[0] as LedgerRefusal | undefined;
-      if (refusal?.reason) return claimRefused(refusal, input.target);
+      if (refusal?.reason) return claimRefused(refusal, input.target, cluster);
       return failed(
         'PreflightRejected',
         `could not claim the failover request in the send ledger of cluster ${cluster}: ${causeMessage(error)}; nothing was sent`,

@@ -249,7 +249,7 @@ export class MaintenanceRun {
         },
       });
       if (acquired.held && acquired.via === 'holder') this.heldCluster = cluster;
-      const start = readAcquired(acquired, target);
+      const start = readAcquired(acquired, target, cluster);
       // Another run's unresolved request would refuse both legs: say so before the first.
       if (start.step === 'end' && !start.end.ok) return { outcome: start.end.outcome, message: start.end.message };
       return undefined;
