@@ -137,7 +137,12 @@ export type AcquireReply =
       /** Another workflow id's request that is unresolved: no new failover until it settles. */
       unresolved?: LedgerEntry;
     }
-  | { held: false; holder: LedgerHolder };
+  | {
+      held: false;
+      holder: LedgerHolder;
+      /** This workflow id's request made by an earlier run (open or ended): the run reports it, never sends. */
+      sameWorkflowId?: LedgerEntry;
+    };
 
 /** `claim`: before the POST; refused if this workflow id already claimed, or another request is unresolved. */
 export interface ClaimRequest extends LedgerRun {
