@@ -31,7 +31,11 @@ export interface Figures {
 }
 
 /** The invariant broken, with the run ids and workflow ids made generic, so one counterexample stands for its kind. */
-const kindOf = (what: string) => what.replace(/wf\d+-run\d+/g, 'RUN').replace(/wf\d+/g, 'WF');
+const kindOf = (what: string) =>
+  what
+    .replace(/wf\d+-run\d+/g, 'RUN')
+    .replace(/wf\d+/g, 'WF')
+    .replace(/node-[ab]/g, 'NODE');
 
 function hashOf(world: World): string {
   return createHash('sha1').update(JSON.stringify(world)).digest('base64');

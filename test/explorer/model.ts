@@ -15,15 +15,7 @@ import type { ClusterSnapshot } from '../../src/contract/cluster';
 import type { LedgerEntry, LedgerRefusal, LedgerRun, LedgerState } from '../../src/contract/ledger';
 import { SEND_FAILURE_TYPES } from '../../src/contract/send';
 import { ledgerEvidence } from '../../src/domain/cluster-snapshot';
-import {
-  acknowledge,
-  acquire,
-  claim,
-  emptyLedger,
-  finish,
-  isUnresolved,
-  type LedgerDecision,
-} from '../../src/workflows/cluster-ledger/rules';
+import * as rules from '../../src/workflows/cluster-ledger/rules';
 import { adoptedRequest, claimRefused, ledgerVerdict, readAcquired } from '../../src/workflows/failover/ledger-reading';
 import { readPreflight } from '../../src/workflows/failover/preflight-reading';
 import {
@@ -162,7 +154,7 @@ export interface Transition {
 export function initialWorld(): World {
   const world: World = {
     env: { active: 'node-a', ended: [], posts: [], clockAhead: false },
-    ledger: emptyLedger(CLUSTER),
+    ledger: rules.emptyLedger(CLUSTER),
     runs: [],
     workflowIds: 0,
     events: 0,
@@ -253,7 +245,7 @@ class LedgerRefused extends Error {
 }
 function update<Request, Reply>(
   world: World,
-  rule: (state: LedgerState, request: Request) => LedgerDecision<Reply>,
+  rule: (state: LedgerState, request: Request) => rules.LedgerDecision<Reply>,
   request: Request,
 ): Reply {
   const validated = rule(world.ledger, request);
@@ -264,12 +256,22 @@ function update<Request, Reply>(
   return decision.reply;
 }
 
-/** At most one unresolved request per cluster, after every ledger write. */
+/**
+ * After every ledger write: at most one unresolved request per cluster, and none settled by the
+ * cluster's state while its failover still runs.
+ */
 function ledgerInvariant(world: World): string[] {
-  const unresolved = world.ledger.entries.filter(isUnresolved);
-  return unresolved.length > 1
-    ? [`two unresolved requests in the ledger: ${unresolved.map((entry) => entry.workflowId).join(', ')}`]
-    : [];
+  const found: string[] = [];
+  const unresolved = world.ledger.entries.filter(rules.isUnresolved);
+  if (unresolved.length > 1)
+    found.push(`two unresolved requests in the ledger: ${unresolved.map((entry) => entry.workflowId).join(', ')}`);
+  const running = world.env.running?.origin;
+  const settled = world.ledger.entries.find(
+    (entry) => entry.settled?.by === 'cluster-state' && entry.workflowId === running,
+  );
+  if (settled)
+    found.push(`the ledger settled ${settled.workflowId}'s request by the cluster's state while its failover runs`);
+  return found;
 }
 
 /** The acquire activity (`activities/ledger.ts`): ask, and take over from another id's holder Temporal describes closed. */
@@ -282,11 +284,11 @@ function acquireActivity(world: World, run: Run): AcquireClusterResult {
     ...(run.evidenceSnapshot ? { evidence: ledgerEvidence(run.evidenceSnapshot) } : {}),
     at: AT,
   };
-  let reply = update(world, acquire, request);
+  let reply = update(world, rules.acquire, request);
   if (!reply.held) {
     if (!isClosedRun(world, reply.holder)) return reply;
     const { workflowId, runId } = reply.holder;
-    reply = update(world, acquire, { ...request, takeOverFrom: { workflowId, runId } });
+    reply = update(world, rules.acquire, { ...request, takeOverFrom: { workflowId, runId } });
   }
   return reply;
 }
@@ -541,7 +543,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
         step(fault === 'none' ? 'answered' : `ledger ${fault}`, fault === 'none' ? 0 : 1, (w, r) => {
           let entry: LedgerEntry;
           try {
-            entry = update(w, claim, {
+            entry = update(w, rules.claim, {
               workflowId: r.workflowId,
               runId: r.runId,
               target: r.target,
@@ -617,7 +619,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
             const verdictOf = r.claimed ? ledgerVerdict(r.end!, r.sent, r.reachedVcenter) : undefined;
             if (fault !== 'fail') {
               try {
-                update(w, finish, {
+                update(w, rules.finish, {
                   workflowId: r.workflowId,
                   runId: r.runId,
                   ...(verdictOf ? { verdict: verdictOf } : {}),
@@ -666,7 +668,7 @@ function sendTransitions(
             const again = w.env.posts.find((post) => post.workflowId === r.workflowId);
             if (again) found.push(`a second POST of ${r.workflowId} reached vCenter (${again.runId}, then ${r.runId})`);
             const unresolved = w.ledger.entries.find(
-              (entry: LedgerEntry) => entry.workflowId !== r.workflowId && isUnresolved(entry),
+              (entry: LedgerEntry) => entry.workflowId !== r.workflowId && rules.isUnresolved(entry),
             );
             if (unresolved)
               found.push(`${r.runId} posted while ${unresolved.workflowId}'s request is unresolved in the ledger`);
@@ -814,13 +816,13 @@ export function transitions(world: World, bound: Bound): Transition[] {
     }
   }
   if (!env.running) {
-    for (const entry of world.ledger.entries.filter(isUnresolved)) {
+    for (const entry of world.ledger.entries.filter(rules.isUnresolved)) {
       all.push({
         label: `a person acknowledges ${entry.workflowId}'s unresolved request`,
         cost: 1,
         apply(w) {
           try {
-            update(w, acknowledge, { workflowId: entry.workflowId, person: 'ops', reason: 'checked', at: AT });
+            update(w, rules.acknowledge, { workflowId: entry.workflowId, person: 'ops', reason: 'checked', at: AT });
           } catch (error) {
             if (!(error instanceof LedgerRefused)) throw error;
           }

@@ -50,6 +50,16 @@ const claimBy = (who: { workflowId: string; runId: string }, extra = {}) => ({
   ...extra,
 });
 
+/** Run r1 of `a` holds the cluster and claims; then run `by` of `a` ends that claim "nothing was sent". */
+function claimEndedNothingSentBy(by: string): LedgerState {
+  const state = emptyLedger('c1');
+  accepted(state, acquire(state, acquireBy(run('a'))));
+  accepted(state, claim(state, claimBy(run('a'))));
+  const verdict = { outcome: 'PreflightRejected', message: 'changed', proved: true, nothingSent: true };
+  accepted(state, finish(state, { ...run('a', by), verdict, at }));
+  return state;
+}
+
 describe('cluster ledger rules', () => {
   it('lets one run hold the cluster; another is told who holds it, and may take over only from that exact run', () => {
     const state = emptyLedger('c1');
@@ -112,19 +122,9 @@ describe('cluster ledger rules', () => {
   });
 
   it('never withdraws a claim on the word of a run that only replayed it: the earlier run may have sent', () => {
-    const state = emptyLedger('c1');
-    accepted(state, acquire(state, acquireBy(run('a'))));
-    accepted(state, claim(state, claimBy(run('a'))));
     // r1 sent, then was Reset to after its claim: r2 replays "claimed", its check sees the cluster
     // changed, and it ends "nothing was sent" (true of r2 only).
-    accepted(
-      state,
-      finish(state, {
-        ...run('a', 'r2'),
-        verdict: { outcome: 'PreflightRejected', message: 'changed', proved: true, nothingSent: true },
-        at,
-      }),
-    );
+    const state = claimEndedNothingSentBy('r2');
     assert.deepEqual(
       [state.entries[0]!.state, state.entries[0]!.proved, isUnresolved(state.entries[0]!)],
       ['ended', false, true],
@@ -134,17 +134,7 @@ describe('cluster ledger rules', () => {
   });
 
   it('lets a workflow id claim again only after its claim was withdrawn on proof that nothing was sent', () => {
-    const state = emptyLedger('c1');
-    accepted(state, acquire(state, acquireBy(run('a'))));
-    accepted(state, claim(state, claimBy(run('a'))));
-    accepted(
-      state,
-      finish(state, {
-        ...run('a'),
-        verdict: { outcome: 'PreflightRejected', message: 'changed', proved: true, nothingSent: true },
-        at,
-      }),
-    );
+    const state = claimEndedNothingSentBy('r1');
     assert.equal(state.entries[0]!.state, 'withdrawn');
     accepted(state, acquire(state, acquireBy(run('a', 'r2'))));
     accepted(state, claim(state, claimBy(run('a', 'r2'))));
