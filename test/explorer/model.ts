@@ -140,6 +140,12 @@ export interface Bound {
    * answers late), which puts a workflow task, and so a Reset point, just before it.
    */
   slowLocalActivities: boolean;
+  /**
+   * Explore a proposed order instead of `run.ts`'s: the claim after the check, before every send
+   * attempt, in the workflow task that schedules the send (so no Reset point lies between a claim
+   * and its POST). Off: the order `run.ts` has (claim, then check and send).
+   */
+  claimAfterCheck?: boolean;
 }
 
 /** One possible next move of the world. */
@@ -534,7 +540,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
             r.sent = start.sent;
             r.step = 'follow';
           } else if (r.preflightEnd) endWith(w, r, r.preflightEnd);
-          else r.step = 'claim';
+          else r.step = bound.claimAfterCheck ? 'check' : 'claim';
           return ledgerInvariant(w);
         }),
       );
@@ -571,7 +577,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
             r.step = 'follow';
           } else {
             r.claimed = true;
-            r.step = 'check';
+            r.step = bound.claimAfterCheck ? 'send' : 'check';
           }
           return ledgerInvariant(w);
         }),
@@ -581,7 +587,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
         step('read', 0, (w, r) => {
           const stop = checkBeforeSend(checkOf(w.env, r), r.target, false);
           if (stop) endWith(w, r, stop);
-          else r.step = 'send';
+          else r.step = bound.claimAfterCheck ? 'claim' : 'send';
         }),
       ];
     case 'send':
@@ -725,7 +731,8 @@ function isWorkflowTask(next: Step, previous: Step | undefined, bound: Bound): b
 }
 
 /** Some run is between its check and its POST (one workflow task: the explorer lets nothing happen to the cluster there). */
-const sending = (world: World) => world.runs.some((run) => run.step === 'send');
+const sending = (world: World, bound: Bound) =>
+  world.runs.some((run) => run.step === 'send' || (bound.claimAfterCheck === true && run.step === 'claim'));
 
 /** Every transition from `world` within the bound: the runs' steps, the environment's events, the cluster's progress. */
 export function transitions(world: World, bound: Bound): Transition[] {
@@ -734,7 +741,7 @@ export function transitions(world: World, bound: Bound): Transition[] {
     if (isOpen(run)) all.push(...runTransitions(world, index, bound));
   });
   const { env } = world;
-  if (sending(world)) {
+  if (sending(world, bound)) {
     // The check and the POST are one workflow task apart: no failover starts or ends in between.
   } else if (env.running) {
     all.push({
