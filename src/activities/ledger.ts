@@ -113,6 +113,14 @@ export function makeAcquireCluster(deps: ActivityDeps) {
             // until an operator starts it again (docs/safety.md).
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             staticSummary: `send ledger and lock of VCHA cluster ${cluster}`,
+            // The ledger never ends, so it moves to each new build instead of staying pinned to the
+            // one that started it (a pinned ledger would be stranded once that build's workers are
+            // gone). Its history is only Updates and continue-as-new, so replaying it on new code is
+            // safe while the Update handlers stay compatible (a rule change that would decide an old
+            // Update differently goes behind a `patched()` check). Set here rather than in the
+            // workflow: a behaviour declared by workflow code makes an unversioned worker's task
+            // completions fail, and workers run unversioned unless a deployment is configured.
+            versioningOverride: 'AUTO_UPGRADE',
           }),
         }),
       );

@@ -12,7 +12,6 @@ import {
   continueAsNew,
   setCurrentDetails,
   setHandler,
-  setWorkflowOptions,
   workflowInfo,
   ApplicationFailure,
 } from '@temporalio/workflow';
@@ -130,15 +129,6 @@ export async function vchaClusterLedger(input: ClusterLedgerInput): Promise<neve
   );
   return continueAsNew<typeof vchaClusterLedger>({ cluster: state.cluster, state });
 }
-
-/**
- * The ledger never ends, so it must move to each new build instead of staying pinned to the one
- * that started it (a pinned ledger would be stranded once that build's workers are gone). Its
- * history is only Updates and a continue-as-new, so replaying it on new code is safe as long as
- * the Update handlers stay compatible; a change to the rules that would decide an old Update
- * differently is released behind a `patched()` check, like any workflow change.
- */
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, vchaClusterLedger);
 
 /** What the Web UI shows for the ledger: the holder and the unresolved requests. */
 function ledgerDetails(state: LedgerState): string {
