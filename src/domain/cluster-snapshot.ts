@@ -67,7 +67,11 @@ export function snapshotCluster(
 
 /** The cluster's identity (the key of its lock and send ledger) from a cluster read; undefined unless all three `ha_ip` are there. */
 export function clusterIdentity(info: VcenterVchaClusterInfo): ClusterIdentity | undefined {
-  return clusterIdentityOf([ipIdentity(info.node1?.ha_ip), ipIdentity(info.node2?.ha_ip), ipIdentity(info.witness?.ha_ip)]);
+  return clusterIdentityOf([
+    ipIdentity(info.node1?.ha_ip),
+    ipIdentity(info.node2?.ha_ip),
+    ipIdentity(info.witness?.ha_ip),
+  ]);
 }
 
 /** True when node1, node2 and the witness are all reported and UP. */
