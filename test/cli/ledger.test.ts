@@ -70,10 +70,13 @@ describe('vcha-failover ledger / acknowledge', async () => {
     assert.equal(early.stderr.trim().split('\n').length, 1, early.stderr);
     assert.match(
       early.stderr,
-      new RegExp(`acknowledge refused by the ledger of cluster ${cluster}: run ${lostRunId} .*still holds the cluster`),
+      new RegExp(
+        `acknowledge refused by the ledger of cluster ${cluster}: run ${lostRunId} .*still holds the cluster.* \\(that run has ended TERMINATED: the next run of the cluster takes its lock over, a --dry-run of lost too; then acknowledge again\\)`,
+      ),
     );
 
-    const refused = await lab.start(planned, `cli-ledger-refused-${Date.now()}`);
+    // A dry run of the target takes the lock over from the closed run (and releases it).
+    const refused = await lab.start({ ...planned, dryRun: true }, `cli-ledger-dry-run-${Date.now()}`);
     await failureOf(refused, 'UnresolvedFailover');
     assert.equal(lab.failoverPosts('lost'), 1);
 

@@ -130,9 +130,9 @@ async function acknowledge(argv: readonly string[], io: CliIo): Promise<number> 
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) throw noLedger(cluster);
       if (error instanceof WorkflowUpdateFailedError) {
-        throw new CliFailure(
-          `acknowledge refused by the ledger of cluster ${cluster}: ${error.cause?.message ?? error.message}`,
-        );
+        const why = error.cause?.message ?? error.message;
+        const hint = await closedHolderHint(session, cluster, workflowId);
+        throw new CliFailure(`acknowledge refused by the ledger of cluster ${cluster}: ${why}${hint}`);
       }
       throw error;
     }
@@ -146,6 +146,23 @@ async function acknowledge(argv: readonly string[], io: CliIo): Promise<number> 
     }
     return EXIT_CODES.ok;
   });
+}
+
+/**
+ * When the request's run still holds the lock in the ledger but Temporal shows it closed
+ * (terminated, reset, timed out), the ledger only learns that when the next run of the cluster
+ * takes the lock over: say so, and how.
+ */
+async function closedHolderHint(session: TemporalSession, cluster: string, workflowId: string): Promise<string> {
+  try {
+    const { holder } = await ledgerOf(session, cluster).query(ledgerQuery);
+    if (holder?.workflowId !== workflowId) return '';
+    const { status } = await session.client.workflow.getHandle(holder.workflowId, holder.runId).describe();
+    if (status.name === 'RUNNING') return '';
+    return ` (that run has ended ${status.name}: the next run of the cluster takes its lock over, a --dry-run of ${holder.target} too; then acknowledge again)`;
+  } catch {
+    return '';
+  }
 }
 
 /** The `ledger` command. */
