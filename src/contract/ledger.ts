@@ -81,6 +81,12 @@ export interface LedgerEntry extends LedgerRun {
   settled?: LedgerSettlement;
 }
 
+/** Whether an entry still stands between the cluster and a new failover (the ledger's rules and the CLI read it). */
+export function isUnresolved(entry: LedgerEntry): boolean {
+  if (entry.settled !== undefined || entry.state === 'withdrawn') return false;
+  return entry.state === 'claimed' || !entry.proved;
+}
+
 /** How an unresolved entry was settled. */
 export interface LedgerSettlement {
   by: 'cluster-state' | 'acknowledged';

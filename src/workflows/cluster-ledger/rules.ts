@@ -29,6 +29,7 @@ import type {
   LedgerRun,
   LedgerState,
 } from '../../contract/ledger';
+import { isUnresolved } from '../../contract/ledger';
 
 /** Ended entries kept per cluster (unresolved ones are always kept): the memory of "this workflow id already sent". */
 export const LEDGER_ENTRIES_KEPT = 200;
@@ -60,11 +61,7 @@ function refuse(
   return { refused: { reason, message, ...(entry ? { entry } : {}), ...(holder ? { holder } : {}) } };
 }
 
-/** Whether an entry still stands between the cluster and a new failover. */
-export function isUnresolved(entry: LedgerEntry): boolean {
-  if (entry.settled !== undefined || entry.state === 'withdrawn') return false;
-  return entry.state === 'claimed' || !entry.proved;
-}
+export { isUnresolved };
 
 /** Why an entry is unresolved, in words for the refusal. */
 export function unresolvedWhy(entry: LedgerEntry): string {
