@@ -122,7 +122,10 @@ export interface AcquireRequest extends LedgerRun {
   parent?: LedgerParent;
   /** Another workflow id's holder, proven closed by the caller (Temporal describes it as not running). */
   takeOverFrom?: LedgerRun;
-  /** The cluster as this run just read it: may settle an earlier unresolved entry. */
+  /**
+   * The cluster as this run read it before acquiring: only a hint (it may predate a request the
+   * ledger holds), so it never settles anything here; the claim's fresh reading does.
+   */
   evidence?: LedgerEvidence;
   at: string;
 }
@@ -152,6 +155,16 @@ export type AcquireReply =
 
 /** `claim`: before the POST; refused if this workflow id already claimed, or another request is unresolved. */
 export interface ClaimRequest extends LedgerRun {
+  /**
+   * Ask only about an earlier run's claim of this workflow id (handed over if open), claiming
+   * nothing new: a run about to end "nothing was sent" on a failed check asks this first.
+   */
+  onlyEarlier?: boolean;
+  /**
+   * The cluster as this run read it just before claiming, while holding the cluster: newer than every
+   * entry in the ledger, so it may settle what it proves (an earlier request whose switch it shows).
+   */
+  evidence?: LedgerEvidence;
   target: string;
   planned: boolean;
   parent?: LedgerParent;

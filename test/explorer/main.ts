@@ -1,10 +1,8 @@
 /**
- * `npm run explore -- --depth N [--workflow-ids R] [--run-steps S] [--no-slow-local-activities]
- * [--claim-after-check]`:
+ * `npm run explore -- --depth N [--workflow-ids R] [--run-steps S] [--no-slow-local-activities]`:
  * the explorer at a larger bound than `npm test` runs it (N environment events per sequence; the
  * `--no-slow-local-activities` drops the Reset points that exist only when a local activity
- * outlives its workflow task; `--claim-after-check` explores the proposed order of the claim, see
- * `Bound.claimAfterCheck`). Prints the figures and every
+ * outlives its workflow task). Prints the figures and every
  * violation with a shortest trace; exits 1 when an invariant is broken.
  */
 import { describeFigures, explore } from './explore';
@@ -24,7 +22,6 @@ const figures = explore({
   workflowIds: option('workflow-ids', 2),
   runSteps: option('run-steps', 24),
   slowLocalActivities: !process.argv.includes('--no-slow-local-activities'),
-  claimAfterCheck: process.argv.includes('--claim-after-check'),
 });
 process.stdout.write(`${describeFigures(figures)}\n`);
 process.exitCode = figures.violations.length > 0 ? 1 : 0;

@@ -92,6 +92,8 @@ export interface RunLocals {
   passed?: { active: Node; passive: Node; snapshot: ClusterSnapshot };
   preflightEnd?: RunEnd;
   evidenceSnapshot?: ClusterSnapshot;
+  /** What the check before the claim read: the claim's evidence. */
+  checkSnapshot?: ClusterSnapshot;
   holdsCluster: boolean;
   claimed: boolean;
   reachedVcenter: boolean;
@@ -140,12 +142,6 @@ export interface Bound {
    * answers late), which puts a workflow task, and so a Reset point, just before it.
    */
   slowLocalActivities: boolean;
-  /**
-   * Explore a proposed order instead of `run.ts`'s: the claim after the check, before every send
-   * attempt, in the workflow task that schedules the send (so no Reset point lies between a claim
-   * and its POST). Off: the order `run.ts` has (claim, then check and send).
-   */
-  claimAfterCheck?: boolean;
 }
 
 /** One possible next move of the world. */
@@ -174,12 +170,23 @@ function freshLocals(): RunLocals {
 }
 
 function localsOf(run: Run): RunLocals {
-  const { step, passed, preflightEnd, evidenceSnapshot, holdsCluster, claimed, reachedVcenter, attempt } = run;
+  const {
+    step,
+    passed,
+    preflightEnd,
+    evidenceSnapshot,
+    checkSnapshot,
+    holdsCluster,
+    claimed,
+    reachedVcenter,
+    attempt,
+  } = run;
   return structuredClone({
     step,
     passed,
     preflightEnd,
     evidenceSnapshot,
+    checkSnapshot,
     holdsCluster,
     claimed,
     reachedVcenter,
@@ -540,7 +547,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
             r.sent = start.sent;
             r.step = 'follow';
           } else if (r.preflightEnd) endWith(w, r, r.preflightEnd);
-          else r.step = bound.claimAfterCheck ? 'check' : 'claim';
+          else r.step = 'check';
           return ledgerInvariant(w);
         }),
       );
@@ -556,6 +563,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
               planned: true,
               previousActive: r.passed!.active,
               previousPassive: r.passed!.passive,
+              ...(r.checkSnapshot ? { evidence: ledgerEvidence(r.checkSnapshot) } : {}),
               at: AT,
             });
           } catch (error) {
@@ -577,7 +585,7 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
             r.step = 'follow';
           } else {
             r.claimed = true;
-            r.step = bound.claimAfterCheck ? 'send' : 'check';
+            r.step = 'send';
           }
           return ledgerInvariant(w);
         }),
@@ -585,9 +593,42 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
     case 'check':
       return [
         step('read', 0, (w, r) => {
-          const stop = checkBeforeSend(checkOf(w.env, r), r.target, false);
-          if (stop) endWith(w, r, stop);
-          else r.step = bound.claimAfterCheck ? 'claim' : 'send';
+          const checked = checkOf(w.env, r);
+          const stop = checkBeforeSend(checked, r.target, false);
+          if (stop) {
+            // Before a "nothing was sent" end, `send.ts` asks the ledger about an earlier run's claim of this id.
+            let earlier: LedgerEntry | undefined;
+            try {
+              earlier = update(w, rules.claim, {
+                workflowId: r.workflowId,
+                runId: r.runId,
+                target: r.target,
+                planned: true,
+                previousActive: r.passed!.active,
+                previousPassive: r.passed!.passive,
+                ...(checked.read ? { evidence: ledgerEvidence(checked.check.snapshot) } : {}),
+                onlyEarlier: true,
+                at: AT,
+              });
+            } catch (error) {
+              if (!(error instanceof LedgerRefused)) throw error;
+              const none = error.refusal.reason === 'no-such-entry' || error.refusal.reason === 'not-holder';
+              endWith(w, r, none ? stop : claimRefused(error.refusal, r.target, CLUSTER));
+              return;
+            }
+            r.passed = {
+              active: earlier.previousActive as Node,
+              passive: earlier.previousPassive as Node,
+              snapshot: r.passed!.snapshot,
+            };
+            r.claimed = true;
+            r.sent = adoptedRequest(earlier, r.target).sent;
+            r.step = 'follow';
+          } else {
+            // The claim after the check, in the workflow task that schedules the attempt (`send.ts`).
+            r.checkSnapshot = checked.read ? checked.check.snapshot : undefined;
+            r.step = 'claim';
+          }
         }),
       ];
     case 'send':
@@ -731,8 +772,7 @@ function isWorkflowTask(next: Step, previous: Step | undefined, bound: Bound): b
 }
 
 /** Some run is between its check and its POST (one workflow task: the explorer lets nothing happen to the cluster there). */
-const sending = (world: World, bound: Bound) =>
-  world.runs.some((run) => run.step === 'send' || (bound.claimAfterCheck === true && run.step === 'claim'));
+const sending = (world: World) => world.runs.some((run) => run.step === 'send' || run.step === 'claim');
 
 /** Every transition from `world` within the bound: the runs' steps, the environment's events, the cluster's progress. */
 export function transitions(world: World, bound: Bound): Transition[] {
@@ -741,7 +781,7 @@ export function transitions(world: World, bound: Bound): Transition[] {
     if (isOpen(run)) all.push(...runTransitions(world, index, bound));
   });
   const { env } = world;
-  if (sending(world, bound)) {
+  if (sending(world)) {
     // The check and the POST are one workflow task apart: no failover starts or ends in between.
   } else if (env.running) {
     all.push({

@@ -92,11 +92,6 @@ function claimOf(state: LedgerState, workflowId: string): LedgerEntry | undefine
   return lastEntry(state, (entry) => entry.workflowId === workflowId && entry.state !== 'withdrawn');
 }
 
-/** The first unresolved entry of another workflow id, if any. */
-function unresolvedOther(state: LedgerState, workflowId: string): LedgerEntry | undefined {
-  return state.entries.find((entry) => entry.workflowId !== workflowId && isUnresolved(entry));
-}
-
 /** Whether `request` runs under the current holder (a maintenance run's leg, say). */
 function underParent(state: LedgerState, parent: { workflowId: string } | undefined): boolean {
   return parent !== undefined && state.holder !== undefined && state.holder.workflowId === parent.workflowId;
@@ -147,9 +142,13 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
     const sameWorkflowId = earlier && earlier.runId !== request.runId ? { sameWorkflowId: earlier } : {};
     return { reply: { held: false, holder, ...sameWorkflowId }, apply: () => undefined };
   }
+  // The run's reading from before it held the cluster may predate a request here: it only decides
+  // whether to report an unresolved request now; the claim's fresh reading settles it for real.
   const settles = (entry: LedgerEntry) =>
     entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence);
   const earlier = claimOf(state, request.workflowId);
+  // Handed over by an earlier ask whose answer was lost (a re-run local activity): still handed over.
+  const alreadyMine = earlier && sameRun(earlier, request) && earlier.state === 'claimed' && earlier.adoptedFrom;
   const open = openClaimOfEarlierRun(state, request);
   const unresolved = state.entries.find(
     (entry) => entry.workflowId !== request.workflowId && isUnresolved(entry) && !settles(entry),
@@ -159,6 +158,7 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
       held: true,
       via,
       ...(open ? { adopted: { ...open, adoptedFrom: open.runId, runId: request.runId } } : {}),
+      ...(alreadyMine ? { adopted: earlier } : {}),
       ...(!open && earlier && earlier.runId !== request.runId ? { sameWorkflowId: earlier } : {}),
       ...(unresolved ? { unresolved } : {}),
     },
@@ -173,15 +173,6 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
         };
       }
       if (open) adoptInto(target, request);
-      for (const entry of target.entries) {
-        if (settles(entry)) {
-          entry.settled = {
-            by: 'cluster-state',
-            at: request.at,
-            detail: `${request.target} showed ${entry.previousPassive} ACTIVE and no failover running at ${request.evidence!.observedAt} (read by ${request.workflowId})`,
-          };
-        }
-      }
       if (!target.targets.includes(request.target)) {
         target.targets = [...target.targets, request.target].slice(-TARGET_NAMES_KEPT);
       }
@@ -227,6 +218,11 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
   const takeHold = (target: LedgerState) => {
     if (sameWorkflow(target.holder, request)) target.holder!.runId = request.runId;
   };
+  const handedOver = earlier && sameRun(earlier, request) && earlier.state === 'claimed' && earlier.adoptedFrom;
+  if (request.onlyEarlier && handedOver) return { reply: earlier, apply: takeHold };
+  if (request.onlyEarlier && (!earlier || sameRun(earlier, request))) {
+    return refuse('no-such-entry', 'no earlier run of this workflow id claimed a failover of this cluster');
+  }
   if (earlier && sameRun(earlier, request) && earlier.state === 'claimed') return { reply: earlier, apply: takeHold };
   if (earlier && earlier.state === 'claimed') {
     return {
@@ -238,7 +234,12 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
     };
   }
   if (earlier) return alreadyClaimed(earlier);
-  const unresolved = unresolvedOther(state, request.workflowId);
+  // Read after this run took the cluster, so after every request here: it settles what it proves.
+  const settles = (entry: LedgerEntry) =>
+    entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence);
+  const unresolved = state.entries.find(
+    (entry) => entry.workflowId !== request.workflowId && isUnresolved(entry) && !settles(entry),
+  );
   if (unresolved) {
     return refuse(
       'unresolved',
@@ -273,6 +274,15 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
     reply: entry,
     apply(target) {
       takeHold(target);
+      for (const other of target.entries) {
+        if (settles(other)) {
+          other.settled = {
+            by: 'cluster-state',
+            at: request.at,
+            detail: `${request.target} showed ${other.previousPassive} ACTIVE and no failover running at ${request.evidence!.observedAt} (read by ${request.workflowId} before its claim)`,
+          };
+        }
+      }
       target.entries.push(entry);
       prune(target);
     },

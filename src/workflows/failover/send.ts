@@ -5,7 +5,8 @@
  */
 import { patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { FailoverActivities } from '../../activities';
-import type { SendFailureDetails } from '../../contract';
+import type { LedgerEvidence, SendFailureDetails } from '../../contract';
+import { ledgerEvidence } from '../../domain/cluster-snapshot';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
 import { applicationCause, causeMessage, contractTypeOf, neverStarted } from '../common/activity-errors';
 import { CHECK, SEND } from './activity-options';
@@ -48,15 +49,34 @@ function sendFailureFacts(error: unknown): SendFailureFacts {
 export async function sendOnce(
   input: ValidatedFailoverInput,
   passed: PassedPreflight,
-  run: { note(observation: string): void; cancelRequested(): boolean; reachedVcenter?(): void },
+  run: {
+    note(observation: string): void;
+    cancelRequested(): boolean;
+    reachedVcenter?(): void;
+    /**
+     * The cluster ledger's claim, after the check and before the attempt: undefined to send, else
+     * the run's next value. With `onlyEarlier`, asked before a check's "nothing was sent" end: an
+     * earlier run of this workflow id may have sent it (a Reset), which that end must not deny.
+     */
+    claim?(evidence: LedgerEvidence | undefined, onlyEarlier?: boolean): Promise<RunEnd | Sent | undefined>;
+  },
 ): Promise<Sent | RunEnd> {
   const { sendFailover } = proxyActivities<FailoverActivities>({
     ...SEND,
     summary: `send the ${input.planned ? 'planned' : 'forced'} failover request to ${input.target} (one attempt)`,
   });
   for (let attempt = 1; ; attempt++) {
-    const stop = checkBeforeSend(await checkCluster(input, passed), input.target, run.cancelRequested());
-    if (stop) return stop;
+    const checked = await checkCluster(input, passed);
+    const stop = checkBeforeSend(checked, input.target, run.cancelRequested());
+    if (stop) {
+      const earlier =
+        run.claim && checked.read ? await run.claim(ledgerEvidence(checked.check.snapshot), true) : undefined;
+      return earlier ?? stop;
+    }
+    if (run.claim && checked.read) {
+      const instead = await run.claim(ledgerEvidence(checked.check.snapshot));
+      if (instead) return instead;
+    }
     const at = Date.now();
     let failure: unknown;
     try {

@@ -184,12 +184,17 @@ describe('cluster ledger rules', () => {
     const first = accepted(state, acquire(state, acquireBy(run('b'), { evidence: unchanged })));
     assert.equal(first.held && first.unresolved?.workflowId, 'a');
     assert.equal(refusedBecause(claim(state, claimBy(run('b')))), 'unresolved');
-    // The old passive ACTIVE and nothing running: the request took effect and is over.
+    // The old passive ACTIVE and nothing running: the request took effect and is over. A reading
+    // from before the hold is only a hint (acquire settles nothing); the claim's reading, taken
+    // while holding, settles it.
     const switched = { activeNode: '10.0.0.2', passiveNode: '10.0.0.1', failoverRunning: false, observedAt: at };
     const second = accepted(state, acquire(state, acquireBy(run('b'), { evidence: switched })));
     assert.equal(second.held && second.unresolved, undefined);
+    assert.equal(state.entries[0]!.settled, undefined);
+    const fresh = { previousActive: '10.0.0.2', previousPassive: '10.0.0.1' };
+    assert.equal(refusedBecause(claim(state, claimBy(run('b'), { ...fresh, evidence: unchanged }))), 'unresolved');
+    accepted(state, claim(state, claimBy(run('b'), { ...fresh, evidence: switched })));
     assert.equal(state.entries[0]!.settled?.by, 'cluster-state');
-    accepted(state, claim(state, claimBy(run('b'), { previousActive: '10.0.0.2', previousPassive: '10.0.0.1' })));
   });
 
   it('settles an unresolved request by a named acknowledgment, never while its run still holds the cluster', () => {
