@@ -11,7 +11,7 @@ import { applicationCause, causeMessage, contractTypeOf, neverStarted } from '..
 import { CHECK, SEND } from './activity-options';
 import { PATCHES } from './patches';
 import { checkBeforeSend, nextSendStep, readRefusal, type SendFailureFacts } from './send-protocol';
-import type { Checked, PassedPreflight, RunEnd, Sent } from './shapes';
+import { isEnd, type Checked, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 
 /** Reads the roles and running operations (a local activity); what it says, or why it could not. */
 async function checkCluster(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Checked> {
@@ -55,14 +55,18 @@ export async function sendOnce(
     summary: `send the ${input.planned ? 'planned' : 'forced'} failover request to ${input.target} (one attempt)`,
   });
   for (let attempt = 1; ; attempt++) {
-    const stop = checkBeforeSend(await checkCluster(input, passed), input.target, run.cancelRequested());
+    const before = await checkCluster(input, passed);
+    const stop = checkBeforeSend(before, input.target, run.cancelRequested());
     if (stop) return stop;
+    // vCenter's own time just before the request: the follow adopts only a task started after it.
+    const vcenterTimeBefore = before.read ? before.check.vcenterTime : undefined;
+    const stamped = (sent: Sent): Sent => (vcenterTimeBefore ? { ...sent, vcenterTimeBefore } : sent);
     const at = Date.now();
     let failure: unknown;
     try {
       const accepted = await sendFailover({ target: input.target, planned: input.planned });
       run.note(`vCenter accepted the failover as ${accepted.taskId}`);
-      return { triggered: 'yes', taskId: accepted.taskId, at, acceptedAt: accepted.at };
+      return stamped({ triggered: 'yes', taskId: accepted.taskId, at, acceptedAt: accepted.at });
     } catch (error) {
       failure = error;
     }
@@ -70,11 +74,13 @@ export async function sendOnce(
     switch (next.step) {
       case 'end':
         return next.end;
-      case 'confirm-refusal':
-        return confirmRefusal(input, passed, applicationCause(failure)!, at, run);
+      case 'confirm-refusal': {
+        const read = await confirmRefusal(input, passed, applicationCause(failure)!, at, run);
+        return isEnd(read) ? read : stamped(read);
+      }
       case 'follow':
         run.note(next.observation);
-        return next.sent;
+        return stamped(next.sent);
       case 'give-up':
         run.note(`attempt ${attempt}: ${next.notSent}`);
         return next.end;
@@ -93,11 +99,18 @@ async function confirmRefusal(
   at: number,
   run: { note(observation: string): void },
 ): Promise<Sent | RunEnd> {
-  const status = (refusal.details?.[0] as SendFailureDetails | undefined)?.status ?? 500;
+  const details = refusal.details?.[0] as SendFailureDetails | undefined;
   const after = await checkCluster(input, passed);
-  const read = readRefusal({ message: refusal.message, status }, after, input.target, at, {
-    refusal5xxWaitsNoSign: () => patched(PATCHES.refusal5xxWaitsNoSign.id),
-  });
+  const read = readRefusal(
+    { message: refusal.message, status: details?.status ?? 500, errorType: details?.errorType },
+    after,
+    input.target,
+    at,
+    {
+      refusalNeedsProof: () => patched(PATCHES.refusalNeedsProof.id),
+      refusal5xxWaitsNoSign: () => patched(PATCHES.refusal5xxWaitsNoSign.id),
+    },
+  );
   if (read.step === 'end') return read.end;
   run.note(read.observation);
   return read.sent;
