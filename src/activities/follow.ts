@@ -320,10 +320,12 @@ class Follow {
     // task, say) proves nothing about it, and a failover of this request that already finished shows
     // in the roles. Of the running ones, only a task vCenter started at or after the check before the
     // request is adopted (both times by vCenter's clock); any other is a sign, never followed as this one.
+    // A PENDING task has no start_time yet: neither adopted nor a sign until it starts (the next lookups see it).
     const startedAt = (task: { start_time?: string }) => (task.start_time ? Date.parse(task.start_time) : NaN);
     const running = Object.entries(tasks)
       .filter(([, task]) => task.operation.endsWith('failover') && !isTerminal(task.status))
-      .sort(([, a], [, b]) => (startedAt(a) || 0) - (startedAt(b) || 0));
+      .filter(([, task]) => Number.isFinite(startedAt(task)))
+      .sort(([, a], [, b]) => startedAt(a) - startedAt(b));
     const { adoptFrom } = this;
     const ours = running.filter(([, task]) => adoptFrom !== undefined && startedAt(task) >= adoptFrom).at(-1);
     if (ours) {
@@ -337,7 +339,7 @@ class Follow {
       const why =
         adoptFrom === undefined
           ? "vCenter's time before the request is unknown"
-          : `it started ${other[1].start_time ?? 'at an unknown time'}, before the request (${this.input.vcenterTimeBefore})`;
+          : `it started ${other[1].start_time}, before the request (${this.input.vcenterTimeBefore})`;
       this.sign(`task ${other[0]} (${other[1].status}) is in vCenter's task list, not adopted: ${why}`);
       observe(state, `a failover task runs (${other[0]}), not adopted as this request's: ${why}`);
       return undefined;

@@ -226,6 +226,25 @@ describe("follow activity: which task is this request's", () => {
     }
   });
 
+  it('waits for a PENDING task to start (it has no start_time yet) before judging it', async () => {
+    const pending = {
+      'task-8:com.vmware.vcenter.vcha.cluster': failoverTask('PENDING', { start_time: undefined }),
+    };
+    const vcenter = new ScriptedVcenter()
+      .on('getCluster', clusterInfo('node1'))
+      .on('getOperations', operations())
+      .on('listTasks', pending, listing(before + 2_000))
+      .on('getTask', failoverTask('RUNNING'));
+    const result = await follow(vcenter, {
+      taskId: undefined,
+      unconfirmed: { noSignWindowMs: 5_000 },
+      switchWithinMs: 300,
+      vcenterTimeBefore: iso(before),
+    });
+    assert.equal(result.taskId, 'task-8:com.vmware.vcenter.vcha.cluster');
+    assert.equal(vcenter.calls.filter((call) => call === 'tasks.list').length, 2);
+  });
+
   it('adopts no task vCenter started before the check, nor any when vCenter time is unknown; either is a sign', async () => {
     for (const [startTime, vcenterTimeBefore, why] of [
       [before - 1_001, iso(before), /started .*, before the request/],
@@ -246,52 +265,57 @@ describe("follow activity: which task is this request's", () => {
 describe('follow activity: one clock', () => {
   const stuck = () => new ScriptedVcenter().on('getCluster', clusterInfo('node1'));
 
-  it("a worker clock ±10 minutes off the server's changes no window, old input or new", async () => {
-    for (const offset of [-10 * 60_000, 0, 10 * 60_000]) {
-      const clock = offsetClock(offset);
-      // An older build's input: epochs on the server's clock, read against when the activity was scheduled.
-      const serverNow = Date.now();
-      const legacy = { taskId: undefined, switchWithinMs: undefined, switchDeadline: serverNow + 300 };
-      const [old, oldMs] = await timed(() =>
-        follow(
-          stuck(),
-          legacy,
-          { scheduledTimestampMs: serverNow, currentAttemptScheduledTimestampMs: serverNow },
-          clock,
-        ),
-      );
-      assert.equal(old.outcome, 'switch-deadline', `offset ${offset}`);
-      assert.ok(oldMs >= 290 && oldMs < 5_000, `offset ${offset}: old input ended after ${oldMs} ms`);
+  // Bounded: a window read off the worker's wall clock would last ten minutes.
+  it(
+    "a worker clock ±10 minutes off the server's changes no window, old input or new",
+    { timeout: 60_000 },
+    async () => {
+      for (const offset of [10 * 60_000, -10 * 60_000, 0]) {
+        const clock = offsetClock(offset);
+        // An older build's input: epochs on the server's clock, read against when the activity was scheduled.
+        const serverNow = Date.now();
+        const legacy = { taskId: undefined, switchWithinMs: undefined, switchDeadline: serverNow + 300 };
+        const [old, oldMs] = await timed(() =>
+          follow(
+            stuck(),
+            legacy,
+            { scheduledTimestampMs: serverNow, currentAttemptScheduledTimestampMs: serverNow },
+            clock,
+          ),
+        );
+        assert.equal(old.outcome, 'switch-deadline', `offset ${offset}`);
+        assert.ok(oldMs >= 290 && oldMs < 5_000, `offset ${offset}: old input ended after ${oldMs} ms`);
 
-      const [current, currentMs] = await timed(() =>
-        follow(stuck(), { taskId: undefined, switchWithinMs: 300 }, {}, clock),
-      );
-      assert.equal(current.outcome, 'switch-deadline');
-      assert.ok(currentMs >= 290 && currentMs < 5_000, `offset ${offset}: ended after ${currentMs} ms`);
+        const [current, currentMs] = await timed(() =>
+          follow(stuck(), { taskId: undefined, switchWithinMs: 300 }, {}, clock),
+        );
+        assert.equal(current.outcome, 'switch-deadline');
+        assert.ok(currentMs >= 290 && currentMs < 5_000, `offset ${offset}: ended after ${currentMs} ms`);
 
-      const quiet = new ScriptedVcenter()
-        .on('getCluster', clusterInfo('node1'))
-        .on('getOperations', operations())
-        .on('listTasks', {});
-      const [noSign, noSignMs] = await timed(() =>
-        follow(
-          quiet,
-          { taskId: undefined, unconfirmed: { noSignWindowMs: 200, sentAt: serverNow - 600_000 } },
-          {},
-          clock,
-        ),
-      );
-      assert.equal(noSign.outcome, 'no-sign');
-      assert.ok(noSignMs >= 190 && noSignMs < 5_000, `offset ${offset}: no-sign after ${noSignMs} ms`);
+        const quiet = new ScriptedVcenter()
+          .on('getCluster', clusterInfo('node1'))
+          .on('getOperations', operations())
+          .on('listTasks', {});
+        const [noSign, noSignMs] = await timed(() =>
+          follow(
+            quiet,
+            { taskId: undefined, unconfirmed: { noSignWindowMs: 200, sentAt: serverNow - 600_000 } },
+            {},
+            clock,
+          ),
+        );
+        assert.equal(noSign.outcome, 'no-sign');
+        assert.ok(noSignMs >= 190 && noSignMs < 5_000, `offset ${offset}: no-sign after ${noSignMs} ms`);
 
-      const degraded = new ScriptedVcenter().on('getCluster', clusterInfo('node2', { health_state: 'DEGRADED' }));
-      const [notHealthy, notHealthyMs] = await timed(() => follow(degraded, { healthyTimeoutMs: 250 }, {}, clock));
-      assert.equal(notHealthy.outcome, 'healthy-deadline');
-      assert.ok(notHealthyMs >= 240 && notHealthyMs < 5_000, `offset ${offset}: healthy window ${notHealthyMs} ms`);
-      // The switch's time is for humans: the worker's wall clock.
-      assert.ok(Math.abs(Date.parse(notHealthy.switchedAt!) - (Date.now() + offset)) < 5_000);
-    }
-  });
+        const degraded = new ScriptedVcenter().on('getCluster', clusterInfo('node2', { health_state: 'DEGRADED' }));
+        const [notHealthy, notHealthyMs] = await timed(() => follow(degraded, { healthyTimeoutMs: 250 }, {}, clock));
+        assert.equal(notHealthy.outcome, 'healthy-deadline');
+        assert.ok(notHealthyMs >= 240 && notHealthyMs < 5_000, `offset ${offset}: healthy window ${notHealthyMs} ms`);
+        // The switch's time is for humans: the worker's wall clock.
+        assert.ok(Math.abs(Date.parse(notHealthy.switchedAt!) - (Date.now() + offset)) < 5_000);
+      }
+    },
+  );
 
   it('a retried attempt goes on with the time counted so far, and an older heartbeat never shortens a window', async () => {
     const lost = (extra: Partial<FollowHeartbeat>): FollowHeartbeat => ({
