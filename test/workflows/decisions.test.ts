@@ -108,13 +108,20 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
   });
 
   /** A send failure of `type`, with the details the send activity gives it. */
-  const sendFailure = (type: string, message: string, status?: number) =>
+  const sendFailure = (type: string, message: string, status?: number, errorType?: string) =>
     Promise.reject(
       ApplicationFailure.create({
         type,
         message,
         nonRetryable: true,
-        details: [{ errorClass: type, detail: message, ...(status !== undefined ? { status } : {}) }],
+        details: [
+          {
+            errorClass: type,
+            detail: message,
+            ...(status !== undefined ? { status } : {}),
+            ...(errorType !== undefined ? { errorType } : {}),
+          },
+        ],
       }),
     );
 
@@ -172,14 +179,19 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.equal(run.calls.sendFailover.length, 0);
   });
 
-  for (const [status, type] of [
-    [400, 'FailoverFailed'],
-    [403, 'NotAuthorized'],
+  for (const [status, errorType, type] of [
+    [401, 'UNAUTHENTICATED', 'FailoverFailed'],
+    [403, 'UNAUTHORIZED', 'NotAuthorized'],
   ] as const) {
-    it(`ends ${type} at once when vCenter refused the request (${status}) and a read confirms nothing changed`, async () => {
+    it(`ends ${type} at once when vCenter refused the request (${status} ${errorType}: before starting) and a read confirms nothing changed`, async () => {
       const run = worker.script({
         sendFailover: () =>
-          sendFailure('FailoverRefused', `vCenter answered the failover request with HTTP ${status}`, status),
+          sendFailure(
+            'FailoverRefused',
+            `vCenter answered the failover request with HTTP ${status} ${errorType}`,
+            status,
+            errorType,
+          ),
       });
       const { failure, record } = await failureOf(await run.start(), type);
       assert.match(failure.message, new RegExp(`HTTP ${status}.*is unchanged \\(active 10\\.0\\.0\\.1`));
@@ -189,18 +201,42 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     });
   }
 
-  it('follows the cluster after a 5xx refusal, and says FailoverFailed only after the no-sign window too', async () => {
+  it('follows the cluster after a 5xx or an undocumented 4xx refusal, and a window without a sign is unknown, never FailoverFailed', async () => {
+    for (const [status, errorType] of [
+      [500, 'ERROR'],
+      [400, 'NOT_ALLOWED_IN_CURRENT_STATE'],
+    ] as const) {
+      const run = worker.script({
+        sendFailover: () =>
+          sendFailure(
+            'FailoverRefused',
+            `vCenter answered the failover request with HTTP ${status} ${errorType}`,
+            status,
+            errorType,
+          ),
+        followFailover: () =>
+          Promise.resolve(verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot() })),
+      });
+      const { failure } = await failureOf(await run.start({ deadlines: { noSign: '1m' } }), 'FailoverOutcomeUnknown');
+      assert.match(
+        failure.message,
+        new RegExp(
+          `HTTP ${status} ${errorType}; this error does not prove vCenter refused before starting, and for 1m .* ` +
+            'then showed no sign of a failover and is unchanged \\(10\\.0\\.0\\.1 still ACTIVE.*vCenter may hide a running failover',
+        ),
+      );
+      assert.equal(run.calls.followFailover.length, 1, `${status} is followed`);
+    }
+  });
+
+  it('follows the cluster after a 5xx refusal: checked twice, sent once, the window passed to the follow', async () => {
     const run = worker.script({
       sendFailover: () =>
-        sendFailure('FailoverRefused', 'vCenter answered the failover request with HTTP 500 ERROR', 500),
+        sendFailure('FailoverRefused', 'vCenter answered the failover request with HTTP 500 ERROR', 500, 'ERROR'),
       followFailover: () =>
         Promise.resolve(verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot() })),
     });
-    const { failure, record } = await failureOf(await run.start({ deadlines: { noSign: '1m' } }), 'FailoverFailed');
-    assert.match(
-      failure.message,
-      /HTTP 500 ERROR; for 1m .* then showed no sign of a failover and is unchanged \(10\.0\.0\.1 still ACTIVE\): it did not fail over/,
-    );
+    const { record } = await failureOf(await run.start({ deadlines: { noSign: '1m' } }), 'FailoverOutcomeUnknown');
     assert.equal(run.calls.checkCluster.length, 2, 'checked before sending and after the refusal');
     assert.equal(run.calls.sendFailover.length, 1);
     assert.equal(run.calls.followFailover[0]?.unconfirmed?.noSignWindowMs, 60_000);
