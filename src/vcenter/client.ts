@@ -195,14 +195,7 @@ export class VcenterClient {
 
   /** Cluster configuration and health: `POST /api/vcenter/vcha/cluster?action=get`. */
   async getCluster(options: { partial?: boolean } = {}): Promise<VcenterVchaClusterInfo> {
-    return this.call({
-      operation: 'cluster.get',
-      method: 'POST',
-      path: '/api/vcenter/vcha/cluster?action=get',
-      body: options.partial === undefined ? {} : { partial: options.partial },
-      expectedStatus: 200,
-      schema: VcenterVchaClusterInfoSchema,
-    });
+    return (await this.getClusterTimed(options)).value;
   }
 
   /**

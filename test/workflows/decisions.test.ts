@@ -179,19 +179,22 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.equal(run.calls.sendFailover.length, 0);
   });
 
+  /** vCenter's own error in answer to the request, as the send activity reports it. */
+  const refusedWith = (status: number, errorType: string) =>
+    sendFailure(
+      'FailoverRefused',
+      `vCenter answered the failover request with HTTP ${status} ${errorType}`,
+      status,
+      errorType,
+    );
+
   for (const [status, errorType, type] of [
     [401, 'UNAUTHENTICATED', 'FailoverFailed'],
     [403, 'UNAUTHORIZED', 'NotAuthorized'],
   ] as const) {
     it(`ends ${type} at once when vCenter refused the request (${status} ${errorType}: before starting) and a read confirms nothing changed`, async () => {
       const run = worker.script({
-        sendFailover: () =>
-          sendFailure(
-            'FailoverRefused',
-            `vCenter answered the failover request with HTTP ${status} ${errorType}`,
-            status,
-            errorType,
-          ),
+        sendFailover: () => refusedWith(status, errorType),
       });
       const { failure, record } = await failureOf(await run.start(), type);
       assert.match(failure.message, new RegExp(`HTTP ${status}.*is unchanged \\(active 10\\.0\\.0\\.1`));
@@ -207,13 +210,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
       [400, 'NOT_ALLOWED_IN_CURRENT_STATE'],
     ] as const) {
       const run = worker.script({
-        sendFailover: () =>
-          sendFailure(
-            'FailoverRefused',
-            `vCenter answered the failover request with HTTP ${status} ${errorType}`,
-            status,
-            errorType,
-          ),
+        sendFailover: () => refusedWith(status, errorType),
         followFailover: () =>
           Promise.resolve(verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot() })),
       });
