@@ -282,6 +282,23 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.equal(follow?.unconfirmed?.noSignWindowMs, 120_000);
   });
 
+  it("gives the follow durations only, and vCenter's time of the check just before the request", async () => {
+    const vcenterTime = '2026-01-02T03:04:05.000Z';
+    let checks = 0;
+    const run = worker.script({
+      // Only the check right before the request counts; the one after a refusal never comes here.
+      checkCluster: () => Promise.resolve(unchangedCheck({ vcenterTime: ++checks === 1 ? vcenterTime : 'later' })),
+      sendFailover: () =>
+        sendFailure('FailoverMaybeSent', 'the failover request may have reached vCenter (HTTP 502)', 502),
+    });
+    await (await run.start({ deadlines: { failover: '7m', noSign: '2m' } })).result();
+    const follow = run.calls.followFailover[0];
+    assert.equal(follow?.vcenterTimeBefore, vcenterTime);
+    assert.equal(follow?.switchWithinMs, 7 * 60_000);
+    assert.deepEqual(follow?.unconfirmed, { noSignWindowMs: 120_000 });
+    assert.equal(follow?.switchDeadline, undefined, 'no workflow timestamp reaches the activity');
+  });
+
   it('says the cluster is unchanged and the request may not have arrived when the follow finds no sign', async () => {
     const run = worker.script({
       sendFailover: () => sendFailure('FailoverMaybeSent', 'the failover request may have reached vCenter (reset)'),
