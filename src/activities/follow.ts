@@ -13,7 +13,7 @@
  *
  * One clock: every window (the switch, the no-sign window, the healthy window) is a duration on
  * the activity's own monotonic clock, summed over its attempts through the heartbeat
- * (`elapsedMs`), never a workflow timestamp against this worker's clock, which may be minutes off.
+ * (`followedForMs`), never a workflow timestamp against this worker's clock, which may be minutes off.
  * A retried attempt resumes from the last heartbeat: a crash loses at most one heartbeat interval
  * of counted time, so a retry never shortens a window; the server's schedule-to-close timeout is
  * the backstop. Input from older builds (`switchDeadline`, `unconfirmed.sentAt`, workflow epochs) is
@@ -144,7 +144,7 @@ class Follow {
   /** A retried attempt that resumes in VERIFYING polls at once; after a fresh switch, one interval on. */
   private readonly resumedInVerifying: boolean;
   /** The follow's time counted by earlier attempts, and this attempt's start on the monotonic clock. */
-  private readonly elapsedBefore: number;
+  private readonly followedBefore: number;
   private readonly attemptStart: number;
   private readonly switchWithinMs: number;
   /** The earliest `start_time` (epoch ms, vCenter's clock) of a task that can be this request's; undefined: none can. */
@@ -160,23 +160,23 @@ class Follow {
     this.switchWithinMs = switchWindowOf(input, scheduledTimestampMs);
     this.state = initialFollowHeartbeat(previous);
     this.attemptStart = clock.monotonic();
-    this.elapsedBefore = this.state.elapsedMs ?? 0;
+    this.followedBefore = this.state.followedForMs ?? 0;
     this.resumedInVerifying = this.state.phase === 'VERIFYING';
     // A heartbeat of an older build counted its windows on wall clocks: they start again here.
-    if (this.resumedInVerifying) this.state.switchedAtElapsedMs ??= this.elapsedBefore;
-    if (input.unconfirmed) this.state.quietSinceElapsedMs ??= this.elapsedBefore;
+    if (this.resumedInVerifying) this.state.switchedAtFollowedMs ??= this.followedBefore;
+    if (input.unconfirmed) this.state.quietSinceFollowedMs ??= this.followedBefore;
     const before = input.vcenterTimeBefore === undefined ? NaN : Date.parse(input.vcenterTimeBefore);
     this.adoptFrom = Number.isFinite(before) ? before - DATE_HEADER_RESOLUTION_MS : undefined;
   }
 
   /** The follow's time so far (ms): earlier attempts' plus this one's, on the monotonic clock. */
-  private elapsed(): number {
-    return this.elapsedBefore + (this.clock.monotonic() - this.attemptStart);
+  private followedFor(): number {
+    return this.followedBefore + (this.clock.monotonic() - this.attemptStart);
   }
 
   /** The state to heartbeat, with the time counted so far. */
   heartbeat(): FollowHeartbeat {
-    this.state.elapsedMs = this.elapsed();
+    this.state.followedForMs = this.followedFor();
     return this.state;
   }
 
@@ -227,14 +227,14 @@ class Follow {
   private async untilSwitched(): Promise<FollowFailoverResult | undefined> {
     const { input, state } = this;
     while (!this.switched) {
-      if (this.elapsed() >= this.switchWithinMs) {
+      if (this.followedFor() >= this.switchWithinMs) {
         log.warn('failover deadline passed without proof of the switch', {
           target: input.target,
           observation: state.observation,
         });
         return this.result('switch-deadline');
       }
-      if (this.stillNoSign && this.elapsed() - state.quietSinceElapsedMs! >= input.unconfirmed!.noSignWindowMs) {
+      if (this.stillNoSign && this.followedFor() - state.quietSinceFollowedMs! >= input.unconfirmed!.noSignWindowMs) {
         if (await this.confirmedUnchanged()) return this.result('no-sign');
       } else {
         state.polls += 1;
@@ -247,7 +247,7 @@ class Follow {
         }
       }
       if (this.switched) break;
-      await pause(input.pollIntervalMs, this.switchWithinMs - this.elapsed());
+      await pause(input.pollIntervalMs, this.switchWithinMs - this.followedFor());
     }
     return undefined;
   }
@@ -283,7 +283,7 @@ class Follow {
       observe(state, `switch complete: ${input.previousPassive} is ACTIVE (${describeSnapshot(snapshot)})`);
       state.phase = 'VERIFYING';
       state.switchedAt = this.clock.wall();
-      state.switchedAtElapsedMs = this.elapsed();
+      state.switchedAtFollowedMs = this.followedFor();
       // The snapshot that proved the switch may already show the cluster back.
       return this.isBack(snapshot) ? this.verified(snapshot) : undefined;
     }
@@ -378,12 +378,12 @@ class Follow {
   /** Stage VERIFYING: until all members are UP (and HEALTHY when required), or the healthy deadline. */
   private async untilBack(): Promise<FollowFailoverResult> {
     const { input, state } = this;
-    const healthyEnd = (state.switchedAtElapsedMs ?? this.elapsed()) + input.healthyTimeoutMs;
+    const healthyEnd = (state.switchedAtFollowedMs ?? this.followedFor()) + input.healthyTimeoutMs;
     let pollNow = this.resumedInVerifying;
     while (true) {
-      if (!pollNow) await pause(input.pollIntervalMs, healthyEnd - this.elapsed());
+      if (!pollNow) await pause(input.pollIntervalMs, healthyEnd - this.followedFor());
       pollNow = false;
-      if (this.elapsed() >= healthyEnd) return this.result('healthy-deadline');
+      if (this.followedFor() >= healthyEnd) return this.result('healthy-deadline');
       this.renewSessionAfterOutage();
       try {
         const snapshot = await this.snapshot();
@@ -446,7 +446,7 @@ class Follow {
     if (isOutage(errorClass)) {
       const reason = errorClass.kind === 'gateway' ? `HTTP ${errorClass.status}` : this.reasonOf(errorClass);
       // A hidden failover's switch looks exactly like this: the no-sign window starts again once vCenter answers.
-      if (this.input.unconfirmed) this.state.quietSinceElapsedMs = this.elapsed();
+      if (this.input.unconfirmed) this.state.quietSinceFollowedMs = this.followedFor();
       return observeUnreachable(this.state, reason);
     }
     observeReachable(this.state);

@@ -44,9 +44,9 @@ export interface FollowHeartbeat {
    * is not counted, so a retried attempt's windows only get longer, never shorter; the activity's
    * schedule-to-close timeout, enforced by the server, bounds them all.
    */
-  elapsedMs?: number;
-  /** The follow's time ({@link elapsedMs}) when the switch was first seen; the healthy window counts from it. */
-  switchedAtElapsedMs?: number;
+  followedForMs?: number;
+  /** The follow's time ({@link followedForMs}) when the switch was first seen; the healthy window counts from it. */
+  switchedAtFollowedMs?: number;
   /**
    * After a request whose arrival is unknown: the first sign that a failover is under way (a
    * changed role, a running failover or its task). Until there is one, the run may end saying the
@@ -54,12 +54,12 @@ export interface FollowHeartbeat {
    */
   signOfFailover?: string;
   /**
-   * After a request whose arrival is unknown: the follow's time ({@link elapsedMs}) since when every
+   * After a request whose arrival is unknown: the follow's time ({@link followedForMs}) since when every
    * read answered (its start, then the end of the last outage). The no-sign window counts from
    * here: an outage may be a hidden failover's switch, whose changed roles would show once vCenter
    * answers. (Older builds sent an epoch `quietSince`; it is dropped, and the window starts again.)
    */
-  quietSinceElapsedMs?: number;
+  quietSinceFollowedMs?: number;
   /** The last read of the task failed with an answer that is not an outage: the next poll reads the cluster. */
   taskUnreadable?: boolean;
   /** The failover task found in vCenter's task list when the request's own answer was lost. */
@@ -109,7 +109,7 @@ export function readFollowHeartbeat(details: unknown): FollowHeartbeat | undefin
   if (foundTaskId !== undefined) heartbeat.foundTaskId = foundTaskId;
   const lookups = optionalNumber(raw.lookups);
   if (lookups !== undefined) heartbeat.lookups = lookups;
-  for (const key of ['elapsedMs', 'switchedAtElapsedMs', 'quietSinceElapsedMs'] as const) {
+  for (const key of ['followedForMs', 'switchedAtFollowedMs', 'quietSinceFollowedMs'] as const) {
     const value = optionalNumber(raw[key]);
     if (value !== undefined && value >= 0) heartbeat[key] = value;
   }

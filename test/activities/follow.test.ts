@@ -331,7 +331,7 @@ describe('follow activity: one clock', () => {
       follow(
         stuck(),
         { taskId: undefined, switchWithinMs: 2_300 },
-        { attempt: 2, heartbeatDetails: lost({ elapsedMs: 2_000 }) },
+        { attempt: 2, heartbeatDetails: lost({ followedForMs: 2_000 }) },
       ),
     );
     assert.equal(resumed.outcome, 'switch-deadline');
@@ -347,7 +347,7 @@ describe('follow activity: one clock', () => {
       follow(
         quiet(),
         { taskId: undefined, unconfirmed: { noSignWindowMs: 300 } },
-        { attempt: 2, heartbeatDetails: lost({ elapsedMs: 2_000, quietSinceElapsedMs: 1_900 }) },
+        { attempt: 2, heartbeatDetails: lost({ followedForMs: 2_000, quietSinceFollowedMs: 1_900 }) },
       ),
     );
     assert.equal(quietResumed.outcome, 'no-sign');
@@ -380,8 +380,8 @@ describe('follow activity: one clock', () => {
     assert.equal(result.outcome, 'no-sign');
     const last = beats.at(-1);
     assert.ok(last, 'at least one heartbeat');
-    assert.ok(last.elapsedMs! >= 900 && last.elapsedMs! < 1_300, `elapsedMs ${last.elapsedMs}`);
-    assert.equal(last.quietSinceElapsedMs, 0);
+    assert.ok(last.followedForMs! >= 900 && last.followedForMs! < 1_300, `followedForMs ${last.followedForMs}`);
+    assert.equal(last.quietSinceFollowedMs, 0);
   });
 
   it('refuses input with no switch window, naming what is missing', async () => {
@@ -425,5 +425,17 @@ describe('observation log', () => {
     assert.equal(resumed.observation, 'x');
     assert.equal(resumed.polls, 0);
     assert.equal(resumed.phase, undefined);
+    const counted = initialFollowHeartbeat({
+      observation: 'x',
+      observations: [],
+      followedForMs: 1_500,
+      quietSinceFollowedMs: -3,
+      switchedAtFollowedMs: 'soon',
+      quietSince: 1_700_000_000_000,
+    });
+    assert.equal(counted.followedForMs, 1_500);
+    assert.equal(counted.quietSinceFollowedMs, undefined, 'a negative time is not trusted');
+    assert.equal(counted.switchedAtFollowedMs, undefined);
+    assert.equal('quietSince' in counted, false, "an older build's wall-clock epoch is dropped");
   });
 });
