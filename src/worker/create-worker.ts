@@ -96,6 +96,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     policyFor: (name) => options.targets.get(name).policy,
     targetNames: () => options.targets.names(),
     temporal: options.client,
+    versionedDeployment: options.deployment !== undefined,
     recorder,
     webhook: options.webhook,
     replay: {

@@ -48,7 +48,7 @@ function sendFailureFacts(error: unknown): SendFailureFacts {
 export async function sendOnce(
   input: ValidatedFailoverInput,
   passed: PassedPreflight,
-  run: { note(observation: string): void; cancelRequested(): boolean },
+  run: { note(observation: string): void; cancelRequested(): boolean; reachedVcenter?(): void },
 ): Promise<Sent | RunEnd> {
   const { sendFailover } = proxyActivities<FailoverActivities>({
     ...SEND,
@@ -75,6 +75,7 @@ export async function sendOnce(
       case 'end':
         return next.end;
       case 'confirm-refusal': {
+        run.reachedVcenter?.();
         const read = await confirmRefusal(input, passed, applicationCause(failure)!, at, run);
         return isEnd(read) ? read : stamped(read);
       }
