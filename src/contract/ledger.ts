@@ -81,6 +81,12 @@ export interface LedgerEntry extends LedgerRun {
   settled?: LedgerSettlement;
 }
 
+/** Whether an entry still stands between the cluster and a new failover (the ledger's rules and the CLI read it). */
+export function isUnresolved(entry: LedgerEntry): boolean {
+  if (entry.settled !== undefined || entry.state === 'withdrawn') return false;
+  return entry.state === 'claimed' || !entry.proved;
+}
+
 /** How an unresolved entry was settled. */
 export interface LedgerSettlement {
   by: 'cluster-state' | 'acknowledged';
@@ -137,7 +143,12 @@ export type AcquireReply =
       /** Another workflow id's request that is unresolved: no new failover until it settles. */
       unresolved?: LedgerEntry;
     }
-  | { held: false; holder: LedgerHolder };
+  | {
+      held: false;
+      holder: LedgerHolder;
+      /** This workflow id's request made by an earlier run (open or ended): the run reports it, never sends. */
+      sameWorkflowId?: LedgerEntry;
+    };
 
 /** `claim`: before the POST; refused if this workflow id already claimed, or another request is unresolved. */
 export interface ClaimRequest extends LedgerRun {

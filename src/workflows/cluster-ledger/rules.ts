@@ -29,6 +29,7 @@ import type {
   LedgerRun,
   LedgerState,
 } from '../../contract/ledger';
+import { isUnresolved } from '../../contract/ledger';
 
 /** Ended entries kept per cluster (unresolved ones are always kept): the memory of "this workflow id already sent". */
 export const LEDGER_ENTRIES_KEPT = 200;
@@ -60,11 +61,7 @@ function refuse(
   return { refused: { reason, message, ...(entry ? { entry } : {}), ...(holder ? { holder } : {}) } };
 }
 
-/** Whether an entry still stands between the cluster and a new failover. */
-export function isUnresolved(entry: LedgerEntry): boolean {
-  if (entry.settled !== undefined || entry.state === 'withdrawn') return false;
-  return entry.state === 'claimed' || !entry.proved;
-}
+export { isUnresolved };
 
 /** Why an entry is unresolved, in words for the refusal. */
 export function unresolvedWhy(entry: LedgerEntry): string {
@@ -143,7 +140,13 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
   let via: 'holder' | 'parent';
   if (underParent(state, request.parent)) via = 'parent';
   else if (!holder || sameWorkflow(holder, request) || sameRun(holder, request.takeOverFrom)) via = 'holder';
-  else return { reply: { held: false, holder }, apply: () => undefined };
+  else {
+    // Busy, but a run whose workflow id already claimed must hear of it first (a Reset of a run
+    // whose hold another id took over): it reports that request instead of "busy, nothing sent".
+    const earlier = claimOf(state, request.workflowId);
+    const sameWorkflowId = earlier && earlier.runId !== request.runId ? { sameWorkflowId: earlier } : {};
+    return { reply: { held: false, holder, ...sameWorkflowId }, apply: () => undefined };
+  }
   const settles = (entry: LedgerEntry) =>
     entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence);
   const earlier = claimOf(state, request.workflowId);
@@ -186,17 +189,32 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
   };
 }
 
+/** The refusal of a second claim of a workflow id. */
+function alreadyClaimed(earlier: LedgerEntry): { refused: LedgerRefusal } {
+  return refuse(
+    'already-claimed',
+    `this workflow id already claimed the failover at ${earlier.claimedAt} (run ${earlier.runId}); ` +
+      `its outcome: ${earlier.outcome ?? 'not known'}; use a new workflow id for a new failover`,
+    earlier,
+  );
+}
+
 /**
  * `claim`, just before the failover request: refused unless this run's workflow id (or its parent)
  * holds the cluster, this workflow id never claimed a send before, no other request is unresolved,
  * and (for a fleet's child) the fleet has not already sent one to this cluster under another name.
  * Idempotent for the run that claimed. An open claim of an earlier run of the same workflow id
  * (reset after its claim) is handed to this run instead: the reply's `adoptedFrom` tells it to
- * follow that request, never to send.
+ * follow that request, never to send. A run that does not hold the cluster but whose workflow id
+ * already claimed is refused as `already-claimed`, not `not-holder`.
  */
 export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision<LedgerEntry> {
   const { holder } = state;
+  const earlier = claimOf(state, request.workflowId);
   if (!sameWorkflow(holder, request) && !underParent(state, request.parent)) {
+    // A run reset to after its acquire (its replayed hold long released, or taken over) whose
+    // workflow id already claimed is told so: it must not end "busy, nothing was sent".
+    if (earlier && !sameRun(earlier, request)) return alreadyClaimed(earlier);
     return refuse(
       'not-holder',
       holder
@@ -209,7 +227,6 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
   const takeHold = (target: LedgerState) => {
     if (sameWorkflow(target.holder, request)) target.holder!.runId = request.runId;
   };
-  const earlier = claimOf(state, request.workflowId);
   if (earlier && sameRun(earlier, request) && earlier.state === 'claimed') return { reply: earlier, apply: takeHold };
   if (earlier && earlier.state === 'claimed') {
     return {
@@ -220,14 +237,7 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
       },
     };
   }
-  if (earlier) {
-    return refuse(
-      'already-claimed',
-      `this workflow id already claimed the failover at ${earlier.claimedAt} (run ${earlier.runId}); ` +
-        `its outcome: ${earlier.outcome ?? 'not known'}; use a new workflow id for a new failover`,
-      earlier,
-    );
-  }
+  if (earlier) return alreadyClaimed(earlier);
   const unresolved = unresolvedOther(state, request.workflowId);
   if (unresolved) {
     return refuse(
@@ -271,8 +281,9 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
 
 /**
  * `finish`: the run's end. Its workflow id's open claim (its own, or an earlier run's it replayed)
- * ends with the verdict (withdrawn when the verdict proves nothing reached vCenter), and the lock
- * is released if its workflow id holds it. Idempotent.
+ * ends with the verdict (withdrawn when the verdict proves nothing reached vCenter and the claim is
+ * the run's own or was handed to it; an earlier run's claim it only replayed stays unresolved), and
+ * the lock is released if its workflow id holds it. Idempotent.
  */
 export function finish(state: LedgerState, request: FinishRequest): LedgerDecision<void> {
   const entry = claimOf(state, request.workflowId);
@@ -285,12 +296,16 @@ export function finish(state: LedgerState, request: FinishRequest): LedgerDecisi
       const own = claimOf(target, request.workflowId);
       if (request.verdict && own && own.state === 'claimed') {
         const { outcome, message, proved, taskId, nothingSent } = request.verdict;
+        // Only the run that made the claim, or was handed it, speaks for its request. A run Reset to
+        // after an earlier run's claim replays "claimed" without asking the ledger: its "nothing was
+        // sent" is only its own, and the earlier run may have sent. Its end keeps the entry unresolved.
+        const itsOwn = own.runId === request.runId;
         adoptInto(target, request);
         Object.assign(own, {
-          state: nothingSent ? 'withdrawn' : 'ended',
+          state: nothingSent && itsOwn ? 'withdrawn' : 'ended',
           outcome,
           message,
-          proved,
+          proved: proved && itsOwn,
           endedAt: request.at,
           ...(taskId ? { taskId } : {}),
         });

@@ -348,7 +348,6 @@ export class FailoverRun {
         this.adopt(claimed, adoptedRequest(claimed, input.target));
         return this.sent!;
       }
-      return this.adopt(claimed, adoptedRequest(claimed, input.target)) && this.sent!;
     }
     const run = {
       note: (observation: string) => void this.observations.push(observation),
