@@ -437,22 +437,23 @@ export class FailoverRun {
   private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
     const { target, deadlines } = input;
     this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
-    const switchDeadline = Date.now() + deadlines.failover;
+    // Durations only: the activity times them on its own clock, never against this workflow's.
     const followInput: FollowFailoverInput = {
       target,
       taskId: sent.taskId,
       previousActive: passed.active,
       previousPassive: passed.passive,
-      switchDeadline,
+      switchWithinMs: deadlines.failover,
       healthyTimeoutMs: deadlines.healthy,
       requireHealthy: input.requireHealthy,
       pollIntervalMs: input.pollInterval,
-      ...(sent.triggered === 'unknown' ? { unconfirmed: { sentAt: sent.at, noSignWindowMs: deadlines.noSign } } : {}),
+      ...(sent.triggered === 'unknown' ? { unconfirmed: { noSignWindowMs: deadlines.noSign } } : {}),
+      ...(sent.vcenterTimeBefore ? { vcenterTimeBefore: sent.vcenterTimeBefore } : {}),
     };
     let followed: FollowFailoverResult;
     try {
       followed = await proxyActivities<FailoverActivities>({
-        ...followOptions(input, switchDeadline),
+        ...followOptions(input),
         summary: `follow the failover of ${target} through its outage and verify it`,
       }).followFailover(followInput);
     } catch (error) {

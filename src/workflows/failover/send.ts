@@ -12,7 +12,7 @@ import { applicationCause, causeMessage, contractTypeOf, neverStarted } from '..
 import { CHECK, SEND } from './activity-options';
 import { PATCHES } from './patches';
 import { checkBeforeSend, nextSendStep, readRefusal, type SendFailureFacts } from './send-protocol';
-import type { Checked, PassedPreflight, RunEnd, Sent } from './shapes';
+import { isEnd, type Checked, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 
 /** Reads the roles and running operations (a local activity); what it says, or why it could not. */
 async function checkCluster(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Checked> {
@@ -69,20 +69,23 @@ export async function sendOnce(
     const checked = await checkCluster(input, passed);
     const stop = checkBeforeSend(checked, input.target, run.cancelRequested());
     if (stop) {
-      const earlier =
-        run.claim && checked.read ? await run.claim(ledgerEvidence(checked.check.snapshot), true) : undefined;
+      const evidence = checked.read ? ledgerEvidence(checked.check.snapshot) : undefined;
+      const earlier = run.claim ? await run.claim(evidence, true) : undefined;
       return earlier ?? stop;
     }
     if (run.claim && checked.read) {
       const instead = await run.claim(ledgerEvidence(checked.check.snapshot));
       if (instead) return instead;
     }
+    // vCenter's own time just before the request: the follow adopts only a task started after it.
+    const vcenterTimeBefore = checked.read ? checked.check.vcenterTime : undefined;
+    const stamped = (sent: Sent): Sent => (vcenterTimeBefore ? { ...sent, vcenterTimeBefore } : sent);
     const at = Date.now();
     let failure: unknown;
     try {
       const accepted = await sendFailover({ target: input.target, planned: input.planned });
       run.note(`vCenter accepted the failover as ${accepted.taskId}`);
-      return { triggered: 'yes', taskId: accepted.taskId, at, acceptedAt: accepted.at };
+      return stamped({ triggered: 'yes', taskId: accepted.taskId, at, acceptedAt: accepted.at });
     } catch (error) {
       failure = error;
     }
@@ -90,12 +93,14 @@ export async function sendOnce(
     switch (next.step) {
       case 'end':
         return next.end;
-      case 'confirm-refusal':
+      case 'confirm-refusal': {
         run.reachedVcenter?.();
-        return confirmRefusal(input, passed, applicationCause(failure)!, at, run);
+        const read = await confirmRefusal(input, passed, applicationCause(failure)!, at, run);
+        return isEnd(read) ? read : stamped(read);
+      }
       case 'follow':
         run.note(next.observation);
-        return next.sent;
+        return stamped(next.sent);
       case 'give-up':
         run.note(`attempt ${attempt}: ${next.notSent}`);
         return next.end;
@@ -114,11 +119,18 @@ async function confirmRefusal(
   at: number,
   run: { note(observation: string): void },
 ): Promise<Sent | RunEnd> {
-  const status = (refusal.details?.[0] as SendFailureDetails | undefined)?.status ?? 500;
+  const details = refusal.details?.[0] as SendFailureDetails | undefined;
   const after = await checkCluster(input, passed);
-  const read = readRefusal({ message: refusal.message, status }, after, input.target, at, {
-    refusal5xxWaitsNoSign: () => patched(PATCHES.refusal5xxWaitsNoSign.id),
-  });
+  const read = readRefusal(
+    { message: refusal.message, status: details?.status ?? 500, errorType: details?.errorType },
+    after,
+    input.target,
+    at,
+    {
+      refusalNeedsProof: () => patched(PATCHES.refusalNeedsProof.id),
+      refusal5xxWaitsNoSign: () => patched(PATCHES.refusal5xxWaitsNoSign.id),
+    },
+  );
   if (read.step === 'end') return read.end;
   run.note(read.observation);
   return read.sent;
