@@ -26,6 +26,7 @@ import {
   type AcquireRequest,
   type ClaimRequest,
   type ClusterIdentity,
+  type FinishReply,
   type FinishRequest,
   type LedgerEntry,
   type LedgerRefusal,
@@ -148,8 +149,8 @@ export interface FinishClusterInput {
 
 /** Builds the activity that ends the run's claim with its verdict and releases the lock. */
 export function makeFinishCluster(deps: ActivityDeps) {
-  return async function finishCluster(input: FinishClusterInput): Promise<void> {
-    await update(() =>
+  return async function finishCluster(input: FinishClusterInput): Promise<FinishReply> {
+    return update(() =>
       ledger(deps, input.cluster).executeUpdate(ledgerFinishUpdate, {
         args: [{ ...input.request, at: new Date().toISOString() }],
       }),

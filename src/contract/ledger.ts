@@ -188,6 +188,15 @@ export interface FinishRequest extends LedgerRun {
   at: string;
 }
 
+/** The ledger's answer to `finish`. */
+export interface FinishReply {
+  /**
+   * This workflow id's request had already been ended by an earlier run (this run was Reset to
+   * after the send and followed it again): that end is the request's, not this run's reading.
+   */
+  endedBefore?: LedgerEntry;
+}
+
 /** `acknowledge`: a named person settles an unresolved entry after checking the cluster. */
 export interface AcknowledgeRequest {
   /** The workflow id of the unresolved entry. */
@@ -200,7 +209,7 @@ export interface AcknowledgeRequest {
 /** The ledger's Updates and its query. */
 export const ledgerAcquireUpdate = defineUpdate<AcquireReply, [AcquireRequest]>('acquire');
 export const ledgerClaimUpdate = defineUpdate<LedgerEntry, [ClaimRequest]>('claim');
-export const ledgerFinishUpdate = defineUpdate<void, [FinishRequest]>('finish');
+export const ledgerFinishUpdate = defineUpdate<FinishReply, [FinishRequest]>('finish');
 export const ledgerAcknowledgeUpdate = defineUpdate<LedgerEntry, [AcknowledgeRequest]>('acknowledge');
 export const ledgerQuery = defineQuery<LedgerState>('ledger');
 

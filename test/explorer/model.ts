@@ -16,7 +16,13 @@ import type { LedgerEntry, LedgerRefusal, LedgerRun, LedgerState } from '../../s
 import { SEND_FAILURE_TYPES } from '../../src/contract/send';
 import { ledgerEvidence } from '../../src/domain/cluster-snapshot';
 import * as rules from '../../src/workflows/cluster-ledger/rules';
-import { adoptedRequest, claimRefused, ledgerVerdict, readAcquired } from '../../src/workflows/failover/ledger-reading';
+import {
+  adoptedRequest,
+  alreadySent,
+  claimRefused,
+  ledgerVerdict,
+  readAcquired,
+} from '../../src/workflows/failover/ledger-reading';
 import { readPreflight } from '../../src/workflows/failover/preflight-reading';
 import {
   checkBeforeSend,
@@ -119,6 +125,8 @@ export interface Run extends RunLocals {
   closedBy?: 'end' | 'reset' | 'terminate';
   /** What was untrue of its end when it decided it (reported once the run ends). */
   untrue: string[];
+  /** Where the judgement of its latest end starts in `untrue` (the ledger's finish may replace that end). */
+  judgedFrom?: number;
 }
 
 /** Everything the explorer branches on. */
@@ -438,6 +446,7 @@ export function finalViolations(world: World): string[] {
 /** Sets the run's end and moves it to its finish. */
 function endWith(world: World, run: Run, end: RunEnd): void {
   run.end = end;
+  run.judgedFrom = run.untrue.length;
   judgeEnd(world, run, end);
   run.step = 'finish';
 }
@@ -698,12 +707,19 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
             const verdictOf = r.claimed ? ledgerVerdict(r.end!, r.sent, r.reachedVcenter) : undefined;
             if (fault !== 'fail') {
               try {
-                update(w, rules.finish, {
+                const reply = update(w, rules.finish, {
                   workflowId: r.workflowId,
                   runId: r.runId,
                   ...(verdictOf ? { verdict: verdictOf } : {}),
                   at: AT,
                 });
+                // As `run.ts` does: an end an earlier run of the id recorded is the request's end.
+                if (fault === 'none' && reply.endedBefore) {
+                  // The end recorded is the earlier run's, judged now in place of the one this run reached.
+                  r.end = alreadySent(reply.endedBefore, r.target);
+                  r.untrue.splice(r.judgedFrom ?? r.untrue.length);
+                  judgeEnd(w, r, r.end);
+                }
               } catch (error) {
                 if (!(error instanceof LedgerRefused)) throw error;
               }

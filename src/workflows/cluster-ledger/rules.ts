@@ -20,6 +20,7 @@ import type {
   AcquireRequest,
   ClaimRequest,
   ClusterIdentity,
+  FinishReply,
   FinishRequest,
   LedgerEntry,
   LedgerEvidence,
@@ -295,13 +296,16 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
  * the run's own or was handed to it; an earlier run's claim it only replayed stays unresolved), and
  * the lock is released if its workflow id holds it. Idempotent.
  */
-export function finish(state: LedgerState, request: FinishRequest): LedgerDecision<void> {
+export function finish(state: LedgerState, request: FinishRequest): LedgerDecision<FinishReply> {
   const entry = claimOf(state, request.workflowId);
   if (request.verdict && !entry) {
     return refuse('no-such-entry', `no claim of ${request.workflowId} to end`);
   }
+  // A run Reset to after its id's send replays that send and follows it again; if an earlier run
+  // already ended the request, that end stands, and this run's own reading may be of another failover.
+  const endedBefore = request.verdict && entry && entry.state !== 'claimed' && entry.runId !== request.runId;
   return {
-    reply: undefined,
+    reply: endedBefore ? { endedBefore: entry } : {},
     apply(target) {
       const own = claimOf(target, request.workflowId);
       if (request.verdict && own && own.state === 'claimed') {

@@ -3,6 +3,7 @@
  * message, whether it never started, the heartbeat it left. The only place workflow code reads the
  * SDK's failure classes, so the decision modules work on plain data.
  */
+import { LEDGER_REFUSED, type LedgerRefusal } from '../../contract/ledger';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import { TimeoutType } from '@temporalio/common';
 import { isFailureType, readFollowHeartbeat, type FailureType, type FollowHeartbeat } from '../../contract';
@@ -37,4 +38,16 @@ export function followHeartbeatOf(error: unknown): FollowHeartbeat | undefined {
 export function causeMessage(error: unknown): string {
   if (error instanceof ActivityFailure) return error.cause?.message ?? error.message;
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The cluster ledger's refusal carried by a failed ledger call, if it is one. A local activity's
+ * failure reaches the workflow as the activity's own ApplicationFailure, not wrapped in an
+ * ActivityFailure as a regular activity's is: both shapes are read.
+ */
+export function ledgerRefusalOf(error: unknown): LedgerRefusal | undefined {
+  const failure = error instanceof ApplicationFailure ? error : applicationCause(error);
+  if (failure?.type !== LEDGER_REFUSED) return undefined;
+  const refusal = failure.details?.[0] as LedgerRefusal | undefined;
+  return refusal?.reason ? refusal : undefined;
 }

@@ -8,6 +8,7 @@ import type { FailoverActivities, FinishClusterInput } from '../../activities';
 import {
   FAILURE_TYPES,
   LEDGER_REFUSED,
+  type FinishReply,
   WORKFLOW_TYPES,
   readMemo,
   type ClusterIdentity,
@@ -44,21 +45,23 @@ export function parentOfThisRun(): LedgerParent | undefined {
 
 /**
  * The run's end in the cluster's ledger: a claim ends with its verdict, and the lock is released.
- * Returns what to record when the ledger could not be told: the claim then stays unresolved, and
- * the next run of the cluster reports it instead of sending (fails closed).
+ * Returns the ledger's answer, or what to record when the ledger could not be told: the claim then
+ * stays unresolved, and the next run of the cluster reports it instead of sending (fails closed).
  */
 export async function finishInLedger(
   cluster: ClusterIdentity,
   verdict: FinishClusterInput['request']['verdict'],
-): Promise<string | undefined> {
+): Promise<{ reply?: FinishReply; trouble?: string }> {
   const { workflowId, runId } = workflowInfo();
   try {
-    await proxyLocalActivities<FailoverActivities>({
+    const reply = await proxyLocalActivities<FailoverActivities>({
       ...LEDGER,
       summary: `${verdict ? 'record the verdict in' : 'release'} the ledger of cluster ${cluster}`,
     }).finishCluster({ cluster, request: { workflowId, runId, ...(verdict ? { verdict } : {}) } });
-    return undefined;
+    return { reply };
   } catch (error) {
-    return `the send ledger of cluster ${cluster} could not be told how this run ended (${causeMessage(error)})${verdict ? ': its claim stays unresolved' : ''}`;
+    return {
+      trouble: `the send ledger of cluster ${cluster} could not be told how this run ended (${causeMessage(error)})${verdict ? ': its claim stays unresolved' : ''}`,
+    };
   }
 }

@@ -39,12 +39,11 @@ import {
   type ClusterIdentity,
   type LedgerEntry,
   type LedgerEvidence,
-  type LedgerRefusal,
   WORKFLOW_TYPES,
 } from '../../contract';
 import { ledgerEvidence } from '../../domain/cluster-snapshot';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
-import { applicationCause, causeMessage, contractTypeOf, followHeartbeatOf } from '../common/activity-errors';
+import { causeMessage, contractTypeOf, followHeartbeatOf, ledgerRefusalOf } from '../common/activity-errors';
 import { holdTarget } from '../common/hold-target';
 import { enterPhase, startingStatus } from '../common/run-status';
 import { validatedOrThrow, validators } from '../common/validation';
@@ -53,6 +52,7 @@ import { LEDGER, finishInLedger, parentOfThisRun } from '../common/hold-cluster'
 import { awaitApproval, decide, validateDecision } from './approval';
 import {
   adoptedEnd,
+  alreadySent,
   adoptedRequest,
   claimRefused,
   ledgerVerdict,
@@ -403,7 +403,7 @@ export class FailoverRun {
         },
       });
     } catch (error) {
-      const refusal = applicationCause(error)?.details?.[0] as LedgerRefusal | undefined;
+      const refusal = ledgerRefusalOf(error);
       // Only asked about an earlier run's claim: none, so the run's own end stands.
       if (onlyEarlier && (refusal?.reason === 'no-such-entry' || refusal?.reason === 'not-holder')) return undefined;
       if (refusal?.reason) return claimRefused(refusal, input.target, cluster);
@@ -426,11 +426,16 @@ export class FailoverRun {
    * released. A ledger that cannot be told leaves the claim unresolved: the next run of the
    * cluster reports it instead of sending (fails closed).
    */
-  private async finishCluster(end: RunEnd): Promise<void> {
-    if (this.cluster === undefined || (!this.holdsCluster && !this.claimed)) return;
+  private async finishCluster(end: RunEnd): Promise<RunEnd> {
+    if (this.cluster === undefined || (!this.holdsCluster && !this.claimed)) return end;
     const verdict = this.claimed ? ledgerVerdict(end, this.sent, this.reachedVcenter) : undefined;
-    const trouble = await finishInLedger(this.cluster, verdict);
+    const { reply, trouble } = await finishInLedger(this.cluster, verdict);
     if (trouble) this.observations.push(trouble);
+    if (!reply?.endedBefore) return end;
+    // Reset to after the send: the request had already ended in an earlier run of this id, and what
+    // this run saw since may be another failover's doing. The earlier end is the request's.
+    this.observations.push(`this run followed the cluster again and saw: ${end.outcome}: ${end.message}`);
+    return alreadySent(reply.endedBefore, this.input!.target);
   }
 
   /** FAILING_OVER and VERIFYING, inside the follow activity; the verdict from what it proves (`verdict.ts`). */
@@ -486,8 +491,8 @@ export class FailoverRun {
   }
 
   /** RECORDING and COMPLETED: the record, the webhook, the index, the metrics; then the run's end. */
-  private async finish(end: RunEnd): Promise<FailoverResult> {
-    await this.finishCluster(end);
+  private async finish(reached: RunEnd): Promise<FailoverResult> {
+    const end = await this.finishCluster(reached);
     const record = recordOf(end, {
       input: this.input!,
       status: this.status,

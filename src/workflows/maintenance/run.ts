@@ -128,7 +128,7 @@ export class MaintenanceRun {
     }
     const cluster = this.heldCluster;
     if (cluster !== undefined) {
-      const trouble = await CancellationScope.nonCancellable(() => finishInLedger(cluster, undefined));
+      const { trouble } = await CancellationScope.nonCancellable(() => finishInLedger(cluster, undefined));
       if (trouble) end = { ...end, message: `${end.message}; ${trouble}` };
     }
     return this.finish(end);
