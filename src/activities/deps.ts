@@ -17,6 +17,13 @@ export interface ActivityDeps {
   /** Temporal, to name the run that holds a busy target. */
   temporal: Client;
   recorder: OutcomeRecorder;
+  /**
+   * The allowed-signers file (from the targets file's `allowedSignersFile`) that signed approvals
+   * and requests are verified against; without it no signature is accepted.
+   */
+  allowedSignersFile?: string;
+  /** The ssh-keygen to verify signatures with (default: `ssh-keygen` on PATH). */
+  sshKeygen?: string;
   /** The completion webhook, when configured. */
   webhook?: WebhookConfig;
   /**

@@ -67,6 +67,8 @@ export const ACTIVITY_TYPES = [
   'recordOutcome',
   'notifyOutcome',
   'describeTargetLock',
+  // The approval gate: an SSH signature over a decision (or a request) checked against the allowed signers.
+  'verifySignature',
   // vchaGate: the saved histories replayed on the worker's own workflow code.
   'replaySavedHistories',
 ] as const;
