@@ -68,6 +68,8 @@ export async function targetsFor(
     policy?: Record<string, unknown>;
     /** Per-target policies by cluster name. */
     targetPolicies?: Record<string, Record<string, unknown>>;
+    /** The file's `allowedSignersFile` (signed approvals). */
+    allowedSignersFile?: string;
   } = {},
 ): Promise<{ file: string; registry: TargetRegistry; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vcha-targets-'));
@@ -84,7 +86,8 @@ export async function targetsFor(
   Object.assign(targets, options.extraTargets);
   const file = path.join(dir, 'targets.json');
   const policy = options.policy ?? { forced: 'allow' };
-  writeFileSync(file, JSON.stringify({ policy, targets }, null, 2));
+  const signers = options.allowedSignersFile ? { allowedSignersFile: options.allowedSignersFile } : {};
+  writeFileSync(file, JSON.stringify({ policy, ...signers, targets }, null, 2));
   const env = { VCHA_LAB_PASSWORD: options.password ?? sim.password };
   return { file, registry: await loadTargetsFile(file, { ...process.env, ...env }), env };
 }
@@ -120,6 +123,7 @@ export async function startLab(options: {
   /** The targets file's file-wide and per-target policies (see {@link targetsFor}). */
   policy?: Record<string, unknown>;
   targetPolicies?: Record<string, Record<string, unknown>>;
+  allowedSignersFile?: string;
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -133,6 +137,7 @@ export async function startLab(options: {
     timeouts: options.timeouts,
     policy: options.policy,
     targetPolicies: options.targetPolicies,
+    allowedSignersFile: options.allowedSignersFile,
   });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();
