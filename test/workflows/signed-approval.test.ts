@@ -37,6 +37,8 @@ const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
 const CAROL = 'carol@example.com';
 const DAVE = 'dave@example.com';
+/** Long enough for every refusal below, short enough that a run wrongly left waiting fails the test soon. */
+const deadlines = { approval: '90s' };
 
 /** The validator's or the handler's refusal of an Update: its message. */
 async function refusal(promise: Promise<unknown>): Promise<string> {
@@ -94,7 +96,16 @@ describe('signed approvals', { concurrency: true }, async () => {
       by.key,
     );
     const handle = await lab.start(
-      { target, planned: false, acceptDataLoss: true, requestedBy: ALICE, reason, pollInterval: '1s', requestProof },
+      {
+        target,
+        planned: false,
+        acceptDataLoss: true,
+        requestedBy: ALICE,
+        reason,
+        pollInterval: '1s',
+        requestProof,
+        deadlines,
+      },
       workflowId,
     );
     return handle;
@@ -293,6 +304,7 @@ describe('signed approvals', { concurrency: true }, async () => {
       acceptDataLoss: true,
       requestedBy: ALICE,
       pollInterval: '1s',
+      deadlines,
     });
     const first = await failureOf(unsigned, 'NotApproved');
     assert.match(
@@ -354,7 +366,13 @@ describe('signed approvals', { concurrency: true }, async () => {
     assert.equal(result.approval?.requestedByIdentity, undefined);
 
     // Without a requester there is nobody to compare with: no signed approval can show four eyes.
-    const nobody = await lab.start({ target: 'typed', planned: false, acceptDataLoss: true, pollInterval: '1s' });
+    const nobody = await lab.start({
+      target: 'typed',
+      planned: false,
+      acceptDataLoss: true,
+      pollInterval: '1s',
+      deadlines,
+    });
     const { failure } = await failureOf(nobody, 'NotApproved');
     assert.match(failure.message, /the run names no requester/);
     assert.equal(lab.failoverPosts('typed'), 1);
