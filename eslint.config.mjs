@@ -110,7 +110,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: '(^|/)src/workflows(?!/failover/(send-protocol|verdict|preflight-reading)$)(/.*)?$',
+              regex: '(^|/)src/workflows(?!/failover/(send-protocol|verdict|preflight-reading|four-eyes)$)(/.*)?$',
               message: 'Only the pure decision modules of src/workflows are unit-tested directly.',
             },
           ],

@@ -43,7 +43,7 @@ describe('the signed message', () => {
       text,
       '{"namespace":"vcha-failover-approval@v1","action":"approve","workflowId":"vcha-failover-lab-01-20260101T000000000Z","runId":"run-1","target":"lab-01","kind":"forced","signer":"bob@example.com","comment":"CHG-1","signedAt":"2026-01-01T12:00:00.000Z"}',
     );
-    assert.deepEqual(parseMessage(text), { ok: true, statement: JSON.parse(text) });
+    assert.deepEqual(parseMessage(text), { ok: true, statement: JSON.parse(text) as SignedStatement });
   });
 
   it('reads back only its own canonical text, naming what is wrong', () => {
