@@ -342,6 +342,11 @@ describe('signed approvals', { concurrency: true }, async () => {
     const handle = env.client.workflow.getHandle<VchaFailoverWorkflow>(workflowId);
     await waitForPhase(handle, 'AWAITING_APPROVAL');
 
+    const waiting = await runCli(['status', workflowId], cliEnv);
+    assert.match(
+      waiting.stdout,
+      /approval: +waiting \(the policy of typed asks for signed approval of forced failovers\): alice@example\.com or alice-alt@example\.com or bob@example\.com or carol@example\.com but alice@example\.com may approve until \S+ with: vcha-failover approve \S+ --sign-with <private key>/,
+    );
     const named = await runCli(['approve', workflowId, '--approver', BOB], cliEnv);
     assert.equal(named.code, 1);
     assert.match(named.stderr, /requires a signed approve: run `vcha-failover approve \S+ --sign-with <private key>`/);
@@ -364,6 +369,8 @@ describe('signed approvals', { concurrency: true }, async () => {
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(lab.failoverPosts('typed'), 1);
     assert.equal(result.approval?.requestedByIdentity, undefined);
+    const ended = await runCli(['status', workflowId], cliEnv);
+    assert.ok(ended.stdout.includes(`approved by ${BOB} (verified, key ${keys.bob.fingerprint}) at `), ended.stdout);
 
     // Without a requester there is nobody to compare with: no signed approval can show four eyes.
     const nobody = await lab.start({
