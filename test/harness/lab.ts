@@ -30,6 +30,15 @@ export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', sta
   return { haIp, role, state };
 }
 
+/** A healthy three-node cluster for a scenario, its addresses in 10.<n>.0.0/24: node1 ACTIVE, node2 PASSIVE. */
+export function healthyNodes(n: number) {
+  return {
+    node1: member(`10.${n}.0.1`, 'ACTIVE'),
+    node2: member(`10.${n}.0.2`, 'PASSIVE'),
+    witness: member(`10.${n}.0.3`, 'WITNESS'),
+  };
+}
+
 /**
  * Starts a failover worker with the shared workflow bundle and runs it until `stopWith` runs its
  * stop (by default the test file's teardown): the one way tests start the product's worker.

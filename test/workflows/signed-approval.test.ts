@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { SqliteAuditStore } from '../../src/audit';
 import { signStatement, type Unsigned } from '../../src/cli/sign';
 import { loadTargetsFile } from '../../src/config';
@@ -20,18 +20,12 @@ import type {
   SignedProof,
   VchaFailoverWorkflow,
 } from '../../src/contract';
-import { member, runFailoverWorker, startLab } from '../harness/lab';
+import { healthyNodes, runFailoverWorker, startLab } from '../harness/lab';
 import { makeKeys, writeAllowedSigners, type TestKey } from '../harness/ssh-signers';
 import { onTeardown, testEnv } from '../harness/temporal';
 import { runCli } from '../cli/run-cli';
-import { failureOf } from './assertions';
+import { failureOf, refusal } from './assertions';
 import { waitForPhase } from './wait';
-
-const nodes = (n: number) => ({
-  node1: member(`10.${n}.0.1`, 'ACTIVE'),
-  node2: member(`10.${n}.0.2`, 'PASSIVE'),
-  witness: member(`10.${n}.0.3`, 'WITNESS'),
-});
 
 const ALICE = 'alice@example.com';
 const BOB = 'bob@example.com';
@@ -39,17 +33,6 @@ const CAROL = 'carol@example.com';
 const DAVE = 'dave@example.com';
 /** Long enough for every refusal below, short enough that a run wrongly left waiting fails the test soon. */
 const deadlines = { approval: '90s' };
-
-/** The validator's or the handler's refusal of an Update: its message. */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof WorkflowUpdateFailedError, `an update failure, got ${String(error)}`);
-    return error.cause?.message ?? error.message;
-  }
-  assert.fail('the update was accepted');
-}
 
 describe('signed approvals', { concurrency: true }, async () => {
   const { dir, keys } = makeKeys(['alice', 'bob', 'carol', 'dave', 'eve'] as const);
@@ -63,10 +46,10 @@ describe('signed approvals', { concurrency: true }, async () => {
   ]);
   const lab = await startLab({
     clusters: {
-      foureyes: { nodes: nodes(1) },
-      badproofs: { nodes: nodes(2) },
-      unsigned: { nodes: nodes(3) },
-      typed: { nodes: nodes(4) },
+      foureyes: { nodes: healthyNodes(1) },
+      badproofs: { nodes: healthyNodes(2) },
+      unsigned: { nodes: healthyNodes(3) },
+      typed: { nodes: healthyNodes(4) },
     },
     runWorker: false,
     allowedSignersFile,
