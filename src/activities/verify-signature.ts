@@ -32,6 +32,11 @@ import type { ActivityDeps } from './deps';
 export interface VerifySignatureInput {
   proof: SignedProof;
   expected: ExpectedStatement;
+  /**
+   * For a request: when the run started (ISO, as the server recorded it). Its signature's age is
+   * measured there, since the run checks it only after preflight, which may take a while.
+   */
+  runStartedAt?: string;
 }
 
 /** The refusal the gate passes on to the client as is. */
@@ -53,9 +58,14 @@ export function makeVerifySignature(deps: Pick<ActivityDeps, 'allowedSignersFile
     if (!parsed.ok) throw refused(parsed.problem);
     const mismatch = statementMismatch(parsed.statement, expected);
     if (mismatch) throw refused(mismatch);
-    // The worker's clock, not the workflow's: this is where the time is measured.
+    // The worker's clock, not the workflow's: this is where a decision's time is measured.
     const now = Date.now();
-    const late = signedAtProblem(parsed.statement.signedAt, now);
+    const reference = input.runStartedAt === undefined ? now : Date.parse(input.runStartedAt);
+    const late = signedAtProblem(
+      parsed.statement.signedAt,
+      reference,
+      input.runStartedAt === undefined ? undefined : 'the run started',
+    );
     if (late) throw refused(late);
     const approval = deps.policyFor(expected.target).approval;
     if (expected.action !== 'request' && approval && !mayDecide(approval, expected.signer)) {

@@ -153,17 +153,23 @@ export function statementMismatch(statement: SignedStatement, expected: Expected
 }
 
 /**
- * Why a signature made at `signedAt` is refused at `nowMs` (the verifying worker's clock): older
- * than {@link SIGNATURE_MAX_AGE_MS}, or later than {@link SIGNATURE_MAX_SKEW_MS} ahead.
+ * Why a signature made at `signedAt` is refused at `nowMs` (the verifying worker's clock, or for a
+ * request the run's start, named by `moment`): older than {@link SIGNATURE_MAX_AGE_MS}, or later
+ * than {@link SIGNATURE_MAX_SKEW_MS} ahead.
  */
-export function signedAtProblem(signedAt: string, nowMs: number): string | undefined {
+export function signedAtProblem(
+  signedAt: string,
+  nowMs: number,
+  moment: string = 'the worker checked it',
+): string | undefined {
   const at = Date.parse(signedAt);
   if (Number.isNaN(at)) return `signedAt ${signedAt} is not a time`;
+  const then = new Date(nowMs).toISOString();
   if (nowMs - at > SIGNATURE_MAX_AGE_MS) {
-    return `the signature expired: signed at ${signedAt}, more than ${SIGNATURE_MAX_AGE_MS / 60_000} minutes before the worker checked it (${new Date(nowMs).toISOString()})`;
+    return `the signature expired: signed at ${signedAt}, more than ${SIGNATURE_MAX_AGE_MS / 60_000} minutes before ${moment} (${then})`;
   }
   if (at - nowMs > SIGNATURE_MAX_SKEW_MS) {
-    return `the signature is from the future: signed at ${signedAt}, more than ${SIGNATURE_MAX_SKEW_MS / 60_000} minutes after the worker's time ${new Date(nowMs).toISOString()}`;
+    return `the signature is from the future: signed at ${signedAt}, more than ${SIGNATURE_MAX_SKEW_MS / 60_000} minutes after ${moment} (${then})`;
   }
   return undefined;
 }

@@ -72,11 +72,17 @@ describe('signed approvals', { concurrency: true }, async () => {
   const newWorkflowId = (target: string) => `signed-${target}-${process.pid}-${++sequence}-${Date.now()}`;
 
   /** A forced failover of `target` requested by alice with her signed request. */
-  async function startSigned(target: string, workflowId = newWorkflowId(target), by: TestKey = keys.alice) {
+  async function startSigned(
+    target: string,
+    workflowId = newWorkflowId(target),
+    by: TestKey = keys.alice,
+    signedAt?: Date,
+  ) {
     const reason = 'node1 hardware fault';
     const requestProof = await signStatement(
       { action: 'request', workflowId, target, kind: 'forced', signer: ALICE, reason },
       by.key,
+      signedAt ? { now: signedAt } : {},
     );
     const handle = await lab.start(
       {
@@ -301,6 +307,13 @@ describe('signed approvals', { concurrency: true }, async () => {
       new RegExp(
         `the signed request was refused: key ${escape(keys.eve.fingerprint)} is not allowed to sign as alice@example\\.com`,
       ),
+    );
+    // A request's age counts at the run's start: this one was signed 20 minutes before.
+    const stale = await startSigned('unsigned', undefined, keys.alice, new Date(Date.now() - 20 * 60_000));
+    const third = await failureOf(stale, 'NotApproved');
+    assert.match(
+      third.failure.message,
+      /the signed request was refused: the signature expired: signed at \S+, more than 10 minutes before the run started/,
     );
     assert.equal(lab.failoverPosts('unsigned'), 0);
   });

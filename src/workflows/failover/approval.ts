@@ -144,13 +144,18 @@ function validateProof(
 }
 
 /** The worker's verification of a signed statement; its refusal is `ApprovalRefused` naming why. */
-async function verified(proof: SignedProof, expected: ExpectedStatement, what: string): Promise<VerifiedIdentity> {
+async function verified(
+  proof: SignedProof,
+  expected: ExpectedStatement,
+  what: string,
+  runStartedAt?: string,
+): Promise<VerifiedIdentity> {
   try {
     return await proxyLocalActivities<FailoverActivities>({
       startToCloseTimeout: '30s',
       retry: { maximumAttempts: 3, nonRetryableErrorTypes: ['ApprovalRefused'] },
       summary: `verify the signature of ${what}`,
-    }).verifySignature({ proof, expected });
+    }).verifySignature({ proof, expected, ...(runStartedAt !== undefined ? { runStartedAt } : {}) });
   } catch (error) {
     const cause = error instanceof ActivityFailure ? error.cause : error;
     if (cause instanceof ApplicationFailure && cause.type === 'ApprovalRefused') refuseDecision(cause.message);
@@ -247,7 +252,8 @@ async function requester(
     ...(input.reason !== undefined ? { reason: input.reason } : {}),
   };
   try {
-    return await verified(input.requestProof, expected, `the request by ${input.requestedBy}`);
+    const runStartedAt = workflowInfo().runStartTime.toISOString();
+    return await verified(input.requestProof, expected, `the request by ${input.requestedBy}`, runStartedAt);
   } catch (error) {
     if (error instanceof ApplicationFailure && error.type === 'ApprovalRefused') {
       return refusedRequest(`the signed request was refused: ${error.message}`);
