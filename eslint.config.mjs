@@ -101,16 +101,21 @@ export default tseslint.config(
     },
   },
   {
-    // The unit tests of the pure decision modules import those modules (they import no workflow
-    // API value), and nothing else of the bundle.
-    files: ['test/workflows/failover/**/*.test.ts'],
+    // The unit tests of the pure decision modules, and the explorer that drives them, import those
+    // modules (they import no workflow API value), and nothing else of the bundle.
+    files: [
+      'test/workflows/failover/**/*.test.ts',
+      'test/workflows/cluster-ledger/**/*.test.ts',
+      'test/explorer/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              regex: '(^|/)src/workflows(?!/failover/(send-protocol|verdict|preflight-reading|four-eyes)$)(/.*)?$',
+              regex:
+                '(^|/)src/workflows(?!/(failover/(send-protocol|verdict|preflight-reading|ledger-reading|shapes|four-eyes)|cluster-ledger/rules)$)(/.*)?$',
               message: 'Only the pure decision modules of src/workflows are unit-tested directly.',
             },
           ],

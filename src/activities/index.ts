@@ -8,7 +8,8 @@ import { makeCheckCluster } from './check-cluster';
 import { makeFollowFailover } from './follow';
 import { makeTriggerFailover } from './legacy-trigger';
 import { makeDescribeTargetLock } from './lock';
-import { makePreflight } from './preflight';
+import { makeAcquireCluster, makeClaimSend, makeFinishCluster } from './ledger';
+import { makeIdentifyCluster, makePreflight } from './preflight';
 import { makeNotifyOutcome, makeRecordOutcome } from './record';
 import { makeReplaySavedHistories } from './replay-histories';
 import { makeSendFailover } from './send-failover';
@@ -16,7 +17,8 @@ import { validateFailoverInput, validateFleetInput, validateMaintenanceInput } f
 import { makeVerifySignature } from './verify-signature';
 
 export type { ActivityDeps } from './deps';
-export type { PreflightInput, PreflightReport } from './preflight';
+export type { ClusterIdentification, PreflightInput, PreflightReport } from './preflight';
+export type { AcquireClusterInput, AcquireClusterResult, ClaimSendInput, FinishClusterInput } from './ledger';
 export type { CheckClusterInput, ClusterCheck } from './check-cluster';
 export type { SendFailoverInput, SentFailover } from './send-failover';
 export type { TriggerInput, TriggerResult } from './legacy-trigger';
@@ -42,6 +44,10 @@ export function createActivities(deps: ActivityDeps) {
     notifyOutcome: makeNotifyOutcome(deps),
     describeTargetLock: makeDescribeTargetLock(deps),
     verifySignature: makeVerifySignature(deps),
+    identifyCluster: makeIdentifyCluster(deps),
+    acquireCluster: makeAcquireCluster(deps),
+    claimSend: makeClaimSend(deps),
+    finishCluster: makeFinishCluster(deps),
     // Every configured target, for a fleet run over "all" (the workflow cannot read the worker's file).
     listTargets: () => Promise.resolve(deps.targetNames()),
     replaySavedHistories: makeReplaySavedHistories(deps.replay),

@@ -2,7 +2,8 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { UnknownTargetError } from '../config';
 import { policyDecision, requiresSignedDecision, type ApprovalPolicy, type PolicyDecision } from '../contract/policy';
-import { snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
+import { clusterIdentity, ledgerEvidence, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
+import type { ClusterIdentity, LedgerEvidence } from '../contract/ledger';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
 import type { ActivityDeps } from './deps';
 import { clientOf, readFailure, unknownTargetFailure } from './failures';
@@ -28,6 +29,11 @@ export interface PreflightReport {
    * reports of workers older than signed approvals and for named approvals.
    */
   signedApproval?: ApprovalPolicy;
+  /**
+   * The cluster's identity (`clusterIdentityOf` the three members' `ha_ip`), the key of its lock
+   * and send ledger; absent when vCenter did not report all three, and from older workers' reports.
+   */
+  cluster?: ClusterIdentity;
 }
 
 /** Builds the preflight activity. */
@@ -80,8 +86,31 @@ async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<
       failed: checks.filter((c) => !c.ok).map((c) => c.id),
       activeNode: snapshot.activeNode,
     });
-    return { snapshot, checks };
+    const cluster = clusterIdentity(info);
+    return { snapshot, checks, ...(cluster ? { cluster } : {}) };
   } catch (error) {
     throw readFailure(input.target, error);
   }
+}
+
+/** What `identifyCluster` read: the cluster's identity and its roles now (evidence for the ledger). */
+export interface ClusterIdentification {
+  cluster?: ClusterIdentity;
+  evidence: LedgerEvidence;
+}
+
+/** Builds the activity that reads a target's cluster identity (maintenance takes the cluster's lock with it). */
+export function makeIdentifyCluster(deps: ActivityDeps) {
+  return async function identifyCluster(input: { target: string }): Promise<ClusterIdentification> {
+    const client = clientOf(deps, input.target);
+    try {
+      const info = await client.getCluster({ partial: true });
+      const operations = await client.getOperations();
+      const snapshot = snapshotCluster(info, { operations, observedAt: new Date() });
+      const cluster = clusterIdentity(info);
+      return { ...(cluster ? { cluster } : {}), evidence: ledgerEvidence(snapshot) };
+    } catch (error) {
+      throw readFailure(input.target, error);
+    }
+  };
 }

@@ -33,6 +33,8 @@ export const FAILURE_EXIT_CODES = {
   NotApproved: 20,
   FailbackNotSent: 21,
   MaintenanceTimedOut: 22,
+  AlreadySent: 23,
+  UnresolvedFailover: 24,
 } as const satisfies Record<FailureType, number>;
 
 /** The exit code of a run's outcome (a SuccessOutcome or FailureType); unknown types count as other errors. */

@@ -26,3 +26,4 @@ export type { VchaFailoverInput } from './input/failover';
 export type { FleetFailoverInput } from './input/fleet';
 export * from './user-metadata';
 export type { VchaMaintenanceInput } from './input/maintenance';
+export * from './ledger';

@@ -26,6 +26,8 @@ export interface RunMemo {
   requestedBy?: string;
   /** The approval decision of a run whose policy asked for one (with the key that signed it, when signed). */
   approval?: { state: string; by?: string; at?: string; fingerprint?: string };
+  /** On a fleet's child: the fleet run's workflow id (the cluster's ledger lets a fleet send once per cluster). */
+  fleet?: string;
   /** On a maintenance leg: its maintenance run and which leg. */
   maintenance?: MaintenanceLink;
   /** On a maintenance run: who ended the window, and when. */
@@ -45,6 +47,7 @@ export function readMemo(memo: Record<string, unknown> | undefined): RunMemo {
     ...(text(raw.reason) !== undefined ? { reason: text(raw.reason) } : {}),
     ...(text(raw.requestedBy) !== undefined ? { requestedBy: text(raw.requestedBy) } : {}),
     ...(typeof approval === 'object' && approval !== null && text(approval.state) ? { approval } : {}),
+    ...(text(raw.fleet) !== undefined ? { fleet: text(raw.fleet) } : {}),
     ...(maintenance ? { maintenance } : {}),
     ...(typeof done === 'object' && done !== null && text(done.by) ? { maintenanceDone: done } : {}),
   };

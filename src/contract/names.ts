@@ -19,6 +19,7 @@ export const WORKFLOW_TYPES = {
   fleet: 'fleetFailover',
   targetLock: 'vchaTargetLock',
   gate: 'vchaGate',
+  clusterLedger: 'vchaClusterLedger',
 } as const;
 
 /** One workflow type name. */
@@ -69,6 +70,11 @@ export const ACTIVITY_TYPES = [
   'describeTargetLock',
   // The approval gate: an SSH signature over a decision (or a request) checked against the allowed signers.
   'verifySignature',
+  // The cluster's lock and send ledger (vchaClusterLedger), reached by Updates.
+  'identifyCluster',
+  'acquireCluster',
+  'claimSend',
+  'finishCluster',
   // vchaGate: the saved histories replayed on the worker's own workflow code.
   'replaySavedHistories',
 ] as const;

@@ -26,6 +26,10 @@ export const FAILURE_TYPES = [
   'FailbackNotSent',
   // vchaMaintenance: maxDuration passed without maintenanceDone and onMaxDuration is "leave".
   'MaintenanceTimedOut',
+  // This workflow id already sent its failover (an earlier run of it: reset, retried, re-run): this run sent nothing.
+  'AlreadySent',
+  // Another failover of the cluster is unresolved (in flight, or ended without proof): nothing was sent.
+  'UnresolvedFailover',
 ] as const;
 
 /** One unsuccessful end. */

@@ -12,6 +12,7 @@ import type {
 } from '../vcenter/schemas';
 import type { ClusterSnapshot, MemberSnapshot } from '../contract/cluster';
 import { isFailoverOperationId } from '../vcenter/operations';
+import { clusterIdentityOf, type ClusterIdentity, type LedgerEvidence } from '../contract/ledger';
 
 export type { ClusterSnapshot, MemberSnapshot } from '../contract/cluster';
 
@@ -64,6 +65,15 @@ export function snapshotCluster(
   };
 }
 
+/** The cluster's identity (the key of its lock and send ledger) from a cluster read; undefined unless all three `ha_ip` are there. */
+export function clusterIdentity(info: VcenterVchaClusterInfo): ClusterIdentity | undefined {
+  return clusterIdentityOf([
+    ipIdentity(info.node1?.ha_ip),
+    ipIdentity(info.node2?.ha_ip),
+    ipIdentity(info.witness?.ha_ip),
+  ]);
+}
+
 /** True when node1, node2 and the witness are all reported and UP. */
 export function allMembersUp(snapshot: ClusterSnapshot): boolean {
   const slots = new Set(snapshot.members.filter((m) => m.state === 'UP').map((m) => m.slot));
@@ -75,4 +85,14 @@ export function describeSnapshot(snapshot: ClusterSnapshot): string {
   const down = snapshot.members.filter((m) => m.state !== 'UP').map((m) => `${m.slot} ${m.state ?? 'missing'}`);
   const members = snapshot.members.length < 3 ? 'members missing' : down.length ? down.join(', ') : 'all members UP';
   return `active ${snapshot.activeNode ?? 'unknown'}, ${snapshot.healthState ?? 'health unknown'}, ${members}`;
+}
+
+/** The roles and running failover a snapshot shows, as the cluster's ledger takes them as evidence. */
+export function ledgerEvidence(snapshot: ClusterSnapshot): LedgerEvidence {
+  return {
+    ...(snapshot.activeNode ? { activeNode: snapshot.activeNode } : {}),
+    ...(snapshot.passiveNode ? { passiveNode: snapshot.passiveNode } : {}),
+    ...(snapshot.failoverRunning !== undefined ? { failoverRunning: snapshot.failoverRunning } : {}),
+    observedAt: snapshot.observedAt,
+  };
 }

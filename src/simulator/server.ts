@@ -3,8 +3,10 @@
  * per cluster (with a separate admin port) or every cluster on one shared port under `/vc/<name>`.
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { randomInt } from 'node:crypto';
 import { SimClock } from './model/clock';
 import { SimCluster } from './model/cluster';
+import { HA_NETWORKS } from './model/cluster-state';
 import type { SimCounters } from './model/counters';
 import { SequenceCounter, type SimRequestRecord } from './model/request-log';
 import { TaskIdSequence } from './model/tasks';
@@ -251,6 +253,9 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     users: validated.users ?? {},
     timing: mergeTiming(DEFAULT_TIMING, validated.timing),
     requestLogCapacity: options.requestLogCapacity ?? 1000,
+    // Each simulator its own range of VCHA addresses: the worker identifies a cluster by them, and
+    // two simulators on one Temporal server (parallel tests) must not look like one cluster.
+    haNetworkBase: randomInt(HA_NETWORKS),
   };
   let index = 0;
   for (const [name, scenario] of Object.entries(validated.clusters)) {

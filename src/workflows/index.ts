@@ -7,3 +7,4 @@ export { fleetFailover } from './fleet/workflow';
 export { vchaGate } from './gate';
 export { vchaMaintenance } from './maintenance/workflow';
 export { vchaTargetLock } from './common/target-lock';
+export { vchaClusterLedger } from './cluster-ledger/workflow';

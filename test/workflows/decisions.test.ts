@@ -10,7 +10,6 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { Context } from '@temporalio/activity';
 import type { FollowHeartbeat, VchaFailoverWorkflow } from '../../src/contract';
 import { evaluatePreflight } from '../../src/domain/preflight-rules';
-import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
 import { healthySnapshot, stubbedWorker, unchangedCheck, verified } from './stub-activities';
 import { waitForPhase } from './wait';
@@ -359,44 +358,57 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.ok(Date.now() - started < 60_000, 'bounded by the deadlines and one heartbeat timeout');
   });
 
-  it('retries a lock whose holder has just closed, then proceeds', async () => {
-    const env = await testEnv();
-    const staleLockCalls: number[] = [];
-    const run = worker.script({
-      describeTargetLock: async ({ lockWorkflowId }) => {
-        staleLockCalls.push(Date.now());
-        // The second look finds the closed holder's lock gone: the next start succeeds.
-        if (staleLockCalls.length === 2) await env.client.workflow.getHandle(lockWorkflowId).terminate('holder closed');
-        return { workflowId: 'closed-holder', running: false };
+  let sharedClusters = 0;
+  /** Two scripted targets that are two names of one cluster; the first waits for approval (holding it). */
+  function twoNamesOfOneCluster(overrides: Parameters<typeof worker.script>[0] = {}) {
+    sharedClusters += 1;
+    const cluster = `shared-${process.pid}-${sharedClusters}`;
+    const holding = worker.script({
+      preflight: (input) => {
+        const snapshot = healthySnapshot();
+        return Promise.resolve({
+          snapshot,
+          checks: evaluatePreflight(snapshot, input.planned),
+          policy: 'approval',
+          cluster,
+        });
       },
     });
-    // A lock left by a holder that has closed: its lock is still running for a moment.
-    await env.client.workflow.start('vchaTargetLock', {
-      taskQueue: worker.taskQueue,
-      workflowId: `vcha-lock-${run.name}`,
-      args: [{ target: run.name, holder: { workflowId: 'closed-holder', runId: 'r1' } }],
+    const other = worker.script({
+      preflight: (input) => {
+        const snapshot = healthySnapshot();
+        return Promise.resolve({ snapshot, checks: evaluatePreflight(snapshot, input.planned), cluster });
+      },
+      ...overrides,
     });
-    const result = await (await run.start()).result();
+    return { holding, other };
+  }
+
+  it('takes over the cluster from a holder that closed without releasing it, then proceeds', async () => {
+    const { holding, other } = twoNamesOfOneCluster();
+    const holder = await holding.start();
+    await waitForPhase(holder, 'AWAITING_APPROVAL');
+    // Terminated while it holds the cluster and before it claimed anything: it can never send.
+    await holder.terminate('closed by an operator while waiting');
+    const result = await (await other.start()).result();
     assert.equal(result.outcome, 'SUCCEEDED');
-    assert.equal(staleLockCalls.length, 2);
-    assert.ok(staleLockCalls[1]! - staleLockCalls[0]! >= 400, 'waited between looks');
+    assert.equal(other.calls.sendFailover.length, 1);
+    assert.equal(holding.calls.sendFailover.length, 0);
   });
 
-  it('ends TargetBusy naming a running holder, without preflight deciding anything', async () => {
-    const env = await testEnv();
-    const run = worker.script({
-      describeTargetLock: () => Promise.resolve({ workflowId: 'holder-run', runId: 'r9', running: true }),
-    });
-    const lock = await env.client.workflow.start('vchaTargetLock', {
-      taskQueue: worker.taskQueue,
-      workflowId: `vcha-lock-${run.name}`,
-      args: [{ target: run.name, holder: { workflowId: 'holder-run', runId: 'r9' } }],
-    });
-    const { failure, record } = await failureOf(await run.start(), 'TargetBusy');
-    assert.match(failure.message, /is busy: run holder-run \(r9\) is failing it over/);
-    assert.deepEqual(record?.heldBy, { workflowId: 'holder-run', runId: 'r9' });
-    assert.equal(run.calls.sendFailover.length, 0);
-    await lock.terminate('test done');
+  it('ends TargetBusy naming the running holder, reached by another name of the cluster', async () => {
+    const { holding, other } = twoNamesOfOneCluster();
+    const holder = await holding.start();
+    await waitForPhase(holder, 'AWAITING_APPROVAL');
+    const { runId } = await holder.describe();
+    const { failure, record } = await failureOf(await other.start(), 'TargetBusy');
+    assert.match(
+      failure.message,
+      new RegExp(`is busy: run ${holder.workflowId} \\(${runId}\\) is failing it over \\(as ${holding.name}`),
+    );
+    assert.deepEqual(record?.heldBy, { workflowId: holder.workflowId, runId: runId });
+    assert.equal(other.calls.sendFailover.length, 0);
+    await holder.terminate('test done');
   });
 
   it('records inline, then through a retried activity when the store fails, and keeps the outcome', async () => {

@@ -16,6 +16,8 @@ import type {
   SendFailoverInput,
   TriggerInput,
 } from '../../src/activities';
+import type { ActivityDeps } from '../../src/activities/deps';
+import { makeAcquireCluster, makeClaimSend, makeFinishCluster } from '../../src/activities/ledger';
 import {
   validateFailoverInput,
   validateFleetInput,
@@ -72,7 +74,14 @@ export interface StubCalls {
 export type StubActivities = Partial<
   Omit<
     FailoverActivities,
-    'validateFailoverInput' | 'validateFleetInput' | 'validateMaintenanceInput' | 'replaySavedHistories'
+    | 'validateFailoverInput'
+    | 'validateFleetInput'
+    | 'validateMaintenanceInput'
+    | 'replaySavedHistories'
+    | 'identifyCluster'
+    | 'acquireCluster'
+    | 'claimSend'
+    | 'finishCluster'
   >
 >;
 
@@ -122,6 +131,7 @@ let sequence = 0;
 export async function stubbedWorker(): Promise<StubbedWorker> {
   const env = await testEnv();
   const taskQueue = uniqueTaskQueue('decisions');
+  const ledgerDeps = { temporal: env.client } as unknown as ActivityDeps;
   const scripts = new Map<string, { overrides: StubActivities; calls: StubCalls }>();
   const dispatch = <K extends keyof StubCalls>(name: K) => {
     return (input: StubCalls[K][number]) => {
@@ -140,7 +150,11 @@ export async function stubbedWorker(): Promise<StubbedWorker> {
       validateFailoverInput,
       validateFleetInput,
       validateMaintenanceInput,
-      preflight: dispatch('preflight'),
+      // Each scripted target is a cluster of its own: its identity names it, unless a test sets one.
+      preflight: async (input: PreflightInput) => {
+        const report = await dispatch('preflight')(input);
+        return { cluster: `cluster-of-${input.target}`, ...(report as PreflightReport) };
+      },
       checkCluster: dispatch('checkCluster'),
       sendFailover: dispatch('sendFailover'),
       triggerFailover: dispatch('triggerFailover'),
@@ -148,6 +162,10 @@ export async function stubbedWorker(): Promise<StubbedWorker> {
       recordOutcome: dispatch('recordOutcome'),
       notifyOutcome: dispatch('notifyOutcome'),
       describeTargetLock: dispatch('describeTargetLock'),
+      // The cluster's ledger is the real one, on this server: a stubbed ledger would prove nothing.
+      acquireCluster: makeAcquireCluster(ledgerDeps),
+      claimSend: makeClaimSend(ledgerDeps),
+      finishCluster: makeFinishCluster(ledgerDeps),
     },
   });
   const running = worker.run();

@@ -23,6 +23,8 @@ export interface SimClusterContext {
   users: Record<string, UserScenario>;
   timing: SimTiming;
   requestLogCapacity: number;
+  /** Where this simulator's clusters' VCHA (`ha_ip`) addresses start (see `HA_NETWORKS`). */
+  haNetworkBase: number;
 }
 
 /** The mutable parts of one cluster. */
@@ -48,7 +50,7 @@ export function partsFromScenario(
   const faults = defaultFaults();
   applyFaultPatch(faults, definition.faults);
   return {
-    state: buildClusterState(name, index, definition, context.clock.now()),
+    state: buildClusterState(name, index, definition, context.clock.now(), context.haNetworkBase),
     faults,
     timing: mergeTiming(context.timing, definition.timing),
     users: new UserDirectory(context.admin, { ...context.users, ...definition.users }),

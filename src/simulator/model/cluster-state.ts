@@ -56,7 +56,24 @@ export interface ClusterState {
 /** What a configured cluster normally lists as disabled: it is already deployed. */
 const DEFAULT_DISABLED_OPERATIONS: readonly string[] = ['com.vmware.vcenter.vcha.cluster.deploy'];
 
-function defaultMember(clusterName: string, clusterIndex: number, member: MemberName): MemberState {
+/**
+ * How many clusters' VCHA networks fit in 10.0.0.0/8 at four addresses each: a simulator starts its
+ * clusters at a random one of them, so simulators sharing a Temporal server do not collide.
+ */
+export const HA_NETWORKS = 1 << 22;
+
+/** The `ha_ip` of a member: 10.0.0.0/8, four addresses per cluster network, the member's index in it. */
+function haAddress(network: number, memberIndex: number): string {
+  const value = (network % HA_NETWORKS) * 4 + memberIndex + 1;
+  return `10.${(value >> 16) & 255}.${(value >> 8) & 255}.${value & 255}`;
+}
+
+function defaultMember(
+  clusterName: string,
+  clusterIndex: number,
+  member: MemberName,
+  haNetworkBase: number,
+): MemberState {
   const memberIndex = MEMBER_NAMES.indexOf(member);
   const serial = clusterIndex + 1;
   const vmSuffix = member === 'node1' ? '' : member === 'node2' ? '-peer' : '-witness';
@@ -64,8 +81,7 @@ function defaultMember(clusterName: string, clusterIndex: number, member: Member
     vmName: `${clusterName}${vmSuffix}`,
     vmId: `vm-${1000 + serial * 10 + memberIndex}`,
     hostName: `esx-${String(memberIndex + 1).padStart(2, '0')}.${clusterName}.lab`,
-    // 10.<hi>.<lo>.<member>: unique HA addresses for up to 65,535 clusters.
-    haIp: `10.${(serial >> 8) & 255}.${serial & 255}.${memberIndex + 1}`,
+    haIp: haAddress(haNetworkBase + clusterIndex, memberIndex),
     state: 'UP',
     role: member === 'node1' ? 'ACTIVE' : member === 'node2' ? 'PASSIVE' : 'WITNESS',
   };
@@ -118,6 +134,7 @@ export function buildClusterState(
   clusterIndex: number,
   scenario: ClusterScenario,
   now: number,
+  haNetworkBase = 0,
 ): ClusterState {
   const state: ClusterState = {
     mode: 'ENABLED',
@@ -129,9 +146,9 @@ export function buildClusterState(
     autoFailoverAllowed: true,
     disabledOperations: [...DEFAULT_DISABLED_OPERATIONS],
     members: {
-      node1: defaultMember(clusterName, clusterIndex, 'node1'),
-      node2: defaultMember(clusterName, clusterIndex, 'node2'),
-      witness: defaultMember(clusterName, clusterIndex, 'witness'),
+      node1: defaultMember(clusterName, clusterIndex, 'node1', haNetworkBase),
+      node2: defaultMember(clusterName, clusterIndex, 'node2', haNetworkBase),
+      witness: defaultMember(clusterName, clusterIndex, 'witness', haNetworkBase),
     },
     services: steadyServices(),
     appliance: { color: 'green', reported: 'green', lastCheckAt: now - LAST_CHECK_BEFORE_START_MS },

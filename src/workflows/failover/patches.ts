@@ -44,4 +44,16 @@ export const PATCHES = {
     since: '0.2.0',
     removableWhen: 'no run started by a 0.1.x build can be open (test/histories/0.1.0/send-once-refused.json)',
   },
+  /**
+   * The cluster's lock and send ledger (`vchaClusterLedger`, keyed by the cluster's identity)
+   * instead of the per-target `vchaTargetLock` child: acquire after preflight, claim before the
+   * request, finish at the end. `vchaMaintenance` calls it too, for its own hold of the cluster.
+   */
+  clusterLedger: {
+    id: 'cluster-ledger',
+    gates: 'the per-cluster lock and send ledger (acquire, claim, finish) instead of the vchaTargetLock child',
+    since: '0.3.0',
+    removableWhen:
+      'no run started by a 0.2.x build can be open; then holdTarget, vchaTargetLock and describeTargetLock go too (keep vchaTargetLock registered one release longer for locks still open)',
+  },
 } as const satisfies Record<string, Patch>;

@@ -10,6 +10,7 @@ import {
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   upsertMemo,
   upsertSearchAttributes,
@@ -35,15 +36,20 @@ import {
   type FailoverStatus,
   type RejectArgs,
   type VchaFailoverInput,
+  type ClusterIdentity,
+  type LedgerRefusal,
   WORKFLOW_TYPES,
 } from '../../contract';
+import { ledgerEvidence } from '../../domain/cluster-snapshot';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
-import { causeMessage, contractTypeOf, followHeartbeatOf } from '../common/activity-errors';
+import { applicationCause, causeMessage, contractTypeOf, followHeartbeatOf } from '../common/activity-errors';
 import { holdTarget } from '../common/hold-target';
 import { enterPhase, startingStatus } from '../common/run-status';
 import { validatedOrThrow, validators } from '../common/validation';
 import { PREFLIGHT, followOptions } from './activity-options';
+import { LEDGER, finishInLedger, parentOfThisRun } from '../common/hold-cluster';
 import { awaitApproval, decide, validateDecision } from './approval';
+import { claimRefused, ledgerVerdict, readAcquired, type LedgerStart } from './ledger-reading';
 import { legacyTrigger } from './legacy-trigger';
 import { recordAndNotify, recordFailoverMetrics, recordOf } from './outcome';
 import { PATCHES } from './patches';
@@ -68,6 +74,16 @@ export class FailoverRun {
   private cancelTooLate = false;
   /** Longest vCenter outage the follow activity saw, for metrics. */
   private longestOutageMs?: number;
+  /** The cluster's identity as preflight read it: the key of its lock and send ledger. */
+  private cluster?: ClusterIdentity;
+  /** The run takes the ledger path (`PATCHES.clusterLedger`); older runs never touch the ledger. */
+  private usesLedger = false;
+  /** This run holds the cluster (itself, not through its parent): it releases it at the end. */
+  private holdsCluster = false;
+  /** This run claimed the send in the cluster's ledger: its end goes there. */
+  private claimed = false;
+  /** vCenter answered one of this run's attempts (a refusal): the request did arrive. */
+  private reachedVcenter = false;
 
   constructor(private readonly startedAt: Date) {
     this.status = startingStatus(startedAt);
@@ -106,8 +122,124 @@ export class FailoverRun {
     return CancellationScope.nonCancellable(() => this.finish(end));
   }
 
-  /** Lock, preflight, and (unless a dry run, cancelled or not approved) the request and its verdict. */
+  /**
+   * Preflight, the cluster's lock and ledger, and (unless a dry run, cancelled or not approved) the
+   * request and its verdict. Runs started before the ledger hold the target's lock instead.
+   */
   private async failOver(input: ValidatedFailoverInput): Promise<RunEnd> {
+    if (!patched(PATCHES.clusterLedger.id)) return this.failOverUnderTargetLock(input);
+    this.usesLedger = true;
+    this.enter('PREFLIGHT', `reading the cluster state of ${input.target}`);
+    let passed = await this.preflight(input);
+    // The ledger is consulted before any end that could say "nothing was sent": an earlier run of
+    // this workflow id may have sent it, even when the cluster now reads as not fit to fail over.
+    const start = await this.acquireCluster(input, passed);
+    if (start.step === 'end') return start.end;
+    if (start.step === 'follow-adopted') {
+      return CancellationScope.nonCancellable(() => this.followAdopted(input, start));
+    }
+    if (isEnd(passed)) return passed;
+    this.passed = passed;
+    if (input.dryRun) return dryRunPassed(input, passed);
+    if (this.status.cancelRequested) return failed('Cancelled', cancelledBeforeSending(input.target));
+    if (passed.policy === 'approval') {
+      const approved = await awaitApproval(this.gate(input), input, passed);
+      if (isEnd(approved)) return approved;
+      passed = this.passed = approved;
+    }
+    // From here on the failover may be under way: a cancel cannot stop it, so the run follows it to the end.
+    return CancellationScope.nonCancellable(async () => {
+      const sent = await this.trigger(input, passed);
+      return isEnd(sent) ? sent : this.follow(input, passed, sent);
+    });
+  }
+
+  /**
+   * The cluster's lock, by its identity: held (and what the ledger knows of this workflow id and of
+   * other unresolved requests), or the run's end. A cluster preflight could not identify has no
+   * ledger to ask: the run ends without sending, and says only what it knows.
+   */
+  private async acquireCluster(input: ValidatedFailoverInput, passed: PassedPreflight | RunEnd): Promise<LedgerStart> {
+    const cluster = this.cluster;
+    if (cluster === undefined) {
+      if (isEnd(passed))
+        return { step: 'end', end: { ...passed, message: `${passed.message}; this run sent nothing` } };
+      return {
+        step: 'end',
+        end: failed(
+          'PreflightRejected',
+          `${input.target} did not report the VCHA addresses of node1, node2 and the witness, which identify the cluster's lock and send ledger: nothing was sent`,
+          {
+            failedChecks: [
+              { id: 'identity', ok: false, detail: 'vCenter reports ha_ip of node1, node2 and the witness' },
+            ],
+          },
+        ),
+      };
+    }
+    const info = workflowInfo();
+    const parent = parentOfThisRun();
+    let start: LedgerStart;
+    try {
+      const acquired = await proxyLocalActivities<FailoverActivities>({
+        ...LEDGER,
+        summary: `take the lock of cluster ${cluster}`,
+      }).acquireCluster({
+        cluster,
+        request: {
+          workflowId: info.workflowId,
+          runId: info.runId,
+          type: WORKFLOW_TYPES.failover,
+          target: input.target,
+          ...(parent ? { parent } : {}),
+          ...(this.status.preflight ? { evidence: ledgerEvidence(this.status.preflight) } : {}),
+        },
+      });
+      this.holdsCluster = acquired.held && acquired.via === 'holder';
+      start = readAcquired(acquired, input.target, cluster);
+    } catch (error) {
+      return {
+        step: 'end',
+        end: failed(
+          'PreflightRejected',
+          `could not reach the send ledger of ${input.target}'s cluster (${cluster}): ${causeMessage(error)}; nothing was sent`,
+          {
+            failedChecks: [
+              { id: 'ledger', ok: false, detail: `the cluster's send ledger answers (${causeMessage(error)})` },
+            ],
+          },
+        ),
+      };
+    }
+    this.observations.push(`cluster ${cluster}: ${this.holdsCluster ? 'lock taken' : "under its parent's lock"}`);
+    return start;
+  }
+
+  /** An earlier run of this workflow id claimed the request and closed: follow that request, never send. */
+  private async followAdopted(
+    input: ValidatedFailoverInput,
+    start: Extract<LedgerStart, { step: 'follow-adopted' }>,
+  ): Promise<RunEnd> {
+    const { entry, sent } = start;
+    const passed: PassedPreflight = {
+      snapshot: this.status.preflight!,
+      active: entry.previousActive,
+      passive: entry.previousPassive,
+    };
+    this.passed = passed;
+    this.claimed = true;
+    this.sent = sent;
+    this.triggered = 'unknown';
+    this.observations.push(start.observation);
+    const end = await this.follow(input, passed, sent);
+    return {
+      ...end,
+      message: `${end.message} (the request claimed at ${entry.claimedAt} by run ${entry.adoptedFrom ?? 'unknown'} of this workflow id; this run sent nothing)`,
+    };
+  }
+
+  /** Runs started before the cluster ledger: the target's lock (a child workflow) while preflight reads. */
+  private async failOverUnderTargetLock(input: ValidatedFailoverInput): Promise<RunEnd> {
     // Preflight only reads, so it runs while the lock is taken: a busy target just discards it, and
     // the check before the request reads the cluster again anyway. This saves a round trip per run.
     this.enter('PREFLIGHT', `reading the cluster state of ${input.target}`);
@@ -168,6 +300,7 @@ export class FailoverRun {
       return preflightFailed({ contractType: contractTypeOf(error), message: causeMessage(error) }, input.target);
     }
     this.status.preflight = report.snapshot;
+    if (this.usesLedger) this.cluster ??= report.cluster;
     const read = readPreflight(report, input);
     if (!isEnd(read)) {
       this.status.observation = `preflight passed: active ${read.active}, passive ${read.passive}`;
@@ -192,9 +325,14 @@ export class FailoverRun {
    */
   private async trigger(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Sent | RunEnd> {
     this.enter('TRIGGERING', `sending the ${input.planned ? 'planned' : 'forced'} failover request`);
+    if (this.cluster !== undefined) {
+      const refused = await this.claim(input, passed, this.cluster);
+      if (refused) return refused;
+    }
     const run = {
       note: (observation: string) => void this.observations.push(observation),
       cancelRequested: () => this.status.cancelRequested,
+      reachedVcenter: () => void (this.reachedVcenter = true),
     };
     const sent = patched(PATCHES.sendFailoverOnce.id)
       ? await sendOnce(input, passed, run)
@@ -205,6 +343,58 @@ export class FailoverRun {
     this.status.taskId = sent.taskId;
     if (this.status.cancelRequested) this.cancelTooLate = true;
     return sent;
+  }
+
+  /** Claims the send in the cluster's ledger, just before the request: the run's end if refused. */
+  private async claim(
+    input: ValidatedFailoverInput,
+    passed: PassedPreflight,
+    cluster: ClusterIdentity,
+  ): Promise<RunEnd | undefined> {
+    const info = workflowInfo();
+    try {
+      await proxyLocalActivities<FailoverActivities>({
+        ...LEDGER,
+        summary: `claim the failover request in the ledger of cluster ${cluster}`,
+      }).claimSend({
+        cluster,
+        request: {
+          workflowId: info.workflowId,
+          runId: info.runId,
+          target: input.target,
+          planned: input.planned,
+          ...(parentOfThisRun() ? { parent: parentOfThisRun() } : {}),
+          previousActive: passed.active,
+          previousPassive: passed.passive,
+        },
+      });
+    } catch (error) {
+      const refusal = applicationCause(error)?.details?.[0] as LedgerRefusal | undefined;
+      if (refusal?.reason) return claimRefused(refusal, input.target, cluster);
+      return failed(
+        'PreflightRejected',
+        `could not claim the failover request in the send ledger of cluster ${cluster}: ${causeMessage(error)}; nothing was sent`,
+        {
+          failedChecks: [
+            { id: 'ledger', ok: false, detail: `the cluster's send ledger answers (${causeMessage(error)})` },
+          ],
+        },
+      );
+    }
+    this.claimed = true;
+    return undefined;
+  }
+
+  /**
+   * The run's end in the cluster's ledger: its claim ends with the verdict, and the lock is
+   * released. A ledger that cannot be told leaves the claim unresolved: the next run of the
+   * cluster reports it instead of sending (fails closed).
+   */
+  private async finishCluster(end: RunEnd): Promise<void> {
+    if (this.cluster === undefined || (!this.holdsCluster && !this.claimed)) return;
+    const verdict = this.claimed ? ledgerVerdict(end, this.sent, this.reachedVcenter) : undefined;
+    const trouble = await finishInLedger(this.cluster, verdict);
+    if (trouble) this.observations.push(trouble);
   }
 
   /** FAILING_OVER and VERIFYING, inside the follow activity; the verdict from what it proves (`verdict.ts`). */
@@ -260,6 +450,7 @@ export class FailoverRun {
 
   /** RECORDING and COMPLETED: the record, the webhook, the index, the metrics; then the run's end. */
   private async finish(end: RunEnd): Promise<FailoverResult> {
+    await this.finishCluster(end);
     const record = recordOf(end, {
       input: this.input!,
       status: this.status,

@@ -48,7 +48,7 @@ function sendFailureFacts(error: unknown): SendFailureFacts {
 export async function sendOnce(
   input: ValidatedFailoverInput,
   passed: PassedPreflight,
-  run: { note(observation: string): void; cancelRequested(): boolean },
+  run: { note(observation: string): void; cancelRequested(): boolean; reachedVcenter?(): void },
 ): Promise<Sent | RunEnd> {
   const { sendFailover } = proxyActivities<FailoverActivities>({
     ...SEND,
@@ -71,6 +71,7 @@ export async function sendOnce(
       case 'end':
         return next.end;
       case 'confirm-refusal':
+        run.reachedVcenter?.();
         return confirmRefusal(input, passed, applicationCause(failure)!, at, run);
       case 'follow':
         run.note(next.observation);

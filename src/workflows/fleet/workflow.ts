@@ -13,6 +13,7 @@ import {
 import {
   WORKFLOW_TYPES,
   fleetStatusQuery,
+  memoFields,
   type FleetFailoverWorkflow,
   type FleetFailoverResult,
   type FleetTargetOutcome,
@@ -91,7 +92,12 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
         pollInterval: input.pollInterval,
         dryRun: input.dryRun ? true : undefined,
       });
-      const result = await runFailoverChild(state.workflowId, child, `fleet failover ${workflowInfo().workflowId}`);
+      const result = await runFailoverChild(
+        state.workflowId,
+        child,
+        `fleet failover ${workflowInfo().workflowId}`,
+        memoFields({ fleet: workflowInfo().workflowId }),
+      );
       state.outcome = result.outcome;
       state.message = result.message;
       Object.assign(state, whatTheRunSaw(result));

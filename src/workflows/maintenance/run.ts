@@ -5,7 +5,17 @@
  * target's lock from before the first leg to after the last, so nothing else fails the target
  * over in between, and its legs run under that lock.
  */
-import { CancellationScope, condition, isCancellation, upsertMemo, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  isCancellation,
+  patched as historyHasPatch,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertMemo,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { FailoverActivities } from '../../activities';
 import {
   WORKFLOW_TYPES,
   contractFailure,
@@ -23,10 +33,15 @@ import {
   type MaintenanceResult,
   type MaintenanceStatus,
   type VchaMaintenanceInput,
+  type ClusterIdentity,
 } from '../../contract';
 import type { ValidatedMaintenanceInput } from '../../contract/input/maintenance';
 import { childFailure, childInput, runFailoverChild } from '../common/child-failover';
+import { LEDGER, finishInLedger, parentOfThisRun } from '../common/hold-cluster';
 import { holdTarget } from '../common/hold-target';
+import { PATCHES } from '../failover/patches';
+import { readAcquired } from '../failover/ledger-reading';
+import { PREFLIGHT } from '../failover/activity-options';
 import { enterPhase, refuseUpdate, startingStatus } from '../common/run-status';
 import { validatedOrThrow, validators } from '../common/validation';
 
@@ -56,6 +71,8 @@ export class MaintenanceRun {
   private input?: ValidatedMaintenanceInput;
   private raw?: VchaMaintenanceInput;
   private done?: { endedBy: 'maintenanceDone' | 'cancel'; by?: string; note?: string };
+  /** The cluster this run holds through its ledger (runs from before the ledger hold the target's lock). */
+  private heldCluster?: ClusterIdentity;
 
   constructor(private readonly startedAt: Date) {
     this.status = { ...startingStatus(startedAt), legs: [] };
@@ -109,12 +126,22 @@ export class MaintenanceRun {
       if (!isCancellation(error)) throw error;
       end = { outcome: 'Cancelled', message: this.whereLeft('cancelled') };
     }
+    const cluster = this.heldCluster;
+    if (cluster !== undefined) {
+      const trouble = await CancellationScope.nonCancellable(() => finishInLedger(cluster, undefined));
+      if (trouble) end = { ...end, message: `${end.message}; ${trouble}` };
+    }
     return this.finish(end);
   }
 
   private async run(input: ValidatedMaintenanceInput): Promise<MaintenanceEnd> {
-    const busy = await holdTarget(input.target);
-    if (busy) return { outcome: 'TargetBusy', message: busy.message };
+    if (historyHasPatch(PATCHES.clusterLedger.id)) {
+      const refused = await this.holdCluster(input.target);
+      if (refused) return refused;
+    } else {
+      const busy = await holdTarget(input.target);
+      if (busy) return { outcome: 'TargetBusy', message: busy.message };
+    }
 
     this.enter('FAILING_OVER', `planned failover of ${input.target}`);
     const first = await this.leg('failover');
@@ -185,6 +212,55 @@ export class MaintenanceRun {
       };
     }
     return { outcome: back.outcome, message: `the failback of ${input.target} ended ${back.outcome}: ${back.message}` };
+  }
+
+  /**
+   * Holds the target's cluster through its ledger, from before the first leg to after the last:
+   * every name of the cluster is refused meanwhile, and the legs run under this hold. Nothing is
+   * sent here; a cluster that cannot be identified or held ends the run before any leg.
+   */
+  private async holdCluster(target: string): Promise<MaintenanceEnd | undefined> {
+    const { workflowId, runId } = workflowInfo();
+    try {
+      const seen = await proxyActivities<FailoverActivities>({
+        ...PREFLIGHT,
+        summary: `identify the VCHA cluster of ${target}`,
+      }).identifyCluster({ target });
+      const cluster = seen.cluster;
+      if (cluster === undefined) {
+        return {
+          outcome: 'PreflightRejected',
+          message: `${target} did not report the VCHA addresses of node1, node2 and the witness, which identify its cluster's lock: nothing was sent`,
+        };
+      }
+      const parent = parentOfThisRun();
+      const acquired = await proxyLocalActivities<FailoverActivities>({
+        ...LEDGER,
+        summary: `take the lock of cluster ${cluster} for the maintenance`,
+      }).acquireCluster({
+        cluster,
+        request: {
+          workflowId,
+          runId,
+          type: WORKFLOW_TYPES.maintenance,
+          target,
+          ...(parent ? { parent } : {}),
+          evidence: seen.evidence,
+        },
+      });
+      if (acquired.held && acquired.via === 'holder') this.heldCluster = cluster;
+      const start = readAcquired(acquired, target, cluster);
+      // Another run's unresolved request would refuse both legs: say so before the first.
+      if (start.step === 'end' && !start.end.ok) return { outcome: start.end.outcome, message: start.end.message };
+      return undefined;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const decoded = childFailure(error);
+      return {
+        outcome: decoded.outcome ?? 'PreflightRejected',
+        message: `could not hold the cluster of ${target}: ${decoded.message}; nothing was sent`,
+      };
+    }
   }
 
   /** Runs one leg as a `vchaFailover` child linked to this run; how it ended, never a throw. */

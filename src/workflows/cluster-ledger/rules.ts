@@ -1,0 +1,300 @@
+/**
+ * The per-cluster ledger's decisions, as plain functions over plain data: who may hold the cluster,
+ * who may send, what settles an unresolved request. Each rule returns either a refusal (the Update's
+ * validator throws it, leaving no trace in history) or the reply and the change to make; the
+ * handler runs the same rule again and applies it. Handlers never await, so nothing can change the
+ * state between the validator's check and the handler's write: each Update is a compare-and-set.
+ *
+ * No SDK values here: the ledger workflow wires these to its Updates, and the unit tests and the
+ * explorer drive them directly.
+ */
+import type {
+  AcknowledgeRequest,
+  AcquireReply,
+  AcquireRequest,
+  AdoptRequest,
+  ClaimRequest,
+  ClusterIdentity,
+  FinishRequest,
+  LedgerEntry,
+  LedgerEvidence,
+  LedgerRefusal,
+  LedgerRefusalReason,
+  LedgerRun,
+  LedgerState,
+} from '../../contract/ledger';
+
+/** Ended entries kept per cluster (unresolved ones are always kept): the memory of "this workflow id already sent". */
+export const LEDGER_ENTRIES_KEPT = 200;
+
+/** Target names kept per cluster, for the Web UI. */
+const TARGET_NAMES_KEPT = 20;
+
+/** A rule's answer: refused (nothing changes), or the reply and the change that goes with it. */
+export type LedgerDecision<Reply> = { refused: LedgerRefusal } | { reply: Reply; apply(state: LedgerState): void };
+
+/** A fresh ledger for `cluster`. */
+export function emptyLedger(cluster: ClusterIdentity): LedgerState {
+  return { cluster, entries: [], targets: [] };
+}
+
+const sameRun = (a: LedgerRun | undefined, b: LedgerRun | undefined): boolean =>
+  a !== undefined && b !== undefined && a.workflowId === b.workflowId && a.runId === b.runId;
+
+function refuse(reason: LedgerRefusalReason, message: string, entry?: LedgerEntry): { refused: LedgerRefusal } {
+  return { refused: { reason, message, ...(entry ? { entry } : {}) } };
+}
+
+/** Whether an entry still stands between the cluster and a new failover. */
+export function isUnresolved(entry: LedgerEntry): boolean {
+  if (entry.settled !== undefined || entry.state === 'withdrawn') return false;
+  return entry.state === 'claimed' || !entry.proved;
+}
+
+/** Why an entry is unresolved, in words for the refusal. */
+export function unresolvedWhy(entry: LedgerEntry): string {
+  if (entry.state === 'claimed') return 'its run claimed the send and has not ended with a verdict';
+  return `its run ended ${entry.outcome ?? 'without a verdict'}, which does not prove what the cluster did`;
+}
+
+/**
+ * Whether the cluster's own state proves that an unresolved request settled: the node that was
+ * PASSIVE is ACTIVE and no failover is running. The reverse (the old node still ACTIVE, nothing
+ * running) proves nothing: a vCenter may hide a running failover for minutes, and the request may
+ * still act. Only a person who checked can settle that.
+ */
+export function settledByEvidence(entry: LedgerEntry, evidence: LedgerEvidence | undefined): boolean {
+  if (!evidence || !isUnresolved(entry)) return false;
+  return evidence.activeNode === entry.previousPassive && evidence.failoverRunning === false;
+}
+
+/** The newest entry that matches. */
+function lastEntry(state: LedgerState, matches: (entry: LedgerEntry) => boolean): LedgerEntry | undefined {
+  for (let index = state.entries.length - 1; index >= 0; index--)
+    if (matches(state.entries[index]!)) return state.entries[index];
+  return undefined;
+}
+
+/** The latest entry of a workflow id that claimed a send (withdrawn claims sent nothing). */
+function claimOf(state: LedgerState, workflowId: string): LedgerEntry | undefined {
+  return lastEntry(state, (entry) => entry.workflowId === workflowId && entry.state !== 'withdrawn');
+}
+
+/** The first unresolved entry of another workflow id, if any. */
+function unresolvedOther(state: LedgerState, workflowId: string): LedgerEntry | undefined {
+  return state.entries.find((entry) => entry.workflowId !== workflowId && isUnresolved(entry));
+}
+
+/** Whether `request` runs under the current holder (a maintenance run's leg, say). */
+function underParent(state: LedgerState, parent: { workflowId: string } | undefined): boolean {
+  return parent !== undefined && state.holder !== undefined && state.holder.workflowId === parent.workflowId;
+}
+
+/** Drops the oldest resolved entries beyond {@link LEDGER_ENTRIES_KEPT}. */
+function prune(state: LedgerState): void {
+  let excess = state.entries.length - LEDGER_ENTRIES_KEPT;
+  if (excess <= 0) return;
+  state.entries = state.entries.filter((entry) => {
+    if (excess > 0 && !isUnresolved(entry)) {
+      excess -= 1;
+      return false;
+    }
+    return true;
+  });
+}
+
+/**
+ * `acquire`: hold the cluster (idempotent for the holder; under a parent that holds it; or taking
+ * it over from a holder the caller proved closed). The reply tells the run what the ledger knows
+ * that changes what it may do: an earlier claim of its own workflow id, another id's unresolved
+ * request (after letting the caller's evidence settle what it proves).
+ */
+export function acquire(state: LedgerState, request: AcquireRequest): LedgerDecision<AcquireReply> {
+  const { holder } = state;
+  let via: 'holder' | 'parent';
+  if (underParent(state, request.parent)) via = 'parent';
+  else if (!holder || sameRun(holder, request) || sameRun(holder, request.takeOverFrom)) via = 'holder';
+  else return { reply: { held: false, holder }, apply: () => undefined };
+  const settling = state.entries.filter(
+    (entry) => entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence),
+  );
+  const settledIds = new Set(settling);
+  const sameWorkflowId = claimOf(state, request.workflowId);
+  const unresolved = state.entries.find(
+    (entry) => entry.workflowId !== request.workflowId && isUnresolved(entry) && !settledIds.has(entry),
+  );
+  return {
+    reply: {
+      held: true,
+      via,
+      ...(sameWorkflowId && sameWorkflowId.runId !== request.runId ? { sameWorkflowId } : {}),
+      ...(unresolved ? { unresolved } : {}),
+    },
+    apply(target) {
+      if (via === 'holder') {
+        target.holder = {
+          workflowId: request.workflowId,
+          runId: request.runId,
+          type: request.type,
+          target: request.target,
+          since: sameRun(target.holder, request) ? target.holder!.since : request.at,
+        };
+      }
+      for (const entry of target.entries) {
+        if (entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence)) {
+          entry.settled = {
+            by: 'cluster-state',
+            at: request.at,
+            detail: `${request.target} showed ${entry.previousPassive} ACTIVE and no failover running at ${request.evidence!.observedAt} (read by ${request.workflowId})`,
+          };
+        }
+      }
+      if (!target.targets.includes(request.target))
+        target.targets = [...target.targets, request.target].slice(-TARGET_NAMES_KEPT);
+    },
+  };
+}
+
+/**
+ * `claim`, just before the failover request: refused unless this run (or its parent) holds the
+ * cluster, this workflow id never claimed a send before, no other request is unresolved, and (for a
+ * fleet's child) the fleet has not already sent one to this cluster under another name.
+ * Idempotent for the run that claimed.
+ */
+export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision<LedgerEntry> {
+  const { holder } = state;
+  if (!sameRun(holder, request) && !underParent(state, request.parent)) {
+    return refuse(
+      'not-holder',
+      holder
+        ? `the cluster is held by ${holder.workflowId} (${holder.runId}), not by this run`
+        : 'this run does not hold the cluster',
+    );
+  }
+  const earlier = claimOf(state, request.workflowId);
+  if (earlier && sameRun(earlier, request) && earlier.state === 'claimed')
+    return { reply: earlier, apply: () => undefined };
+  if (earlier) {
+    return refuse(
+      'already-claimed',
+      `this workflow id already claimed the failover at ${earlier.claimedAt} (run ${earlier.runId}); ` +
+        `its outcome: ${earlier.outcome ?? 'not known'}; use a new workflow id for a new failover`,
+      earlier,
+    );
+  }
+  const unresolved = unresolvedOther(state, request.workflowId);
+  if (unresolved) {
+    return refuse(
+      'unresolved',
+      `the failover requested by ${unresolved.workflowId} (run ${unresolved.runId}) at ${unresolved.claimedAt} is unresolved: ${unresolvedWhy(unresolved)}`,
+      unresolved,
+    );
+  }
+  if (request.parent?.type === 'fleetFailover') {
+    const sibling = state.entries.find(
+      (entry) => entry.parent?.workflowId === request.parent!.workflowId && entry.state !== 'withdrawn',
+    );
+    if (sibling) {
+      return refuse(
+        'once-per-fleet',
+        `fleet ${request.parent.workflowId} already sent a failover to this cluster as ${sibling.target} (${sibling.workflowId})`,
+        sibling,
+      );
+    }
+  }
+  const entry: LedgerEntry = {
+    workflowId: request.workflowId,
+    runId: request.runId,
+    target: request.target,
+    planned: request.planned,
+    ...(request.parent ? { parent: request.parent } : {}),
+    previousActive: request.previousActive,
+    previousPassive: request.previousPassive,
+    claimedAt: request.at,
+    state: 'claimed',
+  };
+  return {
+    reply: entry,
+    apply(target) {
+      target.entries.push(entry);
+      prune(target);
+    },
+  };
+}
+
+/**
+ * `adopt`: a later run of the same workflow id (a reset, a retry, a re-run) takes over the claim its
+ * earlier run left open, after proving that run closed, and follows that request instead of sending.
+ */
+export function adopt(state: LedgerState, request: AdoptRequest): LedgerDecision<LedgerEntry> {
+  const entry = claimOf(state, request.workflowId);
+  if (entry && sameRun(entry, request) && entry.state === 'claimed') return { reply: entry, apply: () => undefined };
+  if (!entry || entry.state !== 'claimed' || !sameRun(entry, request.from)) {
+    return refuse('no-such-entry', `no open claim of ${request.workflowId} by run ${request.from.runId}`, entry);
+  }
+  if (!sameRun(state.holder, request) && !sameRun(state.holder, request.from)) {
+    return refuse('not-holder', 'this run does not hold the cluster');
+  }
+  const adopted: LedgerEntry = { ...entry, runId: request.runId, adoptedFrom: entry.runId };
+  return {
+    reply: adopted,
+    apply(target) {
+      const index = target.entries.indexOf(claimOf(target, request.workflowId)!);
+      target.entries[index] = adopted;
+    },
+  };
+}
+
+/**
+ * `finish`: the run's end. Its claim ends with the verdict (withdrawn when the verdict proves nothing
+ * reached vCenter), and the lock is released if the run held it. Idempotent.
+ */
+export function finish(state: LedgerState, request: FinishRequest): LedgerDecision<void> {
+  const entry = claimOf(state, request.workflowId);
+  const mine = entry && sameRun(entry, request) ? entry : undefined;
+  if (request.verdict && !mine) {
+    return refuse('no-such-entry', `no claim of ${request.workflowId} by run ${request.runId} to end`, entry);
+  }
+  return {
+    reply: undefined,
+    apply(target) {
+      const own = claimOf(target, request.workflowId);
+      if (request.verdict && own && sameRun(own, request) && own.state === 'claimed') {
+        const { outcome, message, proved, taskId, nothingSent } = request.verdict;
+        Object.assign(own, {
+          state: nothingSent ? 'withdrawn' : 'ended',
+          outcome,
+          message,
+          proved,
+          endedAt: request.at,
+          ...(taskId ? { taskId } : {}),
+        });
+      }
+      if (sameRun(target.holder, request)) delete target.holder;
+    },
+  };
+}
+
+/** `acknowledge`: a named person settles an unresolved entry whose run no longer holds the cluster. */
+export function acknowledge(state: LedgerState, request: AcknowledgeRequest): LedgerDecision<LedgerEntry> {
+  const entry = lastEntry(state, (candidate) => candidate.workflowId === request.workflowId && isUnresolved(candidate));
+  if (!entry)
+    return refuse('not-unresolved', `no unresolved failover of ${request.workflowId} in this cluster's ledger`);
+  if (entry.state === 'claimed' && sameRun(state.holder, entry)) {
+    return refuse(
+      'not-unresolved',
+      `run ${entry.runId} of ${entry.workflowId} still holds the cluster and may still send: wait for it to end`,
+    );
+  }
+  const settled = { by: 'acknowledged' as const, at: request.at, detail: request.reason, person: request.person };
+  return {
+    reply: { ...entry, settled },
+    apply(target) {
+      const own = lastEntry(
+        target,
+        (candidate) => candidate.workflowId === request.workflowId && isUnresolved(candidate),
+      );
+      if (own) own.settled = settled;
+    },
+  };
+}
