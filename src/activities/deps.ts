@@ -14,8 +14,13 @@ export interface ActivityDeps {
   policyFor(target: string): TargetPolicy;
   /** Every configured target, in file order. */
   targetNames(): string[];
-  /** Temporal, to name the run that holds a busy target. */
+  /** Temporal: to name the run that holds a busy target, and to reach the clusters' ledgers. */
   temporal: Client;
+  /**
+   * The worker runs as a version of a worker deployment: the clusters' ledgers (which never end)
+   * are then started auto-upgrading, so they move to each new build instead of staying pinned.
+   */
+  versionedDeployment?: boolean;
   recorder: OutcomeRecorder;
   /**
    * The allowed-signers file (from the targets file's `allowedSignersFile`) that signed approvals

@@ -1,9 +1,10 @@
 /**
  * The failover and maintenance runs' way to their cluster's ledger (`vchaClusterLedger`): Updates
  * through the worker's Temporal client. `acquireCluster` starts the ledger on first use
- * (Update-with-Start) and, when the lock's holder or an earlier run of the caller's workflow id is
- * in the way, asks Temporal whether that run is closed before taking over from it: a closed run can
- * no longer send, a running one may. The rules themselves run inside the ledger's Update validators,
+ * (Update-with-Start) and, when another workflow id's run holds the cluster, asks Temporal whether
+ * that run is closed before taking over from it: a closed run can no longer send, a running one may.
+ * (An earlier run of the caller's own workflow id is closed by definition: the ledger hands its
+ * hold and its open claim to the caller without asking.) The rules themselves run inside the ledger's Update validators,
  * so two replicas asking at once get one answer each, in order.
  */
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -19,7 +20,6 @@ import {
   WORKFLOW_TYPES,
   clusterLedgerWorkflowId,
   ledgerAcquireUpdate,
-  ledgerAdoptUpdate,
   ledgerClaimUpdate,
   ledgerFinishUpdate,
   type AcquireReply,
@@ -40,14 +40,9 @@ export interface AcquireClusterInput {
   request: Omit<AcquireRequest, 'takeOverFrom' | 'at'>;
 }
 
-/**
- * What acquiring found: the lock held (with what the ledger knows that matters to the run), or
- * the running holder. `adopted` is the caller's own workflow id's open claim, taken over from its
- * closed earlier run: the run follows that request instead of sending.
- */
+/** What acquiring found: the lock held (with what the ledger knows that matters to the run), or the running holder. */
 export type AcquireClusterResult =
-  | (Extract<AcquireReply, { held: true }> & { adopted?: LedgerEntry })
-  | { held: false; holder: LedgerHolder; holderType?: string };
+  Extract<AcquireReply, { held: true }> | { held: false; holder: LedgerHolder; holderType?: string };
 
 /** The ledger's refusal as a non-retryable failure the workflow reads (`details[0]` is the `LedgerRefusal`). */
 function refusalFailure(refusal: LedgerRefusal): ApplicationFailure {
@@ -113,6 +108,7 @@ export function makeAcquireCluster(deps: ActivityDeps) {
             // until an operator starts it again (docs/safety.md).
             workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
             staticSummary: `send ledger and lock of VCHA cluster ${cluster}`,
+            ...(deps.versionedDeployment ? { versioningOverride: 'AUTO_UPGRADE' as const } : {}),
           }),
         }),
       );
@@ -123,22 +119,6 @@ export function makeAcquireCluster(deps: ActivityDeps) {
       // The holder closed without releasing (terminated, reset, timed out): it can no longer send.
       reply = await ask({ workflowId: reply.holder.workflowId, runId: reply.holder.runId });
       if (!reply.held) return { held: false, holder: reply.holder };
-    }
-    const earlier = reply.sameWorkflowId;
-    if (earlier?.state === 'claimed' && (await isClosed(deps, earlier)).closed) {
-      const adopted = await update(() =>
-        ledger(deps, cluster).executeUpdate(ledgerAdoptUpdate, {
-          args: [
-            {
-              workflowId: request.workflowId,
-              runId: request.runId,
-              from: { workflowId: earlier.workflowId, runId: earlier.runId },
-              at: new Date().toISOString(),
-            },
-          ],
-        }),
-      );
-      return { ...reply, adopted };
     }
     return reply;
   };

@@ -114,7 +114,7 @@ export interface AcquireRequest extends LedgerRun {
   type: string;
   target: string;
   parent?: LedgerParent;
-  /** The current holder, proven closed by the caller (Temporal describes it as not running). */
+  /** Another workflow id's holder, proven closed by the caller (Temporal describes it as not running). */
   takeOverFrom?: LedgerRun;
   /** The cluster as this run just read it: may settle an earlier unresolved entry. */
   evidence?: LedgerEvidence;
@@ -127,7 +127,12 @@ export type AcquireReply =
       held: true;
       /** Whether the lock is this run's own or its parent's. */
       via: 'holder' | 'parent';
-      /** An earlier request of this workflow id (another run of it), if any was claimed. */
+      /**
+       * This workflow id's open claim, made by an earlier (closed) run of it and now this run's:
+       * the run follows that request and never sends.
+       */
+      adopted?: LedgerEntry;
+      /** This workflow id's earlier request that ended (or was settled): the run reports it, never sends. */
       sameWorkflowId?: LedgerEntry;
       /** Another workflow id's request that is unresolved: no new failover until it settles. */
       unresolved?: LedgerEntry;
@@ -141,13 +146,6 @@ export interface ClaimRequest extends LedgerRun {
   parent?: LedgerParent;
   previousActive: string;
   previousPassive: string;
-  at: string;
-}
-
-/** `adopt`: a later run of the same workflow id takes over the entry its closed earlier run left claimed. */
-export interface AdoptRequest extends LedgerRun {
-  /** The earlier run, proven closed by the caller. */
-  from: LedgerRun;
   at: string;
 }
 
@@ -178,7 +176,6 @@ export interface AcknowledgeRequest {
 /** The ledger's Updates and its query. */
 export const ledgerAcquireUpdate = defineUpdate<AcquireReply, [AcquireRequest]>('acquire');
 export const ledgerClaimUpdate = defineUpdate<LedgerEntry, [ClaimRequest]>('claim');
-export const ledgerAdoptUpdate = defineUpdate<LedgerEntry, [AdoptRequest]>('adopt');
 export const ledgerFinishUpdate = defineUpdate<void, [FinishRequest]>('finish');
 export const ledgerAcknowledgeUpdate = defineUpdate<LedgerEntry, [AcknowledgeRequest]>('acknowledge');
 export const ledgerQuery = defineQuery<LedgerState>('ledger');
@@ -195,4 +192,6 @@ export interface LedgerRefusal {
   reason: LedgerRefusalReason;
   message: string;
   entry?: LedgerEntry;
+  /** For `not-holder`: the run that holds the cluster. */
+  holder?: LedgerHolder;
 }

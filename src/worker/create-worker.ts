@@ -97,6 +97,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     ...(options.targets.allowedSignersFile ? { allowedSignersFile: options.targets.allowedSignersFile } : {}),
     targetNames: () => options.targets.names(),
     temporal: options.client,
+    versionedDeployment: options.deployment !== undefined,
     recorder,
     webhook: options.webhook,
     replay: {

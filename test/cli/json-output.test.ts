@@ -15,7 +15,7 @@ import { historyJson, listJson, scheduleListJson, startJson, statusJson } from '
 import { fullOutcome } from '../audit/fixtures';
 import { pollUntil } from '../harness/poll';
 import { testEnv } from '../harness/temporal';
-import { member } from '../harness/lab';
+import { member, ha } from '../harness/lab';
 import { waitForPhase } from '../workflows/wait';
 import { startCliLab } from './cli-lab';
 import { runCli } from './run-cli';
@@ -66,7 +66,7 @@ describe('vcha-failover -o json and list', { concurrency: true }, async () => {
     assert.equal(document.ending?.kind, 'succeeded');
     assert.equal(document.ending?.outcome, 'SUCCEEDED');
     assert.equal(document.ending?.exitCode, 0);
-    assert.equal(document.ending?.record?.activeAfter, '10.41.0.2');
+    assert.equal(document.ending?.record?.activeAfter, ha('10.41.0.2'));
     assert.equal(lab.failoverPosts('json-ok'), 1);
     const described = await client.workflow.getHandle(document.workflowId).describe();
     assert.equal(await described.staticSummary(), 'Planned failover of json-ok (jdoe)');

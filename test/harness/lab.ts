@@ -3,6 +3,7 @@
  * clusters, a targets file pointing at it, and a failover worker (started only by
  * {@link runFailoverWorker}) on the shared Temporal dev server with its own task queue.
  */
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,9 +26,25 @@ export const FAST_TIMING: Partial<SimTiming> = {
   modeChangeMs: 300,
 };
 
-/** A cluster member for a scenario: its VCHA address, role and state. */
+/**
+ * This test process's VCHA network: the worker keys each cluster's lock and send ledger by its
+ * members' `ha_ip`, and the ledger outlives the test file that started it on the shared dev server.
+ * Two test files writing the same addresses would share (and wait on) one ledger, so each process
+ * moves the addresses its scenarios write (`10.X.0.Z`) into a network of its own.
+ */
+const PROCESS_HA_NETWORK = { first: 11 + randomInt(240), third: randomInt(256) };
+
+/** The address a scenario's `10.X.0.Z` becomes in this process (what the worker and the records see). */
+export function ha(address: string): string {
+  const octets = address.split('.');
+  if (octets.length !== 4 || octets[0] !== '10' || octets[2] !== '0')
+    throw new Error(`ha() takes 10.X.0.Z, got ${address}`);
+  return `${PROCESS_HA_NETWORK.first}.${octets[1]}.${PROCESS_HA_NETWORK.third}.${octets[3]}`;
+}
+
+/** A cluster member for a scenario: its VCHA address (`10.X.0.Z`, moved by {@link ha}), role and state. */
 export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', state: 'UP' | 'DOWN' = 'UP') {
-  return { haIp, role, state };
+  return { haIp: ha(haIp), role, state };
 }
 
 /** A healthy three-node cluster for a scenario, its addresses in 10.<n>.0.0/24: node1 ACTIVE, node2 PASSIVE. */

@@ -21,7 +21,7 @@ import type { NexusOperationName } from '../../src/nexus/operation-inputs';
 import { onTeardown, testEnv, testServerAddress, uniqueTaskQueue } from '../harness/temporal';
 import { pollUntil } from '../harness/poll';
 import { failureOf } from '../workflows/assertions';
-import { member, startLab } from '../harness/lab';
+import { member, startLab, ha } from '../harness/lab';
 import { waitForPhase } from '../workflows/wait';
 import type * as callers from './caller-workflows';
 
@@ -140,8 +140,8 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     assert.equal(failure, undefined, JSON.stringify(failure));
     assert.equal(result?.outcome, 'SUCCEEDED');
     assert.equal(result?.triggered, 'yes');
-    assert.equal(result?.activeBefore, '10.1.0.1');
-    assert.equal(result?.activeAfter, '10.1.0.2');
+    assert.equal(result?.activeBefore, ha('10.1.0.1'));
+    assert.equal(result?.activeAfter, ha('10.1.0.2'));
     assert.deepEqual(result, await failoverRun(workflowId).result(), 'the caller gets the run record');
     assertPublishedShape('failover', result);
     assert.equal(lab.failoverPosts('planned'), 1);
@@ -253,7 +253,7 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
         ['failback', `${workflowId}/failback`, 'SUCCEEDED'],
       ],
     );
-    assert.equal(result?.activeAtEnd, '10.7.0.1');
+    assert.equal(result?.activeAtEnd, ha('10.7.0.1'));
     assert.equal(lab.failoverPosts('maintained'), 2);
     assertPublishedShape('maintenance', result);
   });

@@ -16,7 +16,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { failoverUserMetadata, targetLockWorkflowId, type VchaFailoverWorkflow } from '../../src/contract';
 import { uniqueTaskQueue } from '../harness/temporal';
-import { FAST_TIMING, member, runFailoverWorker, targetsFor } from '../harness/lab';
+import { FAST_TIMING, member, runFailoverWorker, targetsFor, ha } from '../harness/lab';
 import { MemoryRecorder } from '../harness/recorder';
 import { launchChromium } from './browser';
 import { startUiDevServer, type UiDevServer } from './ui-dev-server';
@@ -140,8 +140,8 @@ describe('Temporal Web UI', { timeout: 300_000 }, () => {
       assert.equal(result.outcome, 'SUCCEEDED');
       assert.equal(result.target, CLUSTER);
       assert.equal(result.planned, true);
-      assert.equal(result.activeBefore, '10.90.0.1');
-      assert.equal(result.activeAfter, '10.90.0.2');
+      assert.equal(result.activeBefore, ha('10.90.0.1'));
+      assert.equal(result.activeAfter, ha('10.90.0.2'));
       assert.equal(sim.counters(CLUSTER).failoverPosts, 1, 'the form started exactly one failover');
       assert.equal(recorder.records.find((r) => r.workflowId === workflowId)?.outcome, 'SUCCEEDED');
     } catch (error) {

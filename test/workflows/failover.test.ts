@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { member, startLab } from '../harness/lab';
+import { member, startLab, ha } from '../harness/lab';
 
 const healthyNodes = (n: number) => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),
@@ -36,8 +36,8 @@ describe('vchaFailover', { concurrency: true }, async () => {
     });
     const result = await handle.result();
     assert.equal(result.outcome, 'SUCCEEDED');
-    assert.equal(result.activeBefore, '10.1.0.1');
-    assert.equal(result.activeAfter, '10.1.0.2');
+    assert.equal(result.activeBefore, ha('10.1.0.1'));
+    assert.equal(result.activeAfter, ha('10.1.0.2'));
     assert.equal(result.after?.healthState, 'HEALTHY');
     assert.equal(result.triggered, 'yes');
     assert.match(result.taskId ?? '', /^task-\d+:com\.vmware\.vcenter\.vcha\.cluster$/);
@@ -72,7 +72,7 @@ describe('vchaFailover', { concurrency: true }, async () => {
     });
     const result = await handle.result();
     assert.equal(result.outcome, 'SUCCEEDED');
-    assert.equal(result.activeAfter, '10.2.0.2');
+    assert.equal(result.activeAfter, ha('10.2.0.2'));
     assert.equal(lab.failoverPosts('forced'), 1);
   });
 
@@ -80,7 +80,7 @@ describe('vchaFailover', { concurrency: true }, async () => {
     const result = await (await lab.start({ target: 'dry', planned: true, dryRun: true })).result();
     assert.equal(result.outcome, 'DRY_RUN_PASSED');
     assert.equal(result.triggered, 'no');
-    assert.equal(result.before?.activeNode, '10.3.0.1');
+    assert.equal(result.before?.activeNode, ha('10.3.0.1'));
     assert.equal(lab.failoverPosts('dry'), 0);
   });
 
@@ -118,7 +118,7 @@ describe('vchaFailover', { concurrency: true }, async () => {
     });
     const { failure, record } = await failureOf(handle, 'FailoverNotHealthy');
     assert.match(failure.message, /switched to 10\.6\.0\.2 but was not HEALTHY/);
-    assert.equal(record?.activeAfter, '10.6.0.2');
+    assert.equal(record?.activeAfter, ha('10.6.0.2'));
     assert.equal(lab.failoverPosts('slowResync'), 1);
   });
 

@@ -16,7 +16,7 @@ import type {
 import { pollUntil } from '../harness/poll';
 import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
-import { member, startLab } from '../harness/lab';
+import { member, startLab, ha } from '../harness/lab';
 
 const nodes = (n: number) => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),
@@ -57,7 +57,7 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
     const started = Date.now();
     const handle = await startMaintenance({ target: 'roundTrip' });
     const status = (await inMaintenance(handle))!;
-    assert.equal(status.originalActive, '10.1.0.1');
+    assert.equal(status.originalActive, ha('10.1.0.1'));
     assert.equal(lab.sim.cluster('roundTrip').snapshot().activeNode, 'node2');
     assert.equal(lab.failoverPosts('roundTrip'), 1);
 
@@ -75,12 +75,12 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(lab.failoverPosts('roundTrip'), 2);
     assert.equal(lab.sim.cluster('roundTrip').snapshot().activeNode, 'node1');
-    assert.equal(result.activeAtEnd, '10.1.0.1');
+    assert.equal(result.activeAtEnd, ha('10.1.0.1'));
     assert.deepEqual(
       result.legs.map((l) => [l.leg, l.outcome, l.activeBefore, l.activeAfter]),
       [
-        ['failover', 'SUCCEEDED', '10.1.0.1', '10.1.0.2'],
-        ['failback', 'SUCCEEDED', '10.1.0.2', '10.1.0.1'],
+        ['failover', 'SUCCEEDED', ha('10.1.0.1'), ha('10.1.0.2')],
+        ['failback', 'SUCCEEDED', ha('10.1.0.2'), ha('10.1.0.1')],
       ],
     );
     assert.equal(result.window?.endedBy, 'maintenanceDone');

@@ -5,6 +5,12 @@
  * handler runs the same rule again and applies it. Handlers never await, so nothing can change the
  * state between the validator's check and the handler's write: each Update is a compare-and-set.
  *
+ * Temporal keeps at most one open run per workflow id, and the caller of an Update is an open run:
+ * any other run of the caller's workflow id is closed and can no longer send. So a run may take the
+ * cluster, and an open claim, from an earlier run of its own workflow id (a Reset, a workflow retry,
+ * a re-run) without asking anyone; from another workflow id's run only after Temporal describes it
+ * closed (`takeOverFrom`, checked by the caller).
+ *
  * No SDK values here: the ledger workflow wires these to its Updates, and the unit tests and the
  * explorer drive them directly.
  */
@@ -12,12 +18,12 @@ import type {
   AcknowledgeRequest,
   AcquireReply,
   AcquireRequest,
-  AdoptRequest,
   ClaimRequest,
   ClusterIdentity,
   FinishRequest,
   LedgerEntry,
   LedgerEvidence,
+  LedgerHolder,
   LedgerRefusal,
   LedgerRefusalReason,
   LedgerRun,
@@ -41,8 +47,17 @@ export function emptyLedger(cluster: ClusterIdentity): LedgerState {
 const sameRun = (a: LedgerRun | undefined, b: LedgerRun | undefined): boolean =>
   a !== undefined && b !== undefined && a.workflowId === b.workflowId && a.runId === b.runId;
 
-function refuse(reason: LedgerRefusalReason, message: string, entry?: LedgerEntry): { refused: LedgerRefusal } {
-  return { refused: { reason, message, ...(entry ? { entry } : {}) } };
+/** The same workflow id: the same run, or an earlier (closed) run of the caller's id. */
+const sameWorkflow = (a: LedgerRun | undefined, b: LedgerRun): boolean =>
+  a !== undefined && a.workflowId === b.workflowId;
+
+function refuse(
+  reason: LedgerRefusalReason,
+  message: string,
+  entry?: LedgerEntry,
+  holder?: LedgerHolder,
+): { refused: LedgerRefusal } {
+  return { refused: { reason, message, ...(entry ? { entry } : {}), ...(holder ? { holder } : {}) } };
 }
 
 /** Whether an entry still stands between the cluster and a new failover. */
@@ -103,31 +118,45 @@ function prune(state: LedgerState): void {
   });
 }
 
+/** The caller's own workflow id's open claim, made by an earlier run: the caller takes it over. */
+function openClaimOfEarlierRun(state: LedgerState, request: LedgerRun): LedgerEntry | undefined {
+  const entry = claimOf(state, request.workflowId);
+  return entry && entry.state === 'claimed' && entry.runId !== request.runId ? entry : undefined;
+}
+
+/** Makes `entry` the caller's (an earlier run of its workflow id made it, and is closed). */
+function adoptInto(target: LedgerState, request: LedgerRun): LedgerEntry {
+  const own = claimOf(target, request.workflowId)!;
+  if (own.runId !== request.runId) Object.assign(own, { adoptedFrom: own.runId, runId: request.runId });
+  return own;
+}
+
 /**
- * `acquire`: hold the cluster (idempotent for the holder; under a parent that holds it; or taking
- * it over from a holder the caller proved closed). The reply tells the run what the ledger knows
- * that changes what it may do: an earlier claim of its own workflow id, another id's unresolved
+ * `acquire`: hold the cluster (idempotent for the holder's workflow id; under a parent that holds
+ * it; or taking it over from another id's holder the caller proved closed). The reply tells the run
+ * what the ledger knows that changes what it may do: its own workflow id's earlier request (an open
+ * one is handed to this run, which follows it instead of sending), or another id's unresolved
  * request (after letting the caller's evidence settle what it proves).
  */
 export function acquire(state: LedgerState, request: AcquireRequest): LedgerDecision<AcquireReply> {
   const { holder } = state;
   let via: 'holder' | 'parent';
   if (underParent(state, request.parent)) via = 'parent';
-  else if (!holder || sameRun(holder, request) || sameRun(holder, request.takeOverFrom)) via = 'holder';
+  else if (!holder || sameWorkflow(holder, request) || sameRun(holder, request.takeOverFrom)) via = 'holder';
   else return { reply: { held: false, holder }, apply: () => undefined };
-  const settling = state.entries.filter(
-    (entry) => entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence),
-  );
-  const settledIds = new Set(settling);
-  const sameWorkflowId = claimOf(state, request.workflowId);
+  const settles = (entry: LedgerEntry) =>
+    entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence);
+  const earlier = claimOf(state, request.workflowId);
+  const open = openClaimOfEarlierRun(state, request);
   const unresolved = state.entries.find(
-    (entry) => entry.workflowId !== request.workflowId && isUnresolved(entry) && !settledIds.has(entry),
+    (entry) => entry.workflowId !== request.workflowId && isUnresolved(entry) && !settles(entry),
   );
   return {
     reply: {
       held: true,
       via,
-      ...(sameWorkflowId && sameWorkflowId.runId !== request.runId ? { sameWorkflowId } : {}),
+      ...(open ? { adopted: { ...open, adoptedFrom: open.runId, runId: request.runId } } : {}),
+      ...(!open && earlier && earlier.runId !== request.runId ? { sameWorkflowId: earlier } : {}),
       ...(unresolved ? { unresolved } : {}),
     },
     apply(target) {
@@ -140,8 +169,9 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
           since: sameRun(target.holder, request) ? target.holder!.since : request.at,
         };
       }
+      if (open) adoptInto(target, request);
       for (const entry of target.entries) {
-        if (entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence)) {
+        if (settles(entry)) {
           entry.settled = {
             by: 'cluster-state',
             at: request.at,
@@ -149,31 +179,47 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
           };
         }
       }
-      if (!target.targets.includes(request.target))
+      if (!target.targets.includes(request.target)) {
         target.targets = [...target.targets, request.target].slice(-TARGET_NAMES_KEPT);
+      }
     },
   };
 }
 
 /**
- * `claim`, just before the failover request: refused unless this run (or its parent) holds the
- * cluster, this workflow id never claimed a send before, no other request is unresolved, and (for a
- * fleet's child) the fleet has not already sent one to this cluster under another name.
- * Idempotent for the run that claimed.
+ * `claim`, just before the failover request: refused unless this run's workflow id (or its parent)
+ * holds the cluster, this workflow id never claimed a send before, no other request is unresolved,
+ * and (for a fleet's child) the fleet has not already sent one to this cluster under another name.
+ * Idempotent for the run that claimed. An open claim of an earlier run of the same workflow id
+ * (reset after its claim) is handed to this run instead: the reply's `adoptedFrom` tells it to
+ * follow that request, never to send.
  */
 export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision<LedgerEntry> {
   const { holder } = state;
-  if (!sameRun(holder, request) && !underParent(state, request.parent)) {
+  if (!sameWorkflow(holder, request) && !underParent(state, request.parent)) {
     return refuse(
       'not-holder',
       holder
         ? `the cluster is held by ${holder.workflowId} (${holder.runId}), not by this run`
         : 'this run does not hold the cluster',
+      undefined,
+      holder,
     );
   }
+  const takeHold = (target: LedgerState) => {
+    if (sameWorkflow(target.holder, request)) target.holder!.runId = request.runId;
+  };
   const earlier = claimOf(state, request.workflowId);
-  if (earlier && sameRun(earlier, request) && earlier.state === 'claimed')
-    return { reply: earlier, apply: () => undefined };
+  if (earlier && sameRun(earlier, request) && earlier.state === 'claimed') return { reply: earlier, apply: takeHold };
+  if (earlier && earlier.state === 'claimed') {
+    return {
+      reply: { ...earlier, adoptedFrom: earlier.runId, runId: request.runId },
+      apply(target) {
+        takeHold(target);
+        adoptInto(target, request);
+      },
+    };
+  }
   if (earlier) {
     return refuse(
       'already-claimed',
@@ -216,6 +262,7 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
   return {
     reply: entry,
     apply(target) {
+      takeHold(target);
       target.entries.push(entry);
       prune(target);
     },
@@ -223,44 +270,22 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
 }
 
 /**
- * `adopt`: a later run of the same workflow id (a reset, a retry, a re-run) takes over the claim its
- * earlier run left open, after proving that run closed, and follows that request instead of sending.
- */
-export function adopt(state: LedgerState, request: AdoptRequest): LedgerDecision<LedgerEntry> {
-  const entry = claimOf(state, request.workflowId);
-  if (entry && sameRun(entry, request) && entry.state === 'claimed') return { reply: entry, apply: () => undefined };
-  if (!entry || entry.state !== 'claimed' || !sameRun(entry, request.from)) {
-    return refuse('no-such-entry', `no open claim of ${request.workflowId} by run ${request.from.runId}`, entry);
-  }
-  if (!sameRun(state.holder, request) && !sameRun(state.holder, request.from)) {
-    return refuse('not-holder', 'this run does not hold the cluster');
-  }
-  const adopted: LedgerEntry = { ...entry, runId: request.runId, adoptedFrom: entry.runId };
-  return {
-    reply: adopted,
-    apply(target) {
-      const index = target.entries.indexOf(claimOf(target, request.workflowId)!);
-      target.entries[index] = adopted;
-    },
-  };
-}
-
-/**
- * `finish`: the run's end. Its claim ends with the verdict (withdrawn when the verdict proves nothing
- * reached vCenter), and the lock is released if the run held it. Idempotent.
+ * `finish`: the run's end. Its workflow id's open claim (its own, or an earlier run's it replayed)
+ * ends with the verdict (withdrawn when the verdict proves nothing reached vCenter), and the lock
+ * is released if its workflow id holds it. Idempotent.
  */
 export function finish(state: LedgerState, request: FinishRequest): LedgerDecision<void> {
   const entry = claimOf(state, request.workflowId);
-  const mine = entry && sameRun(entry, request) ? entry : undefined;
-  if (request.verdict && !mine) {
-    return refuse('no-such-entry', `no claim of ${request.workflowId} by run ${request.runId} to end`, entry);
+  if (request.verdict && !entry) {
+    return refuse('no-such-entry', `no claim of ${request.workflowId} to end`);
   }
   return {
     reply: undefined,
     apply(target) {
       const own = claimOf(target, request.workflowId);
-      if (request.verdict && own && sameRun(own, request) && own.state === 'claimed') {
+      if (request.verdict && own && own.state === 'claimed') {
         const { outcome, message, proved, taskId, nothingSent } = request.verdict;
+        adoptInto(target, request);
         Object.assign(own, {
           state: nothingSent ? 'withdrawn' : 'ended',
           outcome,
@@ -270,7 +295,7 @@ export function finish(state: LedgerState, request: FinishRequest): LedgerDecisi
           ...(taskId ? { taskId } : {}),
         });
       }
-      if (sameRun(target.holder, request)) delete target.holder;
+      if (sameWorkflow(target.holder, request)) delete target.holder;
     },
   };
 }

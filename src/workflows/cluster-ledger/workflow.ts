@@ -4,7 +4,11 @@
  * so resetting, retrying or re-running a failover never resets it; every worker replica reaches the
  * same one through Temporal. Runs start it on first use (Update-with-Start) and talk to it only
  * through Updates whose validators run the rules in `rules.ts`. It continues as new when its
- * history grows, carrying its state; it never ends by itself.
+ * history grows, carrying its state; it never ends by itself. On a versioned worker deployment it
+ * is started auto-upgrading (`activities/ledger.ts`): a ledger pinned to the build that started it
+ * would be stranded once that build's workers are gone. Its history is only Updates and a
+ * continue-as-new, so replaying it on new code is safe while the Update handlers stay compatible;
+ * a rule change that would decide an old Update differently ships behind `patched()`.
  */
 import {
   allHandlersFinished,
@@ -12,7 +16,6 @@ import {
   continueAsNew,
   setCurrentDetails,
   setHandler,
-  setWorkflowOptions,
   workflowInfo,
   ApplicationFailure,
 } from '@temporalio/workflow';
@@ -20,21 +23,19 @@ import {
   LEDGER_REFUSED,
   ledgerAcknowledgeUpdate,
   ledgerAcquireUpdate,
-  ledgerAdoptUpdate,
   ledgerClaimUpdate,
   ledgerFinishUpdate,
   ledgerQuery,
   markdownList,
   type AcknowledgeRequest,
   type AcquireRequest,
-  type AdoptRequest,
   type ClaimRequest,
   type ClusterIdentity,
   type FinishRequest,
   type LedgerEntry,
   type LedgerState,
 } from '../../contract';
-import { acknowledge, acquire, adopt, claim, emptyLedger, finish, isUnresolved, type LedgerDecision } from './rules';
+import { acknowledge, acquire, claim, emptyLedger, finish, isUnresolved, type LedgerDecision } from './rules';
 
 /** Input of {@link vchaClusterLedger}: the cluster, and the state a continued run carries over. */
 export interface ClusterLedgerInput {
@@ -114,9 +115,6 @@ export async function vchaClusterLedger(input: ClusterLedgerInput): Promise<neve
   setHandler(ledgerClaimUpdate, (request) => apply(decide(claim, state, request)), {
     validator: (request: ClaimRequest) => check(decide(claim, state, request)),
   });
-  setHandler(ledgerAdoptUpdate, (request) => apply(decide(adopt, state, request)), {
-    validator: (request: AdoptRequest) => check(decide(adopt, state, request)),
-  });
   setHandler(ledgerFinishUpdate, (request) => apply(decide(finish, state, request)), {
     validator: (request: FinishRequest) => check(decide(finish, state, request)),
   });
@@ -130,15 +128,6 @@ export async function vchaClusterLedger(input: ClusterLedgerInput): Promise<neve
   );
   return continueAsNew<typeof vchaClusterLedger>({ cluster: state.cluster, state });
 }
-
-/**
- * The ledger never ends, so it must move to each new build instead of staying pinned to the one
- * that started it (a pinned ledger would be stranded once that build's workers are gone). Its
- * history is only Updates and a continue-as-new, so replaying it on new code is safe as long as
- * the Update handlers stay compatible; a change to the rules that would decide an old Update
- * differently is released behind a `patched()` check, like any workflow change.
- */
-setWorkflowOptions({ versioningBehavior: 'AUTO_UPGRADE' }, vchaClusterLedger);
 
 /** What the Web UI shows for the ledger: the holder and the unresolved requests. */
 function ledgerDetails(state: LedgerState): string {

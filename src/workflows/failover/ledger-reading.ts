@@ -47,6 +47,32 @@ export function unresolvedFailover(entry: LedgerEntry, target: string, cluster: 
   );
 }
 
+/**
+ * This workflow id's request, claimed by an earlier run that closed before its verdict (a Reset, a
+ * workflow retry): what the run follows instead of sending, and what it notes.
+ */
+export function adoptedRequest(entry: LedgerEntry, target: string): { sent: Sent; observation: string } {
+  const earlier = entry.adoptedFrom ?? 'unknown';
+  return {
+    sent: {
+      triggered: 'unknown',
+      at: Date.parse(entry.claimedAt),
+      why: `run ${earlier} of this workflow id claimed the request at ${entry.claimedAt} and closed before its verdict`,
+    },
+    observation:
+      `this workflow id already claimed the failover of ${target} at ${entry.claimedAt} (run ${earlier}, closed): ` +
+      `not sending again; following that request`,
+  };
+}
+
+/** The end of a run that followed its workflow id's earlier request: the verdict, and whose request it was. */
+export function adoptedEnd(end: RunEnd, entry: LedgerEntry): RunEnd {
+  return {
+    ...end,
+    message: `${end.message} (the request claimed at ${entry.claimedAt} by run ${entry.adoptedFrom ?? 'unknown'} of this workflow id; this run sent nothing)`,
+  };
+}
+
 /** The step after `acquireCluster`. */
 export function readAcquired(acquired: AcquireClusterResult, target: string, cluster: string): LedgerStart {
   if (!acquired.held) {
@@ -64,21 +90,8 @@ export function readAcquired(acquired: AcquireClusterResult, target: string, clu
       ),
     };
   }
-  if (acquired.adopted) {
-    const entry = acquired.adopted;
-    return {
-      step: 'follow-adopted',
-      entry,
-      sent: {
-        triggered: 'unknown',
-        at: Date.parse(entry.claimedAt),
-        why: `run ${entry.adoptedFrom ?? 'unknown'} of this workflow id claimed the request at ${entry.claimedAt} and closed before its verdict`,
-      },
-      observation:
-        `this workflow id already claimed the failover of ${target} at ${entry.claimedAt} (run ${entry.adoptedFrom ?? 'unknown'}, closed): ` +
-        `not sending again; following that request`,
-    };
-  }
+  if (acquired.adopted)
+    return { step: 'follow-adopted', entry: acquired.adopted, ...adoptedRequest(acquired.adopted, target) };
   if (acquired.sameWorkflowId) return { step: 'end', end: alreadySent(acquired.sameWorkflowId, target) };
   if (acquired.unresolved) {
     const entry = acquired.unresolved;

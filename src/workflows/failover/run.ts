@@ -37,6 +37,7 @@ import {
   type RejectArgs,
   type VchaFailoverInput,
   type ClusterIdentity,
+  type LedgerEntry,
   type LedgerRefusal,
   WORKFLOW_TYPES,
 } from '../../contract';
@@ -49,7 +50,14 @@ import { validatedOrThrow, validators } from '../common/validation';
 import { PREFLIGHT, followOptions } from './activity-options';
 import { LEDGER, finishInLedger, parentOfThisRun } from '../common/hold-cluster';
 import { awaitApproval, decide, validateDecision } from './approval';
-import { claimRefused, ledgerVerdict, readAcquired, type LedgerStart } from './ledger-reading';
+import {
+  adoptedEnd,
+  adoptedRequest,
+  claimRefused,
+  ledgerVerdict,
+  readAcquired,
+  type LedgerStart,
+} from './ledger-reading';
 import { legacyTrigger } from './legacy-trigger';
 import { recordAndNotify, recordFailoverMetrics, recordOf } from './outcome';
 import { PATCHES } from './patches';
@@ -82,6 +90,8 @@ export class FailoverRun {
   private holdsCluster = false;
   /** This run claimed the send in the cluster's ledger: its end goes there. */
   private claimed = false;
+  /** This workflow id's earlier request, which this run follows instead of sending. */
+  private adopted?: LedgerEntry;
   /** vCenter answered one of this run's attempts (a refusal): the request did arrive. */
   private reachedVcenter = false;
 
@@ -150,7 +160,9 @@ export class FailoverRun {
     // From here on the failover may be under way: a cancel cannot stop it, so the run follows it to the end.
     return CancellationScope.nonCancellable(async () => {
       const sent = await this.trigger(input, passed);
-      return isEnd(sent) ? sent : this.follow(input, passed, sent);
+      if (isEnd(sent)) return sent;
+      if (!this.adopted) return this.follow(input, passed, sent);
+      return adoptedEnd(await this.follow(input, this.passed!, sent), this.adopted);
     });
   }
 
@@ -198,6 +210,7 @@ export class FailoverRun {
       this.holdsCluster = acquired.held && acquired.via === 'holder';
       start = readAcquired(acquired, input.target, cluster);
     } catch (error) {
+      if (isCancellation(error)) throw error;
       return {
         step: 'end',
         end: failed(
@@ -220,22 +233,24 @@ export class FailoverRun {
     input: ValidatedFailoverInput,
     start: Extract<LedgerStart, { step: 'follow-adopted' }>,
   ): Promise<RunEnd> {
-    const { entry, sent } = start;
+    const passed = this.adopt(start.entry, start);
+    return adoptedEnd(await this.follow(input, passed, start.sent), start.entry);
+  }
+
+  /** Takes this workflow id's earlier request as this run's own: the nodes it swaps, and what it proved of its send. */
+  private adopt(entry: LedgerEntry, adopted: { sent: Sent; observation: string }): PassedPreflight {
     const passed: PassedPreflight = {
-      snapshot: this.status.preflight!,
+      snapshot: this.passed?.snapshot ?? this.status.preflight!,
       active: entry.previousActive,
       passive: entry.previousPassive,
     };
     this.passed = passed;
     this.claimed = true;
-    this.sent = sent;
+    this.adopted = entry;
+    this.sent = adopted.sent;
     this.triggered = 'unknown';
-    this.observations.push(start.observation);
-    const end = await this.follow(input, passed, sent);
-    return {
-      ...end,
-      message: `${end.message} (the request claimed at ${entry.claimedAt} by run ${entry.adoptedFrom ?? 'unknown'} of this workflow id; this run sent nothing)`,
-    };
+    this.observations.push(adopted.observation);
+    return passed;
   }
 
   /** Runs started before the cluster ledger: the target's lock (a child workflow) while preflight reads. */
@@ -326,8 +341,14 @@ export class FailoverRun {
   private async trigger(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Sent | RunEnd> {
     this.enter('TRIGGERING', `sending the ${input.planned ? 'planned' : 'forced'} failover request`);
     if (this.cluster !== undefined) {
-      const refused = await this.claim(input, passed, this.cluster);
-      if (refused) return refused;
+      const claimed = await this.claim(input, passed, this.cluster);
+      if (isEnd(claimed)) return claimed;
+      // Reset after its claim: the earlier run's request is this run's to follow, never to send again.
+      if (claimed.adoptedFrom !== undefined) {
+        this.adopt(claimed, adoptedRequest(claimed, input.target));
+        return this.sent!;
+      }
+      return this.adopt(claimed, adoptedRequest(claimed, input.target)) && this.sent!;
     }
     const run = {
       note: (observation: string) => void this.observations.push(observation),
@@ -345,15 +366,16 @@ export class FailoverRun {
     return sent;
   }
 
-  /** Claims the send in the cluster's ledger, just before the request: the run's end if refused. */
+  /** Claims the send in the cluster's ledger, just before the request: the claim, or the run's end if refused. */
   private async claim(
     input: ValidatedFailoverInput,
     passed: PassedPreflight,
     cluster: ClusterIdentity,
-  ): Promise<RunEnd | undefined> {
+  ): Promise<LedgerEntry | RunEnd> {
     const info = workflowInfo();
+    let entry: LedgerEntry;
     try {
-      await proxyLocalActivities<FailoverActivities>({
+      entry = await proxyLocalActivities<FailoverActivities>({
         ...LEDGER,
         summary: `claim the failover request in the ledger of cluster ${cluster}`,
       }).claimSend({
@@ -382,7 +404,7 @@ export class FailoverRun {
       );
     }
     this.claimed = true;
-    return undefined;
+    return entry;
   }
 
   /**

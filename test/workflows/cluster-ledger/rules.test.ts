@@ -10,7 +10,6 @@ import {
   LEDGER_ENTRIES_KEPT,
   acknowledge,
   acquire,
-  adopt,
   claim,
   emptyLedger,
   finish,
@@ -119,26 +118,30 @@ describe('cluster ledger rules', () => {
     accepted(state, claim(state, claimBy(run('a', 'r2'))));
   });
 
-  it('hands an open claim to a later run of the same id only from the exact run that made it', () => {
+  it('hands an open claim and the hold to a later run of the same workflow id (an earlier run of it is closed)', () => {
     const state = emptyLedger('c1');
     accepted(state, acquire(state, acquireBy(run('a'))));
     accepted(state, claim(state, claimBy(run('a'))));
-    // Run r1 was reset while following: r2 takes the hold over, then the claim.
-    const reply = accepted(state, acquire(state, acquireBy(run('a', 'r2'), { takeOverFrom: run('a') })));
-    assert.equal(reply.held && reply.sameWorkflowId?.runId, 'r1');
-    assert.equal(refusedBecause(adopt(state, { ...run('a', 'r2'), from: run('a', 'r0'), at })), 'no-such-entry');
-    const adopted = accepted(state, adopt(state, { ...run('a', 'r2'), from: run('a'), at }));
-    assert.deepEqual([adopted.runId, adopted.adoptedFrom], ['r2', 'r1']);
+    // Run r1 was reset while following: r2 gets the hold and the open claim, to follow it.
+    const reply = accepted(state, acquire(state, acquireBy(run('a', 'r2'))));
+    assert.equal(reply.held && reply.adopted?.adoptedFrom, 'r1');
+    assert.deepEqual([state.holder?.runId, state.entries[0]!.runId], ['r2', 'r2']);
+    // Reset again, to just before the claim: the claim hands the request over instead of a new one.
+    const again = accepted(state, claim(state, claimBy(run('a', 'r3'))));
+    assert.deepEqual([again.runId, again.adoptedFrom], ['r3', 'r2']);
     accepted(
       state,
       finish(state, {
-        ...run('a', 'r2'),
+        ...run('a', 'r3'),
         verdict: { outcome: 'SUCCEEDED', message: 'ok', proved: true, nothingSent: false },
         at,
       }),
     );
     assert.equal(state.entries.length, 1);
     assert.equal(state.holder, undefined);
+    // Another workflow id may not take the hold from a running holder without proof it closed.
+    accepted(state, acquire(state, acquireBy(run('c'))));
+    assert.equal(accepted(state, acquire(state, acquireBy(run('d')))).held, false);
   });
 
   it("refuses another id's send while a request is unresolved, until the cluster proves it settled", () => {
