@@ -47,7 +47,7 @@ export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', sta
   return { haIp: ha(haIp), role, state };
 }
 
-/** A healthy three-node cluster for a scenario, its addresses in 10.<n>.0.0/24: node1 ACTIVE, node2 PASSIVE. */
+/** A healthy three-node cluster for a scenario, its addresses 10.<n>.0.1–3 (moved by {@link ha}): node1 ACTIVE, node2 PASSIVE. */
 export function healthyNodes(n: number) {
   return {
     node1: member(`10.${n}.0.1`, 'ACTIVE'),
