@@ -2,7 +2,9 @@
  * The read-only check around the failover request: are the roles still as preflight saw them, and
  * is no failover running? The workflow runs it before it sends the request (nothing may be sent
  * to a cluster that changed), and after vCenter refused the request (a refusal counts only when
- * the cluster shows it changed nothing). Retryable: it only reads.
+ * the cluster shows it changed nothing). Retryable: it only reads. It also reports vCenter's own
+ * time of the read (its `Date` header), so the follow can adopt only a failover task vCenter
+ * started after the check before the request, by vCenter's clock rather than this worker's.
  */
 import { log } from '@temporalio/activity';
 import { describeSnapshot, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
@@ -25,6 +27,8 @@ export interface ClusterCheck {
   snapshot: ClusterSnapshot;
   /** The check in words, e.g. "active 10.0.0.1, HEALTHY, all members UP; no failover running". */
   detail: string;
+  /** When vCenter answered the cluster read, by its own clock (ISO, from its `Date` header: whole seconds); absent when it sent none. */
+  vcenterTime?: string;
 }
 
 /** Builds the check activity. */
@@ -32,11 +36,13 @@ export function makeCheckCluster(deps: ActivityDeps) {
   return async function checkCluster(input: CheckClusterInput): Promise<ClusterCheck> {
     const client = clientOf(deps, input.target);
     let snapshot: ClusterSnapshot;
+    let vcenterTime: Date | undefined;
     try {
       // Partial: roles, state, mode and health need only read privilege and no management vCenter.
-      const info = await client.getCluster({ partial: true });
+      const cluster = await client.getClusterTimed({ partial: true });
+      vcenterTime = cluster.vcenterTime;
       const operations = await client.getOperations();
-      snapshot = snapshotCluster(info, { operations, observedAt: new Date() });
+      snapshot = snapshotCluster(cluster.value, { operations, observedAt: new Date() });
     } catch (error) {
       throw readFailure(input.target, error);
     }
@@ -51,6 +57,6 @@ export function makeCheckCluster(deps: ActivityDeps) {
         ? ''
         : ` (preflight saw active ${input.expectedActive}${input.expectedPassive ? `, passive ${input.expectedPassive}` : ''})`);
     log.info('cluster checked', { target: input.target, unchanged, detail });
-    return { unchanged, snapshot, detail };
+    return { unchanged, snapshot, detail, ...(vcenterTime ? { vcenterTime: vcenterTime.toISOString() } : {}) };
   };
 }

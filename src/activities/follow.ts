@@ -10,8 +10,20 @@
  * none shows up for the no-sign window of answered reads (an outage starts the window again: it
  * may be a hidden failover's switch) and a final read of all three confirms the cluster
  * unchanged, it ends saying exactly that.
+ *
+ * One clock: every window (the switch, the no-sign window, the healthy window) is a duration on
+ * the activity's own monotonic clock, summed over its attempts through the heartbeat
+ * (`followedForMs`), never a workflow timestamp against this worker's clock, which may be minutes off.
+ * A retried attempt resumes from the last heartbeat: a crash loses at most one heartbeat interval
+ * of counted time, so a retry never shortens a window; the server's schedule-to-close timeout is
+ * the backstop. Input from older builds (`switchDeadline`, `unconfirmed.sentAt`, workflow epochs) is
+ * read as durations from the attempt's start.
+ *
+ * A task in vCenter's list is adopted as this request's only when vCenter started it at or after
+ * the check just before the request, both by vCenter's own clock (`vcenterTimeBefore`, its `Date`
+ * header); without that time none is adopted, and the cluster state decides.
  */
-import { Context, log } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { FollowHeartbeat } from '../contract';
 import { allMembersUp, describeSnapshot, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import { isFailoverOperationId, VCHA_CLUSTER_SERVICE_ID, type VcenterClient, type VcenterError } from '../vcenter';
@@ -36,17 +48,33 @@ export interface FollowFailoverInput {
   previousActive: string;
   /** Identity of the node that was PASSIVE before: it must become ACTIVE. */
   previousPassive: string;
-  /** Epoch ms by which the switch must be proven; after it the activity reports what it saw. */
-  switchDeadline: number;
+  /**
+   * How long the switch may take to be proven (ms, on the activity's own clock, from the follow's
+   * start); after it the activity reports what it saw. Absent only in input from older builds.
+   */
+  switchWithinMs?: number;
+  /**
+   * Older builds: epoch ms (the workflow's clock) by which the switch had to be proven. Read as a
+   * duration from when the activity was scheduled (`switchDeadline - scheduledTimestampMs`, both
+   * server times), counted from the attempt's start; never compared with this worker's clock.
+   */
+  switchDeadline?: number;
   /** How long after the switch the cluster may take to be back (all members UP, HEALTHY when required). */
   healthyTimeoutMs: number;
   requireHealthy: boolean;
   pollIntervalMs: number;
   /**
-   * Set when the request may or may not have arrived: from `sentAt` (epoch ms), how long the cluster
-   * may show no sign of a failover before the activity ends `no-sign`.
+   * Set when the request may or may not have arrived: how long (ms, on the activity's own clock)
+   * the cluster may show no sign of a failover before the activity ends `no-sign`. Older builds also
+   * sent `sentAt` (a workflow epoch): not read, the window counts from the attempt's start.
    */
-  unconfirmed?: { sentAt: number; noSignWindowMs: number };
+  unconfirmed?: { noSignWindowMs: number; sentAt?: number };
+  /**
+   * vCenter's own time (ISO, from its `Date` header) of the check just before the request: a
+   * running failover task that vCenter started before it is not this request's. Absent (the check
+   * sent no `Date`, or an older build): no task is adopted, the cluster state decides.
+   */
+  vcenterTimeBefore?: string;
 }
 
 /**
@@ -70,13 +98,39 @@ export interface FollowFailoverResult {
   longestOutageMs: number;
 }
 
-/** vCenter's and this worker's clocks may disagree; a task this much older than the request is still its. */
-const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+/**
+ * The `Date` header has whole seconds: the check's true time may be up to this much later than
+ * the header says, and a task vCenter started right after it may carry the same second.
+ */
+const DATE_HEADER_RESOLUTION_MS = 1_000;
 
-/** Sleeps one poll interval, or less when the deadline comes first; rejects if the activity is cancelled. */
-async function pause(pollIntervalMs: number, deadline: number): Promise<void> {
-  const wait = Math.min(pollIntervalMs, deadline - Date.now());
+/** The clocks a follow reads: the monotonic one for every window, the wall clock only for times humans read. */
+export interface FollowClock {
+  /** Monotonic ms (`performance.now()`): never jumps, meaningless across processes. */
+  monotonic(): number;
+  /** Epoch ms of this worker's clock: the switch's time on the timeline, nothing else. */
+  wall(): number;
+}
+
+/** This process's clocks. */
+export const SYSTEM_CLOCK: FollowClock = { monotonic: () => performance.now(), wall: () => Date.now() };
+
+/** Sleeps one poll interval, or less when the window ends first; rejects if the activity is cancelled. */
+async function pause(pollIntervalMs: number, remainingMs: number): Promise<void> {
+  const wait = Math.min(pollIntervalMs, remainingMs);
   if (wait > 0) await Context.current().sleep(wait);
+}
+
+/** The switch window of an input (ms), new or from an older build; a clear error when it has none. */
+function switchWindowOf(input: FollowFailoverInput, scheduledTimestampMs: number): number {
+  if (input.switchWithinMs !== undefined && Number.isFinite(input.switchWithinMs)) return input.switchWithinMs;
+  if (input.switchDeadline !== undefined && Number.isFinite(input.switchDeadline)) {
+    return Math.max(0, input.switchDeadline - scheduledTimestampMs);
+  }
+  throw ApplicationFailure.nonRetryable(
+    `follow input for ${input.target} has neither switchWithinMs nor switchDeadline: no switch window to follow within`,
+    'InvalidFollowInput',
+  );
 }
 
 function isTerminal(status: string | undefined): boolean {
@@ -89,15 +143,41 @@ class Follow {
   private last: ClusterSnapshot | undefined;
   /** A retried attempt that resumes in VERIFYING polls at once; after a fresh switch, one interval on. */
   private readonly resumedInVerifying: boolean;
+  /** The follow's time counted by earlier attempts, and this attempt's start on the monotonic clock. */
+  private readonly followedBefore: number;
+  private readonly attemptStart: number;
+  private readonly switchWithinMs: number;
+  /** The earliest `start_time` (epoch ms, vCenter's clock) of a task that can be this request's; undefined: none can. */
+  private readonly adoptFrom: number | undefined;
 
   constructor(
     private readonly input: FollowFailoverInput,
     private readonly client: VcenterClient,
     previous: unknown,
+    private readonly clock: FollowClock,
+    scheduledTimestampMs: number,
   ) {
+    this.switchWithinMs = switchWindowOf(input, scheduledTimestampMs);
     this.state = initialFollowHeartbeat(previous);
+    this.attemptStart = clock.monotonic();
+    this.followedBefore = this.state.followedForMs ?? 0;
     this.resumedInVerifying = this.state.phase === 'VERIFYING';
-    if (input.unconfirmed) this.state.quietSince ??= input.unconfirmed.sentAt;
+    // A heartbeat of an older build counted its windows on wall clocks: they start again here.
+    if (this.resumedInVerifying) this.state.switchedAtFollowedMs ??= this.followedBefore;
+    if (input.unconfirmed) this.state.quietSinceFollowedMs ??= this.followedBefore;
+    const before = input.vcenterTimeBefore === undefined ? NaN : Date.parse(input.vcenterTimeBefore);
+    this.adoptFrom = Number.isFinite(before) ? before - DATE_HEADER_RESOLUTION_MS : undefined;
+  }
+
+  /** The follow's time so far (ms): earlier attempts' plus this one's, on the monotonic clock. */
+  private followedFor(): number {
+    return this.followedBefore + (this.clock.monotonic() - this.attemptStart);
+  }
+
+  /** The state to heartbeat, with the time counted so far. */
+  heartbeat(): FollowHeartbeat {
+    this.state.followedForMs = this.followedFor();
+    return this.state;
   }
 
   /** Runs both stages to an outcome. */
@@ -147,14 +227,14 @@ class Follow {
   private async untilSwitched(): Promise<FollowFailoverResult | undefined> {
     const { input, state } = this;
     while (!this.switched) {
-      if (Date.now() >= input.switchDeadline) {
+      if (this.followedFor() >= this.switchWithinMs) {
         log.warn('failover deadline passed without proof of the switch', {
           target: input.target,
           observation: state.observation,
         });
         return this.result('switch-deadline');
       }
-      if (this.stillNoSign && Date.now() >= state.quietSince! + input.unconfirmed!.noSignWindowMs) {
+      if (this.stillNoSign && this.followedFor() - state.quietSinceFollowedMs! >= input.unconfirmed!.noSignWindowMs) {
         if (await this.confirmedUnchanged()) return this.result('no-sign');
       } else {
         state.polls += 1;
@@ -167,7 +247,7 @@ class Follow {
         }
       }
       if (this.switched) break;
-      await pause(input.pollIntervalMs, input.switchDeadline);
+      await pause(input.pollIntervalMs, this.switchWithinMs - this.followedFor());
     }
     return undefined;
   }
@@ -202,7 +282,8 @@ class Follow {
       this.sign(`${input.previousPassive} is ACTIVE`);
       observe(state, `switch complete: ${input.previousPassive} is ACTIVE (${describeSnapshot(snapshot)})`);
       state.phase = 'VERIFYING';
-      state.switchedAt = Date.now();
+      state.switchedAt = this.clock.wall();
+      state.switchedAtFollowedMs = this.followedFor();
       // The snapshot that proved the switch may already show the cluster back.
       return this.isBack(snapshot) ? this.verified(snapshot) : undefined;
     }
@@ -236,17 +317,31 @@ class Follow {
     const tasks = await this.client.listTasks({ services: [VCHA_CLUSTER_SERVICE_ID] });
     observeReachable(state);
     // Only a failover still running can be this request's: a finished one (an earlier run's FAILED
-    // task, say) proves nothing about it, and a failover of this request that already finished shows in the roles.
-    const since = this.input.unconfirmed!.sentAt - CLOCK_SKEW_ALLOWANCE_MS;
-    const startedAt = (task: { start_time?: string }) => (task.start_time ? Date.parse(task.start_time) : Infinity);
+    // task, say) proves nothing about it, and a failover of this request that already finished shows
+    // in the roles. Of the running ones, only a task vCenter started at or after the check before the
+    // request is adopted (both times by vCenter's clock); any other is a sign, never followed as this one.
+    // A PENDING task has no start_time yet: neither adopted nor a sign until it starts (the next lookups see it).
+    const startedAt = (task: { start_time?: string }) => (task.start_time ? Date.parse(task.start_time) : NaN);
     const running = Object.entries(tasks)
-      .filter(([, task]) => task.operation.endsWith('failover') && !isTerminal(task.status) && startedAt(task) >= since)
+      .filter(([, task]) => task.operation.endsWith('failover') && !isTerminal(task.status))
+      .filter(([, task]) => Number.isFinite(startedAt(task)))
       .sort(([, a], [, b]) => startedAt(a) - startedAt(b));
-    const latest = running.at(-1);
-    if (latest) {
-      state.foundTaskId = latest[0];
-      this.sign(`task ${latest[0]} (${latest[1].status}) is in vCenter's task list`);
-      observe(state, `following task ${latest[0]}, found in vCenter's task list`);
+    const { adoptFrom } = this;
+    const ours = running.filter(([, task]) => adoptFrom !== undefined && startedAt(task) >= adoptFrom).at(-1);
+    if (ours) {
+      state.foundTaskId = ours[0];
+      this.sign(`task ${ours[0]} (${ours[1].status}) is in vCenter's task list`);
+      observe(state, `following task ${ours[0]}, found in vCenter's task list`);
+      return undefined;
+    }
+    const other = running.at(-1);
+    if (other) {
+      const why =
+        adoptFrom === undefined
+          ? "vCenter's time before the request is unknown"
+          : `it started ${other[1].start_time}, before the request (${this.input.vcenterTimeBefore})`;
+      this.sign(`task ${other[0]} (${other[1].status}) is in vCenter's task list, not adopted: ${why}`);
+      observe(state, `a failover task runs (${other[0]}), not adopted as this request's: ${why}`);
       return undefined;
     }
     observe(state, `no sign of a failover yet: roles, operations and tasks unchanged`, 'no-sign');
@@ -283,12 +378,12 @@ class Follow {
   /** Stage VERIFYING: until all members are UP (and HEALTHY when required), or the healthy deadline. */
   private async untilBack(): Promise<FollowFailoverResult> {
     const { input, state } = this;
-    const healthyDeadline = (state.switchedAt ?? Date.now()) + input.healthyTimeoutMs;
+    const healthyEnd = (state.switchedAtFollowedMs ?? this.followedFor()) + input.healthyTimeoutMs;
     let pollNow = this.resumedInVerifying;
     while (true) {
-      if (!pollNow) await pause(input.pollIntervalMs, healthyDeadline);
+      if (!pollNow) await pause(input.pollIntervalMs, healthyEnd - this.followedFor());
       pollNow = false;
-      if (Date.now() >= healthyDeadline) return this.result('healthy-deadline');
+      if (this.followedFor() >= healthyEnd) return this.result('healthy-deadline');
       this.renewSessionAfterOutage();
       try {
         const snapshot = await this.snapshot();
@@ -351,7 +446,7 @@ class Follow {
     if (isOutage(errorClass)) {
       const reason = errorClass.kind === 'gateway' ? `HTTP ${errorClass.status}` : this.reasonOf(errorClass);
       // A hidden failover's switch looks exactly like this: the no-sign window starts again once vCenter answers.
-      if (this.state.quietSince !== undefined) this.state.quietSince = Date.now();
+      if (this.input.unconfirmed) this.state.quietSinceFollowedMs = this.followedFor();
       return observeUnreachable(this.state, reason);
     }
     observeReachable(this.state);
@@ -400,14 +495,22 @@ class Follow {
  * Builds the activity that follows a failover request to its end: first until the old passive
  * node is ACTIVE (or the task FAILED), then until all members are UP and the cluster is HEALTHY.
  * One activity for both stages keeps the history small; its heartbeat says which stage it is in
- * (`phase`), and a retried attempt resumes in the stage, and against the deadline, it left.
+ * (`phase`), and a retried attempt resumes in the stage, and with the time counted, it left. `clock`
+ * is this process's unless a test injects another.
  */
-export function makeFollowFailover(deps: ActivityDeps) {
+export function makeFollowFailover(deps: ActivityDeps, clock: FollowClock = SYSTEM_CLOCK) {
   return async function followFailover(input: FollowFailoverInput): Promise<FollowFailoverResult> {
-    const follow = new Follow(input, clientOf(deps, input.target), Context.current().info.heartbeatDetails);
+    const { info } = Context.current();
+    const follow = new Follow(
+      input,
+      clientOf(deps, input.target),
+      info.heartbeatDetails,
+      clock,
+      info.scheduledTimestampMs,
+    );
     return withHeartbeats(
       () => follow.run(),
-      () => follow.state,
+      () => follow.heartbeat(),
     );
   };
 }

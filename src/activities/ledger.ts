@@ -28,7 +28,6 @@ import {
   type ClusterIdentity,
   type FinishRequest,
   type LedgerEntry,
-  type LedgerHolder,
   type LedgerRefusal,
   type LedgerRun,
 } from '../contract';
@@ -42,7 +41,7 @@ export interface AcquireClusterInput {
 
 /** What acquiring found: the lock held (with what the ledger knows that matters to the run), or the running holder. */
 export type AcquireClusterResult =
-  Extract<AcquireReply, { held: true }> | { held: false; holder: LedgerHolder; holderType?: string };
+  Extract<AcquireReply, { held: true }> | (Extract<AcquireReply, { held: false }> & { holderType?: string });
 
 /** The ledger's refusal as a non-retryable failure the workflow reads (`details[0]` is the `LedgerRefusal`). */
 function refusalFailure(refusal: LedgerRefusal): ApplicationFailure {
@@ -115,10 +114,10 @@ export function makeAcquireCluster(deps: ActivityDeps) {
     let reply = await ask();
     if (!reply.held) {
       const holder = await isClosed(deps, reply.holder);
-      if (!holder.closed) return { held: false, holder: reply.holder, holderType: holder.type };
+      if (!holder.closed) return { ...reply, holderType: holder.type };
       // The holder closed without releasing (terminated, reset, timed out): it can no longer send.
       reply = await ask({ workflowId: reply.holder.workflowId, runId: reply.holder.runId });
-      if (!reply.held) return { held: false, holder: reply.holder };
+      if (!reply.held) return reply;
     }
     return reply;
   };

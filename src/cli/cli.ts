@@ -7,6 +7,7 @@ import { cancelCommand } from './commands/cancel';
 import { checkCommand } from './commands/check';
 import { approveCommand, rejectCommand } from './commands/decide';
 import { historyCommand } from './commands/history';
+import { acknowledgeCommand, ledgerCommand } from './commands/ledger';
 import { listCommand } from './commands/list';
 import { maintenanceGroup } from './commands/maintenance';
 import { scheduleGroup } from './commands/schedule/group';
@@ -28,6 +29,8 @@ const COMMANDS: readonly (Command | CommandGroup)[] = [
   maintenanceGroup,
   checkCommand,
   scheduleGroup,
+  ledgerCommand,
+  acknowledgeCommand,
 ];
 
 function isGroup(entry: Command | CommandGroup): entry is CommandGroup {

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { AuditRow } from '../audit';
-import type { FailoverRecord } from '../contract';
+import type { FailoverRecord, LedgerEntry, LedgerHolder } from '../contract';
 
 /** An ISO-8601 time in UTC. */
 const isoTime = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
@@ -177,6 +177,39 @@ export const decisionJson = z.strictObject({
     at: isoTime,
   }),
 });
+
+/** One entry of a cluster's send ledger (`LedgerEntry`): a failover request from its claim to its settlement. */
+const ledgerEntryJson = z.looseObject({
+  workflowId: z.string(),
+  runId: z.string(),
+  target: z.string(),
+  claimedAt: isoTime,
+  state: z.enum(['claimed', 'withdrawn', 'ended']),
+  outcome: z.string().optional(),
+  proved: z.boolean().optional(),
+  settled: z.looseObject({ by: z.enum(['cluster-state', 'acknowledged']), at: isoTime, detail: z.string() }).optional(),
+});
+
+/** `ledger -o json`: a cluster's send ledger; `unresolved` are the entries that refuse a new failover. */
+export const ledgerJson = z.strictObject({
+  cluster: z.string(),
+  ledgerWorkflowId: z.string(),
+  targets: z.array(z.string()),
+  holder: z
+    .looseObject({ workflowId: z.string(), runId: z.string(), type: z.string(), target: z.string(), since: isoTime })
+    .nullable(),
+  unresolved: z.array(ledgerEntryJson),
+  entries: z.array(ledgerEntryJson),
+});
+export type LedgerJson = Omit<z.infer<typeof ledgerJson>, 'holder' | 'unresolved' | 'entries'> & {
+  holder: LedgerHolder | null;
+  unresolved: LedgerEntry[];
+  entries: LedgerEntry[];
+};
+
+/** `acknowledge -o json`: the entry as the ledger settled it. */
+export const acknowledgeJson = z.strictObject({ cluster: z.string(), entry: ledgerEntryJson });
+export type AcknowledgeJson = { cluster: string; entry: LedgerEntry };
 
 /** `maintenance start -o json`: the started run; `ending` once it has ended with `--wait`, else null. */
 export const maintenanceStartJson = z.strictObject({

@@ -42,6 +42,7 @@ export async function parseTargets(raw: unknown, options: ParseTargetsOptions): 
     entries.map(([name, value]) => resolveTarget(name, value, options, fileDefault, signers)),
   );
   for (const outcome of outcomes) problems.push(...outcome.problems);
+  problems.push(...sameUrlProblems(outcomes.flatMap((outcome) => (outcome.target ? [outcome.target] : []))));
   if (problems.length > 0) throw new ConfigError(options.source, problems);
   return new TargetRegistry(
     outcomes.flatMap((outcome) => (outcome.target === undefined ? [] : [outcome.target])),
@@ -196,6 +197,38 @@ async function resolveTarget(
     },
   });
   return { target, problems };
+}
+
+/**
+ * A target URL in the form two names of one address share: scheme and host lower-cased, the default
+ * port made explicit, no trailing slash.
+ */
+function normalisedUrl(text: string): string {
+  const url = new URL(text);
+  const port = url.port || (url.protocol === 'https:' ? '443' : url.protocol === 'http:' ? '80' : '');
+  return `${url.protocol}//${url.hostname}${port ? `:${port}` : ''}${url.pathname.replace(/\/+$/, '')}`;
+}
+
+/**
+ * Targets that name the same normalised URL: each is one problem naming both. Two names of one
+ * vCenter are also serialised by the cluster's ledger; the same URL twice is a mistake found here
+ * for nothing (a DNS name and its IP address can only be told apart by the cluster's identity).
+ */
+function sameUrlProblems(targets: readonly ResolvedTarget[]): string[] {
+  const problems: string[] = [];
+  const first = new Map<string, string>();
+  for (const target of targets) {
+    const url = normalisedUrl(target.url);
+    const earlier = first.get(url);
+    if (earlier === undefined) first.set(url, target.name);
+    else {
+      problems.push(
+        `${formatConfigPath(['targets', target.name, 'url'])}: ${url} is also the URL of target ${JSON.stringify(earlier)} ` +
+          `(${formatConfigPath(['targets', earlier, 'url'])}); name each vCenter once`,
+      );
+    }
+  }
+  return problems;
 }
 
 /** Returns the URL without trailing slashes, or records why it is unacceptable. */

@@ -35,8 +35,18 @@ export interface FollowHeartbeat {
   polls: number;
   /** The stage (named `phase` on the wire, as the CLI and the Web UI show it). */
   phase?: FollowStage;
-  /** Epoch ms when the switch was first seen; the healthy deadline counts from it. */
+  /** Epoch ms (the worker's clock) when the switch was first seen, for the timeline; no deadline reads it. */
   switchedAt?: number;
+  /**
+   * The follow's own time so far (ms): each attempt's monotonic clock (`performance.now()`), summed
+   * over the attempts through this heartbeat. Every window and deadline counts on it, never on a
+   * wall clock. A crash loses at most the time since the last heartbeat and the pause before a retry
+   * is not counted, so a retried attempt's windows only get longer, never shorter; the activity's
+   * schedule-to-close timeout, enforced by the server, bounds them all.
+   */
+  followedForMs?: number;
+  /** The follow's time ({@link followedForMs}) when the switch was first seen; the healthy window counts from it. */
+  switchedAtFollowedMs?: number;
   /**
    * After a request whose arrival is unknown: the first sign that a failover is under way (a
    * changed role, a running failover or its task). Until there is one, the run may end saying the
@@ -44,11 +54,12 @@ export interface FollowHeartbeat {
    */
   signOfFailover?: string;
   /**
-   * After a request whose arrival is unknown: epoch ms since when every read answered (the
-   * request, then the end of the last outage). The no-sign window counts from here: an outage
-   * may be a hidden failover's switch, whose changed roles would show once vCenter answers.
+   * After a request whose arrival is unknown: the follow's time ({@link followedForMs}) since when every
+   * read answered (its start, then the end of the last outage). The no-sign window counts from
+   * here: an outage may be a hidden failover's switch, whose changed roles would show once vCenter
+   * answers. (Older builds sent an epoch `quietSince`; it is dropped, and the window starts again.)
    */
-  quietSince?: number;
+  quietSinceFollowedMs?: number;
   /** The last read of the task failed with an answer that is not an outage: the next poll reads the cluster. */
   taskUnreadable?: boolean;
   /** The failover task found in vCenter's task list when the request's own answer was lost. */
@@ -98,8 +109,10 @@ export function readFollowHeartbeat(details: unknown): FollowHeartbeat | undefin
   if (foundTaskId !== undefined) heartbeat.foundTaskId = foundTaskId;
   const lookups = optionalNumber(raw.lookups);
   if (lookups !== undefined) heartbeat.lookups = lookups;
-  const quietSince = optionalNumber(raw.quietSince);
-  if (quietSince !== undefined) heartbeat.quietSince = quietSince;
+  for (const key of ['followedForMs', 'switchedAtFollowedMs', 'quietSinceFollowedMs'] as const) {
+    const value = optionalNumber(raw[key]);
+    if (value !== undefined && value >= 0) heartbeat[key] = value;
+  }
   if (raw.taskUnreadable === true) heartbeat.taskUnreadable = true;
   return heartbeat;
 }

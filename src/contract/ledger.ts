@@ -81,6 +81,12 @@ export interface LedgerEntry extends LedgerRun {
   settled?: LedgerSettlement;
 }
 
+/** Whether an entry still stands between the cluster and a new failover (the ledger's rules and the CLI read it). */
+export function isUnresolved(entry: LedgerEntry): boolean {
+  if (entry.settled !== undefined || entry.state === 'withdrawn') return false;
+  return entry.state === 'claimed' || !entry.proved;
+}
+
 /** How an unresolved entry was settled. */
 export interface LedgerSettlement {
   by: 'cluster-state' | 'acknowledged';
@@ -116,7 +122,10 @@ export interface AcquireRequest extends LedgerRun {
   parent?: LedgerParent;
   /** Another workflow id's holder, proven closed by the caller (Temporal describes it as not running). */
   takeOverFrom?: LedgerRun;
-  /** The cluster as this run just read it: may settle an earlier unresolved entry. */
+  /**
+   * The cluster as this run read it before acquiring: only a hint (it may predate a request the
+   * ledger holds), so it never settles anything here; the claim's fresh reading does.
+   */
   evidence?: LedgerEvidence;
   at: string;
 }
@@ -137,10 +146,25 @@ export type AcquireReply =
       /** Another workflow id's request that is unresolved: no new failover until it settles. */
       unresolved?: LedgerEntry;
     }
-  | { held: false; holder: LedgerHolder };
+  | {
+      held: false;
+      holder: LedgerHolder;
+      /** This workflow id's request made by an earlier run (open or ended): the run reports it, never sends. */
+      sameWorkflowId?: LedgerEntry;
+    };
 
 /** `claim`: before the POST; refused if this workflow id already claimed, or another request is unresolved. */
 export interface ClaimRequest extends LedgerRun {
+  /**
+   * Ask only about an earlier run's claim of this workflow id (handed over if open), claiming
+   * nothing new: a run about to end "nothing was sent" on a failed check asks this first.
+   */
+  onlyEarlier?: boolean;
+  /**
+   * The cluster as this run read it just before claiming, while holding the cluster: newer than every
+   * entry in the ledger, so it may settle what it proves (an earlier request whose switch it shows).
+   */
+  evidence?: LedgerEvidence;
   target: string;
   planned: boolean;
   parent?: LedgerParent;

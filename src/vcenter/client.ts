@@ -104,7 +104,15 @@ interface CallSpec<T> {
   resendAfterUnauthenticated?: boolean;
 }
 
-type Attempt<T> = { kind: 'ok'; value: T } | { kind: 'unauthenticated'; exchange: HttpExchange };
+type Attempt<T> =
+  { kind: 'ok'; value: T; date: string | undefined } | { kind: 'unauthenticated'; exchange: HttpExchange };
+
+/** A read's answer with vCenter's own time of it. */
+export interface Timed<T> {
+  value: T;
+  /** When vCenter answered, by its own clock (the `Date` header, whole seconds); absent when it sent none or an unreadable one. */
+  vcenterTime?: Date;
+}
 
 /** A client of one vCenter's REST API (`/api`), logged in lazily and re-logged in once when a session expires. */
 export class VcenterClient {
@@ -187,7 +195,16 @@ export class VcenterClient {
 
   /** Cluster configuration and health: `POST /api/vcenter/vcha/cluster?action=get`. */
   async getCluster(options: { partial?: boolean } = {}): Promise<VcenterVchaClusterInfo> {
-    return this.call({
+    return (await this.getClusterTimed(options)).value;
+  }
+
+  /**
+   * The cluster, as {@link getCluster}, with vCenter's own time of the answer: the check before the
+   * failover request reads it, so the follow can tell a task vCenter started for that request from
+   * an earlier one without trusting this worker's clock.
+   */
+  async getClusterTimed(options: { partial?: boolean } = {}): Promise<Timed<VcenterVchaClusterInfo>> {
+    return this.callTimed({
       operation: 'cluster.get',
       method: 'POST',
       path: '/api/vcenter/vcha/cluster?action=get',
@@ -318,12 +335,17 @@ export class VcenterClient {
 
   /** Runs a session-authenticated call, renewing the session once if vCenter answers 401 (and the call allows it). */
   private async call<T>(spec: CallSpec<T>): Promise<T> {
+    return (await this.callTimed(spec)).value;
+  }
+
+  /** {@link call}, with the time vCenter answered it. */
+  private async callTimed<T>(spec: CallSpec<T>): Promise<Timed<T>> {
     this.assertOpen(spec.operation);
     const token = await this.session.current();
     // close() may have run while this call waited for the login.
     this.assertOpen(spec.operation);
     const first = await this.attempt(spec, { 'vmware-api-session-id': token }, 1);
-    if (first.kind === 'ok') return first.value;
+    if (first.kind === 'ok') return timed(first);
     if (spec.resendAfterUnauthenticated === false) {
       this.session.drop(token);
       throw this.apiError(spec.operation, first.exchange);
@@ -333,7 +355,7 @@ export class VcenterClient {
     const renewed = await this.session.renew(token);
     this.assertOpen(spec.operation);
     const second = await this.attempt(spec, { 'vmware-api-session-id': renewed }, 2);
-    if (second.kind === 'ok') return second.value;
+    if (second.kind === 'ok') return timed(second);
     throw this.apiError(spec.operation, second.exchange);
   }
 
@@ -387,7 +409,7 @@ export class VcenterClient {
       status = exchange.status;
       if (exchange.status === 401) return { kind: 'unauthenticated', exchange };
       if (exchange.status !== spec.expectedStatus) throw this.apiError(spec.operation, exchange);
-      return { kind: 'ok', value: this.parseSuccess(spec, exchange) };
+      return { kind: 'ok', value: this.parseSuccess(spec, exchange), date: exchange.date };
     } catch (error) {
       failure = error;
       throw error;
@@ -489,6 +511,12 @@ function looseErrorFields(value: unknown): { errorType: string | undefined; mess
     : [];
   if (errorType === undefined && messages.length === 0) return undefined;
   return { errorType, messages };
+}
+
+/** A successful attempt's value with vCenter's time, when its `Date` header reads as one. */
+function timed<T>(ok: { value: T; date: string | undefined }): Timed<T> {
+  const at = ok.date === undefined ? NaN : Date.parse(ok.date);
+  return Number.isFinite(at) ? { value: ok.value, vcenterTime: new Date(at) } : { value: ok.value };
 }
 
 /** A short, secret-free label of an error for logs and metrics. */

@@ -65,6 +65,8 @@ export interface HttpExchange {
   status: number;
   contentType: string | undefined;
   text: string;
+  /** The `Date` header: when vCenter sent the answer, by its own clock (HTTP-date, 1 s resolution). */
+  date: string | undefined;
 }
 
 /** The pooled HTTP connection to one vCenter. */
@@ -152,7 +154,12 @@ export class HttpTransport {
     const status = response.statusCode;
     try {
       const text = await readBody(response.body);
-      return { status, contentType: firstHeader(response.headers['content-type']), text };
+      return {
+        status,
+        contentType: firstHeader(response.headers['content-type']),
+        text,
+        date: firstHeader(response.headers.date),
+      };
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
         throw new VcenterResponseError({ operation: request.operation, status, problems: [error.message] });

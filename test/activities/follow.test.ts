@@ -6,7 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { makeFollowFailover, type FollowFailoverInput, type FollowFailoverResult } from '../../src/activities/follow';
+import {
+  makeFollowFailover,
+  type FollowClock,
+  type FollowFailoverInput,
+  type FollowFailoverResult,
+} from '../../src/activities/follow';
 import {
   initialFollowHeartbeat,
   observe,
@@ -23,7 +28,7 @@ function input(overrides: Partial<FollowFailoverInput> = {}): FollowFailoverInpu
     taskId: 'task-7:com.vmware.vcenter.vcha.cluster',
     previousActive: '10.0.0.1',
     previousPassive: '10.0.0.2',
-    switchDeadline: Date.now() + 10_000,
+    switchWithinMs: 10_000,
     healthyTimeoutMs: 10_000,
     requireHealthy: true,
     pollIntervalMs: 5,
@@ -36,8 +41,22 @@ function follow(
   vcenter: ScriptedVcenter,
   overrides: Partial<FollowFailoverInput> = {},
   info: ConstructorParameters<typeof MockActivityEnvironment>[0] = {},
+  clock?: FollowClock,
 ): Promise<FollowFailoverResult> {
-  return new MockActivityEnvironment(info).run(makeFollowFailover(depsFor(vcenter.client)), input(overrides));
+  return new MockActivityEnvironment(info).run(makeFollowFailover(depsFor(vcenter.client), clock), input(overrides));
+}
+
+/** This process's monotonic clock with a worker wall clock `offsetMs` off. */
+const offsetClock = (offsetMs: number): FollowClock => ({
+  monotonic: () => performance.now(),
+  wall: () => Date.now() + offsetMs,
+});
+
+/** Runs `work` and says how long it took (ms). */
+async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
+  const started = performance.now();
+  const value = await work();
+  return [value, performance.now() - started];
 }
 
 describe('follow activity', () => {
@@ -116,7 +135,7 @@ describe('follow activity', () => {
   /** A request of unknown arrival: the follow looks for signs, and ends no-sign after `windowMs` without one. */
   const unconfirmed = (windowMs: number) => ({
     taskId: undefined,
-    unconfirmed: { sentAt: Date.now(), noSignWindowMs: windowMs },
+    unconfirmed: { noSignWindowMs: windowMs },
   });
 
   it('ignores a finished failover task in the list and ends no-sign when the cluster is unchanged', async () => {
@@ -143,7 +162,8 @@ describe('follow activity', () => {
         'task-5:com.vmware.vcenter.vcha.cluster': failoverTask('RUNNING', { start_time: minutesAgo(0) }),
       })
       .on('getTask', failoverTask('RUNNING'), apiError('tasks.get', 404, 'NOT_FOUND'));
-    const result = await follow(vcenter, unconfirmed(60_000));
+    const vcenterTimeBefore = new Date(Date.now() - 30_000).toISOString();
+    const result = await follow(vcenter, { ...unconfirmed(60_000), vcenterTimeBefore });
     assert.equal(result.outcome, 'verified');
     assert.equal(result.taskId, 'task-5:com.vmware.vcenter.vcha.cluster');
     assert.match(result.signOfFailover ?? '', /task-5.* is in vCenter's task list/);
@@ -170,9 +190,205 @@ describe('follow activity', () => {
 
   it('reports the switch deadline with the last observation when nothing proves the switch', async () => {
     const vcenter = new ScriptedVcenter().on('getCluster', unreachable('cluster.get', 'timeout'));
-    const result = await follow(vcenter, { taskId: undefined, switchDeadline: Date.now() + 60 });
+    const result = await follow(vcenter, { taskId: undefined, switchWithinMs: 60 });
     assert.equal(result.outcome, 'switch-deadline');
     assert.match(result.observation, /vCenter unreachable for \d+ s \(timeout\)/);
+  });
+});
+
+describe("follow activity: which task is this request's", () => {
+  /** vCenter's time of the check before the request, a whole second as its Date header gives it. */
+  const before = Math.floor(Date.now() / 1_000) * 1_000 - 60_000;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const listing = (startTime: number) => ({
+    'task-8:com.vmware.vcenter.vcha.cluster': failoverTask('RUNNING', { start_time: iso(startTime) }),
+  });
+  const unchangedWith = (tasks: ReturnType<typeof listing>) =>
+    new ScriptedVcenter()
+      .on('getCluster', clusterInfo('node1'))
+      .on('getOperations', operations())
+      .on('listTasks', tasks)
+      .on('getTask', failoverTask('RUNNING'));
+  const lookFor = (vcenter: ScriptedVcenter, vcenterTimeBefore?: string) =>
+    follow(vcenter, {
+      taskId: undefined,
+      unconfirmed: { noSignWindowMs: 60 },
+      switchWithinMs: 150,
+      ...(vcenterTimeBefore ? { vcenterTimeBefore } : {}),
+    });
+
+  it("adopts a task vCenter started at or after the check, allowing the Date header's one second", async () => {
+    for (const startTime of [before - 1_000, before, before + 40_000]) {
+      const vcenter = unchangedWith(listing(startTime));
+      const result = await lookFor(vcenter, iso(before));
+      assert.equal(result.taskId, 'task-8:com.vmware.vcenter.vcha.cluster', iso(startTime));
+      assert.ok(vcenter.calls.includes('tasks.get'), 'the adopted task is followed');
+    }
+  });
+
+  it('waits for a PENDING task to start (it has no start_time yet) before judging it', async () => {
+    const pending = {
+      'task-8:com.vmware.vcenter.vcha.cluster': failoverTask('PENDING', { start_time: undefined }),
+    };
+    const vcenter = new ScriptedVcenter()
+      .on('getCluster', clusterInfo('node1'))
+      .on('getOperations', operations())
+      .on('listTasks', pending, listing(before + 2_000))
+      .on('getTask', failoverTask('RUNNING'));
+    const result = await follow(vcenter, {
+      taskId: undefined,
+      unconfirmed: { noSignWindowMs: 5_000 },
+      switchWithinMs: 300,
+      vcenterTimeBefore: iso(before),
+    });
+    assert.equal(result.taskId, 'task-8:com.vmware.vcenter.vcha.cluster');
+    assert.equal(vcenter.calls.filter((call) => call === 'tasks.list').length, 2);
+  });
+
+  it('adopts no task vCenter started before the check, nor any when vCenter time is unknown; either is a sign', async () => {
+    for (const [startTime, vcenterTimeBefore, why] of [
+      [before - 1_001, iso(before), /started .*, before the request/],
+      [before - 5 * 60_000, iso(before), /before the request/],
+      [before + 40_000, undefined, /vCenter's time before the request is unknown/],
+    ] as const) {
+      const vcenter = unchangedWith(listing(startTime));
+      const result = await lookFor(vcenter, vcenterTimeBefore);
+      assert.equal(result.taskId, undefined, iso(startTime));
+      assert.ok(!vcenter.calls.includes('tasks.get'), 'a task not adopted is not followed');
+      assert.match(result.signOfFailover ?? '', why);
+      // A failover task runs: the cluster is not called unchanged, whoever started it.
+      assert.equal(result.outcome, 'switch-deadline');
+    }
+  });
+});
+
+describe('follow activity: one clock', () => {
+  const stuck = () => new ScriptedVcenter().on('getCluster', clusterInfo('node1'));
+
+  // Bounded: a window read off the worker's wall clock would last ten minutes.
+  it(
+    "a worker clock ±10 minutes off the server's changes no window, old input or new",
+    { timeout: 60_000 },
+    async () => {
+      for (const offset of [10 * 60_000, -10 * 60_000, 0]) {
+        const clock = offsetClock(offset);
+        // An older build's input: epochs on the server's clock, read against when the activity was scheduled.
+        const serverNow = Date.now();
+        const legacy = { taskId: undefined, switchWithinMs: undefined, switchDeadline: serverNow + 300 };
+        const [old, oldMs] = await timed(() =>
+          follow(
+            stuck(),
+            legacy,
+            { scheduledTimestampMs: serverNow, currentAttemptScheduledTimestampMs: serverNow },
+            clock,
+          ),
+        );
+        assert.equal(old.outcome, 'switch-deadline', `offset ${offset}`);
+        assert.ok(oldMs >= 290 && oldMs < 5_000, `offset ${offset}: old input ended after ${oldMs} ms`);
+
+        const [current, currentMs] = await timed(() =>
+          follow(stuck(), { taskId: undefined, switchWithinMs: 300 }, {}, clock),
+        );
+        assert.equal(current.outcome, 'switch-deadline');
+        assert.ok(currentMs >= 290 && currentMs < 5_000, `offset ${offset}: ended after ${currentMs} ms`);
+
+        const quiet = new ScriptedVcenter()
+          .on('getCluster', clusterInfo('node1'))
+          .on('getOperations', operations())
+          .on('listTasks', {});
+        const [noSign, noSignMs] = await timed(() =>
+          follow(
+            quiet,
+            { taskId: undefined, unconfirmed: { noSignWindowMs: 200, sentAt: serverNow - 600_000 } },
+            {},
+            clock,
+          ),
+        );
+        assert.equal(noSign.outcome, 'no-sign');
+        assert.ok(noSignMs >= 190 && noSignMs < 5_000, `offset ${offset}: no-sign after ${noSignMs} ms`);
+
+        const degraded = new ScriptedVcenter().on('getCluster', clusterInfo('node2', { health_state: 'DEGRADED' }));
+        const [notHealthy, notHealthyMs] = await timed(() => follow(degraded, { healthyTimeoutMs: 250 }, {}, clock));
+        assert.equal(notHealthy.outcome, 'healthy-deadline');
+        assert.ok(notHealthyMs >= 240 && notHealthyMs < 5_000, `offset ${offset}: healthy window ${notHealthyMs} ms`);
+        // The switch's time is for humans: the worker's wall clock.
+        assert.ok(Math.abs(Date.parse(notHealthy.switchedAt!) - (Date.now() + offset)) < 5_000);
+      }
+    },
+  );
+
+  it('a retried attempt goes on with the time counted so far, and an older heartbeat never shortens a window', async () => {
+    const lost = (extra: Partial<FollowHeartbeat>): FollowHeartbeat => ({
+      observation: 'waiting',
+      observations: [],
+      longestOutageMs: 0,
+      polls: 4,
+      phase: 'FAILING_OVER',
+      ...extra,
+    });
+    // 2 s of the 2.3 s switch window were counted before: about 0.3 s remain.
+    const [resumed, resumedMs] = await timed(() =>
+      follow(
+        stuck(),
+        { taskId: undefined, switchWithinMs: 2_300 },
+        { attempt: 2, heartbeatDetails: lost({ followedForMs: 2_000 }) },
+      ),
+    );
+    assert.equal(resumed.outcome, 'switch-deadline');
+    assert.ok(resumedMs >= 290 && resumedMs < 2_000, `the rest of the window took ${resumedMs} ms`);
+
+    const quiet = () =>
+      new ScriptedVcenter()
+        .on('getCluster', clusterInfo('node1'))
+        .on('getOperations', operations())
+        .on('listTasks', {});
+    // Quiet since 1.9 s of 2 s counted: 0.1 s were quiet, so 0.2 s of the 0.3 s window remain.
+    const [quietResumed, quietMs] = await timed(() =>
+      follow(
+        quiet(),
+        { taskId: undefined, unconfirmed: { noSignWindowMs: 300 } },
+        { attempt: 2, heartbeatDetails: lost({ followedForMs: 2_000, quietSinceFollowedMs: 1_900 }) },
+      ),
+    );
+    assert.equal(quietResumed.outcome, 'no-sign');
+    assert.ok(quietMs >= 190, `no-sign after ${quietMs} ms`);
+
+    // An older build's heartbeat: an epoch quiet since ten minutes ago is dropped, the window starts again.
+    const [legacy, legacyMs] = await timed(() =>
+      follow(
+        quiet(),
+        { taskId: undefined, unconfirmed: { noSignWindowMs: 300, sentAt: Date.now() - 600_000 } },
+        { attempt: 2, heartbeatDetails: { ...lost({}), quietSince: Date.now() - 600_000 } },
+      ),
+    );
+    assert.equal(legacy.outcome, 'no-sign');
+    assert.ok(legacyMs >= 290, `no-sign after ${legacyMs} ms`);
+  });
+
+  it('heartbeats the time it counted and when the quiet began', async () => {
+    const env = new MockActivityEnvironment({});
+    const beats: FollowHeartbeat[] = [];
+    env.on('heartbeat', (details: FollowHeartbeat) => beats.push(structuredClone(details)));
+    const quiet = new ScriptedVcenter()
+      .on('getCluster', clusterInfo('node1'))
+      .on('getOperations', operations())
+      .on('listTasks', {});
+    const result: FollowFailoverResult = await env.run(
+      makeFollowFailover(depsFor(quiet.client)),
+      input({ taskId: undefined, unconfirmed: { noSignWindowMs: 1_300 }, pollIntervalMs: 50 }),
+    );
+    assert.equal(result.outcome, 'no-sign');
+    const last = beats.at(-1);
+    assert.ok(last, 'at least one heartbeat');
+    assert.ok(last.followedForMs! >= 900 && last.followedForMs! < 1_300, `followedForMs ${last.followedForMs}`);
+    assert.equal(last.quietSinceFollowedMs, 0);
+  });
+
+  it('refuses input with no switch window, naming what is missing', async () => {
+    await assert.rejects(
+      follow(stuck(), { switchWithinMs: undefined }),
+      /follow input for lab has neither switchWithinMs nor switchDeadline/,
+    );
   });
 });
 
@@ -209,5 +425,17 @@ describe('observation log', () => {
     assert.equal(resumed.observation, 'x');
     assert.equal(resumed.polls, 0);
     assert.equal(resumed.phase, undefined);
+    const counted = initialFollowHeartbeat({
+      observation: 'x',
+      observations: [],
+      followedForMs: 1_500,
+      quietSinceFollowedMs: -3,
+      switchedAtFollowedMs: 'soon',
+      quietSince: 1_700_000_000_000,
+    });
+    assert.equal(counted.followedForMs, 1_500);
+    assert.equal(counted.quietSinceFollowedMs, undefined, 'a negative time is not trusted');
+    assert.equal(counted.switchedAtFollowedMs, undefined);
+    assert.equal('quietSince' in counted, false, "an older build's wall-clock epoch is dropped");
   });
 });

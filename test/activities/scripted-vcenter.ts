@@ -121,6 +121,8 @@ export class ScriptedVcenter {
   readonly calls: VcenterOperation[] = [];
   /** How often the session was dropped on purpose. */
   sessionsForgotten = 0;
+  /** vCenter's clock, as its `Date` header gives the time of a timed read (whole seconds); none when unset. */
+  vcenterTime?: () => Date;
   private readonly queues = new Map<keyof Scripted, Answer<unknown>[]>();
   private readonly fallbacks = new Map<keyof Scripted, Answer<unknown>>();
 
@@ -143,6 +145,12 @@ export class ScriptedVcenter {
     };
     return {
       getCluster: () => answer('getCluster'),
+      getClusterTimed: async () => {
+        const value = await answer('getCluster');
+        const at = this.vcenterTime?.();
+        // The Date header has whole seconds.
+        return at ? { value, vcenterTime: new Date(Math.floor(at.getTime() / 1_000) * 1_000) } : { value };
+      },
       getMode: () => answer('getMode'),
       getOperations: () => answer('getOperations'),
       listTasks: () => answer('listTasks'),

@@ -51,6 +51,18 @@ describe('check activity', () => {
     assert.deepEqual(vcenter.calls, ['cluster.get', 'operations.get']);
   });
 
+  it("reports vCenter's own time of the read (its Date header, whole seconds), not the worker's", async () => {
+    const vcenter = new ScriptedVcenter().on('getCluster', clusterInfo('node1')).on('getOperations', operations());
+    const hourAgo = Date.now() - 3_600_000;
+    vcenter.vcenterTime = () => new Date(hourAgo);
+    const result = await check(vcenter);
+    assert.equal(result.vcenterTime, new Date(Math.floor(hourAgo / 1_000) * 1_000).toISOString());
+    const without = await check(
+      new ScriptedVcenter().on('getCluster', clusterInfo('node1')).on('getOperations', operations()),
+    );
+    assert.equal(without.vcenterTime, undefined, 'no Date header, no time');
+  });
+
   for (const [what, vcenter, seen] of [
     [
       'another node ACTIVE',

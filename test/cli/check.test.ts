@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { VchaFailoverWorkflow } from '../../src/contract';
 import { testEnv } from '../harness/temporal';
-import { member } from '../harness/lab';
+import { member, haRe } from '../harness/lab';
 import { waitForPhase } from '../workflows/wait';
 import { startCliLab } from './cli-lab';
 import { runCli } from './run-cli';
@@ -30,11 +30,19 @@ describe('vcha-failover check', async () => {
     assert.equal(result.code, 3, result.stderr);
     const lines = result.stdout.trimEnd().split('\n');
     assert.match(lines[0]!, /^TARGET +ACTIVE +PASSIVE +MODE +HEALTH +READINESS$/);
-    assert.match(lines[1]!, /^east +10\.1\.0\.1 +10\.1\.0\.2 +ENABLED +HEALTHY +ready$/);
-    assert.match(lines[2]!, /^west +10\.2\.0\.1 +10\.2\.0\.2 +ENABLED +HEALTHY +ready$/);
+    assert.match(
+      lines[1]!,
+      new RegExp(String.raw`^east +${haRe('10.1.0.1')} +${haRe('10.1.0.2')} +ENABLED +HEALTHY +ready$`),
+    );
+    assert.match(
+      lines[2]!,
+      new RegExp(String.raw`^west +${haRe('10.2.0.1')} +${haRe('10.2.0.2')} +ENABLED +HEALTHY +ready$`),
+    );
     assert.match(
       lines[3]!,
-      /^north +10\.3\.0\.1 +10\.3\.0\.2 +ENABLED +\S+ +NOT READY: witness-up.*witness is UP \(saw DOWN\)/,
+      new RegExp(
+        String.raw`^north +${haRe('10.3.0.1')} +${haRe('10.3.0.2')} +ENABLED +\S+ +NOT READY: witness-up.*witness is UP \(saw DOWN\)`,
+      ),
     );
     assert.equal(lines[4], '2 of 3 targets ready');
     for (const cluster of ['east', 'west', 'north']) assert.equal(lab.failoverPosts(cluster), 0);
@@ -60,7 +68,7 @@ describe('vcha-failover check', async () => {
     assert.match(
       result.stdout,
       new RegExp(
-        `^west +10\\.2\\.0\\.1 +10\\.2\\.0\\.2 +ENABLED +HEALTHY +busy: held by ${workflowId.replace(/\./g, '\\.')}$`,
+        `^west +${haRe('10.2.0.1')} +${haRe('10.2.0.2')} +ENABLED +HEALTHY +busy: held by ${workflowId.replace(/\./g, '\\.')}$`,
         'm',
       ),
     );

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import type { MaintenanceStatus } from '../../src/contract';
 import { pollUntil } from '../harness/poll';
 import { testEnv } from '../harness/temporal';
-import { member } from '../harness/lab';
+import { member, haRe } from '../harness/lab';
 import { startCliLab } from './cli-lab';
 import { runCli, spawnCli } from './run-cli';
 
@@ -47,10 +47,10 @@ describe('vcha-failover maintenance', { concurrency: true }, async () => {
     const status = await runCli(['status', workflowId], env);
     assert.equal(status.code, 0, status.stderr);
     assert.match(status.stdout, /phase: +IN_MAINTENANCE/);
-    assert.match(status.stdout, /patched: +10\.7\.0\.1/);
+    assert.match(status.stdout, new RegExp(String.raw`patched: +${haRe('10.7.0.1')}`));
     assert.match(
       status.stdout,
-      new RegExp(`failover: +${workflowId}/failover SUCCEEDED 10\\.7\\.0\\.1 → 10\\.7\\.0\\.2`),
+      new RegExp(`failover: +${workflowId}/failover SUCCEEDED ${haRe('10.7.0.1')} → ${haRe('10.7.0.2')}`),
     );
 
     const done = await runCli(['maintenance', 'done', workflowId, '--by', 'bob', '--note', 'patched'], env);
@@ -64,9 +64,14 @@ describe('vcha-failover maintenance', { concurrency: true }, async () => {
     assert.equal(ended.code, 0, ended.stderr);
     assert.match(
       ended.stdout,
-      /outcome: +SUCCEEDED: maintenance of patching done: failed over to 10\.7\.0\.2, then back to 10\.7\.0\.1/,
+      new RegExp(
+        String.raw`outcome: +SUCCEEDED: maintenance of patching done: failed over to ${haRe('10.7.0.2')}, then back to ${haRe('10.7.0.1')}`,
+      ),
     );
-    assert.match(ended.stdout, /failback: +\S+\/failback SUCCEEDED 10\.7\.0\.2 → 10\.7\.0\.1/);
+    assert.match(
+      ended.stdout,
+      new RegExp(String.raw`failback: +\S+\/failback SUCCEEDED ${haRe('10.7.0.2')} → ${haRe('10.7.0.1')}`),
+    );
     assert.equal(lab.failoverPosts('patching'), 2);
     const final = await runCli(['status', workflowId], env);
     assert.equal(final.code, 0);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { testEnv } from '../harness/temporal';
-import { member } from '../harness/lab';
+import { member, haRe } from '../harness/lab';
 import { waitForPhase } from '../workflows/wait';
 import { startCliLab } from './cli-lab';
 import { runCli, spawnCli } from './run-cli';
@@ -66,8 +66,14 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
       progress.some((line) => / FAILING_OVER {2}(task (PENDING|RUNNING)|vCenter unreachable for \d+ s)/.test(line)),
       `progress shows the live observation:\n${result.stdout}`,
     );
-    assert.match(result.stdout, /^SUCCEEDED: ok failed over: 10\.21\.0\.2 is ACTIVE, HEALTHY/m);
-    assert.match(result.stdout, /^ {2}active: {4}10\.21\.0\.1 → 10\.21\.0\.2$/m);
+    assert.match(
+      result.stdout,
+      new RegExp(String.raw`^SUCCEEDED: ok failed over: ${haRe('10.21.0.2')} is ACTIVE, HEALTHY`, 'm'),
+    );
+    assert.match(
+      result.stdout,
+      new RegExp(String.raw`^ {2}active: {4}${haRe('10.21.0.1')} → ${haRe('10.21.0.2')}$`, 'm'),
+    );
     assert.match(result.stdout, /^ {2}task: {6}task-\d+:com\.vmware\.vcenter\.vcha\.cluster$/m);
     assert.match(result.stdout, /^ {2}duration: {2}\d+s$/m);
     assert.equal(result.stderr, '');
@@ -106,7 +112,10 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
     assert.equal(result.code, 0, result.stdout + result.stderr);
     assert.match(result.stdout, /^Started dry run of dry /m);
     assert.match(result.stdout, /^DRY_RUN_PASSED: dry run passed: dry can fail over/m);
-    assert.match(result.stdout, /^ {2}active: {4}10\.23\.0\.1 \(unchanged: dry run\)$/m);
+    assert.match(
+      result.stdout,
+      new RegExp(String.raw`^ {2}active: {4}${haRe('10.23.0.1')} \(unchanged: dry run\)$`, 'm'),
+    );
     assert.equal(lab.failoverPosts('dry'), 0);
   });
 

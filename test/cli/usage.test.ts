@@ -27,6 +27,8 @@ const COMMANDS = [
   'schedule unpause',
   'schedule trigger',
   'schedule delete',
+  'ledger',
+  'acknowledge',
 ];
 
 describe('help', { concurrency: true }, () => {
@@ -74,7 +76,7 @@ describe('help', { concurrency: true }, () => {
       if (/-o, --output <format>/.test(help.stdout)) offering.push(command);
     }
     assert.deepEqual([...listed].sort(), [...offering].sort());
-    assert.equal(listed.length, 10);
+    assert.equal(listed.length, 12);
   });
 
   it('the real entry point prints help and exits 0', async () => {
@@ -88,11 +90,11 @@ describe('argument errors', { concurrency: true }, () => {
   const cases: [string[], string][] = [
     [
       [],
-      'vcha-failover: missing command (start, status, list, approve, reject, cancel, history, maintenance, check, schedule)',
+      'vcha-failover: missing command (start, status, list, approve, reject, cancel, history, maintenance, check, schedule, ledger, acknowledge)',
     ],
     [
       ['launch'],
-      'vcha-failover: unknown command "launch" (start, status, list, approve, reject, cancel, history, maintenance, check, schedule)',
+      'vcha-failover: unknown command "launch" (start, status, list, approve, reject, cancel, history, maintenance, check, schedule, ledger, acknowledge)',
     ],
     [['start', '--planned'], 'vcha-failover start: --target is required'],
     [['start', '--target', 'lab', '--forced'], 'vcha-failover start: a forced failover can lose data'],

@@ -232,6 +232,26 @@ describe('each kind of problem names its path', () => {
     ]);
   });
 
+  it('the same normalised URL named twice, naming both targets', async () => {
+    const problems = await problemsOf(
+      {
+        targets: {
+          'vc-lab-01': validTarget,
+          'vc-lab-01-again': { ...validTarget, url: 'HTTPS://VC01.Example.com:443/' },
+          'vc-lab-01-path': { ...validTarget, url: 'https://vc01.example.com/other' },
+          'vc-lab-01-port': { ...validTarget, url: 'https://vc01.example.com:8443' },
+          'loopback-a': { ...validTarget, url: 'http://127.0.0.1/vc//' },
+          'loopback-b': { ...validTarget, url: 'http://127.0.0.1:80/vc' },
+        },
+      },
+      { VC01_PASSWORD: 'x-password' },
+    );
+    assert.deepEqual(problems, [
+      'targets.vc-lab-01-again.url: https://vc01.example.com:443 is also the URL of target "vc-lab-01" (targets.vc-lab-01.url); name each vCenter once',
+      'targets.loopback-b.url: http://127.0.0.1:80/vc is also the URL of target "loopback-a" (targets.loopback-a.url); name each vCenter once',
+    ]);
+  });
+
   it('lists several problems of several targets together, in file order', async () => {
     const { passwordEnv: _unused, ...noPassword } = validTarget;
     const problems = await problemsOf({
@@ -323,7 +343,10 @@ describe('policy', () => {
     assert.deepEqual(
       await policiesOf({
         policy: { planned: 'approval' },
-        targets: { a: validTarget, b: { ...validTarget, policy: { forced: 'deny' } } },
+        targets: {
+          a: validTarget,
+          b: { ...validTarget, url: 'https://vc02.example.com', policy: { forced: 'deny' } },
+        },
       }),
       { a: { forced: 'approval', planned: 'approval' }, b: { forced: 'deny', planned: 'approval' } },
     );

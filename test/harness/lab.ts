@@ -42,6 +42,11 @@ export function ha(address: string): string {
   return `${PROCESS_HA_NETWORK.first}.${octets[1]}.${PROCESS_HA_NETWORK.third}.${octets[3]}`;
 }
 
+/** {@link ha}'s address as a regular-expression fragment, for assertions on messages. */
+export function haRe(address: string): string {
+  return ha(address).replace(/\./g, '\\.');
+}
+
 /** A cluster member for a scenario: its VCHA address (`10.X.0.Z`, moved by {@link ha}), role and state. */
 export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', state: 'UP' | 'DOWN' = 'UP') {
   return { haIp: ha(haIp), role, state };

@@ -21,7 +21,7 @@ import type { NexusOperationName } from '../../src/nexus/operation-inputs';
 import { onTeardown, testEnv, testServerAddress, uniqueTaskQueue } from '../harness/temporal';
 import { pollUntil } from '../harness/poll';
 import { failureOf } from '../workflows/assertions';
-import { member, startLab, ha } from '../harness/lab';
+import { member, startLab, ha, haRe } from '../harness/lab';
 import { waitForPhase } from '../workflows/wait';
 import type * as callers from './caller-workflows';
 
@@ -269,7 +269,10 @@ describe('the vcha Nexus service, called from another namespace', { concurrency:
     const done = await call<typeof callers.patchVcenterNodeThroughNexus>('patchVcenterNodeThroughNexus', [
       { endpoint, target: 'example', ticket: `CHG-${suffix}` },
     ]);
-    assert.match(await done.result(), /^patch 10\.8\.0\.1 now: 10\.8\.0\.2 is active \(task-/);
+    assert.match(
+      await done.result(),
+      new RegExp(String.raw`^patch ${haRe('10.8.0.1')} now: ${haRe('10.8.0.2')} is active \(task-`),
+    );
     const refused = await call<typeof callers.patchVcenterNodeThroughNexus>('patchVcenterNodeThroughNexus', [
       { endpoint, target: 'exampleNotReady', ticket: `CHG-${suffix}` },
     ]);

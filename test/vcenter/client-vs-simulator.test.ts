@@ -26,7 +26,7 @@ describe('VcenterClient against the simulator', () => {
 
   before(async () => {
     sim = await startSimulator({
-      clusters: ['walk', 'errors', 'faults'],
+      clusters: ['walk', 'errors', 'faults', 'clock'],
       timing: TIMING,
       users: { 'reader@vsphere.local': { password: 'Reader1!', privileges: ['System.Read'] } },
     });
@@ -67,6 +67,23 @@ describe('VcenterClient against the simulator', () => {
       vc.getTask(taskId),
       (error: unknown) => error instanceof VcenterApiError && error.status === 404,
     );
+  });
+
+  it("reads vCenter's time from the Date header; a task it then starts carries a start_time on the same clock", async () => {
+    const vc = client('clock');
+    const localBefore = Date.now();
+    const read = await vc.getClusterTimed({ partial: true });
+    const vcenterTime = read.vcenterTime?.getTime();
+    assert.ok(vcenterTime !== undefined, 'the answer carries a Date header');
+    assert.equal(vcenterTime % 1_000, 0, 'an HTTP-date has whole seconds');
+    assert.ok(vcenterTime >= Math.floor(localBefore / 1_000) * 1_000 && vcenterTime <= Date.now());
+    assert.equal(read.value.node1?.runtime?.role, 'ACTIVE');
+    const taskId = await vc.startFailover({ planned: true });
+    // PENDING has no start_time; RUNNING does.
+    let task = await vc.getTask(taskId);
+    while (task.status === 'PENDING') task = await vc.getTask(taskId);
+    const started = Date.parse(task.start_time ?? '');
+    assert.ok(started >= vcenterTime && started - vcenterTime < 5_000, `start_time ${started - vcenterTime} ms after`);
   });
 
   it('maps 403 to an error naming Global.VCServer, while a partial get works', async () => {

@@ -2,8 +2,8 @@
  * The failover request at most once, and outcomes that never lie, in the two cases that once broke
  * both (a proxy's 502 after vCenter accepted the failover; the worker killed while the POST was in
  * flight on a vCenter that shows nothing of the running failover), vCenter's own 500 after it
- * started a failover it does not show yet, and a request that never arrived on a cluster that
- * never changes.
+ * started a failover it does not show yet (within the no-sign window, and for longer than it), and
+ * a request that never arrived on a cluster that never changes.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -41,6 +41,14 @@ describe('the failover request, at most once', { concurrency: true }, async () =
         timing: { flushMs: 25_000 },
         faults: {
           hideRunningFailover: true,
+          rules: [vcenter500After({ operation: 'cluster.failover' })],
+        },
+      },
+      // The same, but vCenter hides the running failover for longer than the no-sign window (8 s).
+      hidden500Long: {
+        timing: { flushMs: 25_000 },
+        faults: {
+          hideRunningFailover: 25_000,
           rules: [vcenter500After({ operation: 'cluster.failover' })],
         },
       },
@@ -111,6 +119,24 @@ describe('the failover request, at most once', { concurrency: true }, async () =
     );
     assert.equal(lab.failoverPosts('hidden500'), 1);
     assert.equal(lab.sim.counters('hidden500').failoversStarted, 1);
+  });
+
+  it("ends FailoverOutcomeUnknown, never FailoverFailed, when vCenter's 500 came after a failover it hides for longer than the window", async () => {
+    const { failure, record } = await failureOf(
+      await lab.start(sweepInput('hidden500Long', 'planned', '8s', HIDDEN_FAILOVER_DEADLINE)),
+      'FailoverOutcomeUnknown',
+    );
+    assert.match(
+      failure.message,
+      /HTTP 500 ERROR.*; this error does not prove vCenter refused before starting, and for 8s hidden500Long then showed no sign of a failover and is unchanged \(10\.\S+ still ACTIVE.*\), but vCenter may hide a running failover/,
+    );
+    assert.equal(record?.triggered, 'unknown');
+    assert.equal(lab.failoverPosts('hidden500Long'), 1);
+    // The verdict is true of what follows: the hidden failover goes on and switches the cluster.
+    assert.equal(lab.sim.cluster('hidden500Long').snapshot().activeNode, 'node1', 'unchanged when the run ended');
+    await lab.sim.cluster('hidden500Long').waitFor((state) => state.activeNode === 'node2', 90_000);
+    assert.equal(lab.sim.counters('hidden500Long').failoversStarted, 1);
+    assert.equal(lab.failoverPosts('hidden500Long'), 1, 'still exactly one POST');
   });
 
   it('ends FailoverOutcomeUnknown within the window, saying the cluster is unchanged, when the request never arrived', async () => {

@@ -107,13 +107,20 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
   });
 
   /** A send failure of `type`, with the details the send activity gives it. */
-  const sendFailure = (type: string, message: string, status?: number) =>
+  const sendFailure = (type: string, message: string, status?: number, errorType?: string) =>
     Promise.reject(
       ApplicationFailure.create({
         type,
         message,
         nonRetryable: true,
-        details: [{ errorClass: type, detail: message, ...(status !== undefined ? { status } : {}) }],
+        details: [
+          {
+            errorClass: type,
+            detail: message,
+            ...(status !== undefined ? { status } : {}),
+            ...(errorType !== undefined ? { errorType } : {}),
+          },
+        ],
       }),
     );
 
@@ -171,14 +178,22 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     assert.equal(run.calls.sendFailover.length, 0);
   });
 
-  for (const [status, type] of [
-    [400, 'FailoverFailed'],
-    [403, 'NotAuthorized'],
+  /** vCenter's own error in answer to the request, as the send activity reports it. */
+  const refusedWith = (status: number, errorType: string) =>
+    sendFailure(
+      'FailoverRefused',
+      `vCenter answered the failover request with HTTP ${status} ${errorType}`,
+      status,
+      errorType,
+    );
+
+  for (const [status, errorType, type] of [
+    [401, 'UNAUTHENTICATED', 'FailoverFailed'],
+    [403, 'UNAUTHORIZED', 'NotAuthorized'],
   ] as const) {
-    it(`ends ${type} at once when vCenter refused the request (${status}) and a read confirms nothing changed`, async () => {
+    it(`ends ${type} at once when vCenter refused the request (${status} ${errorType}: before starting) and a read confirms nothing changed`, async () => {
       const run = worker.script({
-        sendFailover: () =>
-          sendFailure('FailoverRefused', `vCenter answered the failover request with HTTP ${status}`, status),
+        sendFailover: () => refusedWith(status, errorType),
       });
       const { failure, record } = await failureOf(await run.start(), type);
       assert.match(failure.message, new RegExp(`HTTP ${status}.*is unchanged \\(active 10\\.0\\.0\\.1`));
@@ -188,18 +203,36 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     });
   }
 
-  it('follows the cluster after a 5xx refusal, and says FailoverFailed only after the no-sign window too', async () => {
+  it('follows the cluster after a 5xx or an undocumented 4xx refusal, and a window without a sign is unknown, never FailoverFailed', async () => {
+    for (const [status, errorType] of [
+      [500, 'ERROR'],
+      [400, 'NOT_ALLOWED_IN_CURRENT_STATE'],
+    ] as const) {
+      const run = worker.script({
+        sendFailover: () => refusedWith(status, errorType),
+        followFailover: () =>
+          Promise.resolve(verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot() })),
+      });
+      const { failure } = await failureOf(await run.start({ deadlines: { noSign: '1m' } }), 'FailoverOutcomeUnknown');
+      assert.match(
+        failure.message,
+        new RegExp(
+          `HTTP ${status} ${errorType}; this error does not prove vCenter refused before starting, and for 1m .* ` +
+            'then showed no sign of a failover and is unchanged \\(10\\.0\\.0\\.1 still ACTIVE.*vCenter may hide a running failover',
+        ),
+      );
+      assert.equal(run.calls.followFailover.length, 1, `${status} is followed`);
+    }
+  });
+
+  it('follows the cluster after a 5xx refusal: checked twice, sent once, the window passed to the follow', async () => {
     const run = worker.script({
       sendFailover: () =>
-        sendFailure('FailoverRefused', 'vCenter answered the failover request with HTTP 500 ERROR', 500),
+        sendFailure('FailoverRefused', 'vCenter answered the failover request with HTTP 500 ERROR', 500, 'ERROR'),
       followFailover: () =>
         Promise.resolve(verified({ outcome: 'no-sign', switchedAt: undefined, snapshot: healthySnapshot() })),
     });
-    const { failure, record } = await failureOf(await run.start({ deadlines: { noSign: '1m' } }), 'FailoverFailed');
-    assert.match(
-      failure.message,
-      /HTTP 500 ERROR; for 1m .* then showed no sign of a failover and is unchanged \(10\.0\.0\.1 still ACTIVE\): it did not fail over/,
-    );
+    const { record } = await failureOf(await run.start({ deadlines: { noSign: '1m' } }), 'FailoverOutcomeUnknown');
     assert.equal(run.calls.checkCluster.length, 2, 'checked before sending and after the refusal');
     assert.equal(run.calls.sendFailover.length, 1);
     assert.equal(run.calls.followFailover[0]?.unconfirmed?.noSignWindowMs, 60_000);
@@ -246,6 +279,23 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     const follow = run.calls.followFailover[0];
     assert.equal(follow?.taskId, undefined);
     assert.equal(follow?.unconfirmed?.noSignWindowMs, 120_000);
+  });
+
+  it("gives the follow durations only, and vCenter's time of the check just before the request", async () => {
+    const vcenterTime = '2026-01-02T03:04:05.000Z';
+    let checks = 0;
+    const run = worker.script({
+      // Only the check right before the request counts; the one after a refusal never comes here.
+      checkCluster: () => Promise.resolve(unchangedCheck({ vcenterTime: ++checks === 1 ? vcenterTime : 'later' })),
+      sendFailover: () =>
+        sendFailure('FailoverMaybeSent', 'the failover request may have reached vCenter (HTTP 502)', 502),
+    });
+    await (await run.start({ deadlines: { failover: '7m', noSign: '2m' } })).result();
+    const follow = run.calls.followFailover[0];
+    assert.equal(follow?.vcenterTimeBefore, vcenterTime);
+    assert.equal(follow?.switchWithinMs, 7 * 60_000);
+    assert.deepEqual(follow?.unconfirmed, { noSignWindowMs: 120_000 });
+    assert.equal(follow?.switchDeadline, undefined, 'no workflow timestamp reaches the activity');
   });
 
   it('says the cluster is unchanged and the request may not have arrived when the follow finds no sign', async () => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { member, startLab, ha } from '../harness/lab';
+import { member, startLab, ha, haRe } from '../harness/lab';
 
 const healthyNodes = (n: number) => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),
@@ -87,7 +87,7 @@ describe('vchaFailover', { concurrency: true }, async () => {
   it('ends FailoverFailed when the task FAILED and the roles did not change', async () => {
     const handle = await lab.start({ target: 'failedTask', planned: true, pollInterval: '1s' });
     const { failure, record } = await failureOf(handle, 'FailoverFailed');
-    assert.match(failure.message, /FAILED and 10\.4\.0\.1 is still ACTIVE/);
+    assert.match(failure.message, new RegExp(String.raw`FAILED and ${haRe('10.4.0.1')} is still ACTIVE`));
     assert.equal(record?.triggered, 'yes');
     assert.equal(lab.failoverPosts('failedTask'), 1);
   });
@@ -117,7 +117,7 @@ describe('vchaFailover', { concurrency: true }, async () => {
       deadlines: { healthy: '5s' },
     });
     const { failure, record } = await failureOf(handle, 'FailoverNotHealthy');
-    assert.match(failure.message, /switched to 10\.6\.0\.2 but was not HEALTHY/);
+    assert.match(failure.message, new RegExp(String.raw`switched to ${haRe('10.6.0.2')} but was not HEALTHY`));
     assert.equal(record?.activeAfter, ha('10.6.0.2'));
     assert.equal(lab.failoverPosts('slowResync'), 1);
   });

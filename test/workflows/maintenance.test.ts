@@ -16,7 +16,7 @@ import type {
 import { pollUntil } from '../harness/poll';
 import { testEnv } from '../harness/temporal';
 import { failureOf } from './assertions';
-import { member, startLab, ha } from '../harness/lab';
+import { member, startLab, ha, haRe } from '../harness/lab';
 
 const nodes = (n: number) => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),
@@ -110,7 +110,9 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
     const { failure } = await failureOf(handle as never, 'FailbackNotSent');
     assert.match(
       failure.message,
-      /the failback was not sent, so unfit was left on 10\.2\.0\.2: .*witness is UP \(saw DOWN\)/,
+      new RegExp(
+        String.raw`the failback was not sent, so unfit was left on ${haRe('10.2.0.2')}: .*witness is UP \(saw DOWN\)`,
+      ),
     );
     const record = failure.details?.[0] as MaintenanceRecord;
     assert.equal(record.legs[1]?.triggered, 'no');
@@ -121,7 +123,10 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
   it('leaves the cluster on the new node when maxDuration passes (onMaxDuration: leave)', async () => {
     const handle = await startMaintenance({ target: 'expires', maxDuration: '2s' });
     const { failure } = await failureOf(handle as never, 'MaintenanceTimedOut');
-    assert.match(failure.message, /maxDuration 2s passed without maintenanceDone: expires was left on 10\.3\.0\.2/);
+    assert.match(
+      failure.message,
+      new RegExp(String.raw`maxDuration 2s passed without maintenanceDone: expires was left on ${haRe('10.3.0.2')}`),
+    );
     assert.equal(lab.failoverPosts('expires'), 1);
   });
 

@@ -8,11 +8,16 @@ import { failureOf } from './assertions';
 import { member, startLab } from '../harness/lab';
 import { waitForPhase } from './wait';
 
-const nodes = (witnessState: 'UP' | 'DOWN' = 'UP', node2State: 'UP' | 'DOWN' = 'UP') => ({
-  node1: member('10.9.0.1', 'ACTIVE'),
-  node2: member('10.9.0.2', 'PASSIVE', node2State),
-  witness: member('10.9.0.3', 'WITNESS', witnessState),
-});
+/** Each cluster its own VCHA addresses (10.<n>.0.x): the worker tells clusters apart by them. */
+let clusterNumber = 20;
+const nodes = (witnessState: 'UP' | 'DOWN' = 'UP', node2State: 'UP' | 'DOWN' = 'UP') => {
+  clusterNumber += 1;
+  return {
+    node1: member(`10.${clusterNumber}.0.1`, 'ACTIVE'),
+    node2: member(`10.${clusterNumber}.0.2`, 'PASSIVE', node2State),
+    witness: member(`10.${clusterNumber}.0.3`, 'WITNESS', witnessState),
+  };
+};
 
 describe('runs rejected before the trigger', { concurrency: true }, async () => {
   const lab = await startLab({

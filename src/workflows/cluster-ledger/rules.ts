@@ -29,6 +29,7 @@ import type {
   LedgerRun,
   LedgerState,
 } from '../../contract/ledger';
+import { isUnresolved } from '../../contract/ledger';
 
 /** Ended entries kept per cluster (unresolved ones are always kept): the memory of "this workflow id already sent". */
 export const LEDGER_ENTRIES_KEPT = 200;
@@ -60,11 +61,7 @@ function refuse(
   return { refused: { reason, message, ...(entry ? { entry } : {}), ...(holder ? { holder } : {}) } };
 }
 
-/** Whether an entry still stands between the cluster and a new failover. */
-export function isUnresolved(entry: LedgerEntry): boolean {
-  if (entry.settled !== undefined || entry.state === 'withdrawn') return false;
-  return entry.state === 'claimed' || !entry.proved;
-}
+export { isUnresolved };
 
 /** Why an entry is unresolved, in words for the refusal. */
 export function unresolvedWhy(entry: LedgerEntry): string {
@@ -93,11 +90,6 @@ function lastEntry(state: LedgerState, matches: (entry: LedgerEntry) => boolean)
 /** The latest entry of a workflow id that claimed a send (withdrawn claims sent nothing). */
 function claimOf(state: LedgerState, workflowId: string): LedgerEntry | undefined {
   return lastEntry(state, (entry) => entry.workflowId === workflowId && entry.state !== 'withdrawn');
-}
-
-/** The first unresolved entry of another workflow id, if any. */
-function unresolvedOther(state: LedgerState, workflowId: string): LedgerEntry | undefined {
-  return state.entries.find((entry) => entry.workflowId !== workflowId && isUnresolved(entry));
 }
 
 /** Whether `request` runs under the current holder (a maintenance run's leg, say). */
@@ -143,10 +135,20 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
   let via: 'holder' | 'parent';
   if (underParent(state, request.parent)) via = 'parent';
   else if (!holder || sameWorkflow(holder, request) || sameRun(holder, request.takeOverFrom)) via = 'holder';
-  else return { reply: { held: false, holder }, apply: () => undefined };
+  else {
+    // Busy, but a run whose workflow id already claimed must hear of it first (a Reset of a run
+    // whose hold another id took over): it reports that request instead of "busy, nothing sent".
+    const earlier = claimOf(state, request.workflowId);
+    const sameWorkflowId = earlier && earlier.runId !== request.runId ? { sameWorkflowId: earlier } : {};
+    return { reply: { held: false, holder, ...sameWorkflowId }, apply: () => undefined };
+  }
+  // The run's reading from before it held the cluster may predate a request here: it only decides
+  // whether to report an unresolved request now; the claim's fresh reading settles it for real.
   const settles = (entry: LedgerEntry) =>
     entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence);
   const earlier = claimOf(state, request.workflowId);
+  // Handed over by an earlier ask whose answer was lost (a re-run local activity): still handed over.
+  const alreadyMine = earlier && sameRun(earlier, request) && earlier.state === 'claimed' && earlier.adoptedFrom;
   const open = openClaimOfEarlierRun(state, request);
   const unresolved = state.entries.find(
     (entry) => entry.workflowId !== request.workflowId && isUnresolved(entry) && !settles(entry),
@@ -156,6 +158,7 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
       held: true,
       via,
       ...(open ? { adopted: { ...open, adoptedFrom: open.runId, runId: request.runId } } : {}),
+      ...(alreadyMine ? { adopted: earlier } : {}),
       ...(!open && earlier && earlier.runId !== request.runId ? { sameWorkflowId: earlier } : {}),
       ...(unresolved ? { unresolved } : {}),
     },
@@ -170,20 +173,21 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
         };
       }
       if (open) adoptInto(target, request);
-      for (const entry of target.entries) {
-        if (settles(entry)) {
-          entry.settled = {
-            by: 'cluster-state',
-            at: request.at,
-            detail: `${request.target} showed ${entry.previousPassive} ACTIVE and no failover running at ${request.evidence!.observedAt} (read by ${request.workflowId})`,
-          };
-        }
-      }
       if (!target.targets.includes(request.target)) {
         target.targets = [...target.targets, request.target].slice(-TARGET_NAMES_KEPT);
       }
     },
   };
+}
+
+/** The refusal of a second claim of a workflow id. */
+function alreadyClaimed(earlier: LedgerEntry): { refused: LedgerRefusal } {
+  return refuse(
+    'already-claimed',
+    `this workflow id already claimed the failover at ${earlier.claimedAt} (run ${earlier.runId}); ` +
+      `its outcome: ${earlier.outcome ?? 'not known'}; use a new workflow id for a new failover`,
+    earlier,
+  );
 }
 
 /**
@@ -192,11 +196,16 @@ export function acquire(state: LedgerState, request: AcquireRequest): LedgerDeci
  * and (for a fleet's child) the fleet has not already sent one to this cluster under another name.
  * Idempotent for the run that claimed. An open claim of an earlier run of the same workflow id
  * (reset after its claim) is handed to this run instead: the reply's `adoptedFrom` tells it to
- * follow that request, never to send.
+ * follow that request, never to send. A run that does not hold the cluster but whose workflow id
+ * already claimed is refused as `already-claimed`, not `not-holder`.
  */
 export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision<LedgerEntry> {
   const { holder } = state;
+  const earlier = claimOf(state, request.workflowId);
   if (!sameWorkflow(holder, request) && !underParent(state, request.parent)) {
+    // A run reset to after its acquire (its replayed hold long released, or taken over) whose
+    // workflow id already claimed is told so: it must not end "busy, nothing was sent".
+    if (earlier && !sameRun(earlier, request)) return alreadyClaimed(earlier);
     return refuse(
       'not-holder',
       holder
@@ -209,7 +218,11 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
   const takeHold = (target: LedgerState) => {
     if (sameWorkflow(target.holder, request)) target.holder!.runId = request.runId;
   };
-  const earlier = claimOf(state, request.workflowId);
+  const handedOver = earlier && sameRun(earlier, request) && earlier.state === 'claimed' && earlier.adoptedFrom;
+  if (request.onlyEarlier && handedOver) return { reply: earlier, apply: takeHold };
+  if (request.onlyEarlier && (!earlier || sameRun(earlier, request))) {
+    return refuse('no-such-entry', 'no earlier run of this workflow id claimed a failover of this cluster');
+  }
   if (earlier && sameRun(earlier, request) && earlier.state === 'claimed') return { reply: earlier, apply: takeHold };
   if (earlier && earlier.state === 'claimed') {
     return {
@@ -220,15 +233,13 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
       },
     };
   }
-  if (earlier) {
-    return refuse(
-      'already-claimed',
-      `this workflow id already claimed the failover at ${earlier.claimedAt} (run ${earlier.runId}); ` +
-        `its outcome: ${earlier.outcome ?? 'not known'}; use a new workflow id for a new failover`,
-      earlier,
-    );
-  }
-  const unresolved = unresolvedOther(state, request.workflowId);
+  if (earlier) return alreadyClaimed(earlier);
+  // Read after this run took the cluster, so after every request here: it settles what it proves.
+  const settles = (entry: LedgerEntry) =>
+    entry.workflowId !== request.workflowId && settledByEvidence(entry, request.evidence);
+  const unresolved = state.entries.find(
+    (entry) => entry.workflowId !== request.workflowId && isUnresolved(entry) && !settles(entry),
+  );
   if (unresolved) {
     return refuse(
       'unresolved',
@@ -263,6 +274,15 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
     reply: entry,
     apply(target) {
       takeHold(target);
+      for (const other of target.entries) {
+        if (settles(other)) {
+          other.settled = {
+            by: 'cluster-state',
+            at: request.at,
+            detail: `${request.target} showed ${other.previousPassive} ACTIVE and no failover running at ${request.evidence!.observedAt} (read by ${request.workflowId} before its claim)`,
+          };
+        }
+      }
       target.entries.push(entry);
       prune(target);
     },
@@ -271,8 +291,9 @@ export function claim(state: LedgerState, request: ClaimRequest): LedgerDecision
 
 /**
  * `finish`: the run's end. Its workflow id's open claim (its own, or an earlier run's it replayed)
- * ends with the verdict (withdrawn when the verdict proves nothing reached vCenter), and the lock
- * is released if its workflow id holds it. Idempotent.
+ * ends with the verdict (withdrawn when the verdict proves nothing reached vCenter and the claim is
+ * the run's own or was handed to it; an earlier run's claim it only replayed stays unresolved), and
+ * the lock is released if its workflow id holds it. Idempotent.
  */
 export function finish(state: LedgerState, request: FinishRequest): LedgerDecision<void> {
   const entry = claimOf(state, request.workflowId);
@@ -285,12 +306,16 @@ export function finish(state: LedgerState, request: FinishRequest): LedgerDecisi
       const own = claimOf(target, request.workflowId);
       if (request.verdict && own && own.state === 'claimed') {
         const { outcome, message, proved, taskId, nothingSent } = request.verdict;
+        // Only the run that made the claim, or was handed it, speaks for its request. A run Reset to
+        // after an earlier run's claim replays "claimed" without asking the ledger: its "nothing was
+        // sent" is only its own, and the earlier run may have sent. Its end keeps the entry unresolved.
+        const itsOwn = own.runId === request.runId;
         adoptInto(target, request);
         Object.assign(own, {
-          state: nothingSent ? 'withdrawn' : 'ended',
+          state: nothingSent && itsOwn ? 'withdrawn' : 'ended',
           outcome,
           message,
-          proved,
+          proved: proved && itsOwn,
           endedAt: request.at,
           ...(taskId ? { taskId } : {}),
         });

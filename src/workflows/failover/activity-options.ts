@@ -58,10 +58,11 @@ export const SEND = {
  * timeout for the last attempt to report: a run always ends in bounded time, with the last
  * heartbeat's observations when a worker could not finish it.
  */
-export function followOptions(input: ValidatedFailoverInput, switchDeadline: number): ActivityOptions {
+export function followOptions(input: ValidatedFailoverInput): ActivityOptions {
   const heartbeatTimeout = Math.min(Math.max(3 * input.pollInterval, 15_000), 120_000);
   return {
-    scheduleToCloseTimeout: switchDeadline - Date.now() + input.deadlines.healthy + heartbeatTimeout,
+    // The server's own bound on the windows the activity counts on its clock (its retries only lengthen them).
+    scheduleToCloseTimeout: input.deadlines.failover + input.deadlines.healthy + heartbeatTimeout,
     heartbeatTimeout,
     retry: {
       initialInterval: '1s',

@@ -76,6 +76,8 @@ export function adoptedEnd(end: RunEnd, entry: LedgerEntry): RunEnd {
 /** The step after `acquireCluster`. */
 export function readAcquired(acquired: AcquireClusterResult, target: string, cluster: string): LedgerStart {
   if (!acquired.held) {
+    // Its own workflow id's earlier request comes first: "busy, nothing was sent" would hide it.
+    if (acquired.sameWorkflowId) return { step: 'end', end: alreadySent(acquired.sameWorkflowId, target) };
     const { holder } = acquired;
     const doing = holder.type === WORKFLOW_TYPES.maintenance ? 'holding it for maintenance' : 'failing it over';
     const alias = holder.target !== target ? ` (as ${holder.target}, another name of the same cluster)` : '';

@@ -56,4 +56,17 @@ export const PATCHES = {
     removableWhen:
       'no run started by a 0.2.x build can be open; then holdTarget, vchaTargetLock and describeTargetLock go too (keep vchaTargetLock registered one release longer for locks still open)',
   },
+  /**
+   * Only a refusal whose vAPI error type proves vCenter refused before starting (401
+   * UNAUTHENTICATED, 403 UNAUTHORIZED) ends the run at once; every other one is followed, and a
+   * whole no-sign window after it ends FailoverOutcomeUnknown. Runs without the marker ended any 4xx
+   * at once and a 5xx FailoverFailed after the window.
+   */
+  refusalNeedsProof: {
+    id: 'refusal-needs-proof',
+    gates:
+      'only a refusal whose error type proves vCenter refused before starting ends the run at once; after any other, no sign for the whole window ends FailoverOutcomeUnknown instead of FailoverFailed',
+    since: '0.3.0',
+    removableWhen: 'no run started by a 0.2.x build can be open (test/histories/0.2.0/refused.json)',
+  },
 } as const satisfies Record<string, Patch>;

@@ -38,6 +38,7 @@ import {
   type VchaFailoverInput,
   type ClusterIdentity,
   type LedgerEntry,
+  type LedgerEvidence,
   type LedgerRefusal,
   WORKFLOW_TYPES,
 } from '../../contract';
@@ -340,20 +341,11 @@ export class FailoverRun {
    */
   private async trigger(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Sent | RunEnd> {
     this.enter('TRIGGERING', `sending the ${input.planned ? 'planned' : 'forced'} failover request`);
-    if (this.cluster !== undefined) {
-      const claimed = await this.claim(input, passed, this.cluster);
-      if (isEnd(claimed)) return claimed;
-      // Reset after its claim: the earlier run's request is this run's to follow, never to send again.
-      if (claimed.adoptedFrom !== undefined) {
-        this.adopt(claimed, adoptedRequest(claimed, input.target));
-        return this.sent!;
-      }
-      return this.adopt(claimed, adoptedRequest(claimed, input.target)) && this.sent!;
-    }
     const run = {
       note: (observation: string) => void this.observations.push(observation),
       cancelRequested: () => this.status.cancelRequested,
       reachedVcenter: () => void (this.reachedVcenter = true),
+      ...(this.cluster !== undefined ? { claim: this.claimer(input, passed, this.cluster) } : {}),
     };
     const sent = patched(PATCHES.sendFailoverOnce.id)
       ? await sendOnce(input, passed, run)
@@ -366,12 +358,30 @@ export class FailoverRun {
     return sent;
   }
 
-  /** Claims the send in the cluster's ledger, just before the request: the claim, or the run's end if refused. */
+  /**
+   * The claim before each attempt (`send.ts` calls it after the check, in the workflow task that
+   * schedules the attempt, so no Reset point lies between a claim and its send): go on, the run's
+   * end, or (a Reset after an earlier run's claim) that request to follow instead of sending.
+   */
+  private claimer(input: ValidatedFailoverInput, passed: PassedPreflight, cluster: ClusterIdentity) {
+    return async (evidence: LedgerEvidence | undefined, onlyEarlier = false): Promise<RunEnd | Sent | undefined> => {
+      const claimed = await this.claim(input, passed, cluster, evidence, onlyEarlier);
+      if (claimed === undefined) return undefined;
+      if (isEnd(claimed)) return claimed;
+      if (claimed.adoptedFrom === undefined) return undefined;
+      this.adopt(claimed, adoptedRequest(claimed, input.target));
+      return this.sent!;
+    };
+  }
+
+  /** Claims the send in the cluster's ledger, with the check's reading as evidence: the claim, or the run's end if refused. */
   private async claim(
     input: ValidatedFailoverInput,
     passed: PassedPreflight,
     cluster: ClusterIdentity,
-  ): Promise<LedgerEntry | RunEnd> {
+    evidence: LedgerEvidence | undefined,
+    onlyEarlier: boolean,
+  ): Promise<LedgerEntry | RunEnd | undefined> {
     const info = workflowInfo();
     let entry: LedgerEntry;
     try {
@@ -388,10 +398,14 @@ export class FailoverRun {
           ...(parentOfThisRun() ? { parent: parentOfThisRun() } : {}),
           previousActive: passed.active,
           previousPassive: passed.passive,
+          ...(evidence ? { evidence } : {}),
+          ...(onlyEarlier ? { onlyEarlier } : {}),
         },
       });
     } catch (error) {
       const refusal = applicationCause(error)?.details?.[0] as LedgerRefusal | undefined;
+      // Only asked about an earlier run's claim: none, so the run's own end stands.
+      if (onlyEarlier && (refusal?.reason === 'no-such-entry' || refusal?.reason === 'not-holder')) return undefined;
       if (refusal?.reason) return claimRefused(refusal, input.target, cluster);
       return failed(
         'PreflightRejected',
@@ -403,7 +417,7 @@ export class FailoverRun {
         },
       );
     }
-    this.claimed = true;
+    if (!onlyEarlier) this.claimed = true;
     return entry;
   }
 
@@ -423,22 +437,23 @@ export class FailoverRun {
   private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
     const { target, deadlines } = input;
     this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
-    const switchDeadline = Date.now() + deadlines.failover;
+    // Durations only: the activity times them on its own clock, never against this workflow's.
     const followInput: FollowFailoverInput = {
       target,
       taskId: sent.taskId,
       previousActive: passed.active,
       previousPassive: passed.passive,
-      switchDeadline,
+      switchWithinMs: deadlines.failover,
       healthyTimeoutMs: deadlines.healthy,
       requireHealthy: input.requireHealthy,
       pollIntervalMs: input.pollInterval,
-      ...(sent.triggered === 'unknown' ? { unconfirmed: { sentAt: sent.at, noSignWindowMs: deadlines.noSign } } : {}),
+      ...(sent.triggered === 'unknown' ? { unconfirmed: { noSignWindowMs: deadlines.noSign } } : {}),
+      ...(sent.vcenterTimeBefore ? { vcenterTimeBefore: sent.vcenterTimeBefore } : {}),
     };
     let followed: FollowFailoverResult;
     try {
       followed = await proxyActivities<FailoverActivities>({
-        ...followOptions(input, switchDeadline),
+        ...followOptions(input),
         summary: `follow the failover of ${target} through its outage and verify it`,
       }).followFailover(followInput);
     } catch (error) {

@@ -8,6 +8,20 @@
  *
  * No SDK values here: `send.ts` turns the SDK's failures into {@link SendFailureFacts} and runs
  * the steps; unit tests drive these functions directly.
+ *
+ * Which refusals prove that vCenter refused before starting (so the run may end at once): the
+ * failover operation (`POST /api/vcenter/vcha/cluster?action=failover&vmw-task=true`, VMware's
+ * swagger) documents two errors only. `403` `Unauthorized`, "Operation execution requires the
+ * Global.VCServer privilege", is the privilege check that precedes execution; `401`
+ * `UNAUTHENTICATED` is the session check every session-secured call passes before it runs (the
+ * client never re-sends the failover after it). Both prove that nothing started. The other one,
+ * `500` `Error`, is "If any other error occurs": at any moment, including after the failover task
+ * began (a planned failover's flush, which a vCenter may not show until the switch), so it proves
+ * nothing; `503 SERVICE_UNAVAILABLE` and `504 TIMED_OUT` say the endpoint could not finish, not
+ * that the operation did not start (the classifier files them as gateway answers anyway). 4xx
+ * types the operation does not document (`NOT_ALLOWED_IN_CURRENT_STATE`, `INVALID_ARGUMENT`, …)
+ * have no documented meaning for it either, and the legacy `/rest` form answers `Error` with 400:
+ * the status alone proves nothing, the error type decides.
  */
 import type { FailureType } from '../../contract/outcomes';
 import { SEND_FAILURE_TYPES } from '../../contract/send';
@@ -112,10 +126,24 @@ export function checkBeforeSend(before: Checked, target: string, cancelRequested
   return undefined;
 }
 
-/** vCenter's refusal of the request: its text and HTTP status (500 when the failure carried none). */
+/** vCenter's refusal of the request: its text, HTTP status (500 when the failure carried none) and vAPI error type. */
 export interface Refusal {
   message: string;
   status: number;
+  /** The vAPI `error_type`; bodies before vCenter 6.7.2 have none. */
+  errorType?: string;
+}
+
+/** The vAPI error types that prove vCenter refused the failover before starting it, with the status `/api` gives each. */
+export const REFUSED_BEFORE_STARTING: Readonly<Record<string, number>> = { UNAUTHENTICATED: 401, UNAUTHORIZED: 403 };
+
+/**
+ * Whether the refusal proves vCenter refused before starting: one of {@link REFUSED_BEFORE_STARTING}
+ * with its own status, or (a body without `error_type`) that status, which on `/api` only that type has.
+ */
+export function provesRefusedBeforeStarting(refusal: Pick<Refusal, 'status' | 'errorType'>): boolean {
+  if (refusal.errorType === undefined) return Object.values(REFUSED_BEFORE_STARTING).includes(refusal.status);
+  return REFUSED_BEFORE_STARTING[refusal.errorType] === refusal.status;
 }
 
 /**
@@ -123,18 +151,28 @@ export interface Refusal {
  * the workflow always called `patched()`, so a run's history gets its marker at the same point.
  */
 export interface RefusalFlags {
-  /** `patched('refusal-5xx-waits-no-sign')` (see `patches.ts`). */
+  /** `patched('refusal-needs-proof')` (see `patches.ts`). */
+  refusalNeedsProof(): boolean;
+  /** `patched('refusal-5xx-waits-no-sign')`, asked only by runs without `refusal-needs-proof`. */
   refusal5xxWaitsNoSign(): boolean;
 }
 
 /**
- * Whether a refusal confirmed unchanged ends the run now: a 4xx (the request's arguments or state
- * refused before anything ran) does. A 5xx could come from an error after the failover started,
- * which a vCenter that hides a running failover would not show yet: it ends now only for runs
- * without the no-sign switch.
+ * What a refusal leads to: `end` the run now only when it is confirmed unchanged and its error type
+ * proves vCenter refused before starting (see the module comment); `follow-unproven` when it is
+ * confirmed but proves nothing (it may come after a failover started that vCenter hides until its
+ * switch: a window without a sign ends unknown); `follow` when nothing is confirmed. Runs started
+ * before `refusal-needs-proof` keep their rule: any 4xx ends now, a 5xx too unless
+ * `refusal-5xx-waits-no-sign`, and a followed refusal ends FailoverFailed after the window (`follow`).
  */
-export function refusalVerdict(status: number, confirmedUnchanged: boolean, flags: RefusalFlags): 'end' | 'follow' {
-  return confirmedUnchanged && (status < 500 || !flags.refusal5xxWaitsNoSign()) ? 'end' : 'follow';
+export function refusalVerdict(
+  refusal: Refusal,
+  confirmedUnchanged: boolean,
+  flags: RefusalFlags,
+): 'end' | 'follow' | 'follow-unproven' {
+  if (!confirmedUnchanged) return 'follow';
+  if (flags.refusalNeedsProof()) return provesRefusedBeforeStarting(refusal) ? 'end' : 'follow-unproven';
+  return refusal.status < 500 || !flags.refusal5xxWaitsNoSign() ? 'end' : 'follow';
 }
 
 /** What a refusal leads to, from the read after it: the run's end, or the cluster to follow with what it proves. */
@@ -146,7 +184,8 @@ export function readRefusal(
   flags: RefusalFlags,
 ): { step: 'end'; end: RunEnd } | { step: 'follow'; sent: Sent; observation: string } {
   const unchanged = after.read && after.check.unchanged;
-  if (after.read && refusalVerdict(refusal.status, unchanged, flags) === 'end') {
+  const verdict = after.read ? refusalVerdict(refusal, unchanged, flags) : 'follow';
+  if (after.read && verdict === 'end') {
     const notAuthorized = refusal.status === 403;
     const why = notAuthorized ? ': the account configured for this target needs the Global.VCServer privilege' : '';
     return {
@@ -162,13 +201,15 @@ export function readRefusal(
   return {
     step: 'follow',
     observation: unchanged
-      ? `${refusal.message}; ${target} is unchanged (${seen}); watching for a failover before calling it refused`
+      ? `${refusal.message}; ${target} is unchanged (${seen}); watching for a failover before calling it refused` +
+        (verdict === 'follow-unproven' ? ' or unknown (this error does not prove vCenter refused before starting)' : '')
       : `${refusal.message}, but the refusal is not confirmed (${seen}); following the cluster state`,
     sent: {
       triggered: 'unknown',
       at,
       why: unchanged ? refusal.message : `${refusal.message}, not confirmed: ${seen}`,
       ...(unchanged ? { refusal: refusal.message } : {}),
+      ...(verdict === 'follow-unproven' ? { refusalUnproven: true } : {}),
     },
   };
 }

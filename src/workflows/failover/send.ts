@@ -5,13 +5,14 @@
  */
 import { patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { FailoverActivities } from '../../activities';
-import type { SendFailureDetails } from '../../contract';
+import type { LedgerEvidence, SendFailureDetails } from '../../contract';
+import { ledgerEvidence } from '../../domain/cluster-snapshot';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
 import { applicationCause, causeMessage, contractTypeOf, neverStarted } from '../common/activity-errors';
 import { CHECK, SEND } from './activity-options';
 import { PATCHES } from './patches';
 import { checkBeforeSend, nextSendStep, readRefusal, type SendFailureFacts } from './send-protocol';
-import type { Checked, PassedPreflight, RunEnd, Sent } from './shapes';
+import { isEnd, type Checked, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 
 /** Reads the roles and running operations (a local activity); what it says, or why it could not. */
 async function checkCluster(input: ValidatedFailoverInput, passed: PassedPreflight): Promise<Checked> {
@@ -48,21 +49,43 @@ function sendFailureFacts(error: unknown): SendFailureFacts {
 export async function sendOnce(
   input: ValidatedFailoverInput,
   passed: PassedPreflight,
-  run: { note(observation: string): void; cancelRequested(): boolean; reachedVcenter?(): void },
+  run: {
+    note(observation: string): void;
+    cancelRequested(): boolean;
+    reachedVcenter?(): void;
+    /**
+     * The cluster ledger's claim, after the check and before the attempt: undefined to send, else
+     * the run's next value. With `onlyEarlier`, asked before a check's "nothing was sent" end: an
+     * earlier run of this workflow id may have sent it (a Reset), which that end must not deny.
+     */
+    claim?(evidence: LedgerEvidence | undefined, onlyEarlier?: boolean): Promise<RunEnd | Sent | undefined>;
+  },
 ): Promise<Sent | RunEnd> {
   const { sendFailover } = proxyActivities<FailoverActivities>({
     ...SEND,
     summary: `send the ${input.planned ? 'planned' : 'forced'} failover request to ${input.target} (one attempt)`,
   });
   for (let attempt = 1; ; attempt++) {
-    const stop = checkBeforeSend(await checkCluster(input, passed), input.target, run.cancelRequested());
-    if (stop) return stop;
+    const checked = await checkCluster(input, passed);
+    const stop = checkBeforeSend(checked, input.target, run.cancelRequested());
+    if (stop) {
+      const evidence = checked.read ? ledgerEvidence(checked.check.snapshot) : undefined;
+      const earlier = run.claim ? await run.claim(evidence, true) : undefined;
+      return earlier ?? stop;
+    }
+    if (run.claim && checked.read) {
+      const instead = await run.claim(ledgerEvidence(checked.check.snapshot));
+      if (instead) return instead;
+    }
+    // vCenter's own time just before the request: the follow adopts only a task started after it.
+    const vcenterTimeBefore = checked.read ? checked.check.vcenterTime : undefined;
+    const stamped = (sent: Sent): Sent => (vcenterTimeBefore ? { ...sent, vcenterTimeBefore } : sent);
     const at = Date.now();
     let failure: unknown;
     try {
       const accepted = await sendFailover({ target: input.target, planned: input.planned });
       run.note(`vCenter accepted the failover as ${accepted.taskId}`);
-      return { triggered: 'yes', taskId: accepted.taskId, at, acceptedAt: accepted.at };
+      return stamped({ triggered: 'yes', taskId: accepted.taskId, at, acceptedAt: accepted.at });
     } catch (error) {
       failure = error;
     }
@@ -70,12 +93,14 @@ export async function sendOnce(
     switch (next.step) {
       case 'end':
         return next.end;
-      case 'confirm-refusal':
+      case 'confirm-refusal': {
         run.reachedVcenter?.();
-        return confirmRefusal(input, passed, applicationCause(failure)!, at, run);
+        const read = await confirmRefusal(input, passed, applicationCause(failure)!, at, run);
+        return isEnd(read) ? read : stamped(read);
+      }
       case 'follow':
         run.note(next.observation);
-        return next.sent;
+        return stamped(next.sent);
       case 'give-up':
         run.note(`attempt ${attempt}: ${next.notSent}`);
         return next.end;
@@ -94,11 +119,18 @@ async function confirmRefusal(
   at: number,
   run: { note(observation: string): void },
 ): Promise<Sent | RunEnd> {
-  const status = (refusal.details?.[0] as SendFailureDetails | undefined)?.status ?? 500;
+  const details = refusal.details?.[0] as SendFailureDetails | undefined;
   const after = await checkCluster(input, passed);
-  const read = readRefusal({ message: refusal.message, status }, after, input.target, at, {
-    refusal5xxWaitsNoSign: () => patched(PATCHES.refusal5xxWaitsNoSign.id),
-  });
+  const read = readRefusal(
+    { message: refusal.message, status: details?.status ?? 500, errorType: details?.errorType },
+    after,
+    input.target,
+    at,
+    {
+      refusalNeedsProof: () => patched(PATCHES.refusalNeedsProof.id),
+      refusal5xxWaitsNoSign: () => patched(PATCHES.refusal5xxWaitsNoSign.id),
+    },
+  );
   if (read.step === 'end') return read.end;
   run.note(read.observation);
   return read.sent;

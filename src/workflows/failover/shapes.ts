@@ -47,6 +47,17 @@ export interface Sent {
   why?: string;
   /** For `unknown`: vCenter's own refusal, confirmed by one read, to be borne out by the no-sign window. */
   refusal?: string;
+  /**
+   * The refusal's error type does not prove vCenter refused before starting (runs with the
+   * `refusal-needs-proof` switch): a window without a sign then ends FailoverOutcomeUnknown, for
+   * vCenter may hide a running failover; runs without the switch ended FailoverFailed.
+   */
+  refusalUnproven?: boolean;
+  /**
+   * vCenter's own time (ISO, its `Date` header, whole seconds) of the check just before the request
+   * was sent: the follow adopts only a failover task vCenter started at or after it.
+   */
+  vcenterTimeBefore?: string;
   /** For `yes`: when vCenter accepted it (ISO, the worker's clock). */
   acceptedAt?: string;
 }

@@ -12,10 +12,23 @@ import { failed, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 /** What a verdict reads of the input: the target, the deadlines it was followed under, and the health asked for. */
 export type VerdictInput = Pick<ValidatedFailoverInput, 'target' | 'deadlines' | 'requireHealthy'>;
 
+/**
+ * After a switch: what ties it to this request. With no task of its own (its answer was lost) and
+ * none adopted from vCenter's list, the roles alone fit another failover (an automatic one, or
+ * someone else's) as well: the message says so.
+ */
+function tiedToRequest(followed: FollowFailoverResult, sent: Pick<Sent, 'taskId'>): string {
+  if (sent.taskId !== undefined || followed.taskId !== undefined) return '';
+  return (
+    '; nothing ties this switch to this request (no task id of its own, no task adopted from vCenter): ' +
+    'the evidence fits another failover as well (e.g. an automatic one)'
+  );
+}
+
 /** The end the follow activity's result proves. */
 export function verdict(
   followed: FollowFailoverResult,
-  sent: Pick<Sent, 'refusal' | 'why'>,
+  sent: Pick<Sent, 'refusal' | 'refusalUnproven' | 'why' | 'taskId'>,
   passed: Pick<PassedPreflight, 'active' | 'passive'>,
   input: VerdictInput,
 ): RunEnd {
@@ -25,7 +38,9 @@ export function verdict(
       return {
         ok: true,
         outcome: 'SUCCEEDED',
-        message: `${target} failed over: ${passed.passive} is ACTIVE, ${followed.snapshot?.healthState ?? 'health unknown'}`,
+        message:
+          `${target} failed over: ${passed.passive} is ACTIVE, ${followed.snapshot?.healthState ?? 'health unknown'}` +
+          tiedToRequest(followed, sent),
       };
     case 'failed':
       return failed(
@@ -33,8 +48,19 @@ export function verdict(
         `the failover task of ${target} FAILED and ${passed.active} is still ACTIVE: ${followed.taskError ?? 'no error message'}`,
       );
     case 'no-sign':
+      if (sent.refusal && sent.refusalUnproven) {
+        // An error that may come after the failover started: the window proves nothing while vCenter may hide a flush.
+        return failed(
+          'FailoverOutcomeUnknown',
+          `${sent.refusal}; this error does not prove vCenter refused before starting, and for ` +
+            `${formatDuration(deadlines.noSign)} ${target} then showed no sign of a failover and is unchanged ` +
+            `(${passed.active} still ACTIVE, no failover in operations.active or vCenter's tasks), but vCenter may hide ` +
+            `a running failover (a planned failover's flush) until it switches: check the cluster and vCenter's tasks ` +
+            `before re-running`,
+        );
+      }
       if (sent.refusal) {
-        // vCenter's own refusal, one read confirming it, and a whole window without any sign.
+        // Runs before `refusal-needs-proof`: vCenter's own refusal, one read confirming it, and a whole window without any sign.
         return failed(
           'FailoverFailed',
           `${sent.refusal}; for ${formatDuration(deadlines.noSign)} ${target} then showed no sign of a failover and ` +
@@ -57,7 +83,8 @@ export function verdict(
     case 'healthy-deadline':
       return failed(
         'FailoverNotHealthy',
-        `${target} switched to ${passed.passive} but was not ${input.requireHealthy ? 'HEALTHY with all members UP' : 'back with all members UP'} within ${formatDuration(deadlines.healthy)}; last observation: ${followed.observation}`,
+        `${target} switched to ${passed.passive} but was not ${input.requireHealthy ? 'HEALTHY with all members UP' : 'back with all members UP'} within ${formatDuration(deadlines.healthy)}; last observation: ${followed.observation}` +
+          tiedToRequest(followed, sent),
       );
   }
 }

@@ -50,6 +50,16 @@ const claimBy = (who: { workflowId: string; runId: string }, extra = {}) => ({
   ...extra,
 });
 
+/** Run r1 of `a` holds the cluster and claims; then run `by` of `a` ends that claim "nothing was sent". */
+function claimEndedNothingSentBy(by: string): LedgerState {
+  const state = emptyLedger('c1');
+  accepted(state, acquire(state, acquireBy(run('a'))));
+  accepted(state, claim(state, claimBy(run('a'))));
+  const verdict = { outcome: 'PreflightRejected', message: 'changed', proved: true, nothingSent: true };
+  accepted(state, finish(state, { ...run('a', by), verdict, at }));
+  return state;
+}
+
 describe('cluster ledger rules', () => {
   it('lets one run hold the cluster; another is told who holds it, and may take over only from that exact run', () => {
     const state = emptyLedger('c1');
@@ -99,20 +109,32 @@ describe('cluster ledger rules', () => {
     const again = accepted(state, acquire(state, acquireBy(run('a', 'r2'))));
     assert.equal(again.held && again.sameWorkflowId?.outcome, 'SUCCEEDED');
     assert.equal(refusedBecause(claim(state, claimBy(run('a', 'r2')))), 'already-claimed');
+    // r2 ends (releasing the hold), then is reset to after its acquire: the replayed hold is gone,
+    // and the ledger still tells it that its id already sent, not that the cluster is busy.
+    accepted(state, finish(state, { ...run('a', 'r2'), at }));
+    assert.equal(refusedBecause(claim(state, claimBy(run('a', 'r3')))), 'already-claimed');
+    accepted(state, acquire(state, acquireBy(run('b'))));
+    // With another id holding the cluster, a later run of the id hears of its request at acquire too.
+    const busy = accepted(state, acquire(state, acquireBy(run('a', 'r4'))));
+    assert.deepEqual([busy.held, busy.sameWorkflowId?.runId], [false, 'r1']);
+    assert.equal(refusedBecause(claim(state, claimBy(run('a', 'r4')))), 'already-claimed');
+    assert.equal(refusedBecause(claim(state, claimBy(run('c')))), 'not-holder');
+  });
+
+  it('never withdraws a claim on the word of a run that only replayed it: the earlier run may have sent', () => {
+    // r1 sent, then was Reset to after its claim: r2 replays "claimed", its check sees the cluster
+    // changed, and it ends "nothing was sent" (true of r2 only).
+    const state = claimEndedNothingSentBy('r2');
+    assert.deepEqual(
+      [state.entries[0]!.state, state.entries[0]!.proved, isUnresolved(state.entries[0]!)],
+      ['ended', false, true],
+    );
+    accepted(state, acquire(state, acquireBy(run('a', 'r3'))));
+    assert.equal(refusedBecause(claim(state, claimBy(run('a', 'r3')))), 'already-claimed');
   });
 
   it('lets a workflow id claim again only after its claim was withdrawn on proof that nothing was sent', () => {
-    const state = emptyLedger('c1');
-    accepted(state, acquire(state, acquireBy(run('a'))));
-    accepted(state, claim(state, claimBy(run('a'))));
-    accepted(
-      state,
-      finish(state, {
-        ...run('a'),
-        verdict: { outcome: 'PreflightRejected', message: 'changed', proved: true, nothingSent: true },
-        at,
-      }),
-    );
+    const state = claimEndedNothingSentBy('r1');
     assert.equal(state.entries[0]!.state, 'withdrawn');
     accepted(state, acquire(state, acquireBy(run('a', 'r2'))));
     accepted(state, claim(state, claimBy(run('a', 'r2'))));
@@ -162,12 +184,17 @@ describe('cluster ledger rules', () => {
     const first = accepted(state, acquire(state, acquireBy(run('b'), { evidence: unchanged })));
     assert.equal(first.held && first.unresolved?.workflowId, 'a');
     assert.equal(refusedBecause(claim(state, claimBy(run('b')))), 'unresolved');
-    // The old passive ACTIVE and nothing running: the request took effect and is over.
+    // The old passive ACTIVE and nothing running: the request took effect and is over. A reading
+    // from before the hold is only a hint (acquire settles nothing); the claim's reading, taken
+    // while holding, settles it.
     const switched = { activeNode: '10.0.0.2', passiveNode: '10.0.0.1', failoverRunning: false, observedAt: at };
     const second = accepted(state, acquire(state, acquireBy(run('b'), { evidence: switched })));
     assert.equal(second.held && second.unresolved, undefined);
-    assert.equal(state.entries[0]!.settled?.by, 'cluster-state');
-    accepted(state, claim(state, claimBy(run('b'), { previousActive: '10.0.0.2', previousPassive: '10.0.0.1' })));
+    assert.ok(state.entries[0]!.settled === undefined, 'the hint settles nothing');
+    const fresh = { previousActive: '10.0.0.2', previousPassive: '10.0.0.1' };
+    assert.equal(refusedBecause(claim(state, claimBy(run('b'), { ...fresh, evidence: unchanged }))), 'unresolved');
+    accepted(state, claim(state, claimBy(run('b'), { ...fresh, evidence: switched })));
+    assert.equal(state.entries.find((entry) => entry.workflowId === 'a')?.settled?.by, 'cluster-state');
   });
 
   it('settles an unresolved request by a named acknowledgment, never while its run still holds the cluster', () => {

@@ -10,6 +10,7 @@ import {
   checkBeforeSend,
   classifySendFailure,
   nextSendStep,
+  provesRefusedBeforeStarting,
   readRefusal,
   refusalVerdict,
   type SendFailureFacts,
@@ -31,10 +32,29 @@ const changed = {
   check: { unchanged: false, snapshot: clusterSnapshot('node2'), detail: 'active 10.0.0.2' },
 };
 const unread = { read: false as const, type: undefined, message: 'vCenter unreachable' };
+/** The switches of a run before `refusal-needs-proof` (`waits`: with `refusal-5xx-waits-no-sign`), counting what is asked. */
 const flags = (waits: boolean) => {
-  const calls: number[] = [];
-  return { calls, refusal5xxWaitsNoSign: () => (calls.push(1), waits) };
+  const calls: string[] = [];
+  return {
+    calls,
+    refusalNeedsProof: () => (calls.push('refusal-needs-proof'), false),
+    refusal5xxWaitsNoSign: () => (calls.push('refusal-5xx-waits-no-sign'), waits),
+  };
 };
+/** The switches of a run with `refusal-needs-proof`. */
+const current = () => {
+  const calls: string[] = [];
+  return {
+    calls,
+    refusalNeedsProof: () => (calls.push('refusal-needs-proof'), true),
+    refusal5xxWaitsNoSign: () => (calls.push('refusal-5xx-waits-no-sign'), true),
+  };
+};
+const refusal = (status: number, errorType?: string) => ({
+  message: `vCenter answered HTTP ${status}${errorType ? ` ${errorType}` : ''}`,
+  status,
+  ...(errorType ? { errorType } : {}),
+});
 
 describe('classifySendFailure', () => {
   it('only the send verdicts and a never-started attempt prove anything; everything else may have sent', () => {
@@ -112,10 +132,67 @@ describe('checkBeforeSend', () => {
 });
 
 describe('refusalVerdict and readRefusal', () => {
-  it('a 4xx confirmed unchanged ends the run, without asking the 5xx switch', () => {
+  it('only UNAUTHENTICATED (401) and UNAUTHORIZED (403) prove vCenter refused before starting', () => {
+    assert.equal(provesRefusedBeforeStarting(refusal(403, 'UNAUTHORIZED')), true);
+    assert.equal(provesRefusedBeforeStarting(refusal(401, 'UNAUTHENTICATED')), true);
+    // A body without error_type (before 6.7.2): on /api only these types have these statuses.
+    assert.equal(provesRefusedBeforeStarting(refusal(403)), true);
+    for (const [status, type] of [
+      [500, 'ERROR'],
+      [500, 'INTERNAL_SERVER_ERROR'],
+      [503, 'SERVICE_UNAVAILABLE'],
+      [504, 'TIMED_OUT'],
+      [500, undefined],
+      // Not documented for the failover: no documented meaning, no proof.
+      [400, 'NOT_ALLOWED_IN_CURRENT_STATE'],
+      [400, 'INVALID_ARGUMENT'],
+      [409, 'CONCURRENT_CHANGE'],
+      // The legacy /rest form answers Error with 400: the status alone proves nothing.
+      [400, 'ERROR'],
+      [400, undefined],
+      // A type with another type's status is not believed.
+      [500, 'UNAUTHORIZED'],
+    ] as const) {
+      assert.equal(provesRefusedBeforeStarting(refusal(status, type)), false, `${status} ${type}`);
+    }
+  });
+
+  it('with refusal-needs-proof: a proving refusal ends at once, any other is followed as unproven', () => {
+    for (const [status, type, expected] of [
+      [403, 'UNAUTHORIZED', 'end'],
+      [401, 'UNAUTHENTICATED', 'end'],
+      [500, 'ERROR', 'follow-unproven'],
+      [503, 'SERVICE_UNAVAILABLE', 'follow-unproven'],
+      [400, 'NOT_ALLOWED_IN_CURRENT_STATE', 'follow-unproven'],
+    ] as const) {
+      const switches = current();
+      assert.equal(refusalVerdict(refusal(status, type), true, switches), expected, `${status} ${type}`);
+      assert.deepEqual(switches.calls, ['refusal-needs-proof'], 'the older switch is not asked');
+    }
+    const forbidden = readRefusal(refusal(403, 'UNAUTHORIZED'), unchanged, 'lab', 7, current());
+    if (forbidden.step !== 'end') return assert.fail('a confirmed 403 ends the run');
+    assert.equal(forbidden.end.outcome, 'NotAuthorized');
+    const session = readRefusal(refusal(401, 'UNAUTHENTICATED'), unchanged, 'lab', 7, current());
+    if (session.step !== 'end') return assert.fail('a confirmed 401 ends the run');
+    assert.equal(session.end.outcome, 'FailoverFailed');
+    for (const unproven of [refusal(500, 'ERROR'), refusal(400, 'NOT_ALLOWED_IN_CURRENT_STATE')]) {
+      const read = readRefusal(unproven, unchanged, 'lab', 7, current());
+      if (read.step !== 'follow') return assert.fail(`${unproven.message} is followed`);
+      assert.deepEqual(read.sent, {
+        triggered: 'unknown',
+        at: 7,
+        why: unproven.message,
+        refusal: unproven.message,
+        refusalUnproven: true,
+      });
+      assert.match(read.observation, /does not prove vCenter refused before starting/);
+    }
+  });
+
+  it('before refusal-needs-proof: a 4xx confirmed unchanged ends the run, without asking the 5xx switch', () => {
     const switches = flags(true);
-    assert.equal(refusalVerdict(400, true, switches), 'end');
-    assert.deepEqual(switches.calls, []);
+    assert.equal(refusalVerdict(refusal(400), true, switches), 'end');
+    assert.deepEqual(switches.calls, ['refusal-needs-proof']);
     const read = readRefusal({ message: 'vCenter refused (400)', status: 400 }, unchanged, 'lab', 7, switches);
     assert.equal(read.step, 'end');
     if (read.step === 'end') assert.equal(read.end.outcome, 'FailoverFailed');
@@ -125,11 +202,11 @@ describe('refusalVerdict and readRefusal', () => {
     assert.match(forbidden.end.message, /Global\.VCServer/);
   });
 
-  it('a 5xx confirmed unchanged is followed through the no-sign window, unless the run predates the switch', () => {
-    const current = flags(true);
-    assert.equal(refusalVerdict(500, true, current), 'follow');
-    assert.equal(current.calls.length, 1);
-    assert.equal(refusalVerdict(503, true, flags(false)), 'end');
+  it('before refusal-needs-proof: a 5xx confirmed unchanged is followed through the window, unless the run predates that switch too', () => {
+    const waits = flags(true);
+    assert.equal(refusalVerdict(refusal(500), true, waits), 'follow');
+    assert.deepEqual(waits.calls, ['refusal-needs-proof', 'refusal-5xx-waits-no-sign']);
+    assert.equal(refusalVerdict(refusal(503), true, flags(false)), 'end');
     const read = readRefusal({ message: 'vCenter error (500)', status: 500 }, unchanged, 'lab', 7, flags(true));
     if (read.step !== 'follow') return assert.fail('a 5xx is followed');
     assert.deepEqual(read.sent, {
@@ -143,7 +220,7 @@ describe('refusalVerdict and readRefusal', () => {
   it('an unconfirmed refusal (changed, or unreadable) is followed with no refusal to bear out', () => {
     for (const after of [changed, unread]) {
       const switches = flags(false);
-      assert.equal(refusalVerdict(400, after.read && after.check.unchanged, switches), 'follow');
+      assert.equal(refusalVerdict(refusal(400), after.read && after.check.unchanged, switches), 'follow');
       assert.deepEqual(switches.calls, [], 'the switch is not asked when nothing is confirmed');
       const read = readRefusal({ message: 'refused', status: 400 }, after, 'lab', 7, switches);
       if (read.step !== 'follow') return assert.fail('an unconfirmed refusal is followed');

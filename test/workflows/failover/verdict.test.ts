@@ -21,7 +21,8 @@ const followed = (outcome: FollowFailoverResult['outcome'], extra: Partial<Follo
 
 describe('verdict', () => {
   it('verified is the only success', () => {
-    const end = verdict(followed('verified', { snapshot: clusterSnapshot('node2') }), {}, passed, input);
+    const own = { taskId: 'task-7:com.vmware.vcenter.vcha.cluster' };
+    const end = verdict(followed('verified', { snapshot: clusterSnapshot('node2') }), own, passed, input);
     assert.deepEqual(end, { ok: true, outcome: 'SUCCEEDED', message: 'lab failed over: 10.0.0.2 is ACTIVE, HEALTHY' });
     for (const outcome of ['failed', 'no-sign', 'switch-deadline', 'healthy-deadline'] as const) {
       assert.equal(verdict(followed(outcome), {}, passed, input).ok, false, outcome);
@@ -36,7 +37,33 @@ describe('verdict', () => {
     assert.equal(outcome('no-sign'), 'FailoverOutcomeUnknown');
   });
 
-  it('no sign after a confirmed refusal is FailoverFailed; after an answer that proved nothing it is unknown', () => {
+  it('a switch that nothing ties to this request says the evidence fits another failover as well', () => {
+    const snapshot = clusterSnapshot('node2');
+    const untied = verdict(followed('verified', { snapshot }), { why: 'socket hang up' }, passed, input);
+    assert.equal(untied.outcome, 'SUCCEEDED');
+    assert.match(untied.message, /nothing ties this switch to this request .* fits another failover as well/);
+    const adopted = verdict(followed('verified', { snapshot, taskId: 'task-9:x' }), {}, passed, input);
+    assert.doesNotMatch(adopted.message, /another failover/);
+    const own = verdict(followed('verified', { snapshot }), { taskId: 'task-7:x' }, passed, input);
+    assert.doesNotMatch(own.message, /another failover/);
+    const notHealthy = verdict(followed('healthy-deadline'), {}, passed, input);
+    assert.match(notHealthy.message, /fits another failover as well/);
+  });
+
+  it('no sign after a refusal that proves nothing is unknown, naming the refusal, the window and a hidden failover', () => {
+    const sent = { refusal: 'vCenter answered HTTP 500 ERROR: internal error', refusalUnproven: true };
+    const end = verdict(followed('no-sign'), sent, passed, input);
+    assert.equal(end.outcome, 'FailoverOutcomeUnknown');
+    assert.match(end.message, /^vCenter answered HTTP 500 ERROR: internal error; this error does not prove/);
+    assert.match(
+      end.message,
+      /for 5m lab then showed no sign of a failover and is unchanged \(10\.0\.0\.1 still ACTIVE/,
+    );
+    assert.match(end.message, /vCenter may hide a running failover/);
+    assert.doesNotMatch(end.message, /did not fail over/);
+  });
+
+  it('runs before refusal-needs-proof: no sign after a confirmed refusal is FailoverFailed; after an answer that proved nothing it is unknown', () => {
     const refused = verdict(followed('no-sign'), { refusal: 'vCenter refused (500)' }, passed, input);
     assert.equal(refused.outcome, 'FailoverFailed');
     assert.match(refused.message, /vCenter refused \(500\); for 5m lab then showed no sign .* it did not fail over/);
