@@ -127,7 +127,7 @@ describe('signed approvals', { concurrency: true }, async () => {
   const reject = (handle: WorkflowHandle<VchaFailoverWorkflow>, args: RejectArgs) =>
     handle.executeUpdate<ApprovalRecord, [RejectArgs]>('reject', { args: [args] });
 
-  it('refuses the verified requester under either principal, sends once on another approver, and refuses the proof on a second run', async () => {
+  it('refuses the verified requester under either principal and a proof replayed on a second run; another approver sends once', async () => {
     const handle = await startSigned('foureyes');
     const waiting = await waitForPhase(handle, 'AWAITING_APPROVAL');
     assert.equal(waiting.approval?.signed, true);
@@ -149,25 +149,14 @@ describe('signed approvals', { concurrency: true }, async () => {
     );
     assert.equal(lab.failoverPosts('foureyes'), 0);
 
-    const bobs = await proofFor(handle, { action: 'approve', signer: BOB, comment: 'CHG-9' }, keys.bob);
-    const decision = await approve(handle, { approver: BOB, comment: 'CHG-9', proof: bobs });
-    assert.equal(decision.state, 'approved');
-    assert.equal(decision.by, BOB);
-    assert.equal(decision.byIdentity?.fingerprint, keys.bob.fingerprint);
-    const result = await handle.result();
+    // bob rejects the first run; the workflow id, never sent, may run again.
+    const no = await proofFor(handle, { action: 'reject', signer: BOB, reason: 'wait for the window' }, keys.bob);
+    const rejected = await reject(handle, { approver: BOB, reason: 'wait for the window', proof: no });
+    assert.equal(rejected.byIdentity?.fingerprint, keys.bob.fingerprint);
+    const { failure } = await failureOf(handle, 'NotApproved');
+    assert.match(failure.message, new RegExp(`bob@example\\.com \\(key ${escape(keys.bob.fingerprint)}\\) rejected`));
     const firstRunId = (await handle.describe()).runId;
-    assert.equal(result.outcome, 'SUCCEEDED');
-    assert.equal(lab.failoverPosts('foureyes'), 1);
-    assert.equal(result.approval?.byIdentity?.principal, BOB);
-    assert.equal(result.approval?.byIdentity?.fingerprint, keys.bob.fingerprint);
-    assert.equal(result.approval?.requestedByIdentity?.fingerprint, keys.alice.fingerprint);
-    const memo = (await handle.describe()).memo?.approval as { by?: string; fingerprint?: string } | undefined;
-    assert.deepEqual([memo?.by, memo?.fingerprint], [BOB, keys.bob.fingerprint]);
-    const row = (await audit.list({ target: 'foureyes' })).find((r) => r.runId === firstRunId);
-    assert.equal(row?.approvedBy, BOB);
-    assert.equal(row?.approverFingerprint, keys.bob.fingerprint);
-    assert.equal(row?.requestedBy, ALICE);
-    assert.equal(row?.requesterFingerprint, keys.alice.fingerprint);
+    assert.equal(lab.failoverPosts('foureyes'), 0);
 
     // A second run of the same workflow id: bob's signature names the first run only.
     const again = await startSigned('foureyes', handle.workflowId);
@@ -175,15 +164,27 @@ describe('signed approvals', { concurrency: true }, async () => {
     const { runId } = await again.describe();
     assert.notEqual(runId, firstRunId);
     assert.match(
-      await refusal(approve(again, { approver: BOB, comment: 'CHG-9', proof: bobs })),
+      await refusal(reject(again, { approver: BOB, reason: 'wait for the window', proof: no })),
       new RegExp(`the signature is for run ${firstRunId} of ${handle.workflowId}, not this run ${runId}`),
     );
-    const no = await proofFor(again, { action: 'reject', signer: BOB, reason: 'done already' }, keys.bob);
-    const rejected = await reject(again, { approver: BOB, reason: 'done already', proof: no });
-    assert.equal(rejected.byIdentity?.fingerprint, keys.bob.fingerprint);
-    const { failure } = await failureOf(again, 'NotApproved');
-    assert.match(failure.message, new RegExp(`bob@example\\.com \\(key ${escape(keys.bob.fingerprint)}\\) rejected`));
-    assert.equal(lab.failoverPosts('foureyes'), 1, 'the second run sent nothing');
+    const bobs = await proofFor(again, { action: 'approve', signer: BOB, comment: 'CHG-9' }, keys.bob);
+    const decision = await approve(again, { approver: BOB, comment: 'CHG-9', proof: bobs });
+    assert.equal(decision.state, 'approved');
+    assert.equal(decision.by, BOB);
+    assert.equal(decision.byIdentity?.fingerprint, keys.bob.fingerprint);
+    const result = await again.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(lab.failoverPosts('foureyes'), 1);
+    assert.equal(result.approval?.byIdentity?.principal, BOB);
+    assert.equal(result.approval?.byIdentity?.fingerprint, keys.bob.fingerprint);
+    assert.equal(result.approval?.requestedByIdentity?.fingerprint, keys.alice.fingerprint);
+    const memo = (await again.describe()).memo?.approval as { by?: string; fingerprint?: string } | undefined;
+    assert.deepEqual([memo?.by, memo?.fingerprint], [BOB, keys.bob.fingerprint]);
+    const row = (await audit.list({ target: 'foureyes' })).find((r) => r.runId === runId);
+    assert.equal(row?.approvedBy, BOB);
+    assert.equal(row?.approverFingerprint, keys.bob.fingerprint);
+    assert.equal(row?.requestedBy, ALICE);
+    assert.equal(row?.requesterFingerprint, keys.alice.fingerprint);
   });
 
   it('refuses every bad proof with its reason and sends nothing, then takes a good one', async () => {
