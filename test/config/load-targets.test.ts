@@ -386,8 +386,8 @@ describe('policy', () => {
       policy: { approval: { approvers: ['bob@example.com'] } },
       targets: {
         a: validTarget,
-        b: { ...validTarget, policy: { approval: { signedRequests: false } } },
-        c: { ...validTarget, policy: { approval: { signed: false } } },
+        b: { ...validTarget, url: 'https://vc02.example.com', policy: { approval: { signedRequests: false } } },
+        c: { ...validTarget, url: 'https://vc03.example.com', policy: { approval: { signed: false } } },
       },
     });
     const registry = await loadTargetsFile(file, env);
