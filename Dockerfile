@@ -23,8 +23,9 @@ ENV NODE_ENV=production \
     VCHA_METRICS_ADDR=0.0.0.0:9464 \
     VCHA_HEALTH_ADDR=0.0.0.0:8080
 COPY package.json package-lock.json ./
-# Build tools only for the native module, removed in the same layer.
-RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ \
+# Build tools only for the native module, removed in the same layer; ssh-keygen (openssh-client)
+# stays: the worker verifies signed approvals with it (docs/approvals.md).
+RUN apt-get update && apt-get install -y --no-install-recommends openssh-client python3 make g++ \
   && npm ci --omit=dev --no-audit --no-fund \
   && npm cache clean --force \
   && apt-get purge -y python3 make g++ && apt-get autoremove -y && rm -rf /var/lib/apt/lists/*

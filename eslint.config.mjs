@@ -115,7 +115,7 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '(^|/)src/workflows(?!/(failover/(send-protocol|verdict|preflight-reading|ledger-reading|shapes)|cluster-ledger/rules)$)(/.*)?$',
+                '(^|/)src/workflows(?!/(failover/(send-protocol|verdict|preflight-reading|ledger-reading|shapes|four-eyes)|cluster-ledger/rules)$)(/.*)?$',
               message: 'Only the pure decision modules of src/workflows are unit-tested directly.',
             },
           ],

@@ -22,6 +22,13 @@ export interface ActivityDeps {
    */
   versionedDeployment?: boolean;
   recorder: OutcomeRecorder;
+  /**
+   * The allowed-signers file (from the targets file's `allowedSignersFile`) that signed approvals
+   * and requests are verified against; without it no signature is accepted.
+   */
+  allowedSignersFile?: string;
+  /** The ssh-keygen to verify signatures with (default: `ssh-keygen` on PATH). */
+  sshKeygen?: string;
   /** The completion webhook, when configured. */
   webhook?: WebhookConfig;
   /**

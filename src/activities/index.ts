@@ -14,6 +14,7 @@ import { makeNotifyOutcome, makeRecordOutcome } from './record';
 import { makeReplaySavedHistories } from './replay-histories';
 import { makeSendFailover } from './send-failover';
 import { validateFailoverInput, validateFleetInput, validateMaintenanceInput } from './validate-input';
+import { makeVerifySignature } from './verify-signature';
 
 export type { ActivityDeps } from './deps';
 export type { ClusterIdentification, PreflightInput, PreflightReport } from './preflight';
@@ -23,6 +24,7 @@ export type { SendFailoverInput, SentFailover } from './send-failover';
 export type { TriggerInput, TriggerResult } from './legacy-trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
 export type { RecordOutcomeInput, RecordOutcomeResult } from './record';
+export type { VerifySignatureInput } from './verify-signature';
 export { signBody, SIGNATURE_HEADER, type WebhookConfig } from './webhook';
 export type { HistoryReplayFailure, HistoryReplayReport, ReplayDeps } from './replay-histories';
 export { VcenterClientCache } from './vcenter-clients';
@@ -41,6 +43,7 @@ export function createActivities(deps: ActivityDeps) {
     recordOutcome: makeRecordOutcome(deps),
     notifyOutcome: makeNotifyOutcome(deps),
     describeTargetLock: makeDescribeTargetLock(deps),
+    verifySignature: makeVerifySignature(deps),
     identifyCluster: makeIdentifyCluster(deps),
     acquireCluster: makeAcquireCluster(deps),
     claimSend: makeClaimSend(deps),

@@ -1,7 +1,7 @@
 /** Preflight: reads the cluster (with its mode) and its operations, and checks every failover rule. */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { UnknownTargetError } from '../config';
-import { policyDecision, type PolicyDecision } from '../contract/policy';
+import { policyDecision, requiresSignedDecision, type ApprovalPolicy, type PolicyDecision } from '../contract/policy';
 import { clusterIdentity, ledgerEvidence, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { ClusterIdentity, LedgerEvidence } from '../contract/ledger';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
@@ -25,6 +25,11 @@ export interface PreflightReport {
    */
   policy?: Exclude<PolicyDecision, 'deny'>;
   /**
+   * When the policy asks for approval and for signed decisions: what they must prove. Absent from
+   * reports of workers older than signed approvals and for named approvals.
+   */
+  signedApproval?: ApprovalPolicy;
+  /**
    * The cluster's identity (`clusterIdentityOf` the three members' `ha_ip`), the key of its lock
    * and send ledger; absent when vCenter did not report all three, and from older workers' reports.
    */
@@ -36,8 +41,10 @@ export function makePreflight(deps: ActivityDeps) {
   return async function preflight(input: PreflightInput): Promise<PreflightReport> {
     // The policy is the worker's configuration: a refused run ends here, before any vCenter request.
     const policy = decisionFor(deps, input);
+    const rules = deps.policyFor(input.target);
+    const signedApproval = policy === 'approval' && requiresSignedDecision(rules) ? rules.approval : undefined;
     return withHeartbeats(
-      async () => ({ ...(await readAndCheck(deps, input)), policy }),
+      async () => ({ ...(await readAndCheck(deps, input)), policy, ...(signedApproval ? { signedApproval } : {}) }),
       () => ({ stage: 'reading the cluster' }),
     );
   };

@@ -48,6 +48,12 @@ export interface AuditRow {
   /** When the run was a leg of a vchaMaintenance run: that run's workflow id, and `failover` or `failback`. */
   maintenanceId: string | null;
   maintenanceLeg: string | null;
+  /**
+   * Signed approvals: the SHA256 fingerprints of the keys the worker verified for the decision
+   * (`approvedBy` is then its verified principal) and for the request (`requestedBy` likewise).
+   */
+  approverFingerprint: string | null;
+  requesterFingerprint: string | null;
 }
 
 /** What `list` selects. */

@@ -36,6 +36,9 @@ export const AUDIT_COLUMNS = [
   // Schema version 3: the vchaMaintenance run a failover was a leg of.
   'maintenance_id',
   'maintenance_leg',
+  // Schema version 4: the keys that signed the approval and the request (signed approvals only).
+  'approver_fingerprint',
+  'requester_fingerprint',
 ] as const;
 
 /** A row's values before a backend encodes booleans, times and JSON its own way. */
@@ -67,6 +70,8 @@ export interface AuditValues {
   approval_at: string | null;
   maintenance_id: string | null;
   maintenance_leg: string | null;
+  approver_fingerprint: string | null;
+  requester_fingerprint: string | null;
 }
 
 /**
@@ -120,6 +125,8 @@ export function valuesOf(outcome: OutcomeRecord, recordedAt: Date): AuditValues 
     approval_at: optionalTime(outcome.approval?.at, 'approval.at'),
     maintenance_id: outcome.maintenance?.workflowId ?? null,
     maintenance_leg: outcome.maintenance?.leg ?? null,
+    approver_fingerprint: outcome.approval?.byIdentity?.fingerprint ?? null,
+    requester_fingerprint: outcome.approval?.requestedByIdentity?.fingerprint ?? null,
   };
 }
 
@@ -153,6 +160,8 @@ export function rowOf(values: AuditValues): AuditRow {
     approvalAt: values.approval_at,
     maintenanceId: values.maintenance_id,
     maintenanceLeg: values.maintenance_leg,
+    approverFingerprint: values.approver_fingerprint,
+    requesterFingerprint: values.requester_fingerprint,
   };
 }
 

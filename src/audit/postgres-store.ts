@@ -68,6 +68,13 @@ const MIGRATIONS: { version: number; sql: (names: AuditTableNames) => string }[]
         ADD COLUMN maintenance_id  text,
         ADD COLUMN maintenance_leg text;`,
   },
+  {
+    version: 4,
+    sql: (names) => `
+      ALTER TABLE ${names.table}
+        ADD COLUMN approver_fingerprint  text,
+        ADD COLUMN requester_fingerprint text;`,
+  },
 ];
 
 /** Casts that make `pg`'s text parameters land in the right column types. */

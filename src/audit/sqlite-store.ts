@@ -66,6 +66,12 @@ const MIGRATIONS: { version: number; sql: (names: AuditTableNames) => string }[]
       ALTER TABLE ${names.table} ADD COLUMN maintenance_id  TEXT;
       ALTER TABLE ${names.table} ADD COLUMN maintenance_leg TEXT;`,
   },
+  {
+    version: 4,
+    sql: (names) => `
+      ALTER TABLE ${names.table} ADD COLUMN approver_fingerprint  TEXT;
+      ALTER TABLE ${names.table} ADD COLUMN requester_fingerprint TEXT;`,
+  },
 ];
 
 /** What SQLite hands back: booleans as 0/1, arrays and objects as JSON text. */

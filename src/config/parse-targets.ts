@@ -11,9 +11,12 @@ import { ConfigError } from './errors';
 import { isLoopbackHost } from './loopback';
 import { TargetRegistry } from './registry';
 import { createResolvedTarget, type ResolvedTarget } from './resolved-target';
-import { DEFAULT_TARGET_POLICY, type TargetPolicy } from '../contract/policy';
+import { DEFAULT_TARGET_POLICY, type ApprovalPolicy, type TargetPolicy } from '../contract/policy';
 import { TARGET_NAME_PATTERN } from '../contract/target-name';
 import { TargetEntrySchema, TargetPolicySchema, policyProblems, structuralProblems } from './targets-schema';
+
+/** The file-wide policy as written: `approval`'s fields stay partial until each target's are merged in. */
+type FilePolicy = Omit<TargetPolicy, 'approval'> & { approval: Partial<ApprovalPolicy> };
 
 /** Where a configuration came from and what it may refer to. */
 export interface ParseTargetsOptions {
@@ -32,12 +35,74 @@ export async function parseTargets(raw: unknown, options: ParseTargetsOptions): 
   const problems: string[] = [];
   const entries = topLevelEntries(raw, problems);
   const fileDefault = filePolicy(raw, problems);
+  const allowedSignersFile = await signersFile(raw, options, problems);
+  const signers = { file: allowedSignersFile, named: isPlainObject(raw) && raw.allowedSignersFile !== undefined };
   // Targets are checked concurrently (file reads) but their problems are listed in file order.
-  const outcomes = await Promise.all(entries.map(([name, value]) => resolveTarget(name, value, options, fileDefault)));
+  const outcomes = await Promise.all(
+    entries.map(([name, value]) => resolveTarget(name, value, options, fileDefault, signers)),
+  );
   for (const outcome of outcomes) problems.push(...outcome.problems);
   problems.push(...sameUrlProblems(outcomes.flatMap((outcome) => (outcome.target ? [outcome.target] : []))));
   if (problems.length > 0) throw new ConfigError(options.source, problems);
-  return new TargetRegistry(outcomes.flatMap((outcome) => (outcome.target === undefined ? [] : [outcome.target])));
+  return new TargetRegistry(
+    outcomes.flatMap((outcome) => (outcome.target === undefined ? [] : [outcome.target])),
+    allowedSignersFile === undefined ? {} : { allowedSignersFile },
+  );
+}
+
+/**
+ * The top-level `allowedSignersFile` (ssh-keygen's allowed-signers format, as git uses it), resolved
+ * against the file's directory and read once now so a missing or empty file fails at start, not at
+ * the first approval. The verification activity reads it again each time, so edits apply at once.
+ */
+async function signersFile(
+  raw: unknown,
+  options: ParseTargetsOptions,
+  problems: string[],
+): Promise<string | undefined> {
+  if (!isPlainObject(raw) || raw.allowedSignersFile === undefined) return undefined;
+  const value = raw.allowedSignersFile;
+  if (typeof value !== 'string' || value === '') {
+    problems.push('allowedSignersFile: must be a file path (the allowed-signers file that vouches for approvers)');
+    return undefined;
+  }
+  const file = resolve(options.baseDir, value);
+  const content = await readText(file, 'allowedSignersFile', problems);
+  if (content === undefined) return undefined;
+  if (!content.split(/\r?\n/).some((line) => line.trim() !== '' && !line.trim().startsWith('#'))) {
+    problems.push(`allowedSignersFile: ${file} lists no signer`);
+    return undefined;
+  }
+  return file;
+}
+
+/**
+ * A target's approval rules: the target's fields over the file-wide ones, over the defaults. A file
+ * that names an allowed-signers file asks for signed approvals and requests unless it says
+ * otherwise; one that names none keeps named approvals (the upgrade path of older files).
+ */
+function approvalPolicy(
+  fileDefault: FilePolicy,
+  own: Partial<ApprovalPolicy> | undefined,
+  signers: { file?: string; named: boolean },
+  base: string[],
+  problems: string[],
+): ApprovalPolicy | undefined {
+  const merged = { ...fileDefault.approval, ...own };
+  if (!signers.named && Object.keys(merged).length === 0) return undefined;
+  const signed = merged.signed ?? signers.named;
+  const signedRequests = merged.signedRequests ?? signed;
+  if ((signed || signedRequests) && !signers.named) {
+    problems.push(
+      `${formatConfigPath([...base, 'policy', 'approval'])}: signed approvals need the allowed-signers file: set allowedSignersFile at the top of the file`,
+    );
+  }
+  if (signedRequests && !signed) {
+    problems.push(
+      `${formatConfigPath([...base, 'policy', 'approval'])}: signedRequests needs signed approvals too (signed: true)`,
+    );
+  }
+  return { signed, signedRequests, ...(merged.approvers ? { approvers: [...merged.approvers] } : {}) };
 }
 
 /** The `[name, value]` pairs under `targets`, after checking the document's outer shape. */
@@ -47,8 +112,8 @@ function topLevelEntries(raw: unknown, problems: string[]): [string, unknown][] 
     return [];
   }
   for (const key of Object.keys(raw)) {
-    if (key !== 'targets' && key !== 'policy') {
-      problems.push(`${formatConfigPath([key])}: unknown key (allowed: targets, policy)`);
+    if (key !== 'targets' && key !== 'policy' && key !== 'allowedSignersFile') {
+      problems.push(`${formatConfigPath([key])}: unknown key (allowed: targets, policy, allowedSignersFile)`);
     }
   }
   const targets = raw.targets;
@@ -66,14 +131,16 @@ function topLevelEntries(raw: unknown, problems: string[]): [string, unknown][] 
 }
 
 /** The file-wide `policy` over the built-in defaults; its problems are listed before the targets'. */
-function filePolicy(raw: unknown, problems: string[]): TargetPolicy {
-  if (!isPlainObject(raw) || raw.policy === undefined) return DEFAULT_TARGET_POLICY;
+function filePolicy(raw: unknown, problems: string[]): FilePolicy {
+  const defaults: FilePolicy = { ...DEFAULT_TARGET_POLICY, approval: {} };
+  if (!isPlainObject(raw) || raw.policy === undefined) return defaults;
   const found = policyProblems(raw.policy);
   if (found.length > 0) {
     problems.push(...found);
-    return DEFAULT_TARGET_POLICY;
+    return defaults;
   }
-  return { ...DEFAULT_TARGET_POLICY, ...TargetPolicySchema.parse(raw.policy) };
+  const { approval, ...decisions } = TargetPolicySchema.parse(raw.policy);
+  return { ...defaults, ...decisions, approval: approval ?? {} };
 }
 
 /** One target checked: the resolved target when it is valid, and every problem found in it. */
@@ -87,7 +154,8 @@ async function resolveTarget(
   name: string,
   value: unknown,
   options: ParseTargetsOptions,
-  fileDefault: TargetPolicy,
+  fileDefault: FilePolicy,
+  signers: { file?: string; named: boolean },
 ): Promise<TargetOutcome> {
   const base = ['targets', name];
   const problems: string[] = [];
@@ -111,6 +179,9 @@ async function resolveTarget(
   if (problems.length > 0 || url === undefined || password === undefined) return { problems };
 
   const entry = TargetEntrySchema.parse(value);
+  const { approval: ownApproval, ...ownDecisions } = entry.policy ?? {};
+  const approval = approvalPolicy(fileDefault, ownApproval, signers, base, problems);
+  if (problems.length > 0) return { problems };
   const target = createResolvedTarget({
     name,
     url,
@@ -119,7 +190,11 @@ async function resolveTarget(
     ...(ca === undefined ? {} : { ca }),
     insecureSkipTlsVerify: entry.insecureSkipTlsVerify ?? false,
     ...(entry.timeouts === undefined ? {} : { timeouts: entry.timeouts }),
-    policy: { ...fileDefault, ...entry.policy },
+    policy: {
+      forced: ownDecisions.forced ?? fileDefault.forced,
+      planned: ownDecisions.planned ?? fileDefault.planned,
+      ...(approval ? { approval } : {}),
+    },
   });
   return { target, problems };
 }

@@ -6,7 +6,11 @@ import { describeTarget, type ResolvedTarget } from './resolved-target';
 export class TargetRegistry {
   private readonly byName: ReadonlyMap<string, ResolvedTarget>;
 
-  constructor(targets: Iterable<ResolvedTarget>) {
+  /** The allowed-signers file that vouches for signed approvals (absolute), when the file names one. */
+  readonly allowedSignersFile?: string;
+
+  constructor(targets: Iterable<ResolvedTarget>, options: { allowedSignersFile?: string } = {}) {
+    if (options.allowedSignersFile !== undefined) this.allowedSignersFile = options.allowedSignersFile;
     const byName = new Map<string, ResolvedTarget>();
     for (const target of targets) {
       if (byName.has(target.name)) throw new TypeError(`duplicate vCenter target ${JSON.stringify(target.name)}`);

@@ -21,7 +21,10 @@ const TARGET_KEYS = [
 const TIMEOUT_KEYS = ['connectMs', 'headersMs', 'bodyMs'] as const;
 
 /** Property names of a `policy` object. */
-export const POLICY_KEYS = ['forced', 'planned'] as const;
+export const POLICY_KEYS = ['forced', 'planned', 'approval'] as const;
+
+/** Property names of a policy's `approval` object. */
+export const APPROVAL_KEYS = ['signed', 'signedRequests', 'approvers'] as const;
 
 /** Longest timeout accepted: one hour. */
 const MAX_TIMEOUT_MS = 3_600_000;
@@ -53,16 +56,46 @@ const TargetTimeoutsSchema = z.strictObject(
   },
 );
 
+/**
+ * Schema of a policy's `approval` object: whether decisions (and requests) must be signed, and by
+ * whom. Unset fields fall back to the file-wide policy's, then to the defaults of parse-targets.ts.
+ */
+export const ApprovalPolicySchema = z.strictObject(
+  {
+    signed: z.boolean({ error: 'must be true or false' }).optional(),
+    signedRequests: z.boolean({ error: 'must be true or false' }).optional(),
+    approvers: z
+      .array(text('a principal of the allowed-signers file'), {
+        error: 'must be a list of principals of the allowed-signers file',
+      })
+      .min(1, { error: 'must name at least one principal (leave it out to allow every allowed signer)' })
+      .optional(),
+  },
+  {
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'must be an object with signed, signedRequests and/or approvers' : undefined,
+  },
+);
+
 /** Schema of a `policy` object (per target or file-wide); unset fields fall back to the file's, then the defaults. */
 export const TargetPolicySchema = z.strictObject(
   {
     forced: z.enum(['deny', 'approval', 'allow'], { error: 'must be "deny", "approval" or "allow"' }).optional(),
     planned: z.enum(['allow', 'approval'], { error: 'must be "allow" or "approval"' }).optional(),
+    approval: ApprovalPolicySchema.optional(),
   },
   {
-    error: (issue) => (issue.code === 'invalid_type' ? 'must be an object with forced and/or planned' : undefined),
+    error: (issue) =>
+      issue.code === 'invalid_type' ? 'must be an object with forced, planned and/or approval' : undefined,
   },
 );
+
+/** The unknown-key listing for a path ending in `policy` or `approval`. */
+function allowedKeysAt(path: readonly PropertyKey[]): readonly string[] | undefined {
+  if (path.at(-1) === 'policy') return POLICY_KEYS;
+  if (path.at(-1) === 'approval' && path.at(-2) === 'policy') return APPROVAL_KEYS;
+  return undefined;
+}
 
 /** Schema of one target as written in the file. */
 export const TargetEntrySchema = z.strictObject(
@@ -88,8 +121,9 @@ export function policyProblems(value: unknown): string[] {
   return result.error.issues.flatMap((issue) => {
     const path = ['policy', ...issue.path];
     if (issue.code === 'unrecognized_keys') {
+      const allowed = allowedKeysAt(path) ?? POLICY_KEYS;
       return issue.keys.map(
-        (key) => `${formatConfigPath([...path, key])}: unknown key (allowed: ${POLICY_KEYS.join(', ')})`,
+        (key) => `${formatConfigPath([...path, key])}: unknown key (allowed: ${allowed.join(', ')})`,
       );
     }
     return [`${formatConfigPath(path)}: ${issue.message}`];
@@ -103,8 +137,7 @@ export function structuralProblems(value: unknown, basePath: readonly PropertyKe
   return result.error.issues.flatMap((issue) => {
     const path = [...basePath, ...issue.path];
     if (issue.code === 'unrecognized_keys') {
-      const allowed =
-        path.length === basePath.length ? TARGET_KEYS : path.at(-1) === 'policy' ? POLICY_KEYS : TIMEOUT_KEYS;
+      const allowed = path.length === basePath.length ? TARGET_KEYS : (allowedKeysAt(path) ?? TIMEOUT_KEYS);
       return issue.keys.map(
         (key) => `${formatConfigPath([...path, key])}: unknown key (allowed: ${allowed.join(', ')})`,
       );

@@ -4,12 +4,18 @@
  * workflow, the CLI and `temporal workflow update execute --name approve` agree on the names.
  */
 import { defineUpdate } from '@temporalio/workflow';
+import type { SignedProof, VerifiedIdentity } from './approval-message';
 
 /** Arguments of the `approve` Update. */
 export interface ApproveArgs {
   /** Who approves: must not be empty and must differ from the run's `requestedBy` (four eyes). */
   approver: string;
   comment?: string;
+  /**
+   * The approver's SSH signature over the canonical message (approval-message.ts), required when
+   * the target's policy asks for signed approvals; `approver` is then the principal it is signed as.
+   */
+  proof?: SignedProof;
 }
 
 /** Arguments of the `reject` Update. */
@@ -17,6 +23,8 @@ export interface RejectArgs {
   approver: string;
   /** Why not: required, recorded with the outcome. */
   reason: string;
+  /** As for {@link ApproveArgs.proof}. */
+  proof?: SignedProof;
 }
 
 /** Where a run's approval stands. */
@@ -37,6 +45,16 @@ export interface ApprovalRecord {
   comment?: string;
   reason?: string;
   at?: string;
+  /** The policy asks for signed decisions: `by` is then a principal the worker verified. */
+  signed?: boolean;
+  /** Who may decide a signed approval (absent: any principal of the allowed-signers file). */
+  approvers?: string[];
+  /** The verified identity of who decided (signed approvals only): principal and key fingerprint. */
+  byIdentity?: VerifiedIdentity;
+  /** The verified identity of who signed the run's request (signed requests only). */
+  requestedByIdentity?: VerifiedIdentity;
+  /** While a signed decision is being verified: the principal it claims (other decisions wait). */
+  verifying?: string;
 }
 
 /** Approves a run waiting in AWAITING_APPROVAL; answers with the approval as recorded. */

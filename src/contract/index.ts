@@ -4,6 +4,7 @@
  * nothing in it depends on the workflow bundle.
  */
 export * from './approval';
+export * from './approval-message';
 export * from './cluster';
 export * from './duration';
 export * from './fleet';

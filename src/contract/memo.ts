@@ -24,8 +24,8 @@ export interface RunMemo {
   startedBy?: string;
   reason?: string;
   requestedBy?: string;
-  /** The approval decision of a run whose policy asked for one. */
-  approval?: { state: string; by?: string; at?: string };
+  /** The approval decision of a run whose policy asked for one (with the key that signed it, when signed). */
+  approval?: { state: string; by?: string; at?: string; fingerprint?: string };
   /** On a fleet's child: the fleet run's workflow id (the cluster's ledger lets a fleet send once per cluster). */
   fleet?: string;
   /** On a maintenance leg: its maintenance run and which leg. */

@@ -68,6 +68,8 @@ export const ACTIVITY_TYPES = [
   'recordOutcome',
   'notifyOutcome',
   'describeTargetLock',
+  // The approval gate: an SSH signature over a decision (or a request) checked against the allowed signers.
+  'verifySignature',
   // The cluster's lock and send ledger (vchaClusterLedger), reached by Updates.
   'identifyCluster',
   'acquireCluster',

@@ -40,6 +40,13 @@ const clusterSnapshot = z.strictObject({
 });
 
 /** The `approve` and `reject` operations' output: the run's approval as recorded. */
+const verifiedIdentity = z.strictObject({
+  principal: z.string().describe('the allowed-signers principal the worker verified'),
+  fingerprint: z.string().describe("the signing key's SHA256 fingerprint"),
+  signedAt: isoTime,
+  verifiedAt: isoTime,
+});
+
 export const ApprovalRecordSchema = z.strictObject({
   state: z.enum(['waiting', 'approved', 'rejected', 'expired']),
   why: z.string(),
@@ -50,6 +57,11 @@ export const ApprovalRecordSchema = z.strictObject({
   comment: z.string().optional(),
   reason: z.string().optional(),
   at: isoTime.optional(),
+  signed: z.boolean().optional(),
+  approvers: z.array(z.string()).optional(),
+  byIdentity: verifiedIdentity.optional(),
+  requestedByIdentity: verifiedIdentity.optional(),
+  verifying: z.string().optional(),
 });
 
 /** A `vchaFailover` run's record (its result, or its failure's details). */

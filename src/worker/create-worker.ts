@@ -94,6 +94,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
   const activities = createActivities({
     clientFor: (name) => clients.get(name),
     policyFor: (name) => options.targets.get(name).policy,
+    ...(options.targets.allowedSignersFile ? { allowedSignersFile: options.targets.allowedSignersFile } : {}),
     targetNames: () => options.targets.names(),
     temporal: options.client,
     versionedDeployment: options.deployment !== undefined,

@@ -49,6 +49,19 @@ export function fullOutcome(overrides: Partial<OutcomeRecord> = {}): OutcomeReco
       by: 'asmith',
       comment: 'change CHG-1234 approved',
       at: '2024-05-01T10:00:55.000Z',
+      signed: true,
+      byIdentity: {
+        principal: 'asmith',
+        fingerprint: 'SHA256:PIoxpxjyMpf94D+ZN2oOXB4Zl2LaRJDrIge01gS3CpA',
+        signedAt: '2024-05-01T10:00:50.000Z',
+        verifiedAt: '2024-05-01T10:00:54.900Z',
+      },
+      requestedByIdentity: {
+        principal: 'jdoe',
+        fingerprint: 'SHA256:9rG4rM0Qm1oVSJkY7Yk8pQFqKk2mW3yJ4a5l2y8hQpE',
+        signedAt: '2024-05-01T09:59:58.000Z',
+        verifiedAt: '2024-05-01T10:00:00.150Z',
+      },
     },
     maintenance: { workflowId: 'vcha-maintenance-vc-lab-01-1', leg: 'failover' },
     ...overrides,
@@ -106,5 +119,7 @@ export function rowOf(record: OutcomeRecord, recordedAt: string): AuditRow {
     approvalAt: record.approval?.at ?? null,
     maintenanceId: record.maintenance?.workflowId ?? null,
     maintenanceLeg: record.maintenance?.leg ?? null,
+    approverFingerprint: record.approval?.byIdentity?.fingerprint ?? null,
+    requesterFingerprint: record.approval?.requestedByIdentity?.fingerprint ?? null,
   };
 }

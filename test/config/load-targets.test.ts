@@ -174,7 +174,7 @@ describe('each kind of problem names its path', () => {
       env,
     );
     assert.deepEqual(problems, [
-      'target: unknown key (allowed: targets, policy)',
+      'target: unknown key (allowed: targets, policy, allowedSignersFile)',
       'targets.vc-lab-01.timeouts.connectMS: unknown key (allowed: connectMs, headersMs, bodyMs)',
       'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy)',
     ]);
@@ -367,8 +367,61 @@ describe('policy', () => {
       [
         'policy.forced: must be "deny", "approval" or "allow"',
         'targets.a.policy.planned: must be "allow" or "approval"',
-        'targets.a.policy.forcd: unknown key (allowed: forced, planned)',
-        'targets.b.policy: must be an object with forced and/or planned',
+        'targets.a.policy.forcd: unknown key (allowed: forced, planned, approval)',
+        'targets.b.policy: must be an object with forced, planned and/or approval',
+      ],
+    );
+  });
+
+  it('keeps named approvals without an allowed-signers file; naming one makes approvals and requests signed', async () => {
+    scratch.write(
+      'allowed_signers',
+      'bob@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPY0SyYgFvIzdoyGJ6YqWtUFO5ZTgl9YnC1pKti0dieY\n',
+    );
+    assert.deepEqual(await policiesOf({ targets: { a: validTarget } }), {
+      a: { forced: 'approval', planned: 'allow' },
+    });
+    const file = scratch.writeJson('signed.json', {
+      allowedSignersFile: 'allowed_signers',
+      policy: { approval: { approvers: ['bob@example.com'] } },
+      targets: {
+        a: validTarget,
+        b: { ...validTarget, url: 'https://vc02.example.com', policy: { approval: { signedRequests: false } } },
+        c: { ...validTarget, url: 'https://vc03.example.com', policy: { approval: { signed: false } } },
+      },
+    });
+    const registry = await loadTargetsFile(file, env);
+    assert.equal(registry.allowedSignersFile, join(scratch.path, 'allowed_signers'));
+    const approvals = Object.fromEntries(registry.names().map((name) => [name, registry.get(name).policy.approval]));
+    assert.deepEqual(approvals, {
+      a: { signed: true, signedRequests: true, approvers: ['bob@example.com'] },
+      b: { signed: true, signedRequests: false, approvers: ['bob@example.com'] },
+      c: { signed: false, signedRequests: false, approvers: ['bob@example.com'] },
+    });
+  });
+
+  it('names what is wrong with signed approvals: no allowed-signers file, an unreadable or empty one, bad fields', async () => {
+    scratch.write('no_signers', '# nobody yet\n');
+    assert.deepEqual(await problemsOf({ policy: { approval: { signed: true } }, targets: { a: validTarget } }, env), [
+      'targets.a.policy.approval: signed approvals need the allowed-signers file: set allowedSignersFile at the top of the file',
+    ]);
+    assert.deepEqual(await problemsOf({ allowedSignersFile: 'no_signers', targets: { a: validTarget } }, env), [
+      `allowedSignersFile: ${join(scratch.path, 'no_signers')} lists no signer`,
+    ]);
+    const missing = await problemsOf({ allowedSignersFile: 'missing', targets: { a: validTarget } }, env);
+    assert.match(missing[0]!, /^allowedSignersFile: cannot read .*missing \(ENOENT\)$/);
+    assert.deepEqual(
+      await problemsOf(
+        {
+          policy: { approval: { approvers: [], singed: true } },
+          targets: { a: { ...validTarget, policy: { approval: { signed: 'yes', signedRequests: true } } } },
+        },
+        env,
+      ),
+      [
+        'policy.approval.approvers: must name at least one principal (leave it out to allow every allowed signer)',
+        'policy.approval.singed: unknown key (allowed: signed, signedRequests, approvers)',
+        'targets.a.policy.approval.signed: must be true or false',
       ],
     );
   });

@@ -215,6 +215,11 @@ describe('Dockerfile', () => {
     assert.match(finalStage, /COPY --from=build \/src\/dist \.\/dist/);
   });
 
+  it('keeps ssh-keygen in the final image, which verifies signed approvals', () => {
+    assert.match(finalStage, /apt-get install [^\n]*\bopenssh-client\b/);
+    assert.doesNotMatch(finalStage, /apt-get purge [^\n]*openssh-client/);
+  });
+
   it('builds the workflow bundle as part of `npm run build`', () => {
     const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
     assert.match(pkg.scripts.build!, /build-workflow-bundle/);

@@ -52,6 +52,15 @@ export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', sta
   return { haIp: ha(haIp), role, state };
 }
 
+/** A healthy three-node cluster for a scenario, its addresses 10.<n>.0.1–3 (moved by {@link ha}): node1 ACTIVE, node2 PASSIVE. */
+export function healthyNodes(n: number) {
+  return {
+    node1: member(`10.${n}.0.1`, 'ACTIVE'),
+    node2: member(`10.${n}.0.2`, 'PASSIVE'),
+    witness: member(`10.${n}.0.3`, 'WITNESS'),
+  };
+}
+
 /**
  * Starts a failover worker with the shared workflow bundle and runs it until `stopWith` runs its
  * stop (by default the test file's teardown): the one way tests start the product's worker.
@@ -90,6 +99,8 @@ export async function targetsFor(
     policy?: Record<string, unknown>;
     /** Per-target policies by cluster name. */
     targetPolicies?: Record<string, Record<string, unknown>>;
+    /** The file's `allowedSignersFile` (signed approvals). */
+    allowedSignersFile?: string;
   } = {},
 ): Promise<{ file: string; registry: TargetRegistry; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vcha-targets-'));
@@ -106,7 +117,8 @@ export async function targetsFor(
   Object.assign(targets, options.extraTargets);
   const file = path.join(dir, 'targets.json');
   const policy = options.policy ?? { forced: 'allow' };
-  writeFileSync(file, JSON.stringify({ policy, targets }, null, 2));
+  const signers = options.allowedSignersFile ? { allowedSignersFile: options.allowedSignersFile } : {};
+  writeFileSync(file, JSON.stringify({ policy, ...signers, targets }, null, 2));
   const env = { VCHA_LAB_PASSWORD: options.password ?? sim.password };
   return { file, registry: await loadTargetsFile(file, { ...process.env, ...env }), env };
 }
@@ -142,6 +154,7 @@ export async function startLab(options: {
   /** The targets file's file-wide and per-target policies (see {@link targetsFor}). */
   policy?: Record<string, unknown>;
   targetPolicies?: Record<string, Record<string, unknown>>;
+  allowedSignersFile?: string;
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -155,6 +168,7 @@ export async function startLab(options: {
     timeouts: options.timeouts,
     policy: options.policy,
     targetPolicies: options.targetPolicies,
+    allowedSignersFile: options.allowedSignersFile,
   });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();

@@ -8,23 +8,17 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { ApprovalRecord } from '../../src/contract';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
 import { testServerAddress } from '../harness/temporal';
-import { failureOf } from './assertions';
-import { member, startLab } from '../harness/lab';
+import { failureOf, refusal } from './assertions';
+import { healthyNodes, member, startLab } from '../harness/lab';
 import { waitForPhase } from './wait';
 
 const run = promisify(execFile);
 const { EventType } = temporal.api.enums.v1;
-
-const healthyNodes = (n: number) => ({
-  node1: member(`10.${n}.0.1`, 'ACTIVE'),
-  node2: member(`10.${n}.0.2`, 'PASSIVE'),
-  witness: member(`10.${n}.0.3`, 'WITNESS'),
-});
 
 const forced = (target: string, extra: Record<string, unknown> = {}) => ({
   target,
@@ -35,17 +29,6 @@ const forced = (target: string, extra: Record<string, unknown> = {}) => ({
   pollInterval: '1s',
   ...extra,
 });
-
-/** The validator's refusal of an Update: its message. */
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof WorkflowUpdateFailedError, `an update failure, got ${String(error)}`);
-    return error.cause?.message ?? error.message;
-  }
-  assert.fail('the update was accepted');
-}
 
 /** The Update events in a run's history: a refused Update leaves none. */
 async function updateEvents(handle: WorkflowHandle): Promise<string[]> {

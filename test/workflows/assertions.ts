@@ -1,6 +1,6 @@
 /** Reads how a failover run ended, asserting the full failure chain on the way. */
 import assert from 'node:assert/strict';
-import { WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { decodeContractFailure, type FailoverRecord, type VchaFailoverWorkflow } from '../../src/contract';
 
@@ -19,4 +19,15 @@ export async function failureOf(
     assert.equal(error.cause.nonRetryable, true);
     return { failure: error.cause, record: decodeContractFailure<FailoverRecord>(error.cause)?.record };
   }
+}
+
+/** An Update's refusal (by its validator or its handler): the message it gave. */
+export async function refusal(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof WorkflowUpdateFailedError, `an update failure, got ${String(error)}`);
+    return error.cause?.message ?? error.message;
+  }
+  assert.fail('the update was accepted');
 }

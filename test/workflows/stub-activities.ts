@@ -115,6 +115,8 @@ const defaults: Required<StubActivities> = {
   notifyOutcome: () => Promise.resolve(),
   describeTargetLock: () => Promise.resolve(undefined),
   listTargets: () => Promise.resolve([]),
+  // Stubbed targets take named approvals only; signed ones are tested with the real activity.
+  verifySignature: () => Promise.reject(new Error('a stubbed worker verifies no signature')),
 };
 
 /** The target an activity's input is about. */

@@ -17,6 +17,7 @@ import { endingJson, exitCodeOfEnding, renderEnding } from '../outcome';
 import { OUTPUT_HELP, outputFormat, printJson, silentOut, type OutputFormat } from '../output';
 import { RUN_START_OPTIONS } from '../run-options';
 import type { CliSettings } from '../settings';
+import { signStatement } from '../sign';
 import { watchRun } from '../watch';
 
 const OPTIONS = {
@@ -25,6 +26,7 @@ const OPTIONS = {
   forced: { type: 'boolean' },
   'accept-data-loss': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
+  'sign-with': { type: 'string' },
 } as const;
 
 /** Input fields as their flags, so validation problems name what the user typed. */
@@ -47,6 +49,8 @@ export interface StartRequest {
   memo: Record<string, unknown>;
   output: OutputFormat;
   connection: ConnectionValues;
+  /** The SSH key that signs the request (targets whose policy asks for signed requests). */
+  signWith?: string;
 }
 
 /** `vcha-failover-<target>-<UTC time to the millisecond>`: readable, sorted by time, unique per start. */
@@ -90,11 +94,35 @@ export function parseStartArgs(argv: readonly string[], settings: CliSettings, n
     memo,
     output,
     connection: values,
+    ...(values['sign-with'] !== undefined ? { signWith: values['sign-with'] } : {}),
   };
 }
 
+/**
+ * The input with the request signed (docs/approvals.md): it names the workflow id, target, kind,
+ * requester and reason; the run id does not exist yet. The worker verifies it before the run waits.
+ */
+async function signedInput(request: StartRequest): Promise<VchaFailoverInput> {
+  const { input, signWith } = request;
+  if (signWith === undefined) return input;
+  if (input.requestedBy === undefined) throw new UsageError('--sign-with needs --requested-by (your principal)');
+  const requestProof = await signStatement(
+    {
+      action: 'request',
+      workflowId: request.workflowId,
+      target: input.target,
+      kind: input.planned ? 'planned' : 'forced',
+      signer: input.requestedBy,
+      ...(input.reason !== undefined ? { reason: input.reason } : {}),
+    },
+    signWith,
+  );
+  return { ...input, requestProof };
+}
+
 async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const request = parseStartArgs(argv, io.settings);
+  const parsed = parseStartArgs(argv, io.settings);
+  const request = { ...parsed, input: await signedInput(parsed) };
   return withSession(io, request.connection, async ({ client, namespace }) => {
     let handle;
     try {
@@ -166,7 +194,9 @@ Options:
   --accept-data-loss       confirm that a forced failover may lose data
   --dry-run                validation and preflight only; nothing is sent to vCenter
   --reason <text>          why (recorded with the outcome; at most 500 characters)
-  --requested-by <name>    who asks (default: the OS user name)
+  --requested-by <name>    who asks (default: the OS user name); with --sign-with, your principal
+  --sign-with <key>        sign the request with this SSH private key (where the target's policy
+                           asks for signed requests; see docs/approvals.md)
   --poll-interval <dur>    how often vCenter is polled during the failover, 1s–60s (default 5s)
   --workflow-id <id>       workflow id (default vcha-failover-<target>-<UTC time>)
   --task-queue <name>      the worker's task queue (default $VCHA_TASK_QUEUE or vcha-failover)

@@ -28,15 +28,21 @@ function timelineLines(timeline: readonly PhaseMark[]): string[] {
   );
 }
 
-/** Who may approve and until when, or how it was decided. */
+/** Who may approve and until when, or how it was decided (with the verified key, when signed). */
 export function approvalLine(approval: ApprovalRecord, workflowId: string): string {
   if (approval.state === 'waiting') {
-    const who = approval.requestedBy !== undefined ? `anyone but ${approval.requestedBy}` : 'anyone';
-    return `  approval:    waiting (${approval.why}): ${who} may approve until ${approval.until} with: vcha-failover approve ${workflowId}`;
+    const requester = approval.requestedByIdentity
+      ? `${approval.requestedByIdentity.principal} (verified, key ${approval.requestedByIdentity.fingerprint})`
+      : approval.requestedBy;
+    const pool = approval.approvers ? approval.approvers.join(' or ') : 'anyone';
+    const who = requester !== undefined ? `${pool} but ${requester}` : pool;
+    const how = approval.signed ? ` --sign-with <private key>` : '';
+    return `  approval:    waiting (${approval.why}): ${who} may approve until ${approval.until} with: vcha-failover approve ${workflowId}${how}`;
   }
   if (approval.state === 'expired') return `  approval:    expired at ${approval.until}: nobody decided in time`;
   const note = approval.comment ?? approval.reason;
-  return `  approval:    ${approval.state} by ${approval.by} at ${approval.at}${note ? `: ${note}` : ''}`;
+  const key = approval.byIdentity ? ` (verified, key ${approval.byIdentity.fingerprint})` : '';
+  return `  approval:    ${approval.state} by ${approval.by}${key} at ${approval.at}${note ? `: ${note}` : ''}`;
 }
 
 async function run(argv: readonly string[], io: CliIo): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { parseDuration } from '../duration';
+import { PROOF_MESSAGE_MAX, PROOF_SIGNATURE_MAX } from '../approval-message';
 import { TARGET_NAME_PATTERN } from '../target-name';
 
 /** A duration string field ("30m") with a default and bounds, parsed to milliseconds. */
@@ -49,6 +50,23 @@ export const VchaFailoverInputSchema = z
     requestedBy: z
       .string({ error: 'requestedBy must be a string' })
       .max(200, 'requestedBy is longer than 200 characters')
+      .optional(),
+    // The requester's SSH signature over the request (approval-message.ts), for targets whose policy
+    // asks for signed requests; `requestedBy` is then the principal it is signed as.
+    requestProof: z
+      .strictObject(
+        {
+          message: z
+            .string({ error: 'requestProof.message must be the signed message text' })
+            .min(1, 'requestProof.message must not be empty')
+            .max(PROOF_MESSAGE_MAX, `requestProof.message is longer than ${PROOF_MESSAGE_MAX} characters`),
+          signature: z
+            .string({ error: 'requestProof.signature must be an armored SSH signature' })
+            .min(1, 'requestProof.signature must not be empty')
+            .max(PROOF_SIGNATURE_MAX, `requestProof.signature is longer than ${PROOF_SIGNATURE_MAX} characters`),
+        },
+        { error: 'requestProof must be an object { message, signature }' },
+      )
       .optional(),
     pollInterval: durationField('pollInterval', '5s', 1_000, 60_000),
     deadlines: z

@@ -33,6 +33,7 @@ export function readPreflight(report: PreflightReport, input: PreflightInput): P
     active: activeNode,
     passive: passiveNode,
     ...(report.policy ? { policy: report.policy } : {}),
+    ...(report.signedApproval ? { signedApproval: report.signedApproval } : {}),
   };
 }
 

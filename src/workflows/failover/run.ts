@@ -105,8 +105,8 @@ export class FailoverRun {
     validateDecision(this.status, args, kind);
   }
 
-  /** Records an approve or reject the validator let through. */
-  decide(args: ApproveArgs | RejectArgs, kind: 'approve' | 'reject'): ApprovalRecord {
+  /** Records an approve or reject the validator let through (a signed one once the worker verified it). */
+  decide(args: ApproveArgs | RejectArgs, kind: 'approve' | 'reject'): Promise<ApprovalRecord> {
     return decide(this.status, args, kind);
   }
 

@@ -6,6 +6,7 @@ import type { ClusterCheck } from '../../activities';
 import type { ClusterSnapshot } from '../../contract/cluster';
 import type { FailureType, SuccessOutcome } from '../../contract/outcomes';
 import type { FailoverRecord } from '../../contract/record';
+import type { ApprovalPolicy } from '../../contract/policy';
 
 /** How a run ends: a success, or a contract failure with the record fields it adds. */
 export type RunEnd =
@@ -32,6 +33,8 @@ export interface PassedPreflight {
   passive: string;
   /** `approval` when the target's policy asks for it; absent (reports of older workers) means allow. */
   policy?: 'allow' | 'approval';
+  /** What the approval must prove when the policy asks for signed decisions (absent: named approvals). */
+  signedApproval?: ApprovalPolicy;
 }
 
 /** Whether the request went out, as far as can be proven, and what vCenter answered. */
