@@ -121,6 +121,9 @@ export class FailoverRun {
    * approval when the policy asks; send the request at most once; follow it to a verdict; record.
    */
   async execute(rawInput: VchaFailoverInput): Promise<FailoverResult> {
+    // Asked in the first activation, before any command: a patch asked right after a local
+    // activity resolves is not yet known to a replay of that workflow task (it would not replay).
+    this.usesLedger = patched(PATCHES.clusterLedger.id);
     this.showDetails();
     const input = await this.validate(rawInput);
     let end: RunEnd;
@@ -138,8 +141,7 @@ export class FailoverRun {
    * request and its verdict. Runs started before the ledger hold the target's lock instead.
    */
   private async failOver(input: ValidatedFailoverInput): Promise<RunEnd> {
-    if (!patched(PATCHES.clusterLedger.id)) return this.failOverUnderTargetLock(input);
-    this.usesLedger = true;
+    if (!this.usesLedger) return this.failOverUnderTargetLock(input);
     this.enter('PREFLIGHT', `reading the cluster state of ${input.target}`);
     let passed = await this.preflight(input);
     // The ledger is consulted before any end that could say "nothing was sent": an earlier run of

@@ -71,6 +71,8 @@ export class MaintenanceRun {
   private input?: ValidatedMaintenanceInput;
   private raw?: VchaMaintenanceInput;
   private done?: { endedBy: 'maintenanceDone' | 'cancel'; by?: string; note?: string };
+  /** The run takes the ledger path (`PATCHES.clusterLedger`); older runs hold the target's lock. */
+  private usesLedger = false;
   /** The cluster this run holds through its ledger (runs from before the ledger hold the target's lock). */
   private heldCluster?: ClusterIdentity;
 
@@ -111,6 +113,8 @@ export class MaintenanceRun {
 
   /** Validates, holds the target, runs the legs; returns the record or throws it as the failure's details. */
   async execute(raw: VchaMaintenanceInput): Promise<MaintenanceResult> {
+    // Asked before any command (see the failover run): whether this run holds its cluster through the ledger.
+    this.usesLedger = historyHasPatch(PATCHES.clusterLedger.id);
     const validation = await validators().validateMaintenanceInput({ raw });
     const input = validatedOrThrow(WORKFLOW_TYPES.maintenance, validation);
     this.input = input;
@@ -135,7 +139,7 @@ export class MaintenanceRun {
   }
 
   private async run(input: ValidatedMaintenanceInput): Promise<MaintenanceEnd> {
-    if (historyHasPatch(PATCHES.clusterLedger.id)) {
+    if (this.usesLedger) {
       const refused = await this.holdCluster(input.target);
       if (refused) return refused;
     } else {
