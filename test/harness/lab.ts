@@ -142,6 +142,8 @@ export async function startLab(options: {
   /** The targets file's file-wide and per-target policies (see {@link targetsFor}). */
   policy?: Record<string, unknown>;
   targetPolicies?: Record<string, Record<string, unknown>>;
+  /** More targets, each another name of a cluster: target name to cluster name (its first alias address). */
+  aliasTargets?: Record<string, string>;
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -155,6 +157,12 @@ export async function startLab(options: {
     timeouts: options.timeouts,
     policy: options.policy,
     targetPolicies: options.targetPolicies,
+    extraTargets: Object.fromEntries(
+      Object.entries(options.aliasTargets ?? {}).map(([alias, cluster]) => [
+        alias,
+        { url: sim.aliasUrlsFor(cluster)[0], username: sim.username, passwordEnv: 'VCHA_LAB_PASSWORD' },
+      ]),
+    ),
   });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();
