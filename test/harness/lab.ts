@@ -155,6 +155,8 @@ export async function startLab(options: {
   policy?: Record<string, unknown>;
   targetPolicies?: Record<string, Record<string, unknown>>;
   allowedSignersFile?: string;
+  /** More targets, each another name of a cluster: target name to cluster name (its first alias address). */
+  aliasTargets?: Record<string, string>;
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -169,6 +171,12 @@ export async function startLab(options: {
     policy: options.policy,
     targetPolicies: options.targetPolicies,
     allowedSignersFile: options.allowedSignersFile,
+    extraTargets: Object.fromEntries(
+      Object.entries(options.aliasTargets ?? {}).map(([alias, cluster]) => [
+        alias,
+        { url: sim.aliasUrlsFor(cluster)[0], username: sim.username, passwordEnv: 'VCHA_LAB_PASSWORD' },
+      ]),
+    ),
   });
   const taskQueue = options.taskQueue ?? uniqueTaskQueue('failover');
   const recorder = new MemoryRecorder();

@@ -2,13 +2,14 @@
  * The fault sweep (see ./sweep.ts). `npm test` runs a fixed subset that covers every fault kind
  * and every phase of a run; `npm run sweep` (VCHA_SWEEP=full) runs all of it. Either prints the
  * matrix and writes it to sweep-results/; every case must pass the oracle: at most one failover
- * POST, and no verdict the cluster does not bear out.
+ * POST per workflow id and per cluster, and no verdict the cluster does not bear out.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ALL_FAULT_KINDS, type FaultKind } from './faults';
+import { runLedgerFamilies } from './ledger-families';
 import { GRID_LEGEND, requestGrid, summaryTable, violationLines } from './matrix';
 import {
   cleanRuns,
@@ -131,6 +132,8 @@ describe(`fault sweep (${FULL ? 'full' : 'subset'})`, () => {
         ...(await runReplicaKills(FULL ? ['planned', 'forced'] : ['planned'])),
         // The hidden-failover cases are also test/workflows/at-most-once.test.ts, which npm test runs.
         ...(FULL ? await runHiddenFailover() : []),
+        // What operators and starters do in Temporal: Resets, retries, aliases, re-runs, two faults.
+        ...(await runLedgerFamilies(clean, FULL)),
       ];
       report(results, clean, Date.now() - started);
       assert.deepEqual(violationLines(results), []);

@@ -34,7 +34,18 @@ import {
 export type Mode = 'planned' | 'forced';
 
 /** The families of cases. */
-export type Family = 'request fault' | 'worker SIGKILL' | 'server SIGKILL' | 'replica SIGKILL' | 'hidden failover';
+export type Family =
+  | 'request fault'
+  | 'worker SIGKILL'
+  | 'server SIGKILL'
+  | 'replica SIGKILL'
+  | 'hidden failover'
+  | 'Reset at a workflow task'
+  | 'workflow retry'
+  | 'alias pair'
+  | 're-run of a closed id'
+  | 'maintenance Reset'
+  | 'two faults';
 
 /** One case of the sweep. */
 export interface SweepCase {
@@ -107,7 +118,7 @@ function caseBoundMs(spec: SweepCase): number {
 const NO_SIGN_SLACK_MS = 25_000;
 
 /** The simulator clusters of a lab for the given names, each on its own port (refusals need one). */
-function clustersOf(names: string[], scenario: ClusterScenarioInput = {}): Record<string, ClusterScenarioInput> {
+export function clustersOf(names: string[], scenario: ClusterScenarioInput = {}): Record<string, ClusterScenarioInput> {
   return Object.fromEntries(names.map((name) => [name, scenario]));
 }
 
@@ -122,7 +133,7 @@ export function sweepLab(names: string[], runWorker = true, scenario: ClusterSce
 }
 
 /** How a run ended: its outcome, message and record. */
-async function endOf(
+export async function endOf(
   handle: WorkflowHandle<VchaFailoverWorkflow>,
 ): Promise<{ outcome: string; message: string; record?: FailoverRecord }> {
   try {
@@ -148,7 +159,23 @@ const CONTRACT_ENDS = new Set([
   'NotAuthorized',
   'FailoverOutcomeUnknown',
   'FailoverNotHealthy',
+  'AlreadySent',
+  'UnresolvedFailover',
+  'TargetBusy',
 ]);
+
+/** Ends that say this run sent nothing, because another run of the cluster holds or owns the failover. */
+const SENT_NOTHING_ENDS = new Set(['UnresolvedFailover', 'TargetBusy']);
+
+/** What a run is judged against besides its cluster, when other runs of the id or the cluster came first or beside it. */
+export interface RunContext {
+  /** The cluster's failover POSTs before this run could send, when that count is exact (earlier runs closed). */
+  postsBefore?: number;
+  /** The POSTs other runs beside this one say they sent. */
+  postsBeside?: number;
+  /** The end the case must reach. */
+  expected?: string;
+}
 
 /**
  * Judges a finished case from the run's end and what the simulated vCenter saw, once any failover
@@ -160,6 +187,7 @@ export async function judge(
   cluster: string,
   end: { outcome: string; message: string; record?: FailoverRecord },
   startedAt: number,
+  context: RunContext = {},
 ): Promise<CaseResult> {
   const model = lab.sim.cluster(cluster);
   // A failover that started must finish before the cluster's state can be compared with the verdict.
@@ -171,9 +199,30 @@ export async function judge(
   if (counters.failoversStarted + counters.failoversRefused > 1) violations.push('more than one failover processed');
   if (!CONTRACT_ENDS.has(end.outcome)) violations.push(`ended ${end.outcome}: ${end.message}`);
   if (end.outcome === 'SUCCEEDED') {
-    const verified = end.record?.activeAfter !== undefined && end.record.activeAfter === end.record.before?.passiveNode;
+    const view = model.snapshot();
+    const activeNow = view.activeNode ? view.members[view.activeNode].haIp : undefined;
+    // A run that followed an earlier run's request of its id (a retry, a reset run) read the
+    // cluster after that request: its "before" may already show the switch, so its verdict is
+    // checked against the node ACTIVE now (the one failover vCenter processed made it so).
+    const verified =
+      end.record?.activeAfter !== undefined &&
+      (end.record.activeAfter === end.record.before?.passiveNode || end.record.activeAfter === activeNow);
     if (!switched || !verified) violations.push('SUCCEEDED without a verified switch');
   }
+  if (end.outcome === 'AlreadySent') {
+    // An earlier run of the id sent: the cluster saw a POST, and none since this run started.
+    if (counters.failoverPosts === 0) violations.push('AlreadySent, but no run of this id sent');
+    if (context.postsBefore !== undefined && counters.failoverPosts > context.postsBefore)
+      violations.push('AlreadySent, but a POST came after the run started');
+    if (end.record?.triggered === 'yes') violations.push('AlreadySent, but the record says this run sent');
+  }
+  if (SENT_NOTHING_ENDS.has(end.outcome)) {
+    const unaccounted = counters.failoverPosts - (context.postsBefore ?? 0) - (context.postsBeside ?? 0);
+    if (unaccounted > 0 || end.record?.triggered === 'yes')
+      violations.push(`${end.outcome}, but this run sent a failover POST`);
+  }
+  if (context.expected !== undefined && end.outcome !== context.expected)
+    violations.push(`ended ${end.outcome}, not ${context.expected}`);
   if (NEVER_SWITCHED_VERDICTS.has(end.outcome) && (switched || counters.failoversStarted > 0)) {
     violations.push(`${end.outcome}, but the cluster failed over`);
   }

@@ -5,10 +5,8 @@
  * and each run's verdict is checked against the cluster's state.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import {
   WORKFLOW_TYPES,
   clusterIdentityOf,
@@ -16,7 +14,6 @@ import {
   ledgerAcknowledgeUpdate,
   ledgerQuery,
   type FleetFailoverWorkflow,
-  type MaintenanceStatus,
   type VchaFailoverWorkflow,
   type VchaMaintenanceWorkflow,
 } from '../../src/contract';
@@ -27,9 +24,8 @@ import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
 import { FAST_TIMING, runFailoverWorker, startLab, targetsFor } from '../harness/lab';
 import { sweepInput } from '../sweep/sweep';
 import { failureOf } from './assertions';
+import { firstWorkflowTask, maintenanceUnderWay, resetTo, workflowTaskBeforeSend } from './resets';
 import { waitForPhase } from './wait';
-
-const { EventType } = temporal.api.enums.v1;
 
 const planned = (target: string, extra: Record<string, unknown> = {}) => ({
   target,
@@ -54,67 +50,6 @@ const runIdOf = async (handle: WorkflowHandle) => (await handle.describe()).runI
 
 /** Which node the simulated cluster has ACTIVE now. */
 const activeNode = (sim: Simulator, cluster: string) => sim.cluster(cluster).snapshot().activeNode;
-
-/** A run's history events. */
-async function historyEvents(handle: WorkflowHandle): Promise<temporal.api.history.v1.IHistoryEvent[]> {
-  return (await handle.fetchHistory()).events ?? [];
-}
-
-/** Resets a run to the workflow task completed at `eventId`, as the Web UI's Reset does; returns the new run's id. */
-async function resetTo(handle: WorkflowHandle, runId: string, eventId: EventId): Promise<string> {
-  const { client, namespace } = await testEnv();
-  const reply = await client.connection.workflowService.resetWorkflowExecution({
-    namespace: namespace ?? 'default',
-    workflowExecution: { workflowId: handle.workflowId, runId },
-    workflowTaskFinishEventId: eventId,
-    requestId: randomUUID(),
-    reason: 'operator reset',
-  });
-  return reply.runId;
-}
-
-/** An event's id, as history gives it. */
-type EventId = NonNullable<temporal.api.history.v1.IHistoryEvent['eventId']>;
-
-const isTaskCompleted = (event: temporal.api.history.v1.IHistoryEvent) =>
-  event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
-
-/** The first workflow task's completion: "Reset to the first workflow task". */
-async function firstWorkflowTask(handle: WorkflowHandle): Promise<EventId> {
-  const first = (await historyEvents(handle)).find(isTaskCompleted);
-  assert.ok(first, 'the run completed a workflow task');
-  return first.eventId!;
-}
-
-/** The workflow task completed just before `sendFailover` was scheduled: the last one before the send. */
-async function workflowTaskBeforeSend(handle: WorkflowHandle): Promise<EventId> {
-  const events = await historyEvents(handle);
-  const send = events.findIndex(
-    (event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'sendFailover',
-  );
-  assert.ok(send > 0, 'the run scheduled sendFailover');
-  const before = events.slice(0, send).filter(isTaskCompleted).at(-1);
-  assert.ok(before, 'a workflow task completed before the send');
-  return before.eventId!;
-}
-
-/** Starts a `vchaMaintenance` of `target` and resolves with its handle once it is IN_MAINTENANCE. */
-async function maintenanceUnderWay(taskQueue: string, target: string) {
-  const { client } = await testEnv();
-  const handle = await client.workflow.start<VchaMaintenanceWorkflow>(WORKFLOW_TYPES.maintenance, {
-    taskQueue,
-    workflowId: newId(`maintenance-${target}`),
-    args: [{ target, reason: 'patch node1', requestedBy: 'alice', pollInterval: '1s' }],
-  });
-  await pollUntil(
-    () => handle.query<MaintenanceStatus>('status').catch(() => undefined),
-    (status) => status?.phase === 'IN_MAINTENANCE',
-    60_000,
-    200,
-    `${handle.workflowId} reaching IN_MAINTENANCE`,
-  );
-  return handle;
-}
 
 /** Resolves once the simulated cluster is idle with `node` ACTIVE (a failover ran to its end). */
 const settledOn = (sim: Simulator, cluster: string, node: 'node1' | 'node2') =>
@@ -308,7 +243,7 @@ describe('one failover per workflow id and per cluster', { concurrency: true }, 
   });
 
   it('a maintenance run reset while IN_MAINTENANCE sends no second POST of its first leg', async () => {
-    const handle = await maintenanceUnderWay(lab.taskQueue, 'maintenance');
+    const handle = await maintenanceUnderWay(lab.taskQueue, 'maintenance', newId('maintenance-maintenance'));
     assert.equal(lab.failoverPosts('maintenance'), 1);
 
     const resetRunId = await resetTo(handle, handle.firstExecutionRunId, await firstWorkflowTask(handle));
@@ -349,7 +284,7 @@ describe('one failover per workflow id and per cluster', { concurrency: true }, 
     await t.test(
       'a failover of one name while a maintenance of the other is IN_MAINTENANCE ends TargetBusy',
       async () => {
-        const maintenance = await maintenanceUnderWay(taskQueue, 'pair');
+        const maintenance = await maintenanceUnderWay(taskQueue, 'pair', newId('maintenance-pair'));
         assert.equal(posts(), 1);
         const { failure } = await failureOf(await start(alias), 'TargetBusy');
         assert.match(

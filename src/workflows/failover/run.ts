@@ -177,6 +177,20 @@ export class FailoverRun {
   private async acquireCluster(input: ValidatedFailoverInput, passed: PassedPreflight | RunEnd): Promise<LedgerStart> {
     const cluster = this.cluster;
     if (cluster === undefined) {
+      const info = workflowInfo();
+      // A workflow retry or a continued run: an earlier run of this id may have sent the failover,
+      // and without the cluster's identity its ledger cannot be asked. Say exactly that.
+      if (isEnd(passed) && (info.attempt > 1 || info.runId !== info.firstExecutionRunId)) {
+        return {
+          step: 'end',
+          end: failed(
+            'FailoverOutcomeUnknown',
+            `${passed.message}; this run sent nothing, but an earlier run of this workflow id (run ${info.firstExecutionRunId}) ` +
+              `may have sent the failover, and the cluster's send ledger cannot be found without reading the cluster: ` +
+              `check ${input.target} and vCenter's tasks before anything else`,
+          ),
+        };
+      }
       if (isEnd(passed))
         return { step: 'end', end: { ...passed, message: `${passed.message}; this run sent nothing` } };
       return {
