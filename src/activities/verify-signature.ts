@@ -136,6 +136,9 @@ function run(command: string, args: string[], stdin: string): Promise<{ code: nu
     child.stderr.resume();
     child.on('error', (error) => reject(new Error(`cannot run ${command}: ${error.message}`)));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout }));
+    // ssh-keygen may exit before it reads its input (a signature it cannot parse): the write then
+    // fails with EPIPE, and its exit code, not an unhandled error, says what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(stdin);
   });
 }

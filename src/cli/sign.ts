@@ -46,6 +46,9 @@ function run(
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', (error) => reject(new CliFailure(`cannot run ${command} to sign: ${error.message}`)));
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    // ssh-keygen may exit before it reads its input (a signature it cannot parse): the write then
+    // fails with EPIPE, and its exit code, not an unhandled error, says what happened.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(stdin);
   });
 }
