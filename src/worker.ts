@@ -12,7 +12,7 @@ import { loadTargetsFile } from './config';
 import { vcenterRequestMetrics } from './observability/metrics';
 import { installRuntime, redactorFor } from './observability/runtime';
 import { installTracing } from './observability/tracing';
-import { createFailoverWorker, type FailoverWorker } from './worker/create-worker';
+import { createFailoverWorker, ledgerTaskQueueFor, type FailoverWorker } from './worker/create-worker';
 import { startHealthServer } from './worker/health';
 import { resolveWorkflowCode } from './worker/workflow-code';
 import { workerSettingsFromEnv } from './worker/settings';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   // Up before anything slow, so liveness answers (and readiness says "not ready") while connecting.
   const started: { worker?: FailoverWorker } = {};
   const health = settings.healthAddress
-    ? await startHealthServer(settings.healthAddress, () => started.worker?.worker.getStatus())
+    ? await startHealthServer(settings.healthAddress, () => started.worker?.readiness())
     : undefined;
   const targets = await loadTargetsFile(settings.targets.file, settings.targets.env);
   const { taskQueue } = settings;
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   started.worker = failoverWorker;
   runtime.logger.info('worker started', {
     taskQueue,
+    ledgerTaskQueue: ledgerTaskQueueFor(taskQueue),
     namespace: namespace ?? 'default',
     targets: targets.names(),
     buildId,
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     `vcha-failover worker: task queue ${taskQueue}, namespace ${namespace ?? 'default'}, targets ${targets.names().join(', ')}, build ${buildId}${deployment ? `, deployment ${deployment.deploymentName}` : ''}\n`,
   );
   try {
-    await failoverWorker.worker.run();
+    await failoverWorker.run();
   } finally {
     await failoverWorker.close();
     await clientConnection.close();

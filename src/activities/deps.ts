@@ -21,6 +21,12 @@ export interface ActivityDeps {
    * are then started auto-upgrading, so they move to each new build instead of staying pinned.
    */
   versionedDeployment?: boolean;
+  /**
+   * The task queue the clusters' ledgers are started on: their own, served by the process's
+   * ledger worker (see `createFailoverWorker`), so a failover run's local activity waiting for its
+   * ledger never waits for a workflow-task slot that failover runs hold.
+   */
+  ledgerTaskQueue: string;
   recorder: OutcomeRecorder;
   /**
    * The allowed-signers file (from the targets file's `allowedSignersFile`) that signed approvals

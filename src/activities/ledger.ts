@@ -7,7 +7,7 @@
  * hold and its open claim to the caller without asking.) The rules themselves run inside the ledger's Update validators,
  * so two replicas asking at once get one answer each, in order.
  */
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/activity';
 import {
   WithStartWorkflowOperation,
   WorkflowIdConflictPolicy,
@@ -94,14 +94,13 @@ function ledger(deps: ActivityDeps, cluster: ClusterIdentity): WorkflowHandle {
 export function makeAcquireCluster(deps: ActivityDeps) {
   return async function acquireCluster(input: AcquireClusterInput): Promise<AcquireClusterResult> {
     const { cluster, request } = input;
-    const taskQueue = Context.current().info.taskQueue;
     const ask = (takeOverFrom?: LedgerRun) =>
       update(() =>
         deps.temporal.workflow.executeUpdateWithStart(ledgerAcquireUpdate, {
           args: [{ ...request, ...(takeOverFrom ? { takeOverFrom } : {}), at: new Date().toISOString() }],
           startWorkflowOperation: new WithStartWorkflowOperation(WORKFLOW_TYPES.clusterLedger, {
             workflowId: clusterLedgerWorkflowId(cluster),
-            taskQueue,
+            taskQueue: deps.ledgerTaskQueue,
             args: [{ cluster }],
             workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
             // A ledger someone terminated is not silently replaced by an empty one: runs fail closed

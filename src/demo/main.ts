@@ -153,9 +153,9 @@ async function main(): Promise<void> {
       // view still shows each stage (VERIFYING lasts a few seconds here).
       workerOptions: { maxHeartbeatThrottleInterval: '1s' },
     });
-    const running = failoverWorker.worker.run();
+    const running = failoverWorker.run();
     cleanups.push(async () => {
-      failoverWorker.worker.shutdown();
+      failoverWorker.shutdown();
       await running;
       await failoverWorker.close();
     });

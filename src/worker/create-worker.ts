@@ -14,6 +14,7 @@ import { projectRoot } from '../paths';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
 import type { Tracing } from '../observability/tracing';
 import { vchaNexusServiceHandler } from '../nexus/vcha-service';
+import type { ReadinessStatus } from './health';
 import { tracingActivityInterceptors, workflowSpanSinks } from '../observability/worker-tracing';
 
 /** Workflow interceptor modules: registered on the worker and baked into every prebuilt bundle. */
@@ -63,11 +64,34 @@ export function deploymentOptions(version: WorkerDeploymentVersion): WorkerOptio
   return { useWorkerVersioning: true, version, defaultVersioningBehavior: 'PINNED' };
 }
 
-/** A created worker plus the resources to release after it stops. */
+/**
+ * The task queue of the clusters' ledgers (`vchaClusterLedger`) for a worker on `taskQueue`. The
+ * ledgers get their own queue and their own worker in the same process because failover and
+ * maintenance runs reach them from local activities, which keep the run's workflow task, and its
+ * slot, until the ledger answers: with the ledgers on the runs' queue, as many runs waiting as
+ * there are slots would leave no slot for the ledger that has to answer them, and every run would
+ * wait for its local activity's timeout.
+ */
+export function ledgerTaskQueueFor(taskQueue: string): string {
+  return `${taskQueue}-ledger`;
+}
+
+/**
+ * The process's two workers and the resources to release after they stop: `worker` runs the
+ * failover, maintenance, fleet and gate workflows and every activity on the configured task queue;
+ * `ledgerWorker` runs only the clusters' ledgers on {@link ledgerTaskQueueFor}'s queue.
+ */
 export interface FailoverWorker {
   worker: Worker;
+  ledgerWorker: Worker;
   clients: VcenterClientCache;
-  /** Closes vCenter sessions and the recorder; call after `worker.run()` resolves. */
+  /** Runs both workers until both have stopped; when one fails, stops the other and rethrows. */
+  run(): Promise<void>;
+  /** Asks both workers to stop (graceful: running activities get the shutdown grace time). */
+  shutdown(): void;
+  /** What readiness depends on, over both workers: ready only while both poll. */
+  readiness(): ReadinessStatus;
+  /** Closes vCenter sessions and the recorder; call after `run()` resolves. */
   close(): Promise<void>;
 }
 
@@ -86,11 +110,18 @@ async function workflowCodeFor(
   return { code };
 }
 
-/** Creates (but does not run) the worker. */
+/** Stops a worker that is still running; a worker that stopped or failed is left as it is. */
+function shutdownIfRunning(worker: Worker): void {
+  if (worker.getState() === 'RUNNING') worker.shutdown();
+}
+
+/** Creates (but does not run) the process's workers. */
 export async function createFailoverWorker(options: FailoverWorkerOptions): Promise<FailoverWorker> {
   const clients = new VcenterClientCache(options.targets, options.clientHooks);
   const { recorder } = options;
-  let replayCode: ReturnType<typeof workflowCodeFor> | undefined;
+  const ledgerTaskQueue = ledgerTaskQueueFor(options.taskQueue);
+  // Both workers and the gate's replay run the same code, bundled once.
+  const workflowCode = workflowCodeFor(options.workflowBundle);
   const activities = createActivities({
     clientFor: (name) => clients.get(name),
     policyFor: (name) => options.targets.get(name).policy,
@@ -98,37 +129,61 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     targetNames: () => options.targets.names(),
     temporal: options.client,
     versionedDeployment: options.deployment !== undefined,
+    ledgerTaskQueue,
     recorder,
     webhook: options.webhook,
     replay: {
       historiesDir: options.historiesDir ?? path.join(projectRoot(), 'test', 'histories'),
-      workflowCode: () => (replayCode ??= workflowCodeFor(options.workflowBundle)),
+      workflowCode: () => workflowCode,
     },
   });
   const activityInterceptors = [targetLogInterceptor, ...tracingActivityInterceptors(options.tracing)];
-  const worker = await Worker.create({
+  const common = {
     connection: options.connection,
     namespace: options.namespace ?? 'default',
+    // The bundle carries its workflow interceptors (see WORKFLOW_INTERCEPTOR_MODULES).
+    workflowBundle: await workflowCode,
+    sinks: workflowSpanSinks(options.tracing),
+    ...(options.deployment ? { workerDeploymentOptions: deploymentOptions(options.deployment) } : {}),
+  } satisfies Partial<WorkerOptions>;
+  const worker = await Worker.create({
+    ...common,
     taskQueue: options.taskQueue,
     activities,
     nexusServices: [vchaNexusServiceHandler()],
-    // A prebuilt bundle carries its workflow interceptors already (see WORKFLOW_INTERCEPTOR_MODULES).
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
-      : {
-          workflowsPath: require.resolve('../workflows'),
-          interceptors: { activity: activityInterceptors, workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
-        }),
-    sinks: workflowSpanSinks(options.tracing),
+    interceptors: { activity: activityInterceptors },
     // The live observation the CLI and the Web UI show comes from heartbeats; without this they
     // would reach the server only every 0.8 x the heartbeat timeout (12 s).
     maxHeartbeatThrottleInterval: '5s',
-    ...(options.deployment ? { workerDeploymentOptions: deploymentOptions(options.deployment) } : {}),
     ...options.workerOptions,
   });
+  const ledgerWorker = await Worker.create({ ...common, taskQueue: ledgerTaskQueue, ...options.workerOptions });
+  const workers = [worker, ledgerWorker];
   return {
     worker,
+    ledgerWorker,
     clients,
+    run: async () => {
+      const runs = workers.map((each) => each.run());
+      try {
+        await Promise.all(runs);
+      } catch (error) {
+        workers.forEach(shutdownIfRunning);
+        await Promise.allSettled(runs);
+        throw error;
+      }
+    },
+    shutdown: () => workers.forEach(shutdownIfRunning),
+    readiness: () => {
+      const main = worker.getStatus();
+      const ledgers = ledgerWorker.getStatus();
+      return {
+        runState: ledgers.runState === 'RUNNING' ? main.runState : ledgers.runState,
+        workflowPollerState:
+          ledgers.workflowPollerState === 'POLLING' ? main.workflowPollerState : ledgers.workflowPollerState,
+        activityPollerState: main.activityPollerState,
+      };
+    },
     close: async () => {
       await clients.closeAll();
       if (recorder.close) await recorder.close();

@@ -111,9 +111,11 @@ export const WorkerEnvSchema = z.object({
       .transform((text) => parseDuration(text)!),
   ),
   VCHA_MAX_CONCURRENT_ACTIVITIES: positiveInt('VCHA_MAX_CONCURRENT_ACTIVITIES', 200),
-  // One workflow thread runs the activations: more slots only queue inside the worker. At 1000
-  // concurrent runs, 10 slots gave p99 overhead 1.8 s against 2.8-3.4 s with the SDK's 40.
-  VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt('VCHA_MAX_CONCURRENT_WORKFLOW_TASKS', 10),
+  // One workflow thread runs the activations, so more slots mostly queue inside the worker; but a
+  // run keeps its slot while its local activity waits for the cluster's ledger, so too few slots
+  // leave runs queued behind waiting ones. At 1000 concurrent runs (BENCHMARKS.md, release 0.3.0):
+  // 10 slots gave p50/p99 overhead 17/31 s, 20 gave 1.9/4.3 s, 40 gave 3.0/4.6 s, 100 gave 6.0/10.4 s.
+  VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt('VCHA_MAX_CONCURRENT_WORKFLOW_TASKS', 20),
   VCHA_MAX_CACHED_WORKFLOWS: optionalText
     .refine(
       (text) => text === undefined || (/^\d+$/.test(text) && Number(text) >= 1),

@@ -11,6 +11,7 @@ export function depsFor(vcenter: VcenterClient, overrides: Partial<ActivityDeps>
     policyFor: () => ({ forced: 'allow', planned: 'allow' }),
     targetNames: () => ['lab'],
     temporal: {} as Client,
+    ledgerTaskQueue: 'unreachable-ledger',
     recorder: new MemoryRecorder(),
     ...overrides,
   };

@@ -78,9 +78,9 @@ export async function runFailoverWorker(
     client: options.client ?? env!.client,
     workflowBundle: await workflowBundle(),
   });
-  const running = failoverWorker.worker.run();
+  const running = failoverWorker.run();
   stopWith(async () => {
-    failoverWorker.worker.shutdown();
+    failoverWorker.shutdown();
     await running;
     await failoverWorker.close();
   });

@@ -57,7 +57,7 @@ describe('worker settings', () => {
         process: {
           shutdownGraceTimeMs: 30_000,
           maxConcurrentActivityTaskExecutions: 200,
-          maxConcurrentWorkflowTaskExecutions: 10,
+          maxConcurrentWorkflowTaskExecutions: 20,
         },
       },
     );

@@ -88,9 +88,9 @@ describe('vchaGate', () => {
       recorder: lab.recorder,
       workflowBundle: { code },
     });
-    const running = badBuild.worker.run();
+    const running = badBuild.run();
     onTeardown(async () => {
-      badBuild.worker.shutdown();
+      badBuild.shutdown();
       await running;
       await badBuild.close();
     });

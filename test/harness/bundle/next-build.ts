@@ -9,8 +9,9 @@ import { sleep } from '@temporalio/workflow';
 import type { FailoverResult, VchaFailoverInput } from '../../../src/contract';
 import { vchaFailover as releasedFailover } from '../../../src/workflows';
 
-// The gate too: the gate test runs it on this build to see it fail.
-export { fleetFailover, vchaGate, vchaTargetLock } from '../../../src/workflows';
+// Every other workflow unchanged, so that anything routed to this build runs: the cluster ledger
+// (AUTO_UPGRADE) moves here once this build is current, and the gate test runs the gate here.
+export { fleetFailover, vchaClusterLedger, vchaGate, vchaMaintenance, vchaTargetLock } from '../../../src/workflows';
 
 /** The summary of the timer only this build starts. */
 export const NEXT_BUILD_TIMER_SUMMARY = 'next build: timer before the failover';
