@@ -12,7 +12,13 @@ import { loadTargetsFile, type TargetRegistry } from '../../src/config';
 import { startSimulator, type ClusterScenarioInput, type Simulator, type SimTiming } from '../../src/simulator';
 import type { WebhookConfig } from '../../src/activities';
 import { createFailoverWorker, type FailoverWorkerOptions } from '../../src/worker/create-worker';
-import { WORKFLOW_TYPES, type VchaFailoverWorkflow, type VchaFailoverInput } from '../../src/contract';
+import {
+  clusterIdentityOf,
+  clusterLedgerWorkflowId,
+  WORKFLOW_TYPES,
+  type VchaFailoverWorkflow,
+  type VchaFailoverInput,
+} from '../../src/contract';
 import { MemoryRecorder } from './recorder';
 import { onTeardown, testEnv, uniqueTaskQueue, workflowBundle } from './temporal';
 
@@ -50,6 +56,12 @@ export function haRe(address: string): string {
 /** A cluster member for a scenario: its VCHA address (`10.X.0.Z`, moved by {@link ha}), role and state. */
 export function member(haIp: string, role: 'ACTIVE' | 'PASSIVE' | 'WITNESS', state: 'UP' | 'DOWN' = 'UP') {
   return { haIp: ha(haIp), role, state };
+}
+
+/** The workflow id of a simulated cluster's ledger: its identity, as the worker reads it from vCenter. */
+export function ledgerIdOf(sim: Simulator, cluster: string): string {
+  const { members } = sim.cluster(cluster).snapshot();
+  return clusterLedgerWorkflowId(clusterIdentityOf([members.node1.haIp, members.node2.haIp, members.witness.haIp])!);
 }
 
 /** A healthy three-node cluster for a scenario, its addresses 10.<n>.0.1–3 (moved by {@link ha}): node1 ACTIVE, node2 PASSIVE. */

@@ -9,8 +9,6 @@ import { describe, it } from 'node:test';
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   WORKFLOW_TYPES,
-  clusterIdentityOf,
-  clusterLedgerWorkflowId,
   ledgerAcknowledgeUpdate,
   ledgerQuery,
   type FleetFailoverWorkflow,
@@ -21,7 +19,7 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { pollUntil } from '../harness/poll';
 import { MemoryRecorder } from '../harness/recorder';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
-import { FAST_TIMING, runFailoverWorker, startLab, targetsFor } from '../harness/lab';
+import { FAST_TIMING, ledgerIdOf, runFailoverWorker, startLab, targetsFor } from '../harness/lab';
 import { sweepInput } from '../sweep/sweep';
 import { failureOf } from './assertions';
 import { firstWorkflowTask, maintenanceUnderWay, resetTo, workflowTaskBeforeSend } from './resets';
@@ -38,12 +36,6 @@ const planned = (target: string, extra: Record<string, unknown> = {}) => ({
 
 let sequence = 0;
 const newId = (name: string) => `ledger-${name}-${process.pid}-${++sequence}-${Date.now()}`;
-
-/** The cluster's identity, as the worker reads it from vCenter: the ledger's key. */
-function identityOf(sim: Simulator, cluster: string): string {
-  const { members } = sim.cluster(cluster).snapshot();
-  return clusterIdentityOf([members.node1.haIp, members.node2.haIp, members.witness.haIp])!;
-}
 
 /** The id of the run a handle started (its first run). */
 const runIdOf = async (handle: WorkflowHandle) => (await handle.describe()).runId;
@@ -139,7 +131,7 @@ describe('one failover per workflow id and per cluster', { concurrency: true }, 
     });
     const ended = await handle.result().catch((error: unknown) => error);
     assert.equal(lab.failoverPosts('retried'), 1);
-    assert.ok(!(ended instanceof Error), `the retry ended with ${String(ended)}`);
+    assert.ok(!(ended instanceof Error), `the retry ended with ${String(ended)}: ${String((ended as Error).cause)}`);
     const result = ended as Awaited<ReturnType<typeof handle.result>>;
     const firstRun = await runOf(handle.workflowId, handle.firstExecutionRunId).describe();
     assert.equal(firstRun.status.name, 'TIMED_OUT', 'the first run timed out (mid-outage) and Temporal retried');
@@ -190,9 +182,7 @@ describe('one failover per workflow id and per cluster', { concurrency: true }, 
     assert.equal(result.activeBefore, lab.sim.cluster(name).snapshot().members.node2.haIp);
     assert.equal(lab.failoverPosts(name), 2);
     assert.equal(activeNode(lab.sim, name), 'node1');
-    const ledger = await client.workflow
-      .getHandle(clusterLedgerWorkflowId(identityOf(lab.sim, name)))
-      .query(ledgerQuery);
+    const ledger = await client.workflow.getHandle(ledgerIdOf(lab.sim, name)).query(ledgerQuery);
     const entry = ledger.entries.find((candidate) => candidate.workflowId === claimed.workflowId);
     assert.equal(entry?.settled?.by, 'cluster-state');
     assert.match(entry?.settled?.detail ?? '', new RegExp(`read by ${next.workflowId}`));
@@ -204,7 +194,7 @@ describe('one failover per workflow id and per cluster', { concurrency: true }, 
     await waitForPhase(lost, 'FAILING_OVER');
     await lost.terminate('terminated while following');
     assert.equal(lab.failoverPosts(name), 1);
-    const ledger = client.workflow.getHandle(clusterLedgerWorkflowId(identityOf(lab.sim, name)));
+    const ledger = client.workflow.getHandle(ledgerIdOf(lab.sim, name));
 
     const refused = await lab.start(planned(name), newId('unresolved'));
     const { failure } = await failureOf(refused, 'UnresolvedFailover');

@@ -24,6 +24,23 @@ export const PREFLIGHT: ActivityOptions = {
 };
 
 /**
+ * Preflight of a run that follows an earlier run of its workflow id (a workflow retry, a continued
+ * or a reset run): the earlier run may have sent the failover, and the cluster may be in the outage
+ * that failover causes. Reading the cluster is the only way to its ledger, and giving up ends the
+ * run unknown, so the reads are retried through the outage, up to the failover deadline the
+ * earlier run had for the switch, instead of for half a minute.
+ */
+export function preflightAfterEarlierRun(input: ValidatedFailoverInput): ActivityOptions {
+  // No attempt limit: the deadline bounds the retries.
+  const { maximumAttempts: _unbounded, ...retry } = PREFLIGHT.retry ?? {};
+  return {
+    ...PREFLIGHT,
+    scheduleToCloseTimeout: input.deadlines.failover,
+    retry: { ...retry, maximumInterval: '10s' },
+  };
+}
+
+/**
  * The check before the request (and after a refusal) only reads, so it is retried; as a local
  * activity it costs the history one marker and no round trip through the server.
  */

@@ -47,7 +47,7 @@ import { causeMessage, contractTypeOf, followHeartbeatOf, ledgerRefusalOf } from
 import { holdTarget } from '../common/hold-target';
 import { enterPhase, startingStatus } from '../common/run-status';
 import { validatedOrThrow, validators } from '../common/validation';
-import { PREFLIGHT, followOptions } from './activity-options';
+import { PREFLIGHT, followOptions, preflightAfterEarlierRun } from './activity-options';
 import { LEDGER, finishInLedger, parentOfThisRun } from '../common/hold-cluster';
 import { awaitApproval, decide, validateDecision } from './approval';
 import {
@@ -66,6 +66,12 @@ import { preflightFailed, readPreflight } from './preflight-reading';
 import { sendOnce } from './send';
 import { cancelledBeforeSending, failed, isEnd, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 import { followFailedVerdict, verdict } from './verdict';
+
+/** Whether an earlier run of this workflow id ran before this one (a workflow retry, a continued or a reset run). */
+function followsEarlierRun(): boolean {
+  const info = workflowInfo();
+  return info.attempt > 1 || info.runId !== info.firstExecutionRunId;
+}
 
 /** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target); each upsert is an event. */
 const INDEXED_PHASES = new Set<FailoverPhase>(['AWAITING_APPROVAL', 'FAILING_OVER', 'COMPLETED']);
@@ -180,7 +186,7 @@ export class FailoverRun {
       const info = workflowInfo();
       // A workflow retry or a continued run: an earlier run of this id may have sent the failover,
       // and without the cluster's identity its ledger cannot be asked. Say exactly that.
-      if (isEnd(passed) && (info.attempt > 1 || info.runId !== info.firstExecutionRunId)) {
+      if (isEnd(passed) && followsEarlierRun()) {
         return {
           step: 'end',
           end: failed(
@@ -324,7 +330,7 @@ export class FailoverRun {
     let report;
     try {
       report = await proxyActivities<FailoverActivities>({
-        ...PREFLIGHT,
+        ...(this.usesLedger && followsEarlierRun() ? preflightAfterEarlierRun(input) : PREFLIGHT),
         summary: `preflight: read the cluster state of ${input.target}`,
       }).preflight({ target: input.target, planned: input.planned });
     } catch (error) {
