@@ -34,6 +34,37 @@ export interface MaintenanceLeg {
   triggered?: FailoverRecord['triggered'];
 }
 
+/** A VCHA cluster mode, as vCenter names it (`GET /api/vcenter/vcha/cluster/mode`). */
+export type ClusterMode = 'ENABLED' | 'DISABLED' | 'MAINTENANCE';
+
+/**
+ * How the cluster mode is set: the one request (a task; there is no plain form under `/api`) and
+ * the privilege vCenter asks for (its documented `403`).
+ */
+export const CLUSTER_MODE_SET = {
+  request: 'PUT /api/vcenter/vcha/cluster/mode?vmw-task=true',
+  privilege: 'Global.VCServer',
+} as const;
+
+/**
+ * One step of the run on the cluster mode: `enter` puts the cluster in MAINTENANCE before the
+ * first leg (so VCHA does not fail over by itself meanwhile), `restore` sets the original mode
+ * again after the failback.
+ */
+export interface MaintenanceModeChange {
+  step: 'enter' | 'restore';
+  /** The mode read before the set; absent when the step failed before reading it. */
+  from?: ClusterMode;
+  to: ClusterMode;
+  /** `set`: vCenter's mode task succeeded; `unchanged`: the cluster already had it; `failed`: see `message`. */
+  result: 'set' | 'unchanged' | 'failed';
+  /** vCenter's mode-set task, when one was started. */
+  taskId?: string;
+  /** Why the set failed, or what it left. */
+  message?: string;
+  at: string;
+}
+
 /** How the maintenance window ended: `maintenanceDone`, `maxDuration`, or a cancel ("done now"). */
 export interface MaintenanceWindow {
   /** When the run entered IN_MAINTENANCE and until when it waits (ISO). */
@@ -57,6 +88,10 @@ export interface MaintenanceStatus {
   failback?: boolean;
   legs: MaintenanceLeg[];
   window?: MaintenanceWindow;
+  /** The cluster mode before the run, once read (runs from before the mode steps have none). */
+  originalMode?: ClusterMode;
+  /** Every mode change the run made or tried, in order. */
+  modeChanges?: MaintenanceModeChange[];
   cancelRequested: boolean;
   outcome?: SuccessOutcome | FailureType;
 }
@@ -75,6 +110,10 @@ export interface MaintenanceRecord {
   activeAtEnd?: string;
   legs: MaintenanceLeg[];
   window?: MaintenanceWindow;
+  /** The cluster mode before the run (runs from before the mode steps have none). */
+  originalMode?: ClusterMode;
+  /** Every mode change the run made or tried, in order. */
+  modeChanges?: MaintenanceModeChange[];
   timeline: { phase: MaintenancePhase; at: string }[];
   startedAt: string;
   finishedAt: string;
