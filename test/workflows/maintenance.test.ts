@@ -38,6 +38,14 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
       alreadyInMaintenance: { nodes: nodes(5), mode: 'MAINTENANCE' },
       restoreRefused: { nodes: nodes(6) },
       noFailback: { nodes: nodes(7) },
+      enterRefused: {
+        nodes: nodes(8),
+        faults: {
+          rules: [
+            { operation: 'cluster.mode.set', action: 'respond', status: 403, body: 'vapi', errorType: 'UNAUTHORIZED' },
+          ],
+        },
+      },
     },
   });
   const { client } = await testEnv();
@@ -158,6 +166,11 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
     assert.equal(result.window?.endedBy, 'cancel');
     assert.equal(lab.failoverPosts('cancelled'), 2);
     assert.equal(lab.sim.cluster('cancelled').snapshot().activeNode, 'node1');
+    assert.equal(
+      lab.sim.cluster('cancelled').snapshot().mode,
+      'ENABLED',
+      'the original mode is restored after a cancel too',
+    );
   });
 
   it('leaves a cluster that was already in MAINTENANCE in it, with nothing to restore', async () => {
@@ -226,5 +239,23 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
       result.message,
       /noFailback was left in MAINTENANCE mode \(automatic failover off\); once it is on the node it should be, restore ENABLED with PUT \/api\/vcenter\/vcha\/cluster\/mode\?vmw-task=true/,
     );
+  });
+
+  it('sends no failover when the cluster cannot be put in MAINTENANCE mode', async () => {
+    // A short window, so a run that went on to fail over would end soon (and fail this test) instead of waiting hours.
+    const handle = await startMaintenance({ target: 'enterRefused', maxDuration: '2s' });
+    const { failure } = await failureOf(handle as never, 'NotAuthorized');
+    assert.match(
+      failure.message,
+      /^could not put enterRefused in MAINTENANCE mode before the failover \(.*403.*Global\.VCServer.*\): nothing was sent and the mode is unchanged$/,
+    );
+    const record = failure.details?.[0] as MaintenanceRecord;
+    assert.deepEqual(record.legs, []);
+    assert.deepEqual(
+      record.modeChanges?.map((c) => [c.step, c.to, c.result]),
+      [['enter', 'MAINTENANCE', 'failed']],
+    );
+    assert.equal(lab.failoverPosts('enterRefused'), 0);
+    assert.equal(lab.sim.cluster('enterRefused').snapshot().mode, 'ENABLED');
   });
 });
