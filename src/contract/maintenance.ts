@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { FailureType, SuccessOutcome } from './outcomes';
 import type { MaintenanceLink } from './memo';
 import type { FailoverRecord } from './record';
+import type { ClusterMode } from './cluster';
 
 /** Where a maintenance run is. */
 export const MAINTENANCE_PHASES = [
@@ -33,18 +34,6 @@ export interface MaintenanceLeg {
   activeAfter?: string;
   triggered?: FailoverRecord['triggered'];
 }
-
-/** A VCHA cluster mode, as vCenter names it (`GET /api/vcenter/vcha/cluster/mode`). */
-export type ClusterMode = 'ENABLED' | 'DISABLED' | 'MAINTENANCE';
-
-/**
- * How the cluster mode is set: the one request (a task; there is no plain form under `/api`) and
- * the privilege vCenter asks for (its documented `403`).
- */
-export const CLUSTER_MODE_SET = {
-  request: 'PUT /api/vcenter/vcha/cluster/mode?vmw-task=true',
-  privilege: 'Global.VCServer',
-} as const;
 
 /**
  * One step of the run on the cluster mode: `enter` puts the cluster in MAINTENANCE before the

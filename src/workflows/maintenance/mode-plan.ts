@@ -5,13 +5,9 @@
  * restores the mode at the end. These decide which mode to set, whether to restore it, and what
  * the run says when it leaves the cluster in MAINTENANCE or cannot restore the mode.
  */
-import {
-  CLUSTER_MODE_SET,
-  type ClusterMode,
-  type FailureType,
-  type MaintenanceLeg,
-  type MaintenanceModeChange,
-} from '../../contract';
+import type { FailureType, MaintenanceLeg, MaintenanceModeChange } from '../../contract';
+// The module itself, not the contract's index (which loads the workflow API): this module loads none.
+import { CLUSTER_MODE_SET, type ClusterMode } from '../../contract/cluster';
 
 /** The vSphere Client's choice under Configure > vCenter HA > Edit that sets each mode. */
 const UI_CHOICE: Record<ClusterMode, string> = {
