@@ -6,21 +6,13 @@
  * for one through retries instead of starting a task vCenter would end FAILED.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import { CLUSTER_MODE_SET, type ClusterMode } from '../contract';
+import { CLUSTER_MODE_SET, MODE_SET_FAILURE_TYPES, type ClusterMode } from '../contract';
 import { VcenterError, type VcenterClient } from '../vcenter';
 import type { CisTaskInfo } from '../vcenter/schemas';
 import { isUnauthorized } from '../vcenter/classify';
 import type { ActivityDeps } from './deps';
 import { classOf, clientOf, notAuthorizedFailure, readFailure, taskErrorText } from './failures';
 import { withHeartbeats } from './heartbeat';
-
-/** Failure types of this activity, beside the contract's (`NotAuthorized`, `UnknownTarget`). */
-export const MODE_FAILURE_TYPES = {
-  /** vCenter's mode-set task ended FAILED, or the mode read back afterwards is not the one asked for: final. */
-  notSet: 'ModeNotSet',
-  /** The transition needs a HEALTHY cluster and it is not (yet): retried. */
-  notHealthy: 'ModeNeedsHealthy',
-} as const;
 
 /** Input of {@link makeSetClusterMode}. */
 export interface SetClusterModeInput {
@@ -55,7 +47,7 @@ export function makeSetClusterMode(deps: ActivityDeps) {
       const health = (await client.getCluster({ partial: true })).health_state;
       if (health !== 'HEALTHY') {
         throw ApplicationFailure.create({
-          type: MODE_FAILURE_TYPES.notHealthy,
+          type: MODE_SET_FAILURE_TYPES.needsHealthy,
           message: `the mode of ${input.target} can change from ${from} to ${input.mode} only when the cluster is HEALTHY; it is ${health ?? 'not reported'}`,
         });
       }
@@ -76,7 +68,7 @@ export function makeSetClusterMode(deps: ActivityDeps) {
     );
     if (task.status === 'FAILED') {
       throw ApplicationFailure.create({
-        type: MODE_FAILURE_TYPES.notSet,
+        type: MODE_SET_FAILURE_TYPES.notSet,
         message: `vCenter's task ${taskId} setting the mode of ${input.target} from ${from} to ${input.mode} ended FAILED: ${taskErrorText(task)}`,
         nonRetryable: true,
       });
@@ -89,7 +81,7 @@ export function makeSetClusterMode(deps: ActivityDeps) {
     }
     if (now !== input.mode) {
       throw ApplicationFailure.create({
-        type: MODE_FAILURE_TYPES.notSet,
+        type: MODE_SET_FAILURE_TYPES.notSet,
         message: `vCenter's task ${taskId} setting the mode of ${input.target} to ${input.mode} succeeded, but the mode reads ${now}`,
         nonRetryable: true,
       });

@@ -16,6 +16,14 @@ export const CLUSTER_MODE_SET = {
   privilege: 'Global.VCServer',
 } as const;
 
+/** The mode-set activity's own failure types, beside the contract's (`NotAuthorized`, `UnknownTarget`). */
+export const MODE_SET_FAILURE_TYPES = {
+  /** vCenter's mode-set task ended FAILED, or the mode read back afterwards is not the one asked for: final. */
+  notSet: 'ModeNotSet',
+  /** The transition needs a HEALTHY cluster and it is not (yet): retried. */
+  needsHealthy: 'ModeNeedsHealthy',
+} as const;
+
 /** One cluster member as the workflow records it. */
 export interface MemberSnapshot {
   slot: 'node1' | 'node2' | 'witness';

@@ -36,6 +36,7 @@ import {
   type MaintenanceResult,
   type MaintenanceStatus,
   type VchaMaintenanceInput,
+  MODE_SET_FAILURE_TYPES,
   type ClusterIdentity,
   type ClusterMode,
   type MaintenanceModeChange,
@@ -58,7 +59,7 @@ import { endAfterRestore, enterFailedEnd, modeAtEnd, modeChange } from './mode-p
  * up to 10 minutes after the failback (leaving MAINTENANCE needs a HEALTHY cluster, and a resync
  * may still be running). A missing privilege or a task vCenter ended FAILED is final.
  */
-const MODE_SET_FINAL = ['NotAuthorized', 'UnknownTarget', 'ModeNotSet'];
+const MODE_SET_FINAL = ['NotAuthorized', 'UnknownTarget', MODE_SET_FAILURE_TYPES.notSet];
 const ENTER_MODE: ActivityOptions = {
   startToCloseTimeout: '2m',
   scheduleToCloseTimeout: '3m',
