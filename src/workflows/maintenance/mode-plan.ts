@@ -54,7 +54,11 @@ export function modeAtEnd(
   const enter = changes.find((change) => change.step === 'enter');
   if (enter?.from === undefined || enter.result === 'failed') return { action: 'none' };
   if (enter.result === 'unchanged') {
-    return { action: 'none', note: `${target} was in ${enter.from} mode before the run and stays so` };
+    // Set by hand, or by an earlier run of this workflow id (a Reset): either way not this run's to undo.
+    return {
+      action: 'none',
+      note: `${target} was already in ${enter.from} mode when this run began, so it stays so (nothing to restore)`,
+    };
   }
   const [first, back] = legs;
   const neverMoved = first === undefined || first.triggered === undefined || first.triggered === 'no';

@@ -78,7 +78,7 @@ describe('modeAtEnd', () => {
     const already = modeChange('enter', at, { from: 'MAINTENANCE', to: 'MAINTENANCE', changed: false });
     assert.deepEqual(modeAtEnd('lab', [already], [over, leg('failback', { outcome: 'SUCCEEDED' })]), {
       action: 'none',
-      note: 'lab was in MAINTENANCE mode before the run and stays so',
+      note: 'lab was already in MAINTENANCE mode when this run began, so it stays so (nothing to restore)',
     });
     const failed: MaintenanceModeChange = modeChange('enter', at, { to: 'MAINTENANCE', failure: 'x' });
     assert.deepEqual(modeAtEnd('lab', [failed], []), { action: 'none' });
