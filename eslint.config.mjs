@@ -106,6 +106,7 @@ export default tseslint.config(
     files: [
       'test/workflows/failover/**/*.test.ts',
       'test/workflows/cluster-ledger/**/*.test.ts',
+      'test/workflows/maintenance/**/*.test.ts',
       'test/explorer/**/*.ts',
     ],
     rules: {
@@ -115,7 +116,7 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '(^|/)src/workflows(?!/(failover/(send-protocol|verdict|preflight-reading|ledger-reading|shapes|four-eyes)|cluster-ledger/rules)$)(/.*)?$',
+                '(^|/)src/workflows(?!/(failover/(send-protocol|verdict|preflight-reading|ledger-reading|shapes|four-eyes)|cluster-ledger/rules|maintenance/mode-plan)$)(/.*)?$',
               message: 'Only the pure decision modules of src/workflows are unit-tested directly.',
             },
           ],

@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { UnknownTargetError } from '../config';
 import { VcenterError, type VcenterClient } from '../vcenter';
+import type { CisTaskInfo } from '../vcenter/schemas';
 import { classifyVcenterError, isUnauthorized, type VcenterErrorClass } from '../vcenter/classify';
 import type { ActivityDeps } from './deps';
 
@@ -65,4 +66,11 @@ export function clientOf(deps: ActivityDeps, target: string): VcenterClient {
     if (error instanceof UnknownTargetError) throw unknownTargetFailure(error);
     throw error;
   }
+}
+
+/** The vCenter error message of a FAILED task, in one line. */
+export function taskErrorText(task: CisTaskInfo): string {
+  const error = task.error;
+  if (typeof error === 'string') return error;
+  return error?.messages?.map((m) => m.default_message).join('; ') ?? 'no error message';
 }

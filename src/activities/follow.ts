@@ -29,7 +29,7 @@ import { allMembersUp, describeSnapshot, snapshotCluster, type ClusterSnapshot }
 import { isFailoverOperationId, VCHA_CLUSTER_SERVICE_ID, type VcenterClient, type VcenterError } from '../vcenter';
 import { isNotFound, isOutage, isUnauthorized, type VcenterErrorClass } from '../vcenter/classify';
 import type { ActivityDeps } from './deps';
-import { classOf, clientOf, notAuthorizedFailure } from './failures';
+import { classOf, clientOf, notAuthorizedFailure, taskErrorText } from './failures';
 import { withHeartbeats } from './heartbeat';
 import {
   initialFollowHeartbeat,
@@ -413,11 +413,7 @@ class Follow {
         ? ` ${Math.round((100 * task.progress.completed) / Math.max(task.progress.total, 1))}%`
         : '';
       if (task.status === 'FAILED') {
-        const error = task.error;
-        state.taskError =
-          typeof error === 'string'
-            ? error
-            : (error?.messages?.map((m) => m.default_message).join('; ') ?? 'no error message');
+        state.taskError = taskErrorText(task);
         observe(state, `task FAILED: ${state.taskError}`);
       } else {
         observe(

@@ -5,6 +5,7 @@
 import type { ActivityType } from '../contract';
 import type { ActivityDeps } from './deps';
 import { makeCheckCluster } from './check-cluster';
+import { makeSetClusterMode } from './cluster-mode';
 import { makeFollowFailover } from './follow';
 import { makeTriggerFailover } from './legacy-trigger';
 import { makeDescribeTargetLock } from './lock';
@@ -20,6 +21,7 @@ export type { ActivityDeps } from './deps';
 export type { ClusterIdentification, PreflightInput, PreflightReport } from './preflight';
 export type { AcquireClusterInput, AcquireClusterResult, ClaimSendInput, FinishClusterInput } from './ledger';
 export type { CheckClusterInput, ClusterCheck } from './check-cluster';
+export type { SetClusterModeInput, SetClusterModeResult } from './cluster-mode';
 export type { SendFailoverInput, SentFailover } from './send-failover';
 export type { TriggerInput, TriggerResult } from './legacy-trigger';
 export type { FollowFailoverInput, FollowFailoverResult } from './follow';
@@ -48,6 +50,7 @@ export function createActivities(deps: ActivityDeps) {
     acquireCluster: makeAcquireCluster(deps),
     claimSend: makeClaimSend(deps),
     finishCluster: makeFinishCluster(deps),
+    setClusterMode: makeSetClusterMode(deps),
     // Every configured target, for a fleet run over "all" (the workflow cannot read the worker's file).
     listTargets: () => Promise.resolve(deps.targetNames()),
     replaySavedHistories: makeReplaySavedHistories(deps.replay),

@@ -1,8 +1,28 @@
 /**
  * The cluster shapes a run records: the snapshot of a VCHA cluster at one moment and one
  * preflight rule's verdict. Built by `src/domain` from vCenter's answers; read by the workflows,
- * the records, the audit store and the CLI.
+ * the records, the audit store and the CLI. Also the cluster mode and how it is set.
  */
+
+/** A VCHA cluster mode, as vCenter names it (`GET /api/vcenter/vcha/cluster/mode`). */
+export type ClusterMode = 'ENABLED' | 'DISABLED' | 'MAINTENANCE';
+
+/**
+ * How the cluster mode is set: the one request (a task; there is no plain form under `/api`) and
+ * the privilege vCenter asks for (its documented `403`).
+ */
+export const CLUSTER_MODE_SET = {
+  request: 'PUT /api/vcenter/vcha/cluster/mode?vmw-task=true',
+  privilege: 'Global.VCServer',
+} as const;
+
+/** The mode-set activity's own failure types, beside the contract's (`NotAuthorized`, `UnknownTarget`). */
+export const MODE_SET_FAILURE_TYPES = {
+  /** vCenter's mode-set task ended FAILED, or the mode read back afterwards is not the one asked for: final. */
+  notSet: 'ModeNotSet',
+  /** The transition needs a HEALTHY cluster and it is not (yet): retried. */
+  needsHealthy: 'ModeNeedsHealthy',
+} as const;
 
 /** One cluster member as the workflow records it. */
 export interface MemberSnapshot {

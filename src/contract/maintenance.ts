@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { FailureType, SuccessOutcome } from './outcomes';
 import type { MaintenanceLink } from './memo';
 import type { FailoverRecord } from './record';
+import type { ClusterMode } from './cluster';
 
 /** Where a maintenance run is. */
 export const MAINTENANCE_PHASES = [
@@ -34,6 +35,25 @@ export interface MaintenanceLeg {
   triggered?: FailoverRecord['triggered'];
 }
 
+/**
+ * One step of the run on the cluster mode: `enter` puts the cluster in MAINTENANCE before the
+ * first leg (so VCHA does not fail over by itself meanwhile), `restore` sets the original mode
+ * again after the failback.
+ */
+export interface MaintenanceModeChange {
+  step: 'enter' | 'restore';
+  /** The mode read before the set; absent when the step failed before reading it. */
+  from?: ClusterMode;
+  to: ClusterMode;
+  /** `set`: vCenter's mode task succeeded; `unchanged`: the cluster already had it; `failed`: see `message`. */
+  result: 'set' | 'unchanged' | 'failed';
+  /** vCenter's mode-set task, when one was started. */
+  taskId?: string;
+  /** Why the set failed, or what it left. */
+  message?: string;
+  at: string;
+}
+
 /** How the maintenance window ended: `maintenanceDone`, `maxDuration`, or a cancel ("done now"). */
 export interface MaintenanceWindow {
   /** When the run entered IN_MAINTENANCE and until when it waits (ISO). */
@@ -57,6 +77,10 @@ export interface MaintenanceStatus {
   failback?: boolean;
   legs: MaintenanceLeg[];
   window?: MaintenanceWindow;
+  /** The cluster mode before the run, once read (runs from before the mode steps have none). */
+  originalMode?: ClusterMode;
+  /** Every mode change the run made or tried, in order. */
+  modeChanges?: MaintenanceModeChange[];
   cancelRequested: boolean;
   outcome?: SuccessOutcome | FailureType;
 }
@@ -75,6 +99,10 @@ export interface MaintenanceRecord {
   activeAtEnd?: string;
   legs: MaintenanceLeg[];
   window?: MaintenanceWindow;
+  /** The cluster mode before the run (runs from before the mode steps have none). */
+  originalMode?: ClusterMode;
+  /** Every mode change the run made or tried, in order. */
+  modeChanges?: MaintenanceModeChange[];
   timeline: { phase: MaintenancePhase; at: string }[];
   startedAt: string;
   finishedAt: string;

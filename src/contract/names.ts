@@ -75,6 +75,8 @@ export const ACTIVITY_TYPES = [
   'acquireCluster',
   'claimSend',
   'finishCluster',
+  // vchaMaintenance: the cluster mode (MAINTENANCE before the first leg, the original after the failback).
+  'setClusterMode',
   // vchaGate: the saved histories replayed on the worker's own workflow code.
   'replaySavedHistories',
 ] as const;

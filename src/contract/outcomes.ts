@@ -30,6 +30,8 @@ export const FAILURE_TYPES = [
   'AlreadySent',
   // Another failover of the cluster is unresolved (in flight, or ended without proof): nothing was sent.
   'UnresolvedFailover',
+  // vchaMaintenance: both legs succeeded, but the cluster's original mode could not be set again (it was left in MAINTENANCE).
+  'ModeNotRestored',
 ] as const;
 
 /** One unsuccessful end. */

@@ -95,6 +95,9 @@ const FailoverRecordSchema = z.strictObject({
 /** The `failover` operation's output: the record of a run that succeeded. */
 export const FailoverResultSchema = FailoverRecordSchema.extend({ outcome: z.enum(['SUCCEEDED', 'DRY_RUN_PASSED']) });
 
+/** A VCHA cluster mode. */
+const clusterMode = z.enum(['ENABLED', 'DISABLED', 'MAINTENANCE']);
+
 /** A `vchaMaintenance` run's record. */
 const MaintenanceRecordSchema = z.strictObject({
   target: z.string(),
@@ -125,6 +128,20 @@ const MaintenanceRecordSchema = z.strictObject({
       by: z.string().optional(),
       note: z.string().optional(),
     })
+    .optional(),
+  originalMode: clusterMode.optional(),
+  modeChanges: z
+    .array(
+      z.strictObject({
+        step: z.enum(['enter', 'restore']),
+        from: clusterMode.optional(),
+        to: clusterMode,
+        result: z.enum(['set', 'unchanged', 'failed']),
+        taskId: z.string().optional(),
+        message: z.string().optional(),
+        at: isoTime,
+      }),
+    )
     .optional(),
   timeline: z.array(z.strictObject({ phase: z.enum(MAINTENANCE_PHASES), at: isoTime })),
   startedAt: isoTime,

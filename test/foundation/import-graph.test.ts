@@ -164,8 +164,13 @@ describe('src import graph', () => {
   });
 
   it('lets the pure decision modules load no workflow API and no zod', () => {
-    for (const name of ['send-protocol', 'verdict', 'preflight-reading']) {
-      const loaded = packagesLoadedBy(graph, path.join(src, 'workflows', 'failover', `${name}.ts`));
+    for (const name of [
+      'failover/send-protocol',
+      'failover/verdict',
+      'failover/preflight-reading',
+      'maintenance/mode-plan',
+    ]) {
+      const loaded = packagesLoadedBy(graph, path.join(src, 'workflows', `${name}.ts`));
       assert.ok(!loaded.has('@temporalio/workflow'), `${name} loads @temporalio/workflow`);
       assert.ok(!loaded.has('zod'), `${name} loads zod`);
     }

@@ -2,7 +2,9 @@
  * `vchaMaintenance` on the real dev server and the simulator: the round trip (two POSTs, the
  * original node active again, both legs in the outcome store pointing at the run), the lock held
  * between the legs, no failback POST for a cluster that is not fit, maxDuration, and a cancel in
- * IN_MAINTENANCE meaning "done now".
+ * IN_MAINTENANCE meaning "done now". The cluster mode in VMware's order: MAINTENANCE during the
+ * window and the original mode after; a cluster already in MAINTENANCE stays so; a restore that
+ * fails says the mode was left and how to restore it.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -33,6 +35,17 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
       unfit: { nodes: nodes(2) },
       expires: { nodes: nodes(3) },
       cancelled: { nodes: nodes(4) },
+      alreadyInMaintenance: { nodes: nodes(5), mode: 'MAINTENANCE' },
+      restoreRefused: { nodes: nodes(6) },
+      noFailback: { nodes: nodes(7) },
+      enterRefused: {
+        nodes: nodes(8),
+        faults: {
+          rules: [
+            { operation: 'cluster.mode.set', action: 'respond', status: 403, body: 'vapi', errorType: 'UNAUTHORIZED' },
+          ],
+        },
+      },
     },
   });
   const { client } = await testEnv();
@@ -60,6 +73,10 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
     assert.equal(status.originalActive, ha('10.1.0.1'));
     assert.equal(lab.sim.cluster('roundTrip').snapshot().activeNode, 'node2');
     assert.equal(lab.failoverPosts('roundTrip'), 1);
+    // The first leg was started, and passed its preflight, with the cluster already in MAINTENANCE.
+    assert.equal(lab.sim.cluster('roundTrip').snapshot().mode, 'MAINTENANCE');
+    assert.equal(lab.sim.cluster('roundTrip').snapshot().autoFailoverAllowed, false);
+    assert.equal(status.originalMode, 'ENABLED');
 
     // The target stays held between the legs: another run is TargetBusy, naming the maintenance.
     const intruder = await lab.start({ target: 'roundTrip', planned: true });
@@ -75,7 +92,17 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(lab.failoverPosts('roundTrip'), 2);
     assert.equal(lab.sim.cluster('roundTrip').snapshot().activeNode, 'node1');
+    assert.equal(lab.sim.cluster('roundTrip').snapshot().mode, 'ENABLED');
     assert.equal(result.activeAtEnd, ha('10.1.0.1'));
+    assert.equal(result.originalMode, 'ENABLED');
+    assert.deepEqual(
+      result.modeChanges?.map((c) => [c.step, c.from, c.to, c.result]),
+      [
+        ['enter', 'ENABLED', 'MAINTENANCE', 'set'],
+        ['restore', 'MAINTENANCE', 'ENABLED', 'set'],
+      ],
+    );
+    assert.match(result.message, /; ENABLED mode restored$/);
     assert.deepEqual(
       result.legs.map((l) => [l.leg, l.outcome, l.activeBefore, l.activeAfter]),
       [
@@ -139,5 +166,99 @@ describe('vchaMaintenance', { concurrency: true }, async () => {
     assert.equal(result.window?.endedBy, 'cancel');
     assert.equal(lab.failoverPosts('cancelled'), 2);
     assert.equal(lab.sim.cluster('cancelled').snapshot().activeNode, 'node1');
+    assert.equal(
+      lab.sim.cluster('cancelled').snapshot().mode,
+      'ENABLED',
+      'the original mode is restored after a cancel too',
+    );
+  });
+
+  it('leaves a cluster that was already in MAINTENANCE in it, with nothing to restore', async () => {
+    const handle = await startMaintenance({ target: 'alreadyInMaintenance' });
+    const status = (await inMaintenance(handle))!;
+    assert.equal(status.originalMode, 'MAINTENANCE');
+    await handle.executeUpdate('maintenanceDone', { args: [{ by: 'bob' }] });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(lab.failoverPosts('alreadyInMaintenance'), 2);
+    assert.equal(lab.sim.cluster('alreadyInMaintenance').snapshot().activeNode, 'node1');
+    assert.equal(lab.sim.cluster('alreadyInMaintenance').snapshot().mode, 'MAINTENANCE');
+    assert.deepEqual(
+      result.modeChanges?.map((c) => [c.step, c.from, c.to, c.result, c.taskId]),
+      [['enter', 'MAINTENANCE', 'MAINTENANCE', 'unchanged', undefined]],
+    );
+    assert.match(
+      result.message,
+      /alreadyInMaintenance was already in MAINTENANCE mode when this run began, so it stays so \(nothing to restore\)$/,
+    );
+  });
+
+  it('says the mode was left in MAINTENANCE and how to restore it when the restore is refused', async () => {
+    const handle = await startMaintenance({ target: 'restoreRefused' });
+    await inMaintenance(handle);
+    // The account lost the privilege the mode set needs: vCenter answers its documented 403.
+    lab.sim.cluster('restoreRefused').configure({
+      faults: {
+        rules: [
+          { operation: 'cluster.mode.set', action: 'respond', status: 403, body: 'vapi', errorType: 'UNAUTHORIZED' },
+        ],
+      },
+    });
+    await handle.executeUpdate('maintenanceDone', { args: [{ by: 'bob' }] });
+    const { failure } = await failureOf(handle as never, 'ModeNotRestored');
+    assert.match(
+      failure.message,
+      new RegExp(
+        String.raw`failed over to ${haRe('10.6.0.2')}, then back to ${haRe('10.6.0.1')}; but the mode could not be restored to ENABLED \(.*403.*Global\.VCServer.*\): restoreRefused was left in MAINTENANCE mode \(automatic failover off\); restore it with PUT /api/vcenter/vcha/cluster/mode\?vmw-task=true with body \{"mode": "ENABLED"\} on restoreRefused \(needs Global\.VCServer\), or in the vSphere Client: .* > Configure > vCenter HA > Edit > Enable vCenter HA`,
+      ),
+    );
+    const record = failure.details?.[0] as MaintenanceRecord;
+    assert.deepEqual(
+      record.modeChanges?.map((c) => [c.step, c.from, c.to, c.result]),
+      [
+        ['enter', 'ENABLED', 'MAINTENANCE', 'set'],
+        ['restore', 'MAINTENANCE', 'ENABLED', 'failed'],
+      ],
+    );
+    assert.equal(record.legs[1]?.outcome, 'SUCCEEDED');
+    assert.equal(lab.failoverPosts('restoreRefused'), 2, 'the failed restore sent no failover');
+    assert.equal(lab.sim.cluster('restoreRefused').snapshot().activeNode, 'node1');
+    assert.equal(lab.sim.cluster('restoreRefused').snapshot().mode, 'MAINTENANCE');
+  });
+
+  it('leaves the cluster in MAINTENANCE without a failback and says how to restore the mode', async () => {
+    const handle = await startMaintenance({ target: 'noFailback', failback: false });
+    await inMaintenance(handle);
+    await handle.executeUpdate('maintenanceDone', { args: [{ by: 'bob' }] });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(lab.failoverPosts('noFailback'), 1);
+    assert.equal(lab.sim.cluster('noFailback').snapshot().mode, 'MAINTENANCE');
+    assert.deepEqual(
+      result.modeChanges?.map((c) => [c.step, c.result]),
+      [['enter', 'set']],
+    );
+    assert.match(
+      result.message,
+      /noFailback was left in MAINTENANCE mode \(automatic failover off\); once it is on the node it should be, restore ENABLED with PUT \/api\/vcenter\/vcha\/cluster\/mode\?vmw-task=true/,
+    );
+  });
+
+  it('sends no failover when the cluster cannot be put in MAINTENANCE mode', async () => {
+    // A short window, so a run that went on to fail over would end soon (and fail this test) instead of waiting hours.
+    const handle = await startMaintenance({ target: 'enterRefused', maxDuration: '2s' });
+    const { failure } = await failureOf(handle as never, 'NotAuthorized');
+    assert.match(
+      failure.message,
+      /^could not put enterRefused in MAINTENANCE mode before the failover \(.*403.*Global\.VCServer.*\): nothing was sent and the mode is unchanged$/,
+    );
+    const record = failure.details?.[0] as MaintenanceRecord;
+    assert.deepEqual(record.legs, []);
+    assert.deepEqual(
+      record.modeChanges?.map((c) => [c.step, c.to, c.result]),
+      [['enter', 'MAINTENANCE', 'failed']],
+    );
+    assert.equal(lab.failoverPosts('enterRefused'), 0);
+    assert.equal(lab.sim.cluster('enterRefused').snapshot().mode, 'ENABLED');
   });
 });

@@ -82,6 +82,7 @@ export type StubActivities = Partial<
     | 'acquireCluster'
     | 'claimSend'
     | 'finishCluster'
+    | 'setClusterMode'
   >
 >;
 

@@ -1,7 +1,8 @@
 /**
- * The history-compatibility switches of `vchaFailover`: every `patched()` id the workflow calls,
- * what it gates, since which release, and when it may go. A run started before a switch existed
- * has no marker for it in its history and keeps the old steps, so its history still replays.
+ * The history-compatibility switches of `vchaFailover` and `vchaMaintenance`: every `patched()` id
+ * the workflows call, what it gates, since which release, and when it may go. A run started before
+ * a switch existed has no marker for it in its history and keeps the old steps, so its history
+ * still replays.
  *
  * Removing one: first release code that calls `deprecatePatch(id)` instead of `patched(id)` and
  * keeps only the new branch; once no run started before that release can be open (the namespace's
@@ -68,5 +69,17 @@ export const PATCHES = {
       'only a refusal whose error type proves vCenter refused before starting ends the run at once; after any other, no sign for the whole window ends FailoverOutcomeUnknown instead of FailoverFailed',
     since: '0.3.0',
     removableWhen: 'no run started by a 0.2.x build can be open (test/histories/0.2.0/refused.json)',
+  },
+  /**
+   * `vchaMaintenance` puts the cluster in MAINTENANCE mode before its first leg and restores the
+   * original mode after the failback (VMware's patch order); runs without the marker leave the
+   * mode alone.
+   */
+  maintenanceMode: {
+    id: 'maintenance-mode',
+    gates:
+      'vchaMaintenance sets MAINTENANCE mode (setClusterMode) before the first leg and restores the original mode after the failback',
+    since: '0.3.x (after 0.3.0)',
+    removableWhen: 'no vchaMaintenance run started by a 0.3.0 or older build can be open',
   },
 } as const satisfies Record<string, Patch>;

@@ -3,10 +3,13 @@
  * planned failback. Each failover is a `vchaFailover` child (the same preflight, at-most-once
  * send, follow, verify, policy and approval, and its own outcome record); this run holds the
  * target's lock from before the first leg to after the last, so nothing else fails the target
- * over in between, and its legs run under that lock.
+ * over in between, and its legs run under that lock. In VMware's order, the cluster is put in
+ * MAINTENANCE mode before the first leg (VCHA then does not fail over by itself while a node is
+ * patched) and its original mode is restored after the failback, still under the lock.
  */
 import {
   CancellationScope,
+  type ActivityOptions,
   condition,
   isCancellation,
   patched as historyHasPatch,
@@ -33,7 +36,10 @@ import {
   type MaintenanceResult,
   type MaintenanceStatus,
   type VchaMaintenanceInput,
+  MODE_SET_FAILURE_TYPES,
   type ClusterIdentity,
+  type ClusterMode,
+  type MaintenanceModeChange,
 } from '../../contract';
 import type { ValidatedMaintenanceInput } from '../../contract/input/maintenance';
 import { childFailure, childInput, runFailoverChild } from '../common/child-failover';
@@ -44,6 +50,39 @@ import { readAcquired } from '../failover/ledger-reading';
 import { PREFLIGHT } from '../failover/activity-options';
 import { enterPhase, refuseUpdate, startingStatus } from '../common/run-status';
 import { validatedOrThrow, validators } from '../common/validation';
+import { applicationCause, causeMessage } from '../common/activity-errors';
+import { endAfterRestore, enterFailedEnd, modeAtEnd, modeChange } from './mode-plan';
+
+/**
+ * The mode set is idempotent (the activity reads the mode first), so it is retried: briefly before
+ * the first leg (a cluster that cannot enter MAINTENANCE ends the run before anything is sent), for
+ * up to 10 minutes after the failback (leaving MAINTENANCE needs a HEALTHY cluster, and a resync
+ * may still be running). A missing privilege or a task vCenter ended FAILED is final.
+ */
+const MODE_SET_FINAL = ['NotAuthorized', 'UnknownTarget', MODE_SET_FAILURE_TYPES.notSet];
+const ENTER_MODE: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  scheduleToCloseTimeout: '3m',
+  heartbeatTimeout: '15s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '10s',
+    maximumAttempts: 3,
+    nonRetryableErrorTypes: MODE_SET_FINAL,
+  },
+};
+const RESTORE_MODE: ActivityOptions = {
+  startToCloseTimeout: '2m',
+  scheduleToCloseTimeout: '10m',
+  heartbeatTimeout: '15s',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '30s',
+    nonRetryableErrorTypes: MODE_SET_FINAL,
+  },
+};
 
 /** How a maintenance run ends. */
 interface MaintenanceEnd {
@@ -75,6 +114,8 @@ export class MaintenanceRun {
   private usesLedger = false;
   /** The cluster this run holds through its ledger (runs from before the ledger hold the target's lock). */
   private heldCluster?: ClusterIdentity;
+  /** The run sets MAINTENANCE mode and restores the original (`PATCHES.maintenanceMode`); older runs leave the mode alone. */
+  private setsMode = false;
 
   constructor(private readonly startedAt: Date) {
     this.status = { ...startingStatus(startedAt), legs: [] };
@@ -115,6 +156,7 @@ export class MaintenanceRun {
   async execute(raw: VchaMaintenanceInput): Promise<MaintenanceResult> {
     // Asked before any command (see the failover run): whether this run holds its cluster through the ledger.
     this.usesLedger = historyHasPatch(PATCHES.clusterLedger.id);
+    this.setsMode = historyHasPatch(PATCHES.maintenanceMode.id);
     const validation = await validators().validateMaintenanceInput({ raw });
     const input = validatedOrThrow(WORKFLOW_TYPES.maintenance, validation);
     this.input = input;
@@ -130,6 +172,8 @@ export class MaintenanceRun {
       if (!isCancellation(error)) throw error;
       end = { outcome: 'Cancelled', message: this.whereLeft('cancelled') };
     }
+    // Still under the hold: nothing else fails the cluster over while its mode is restored.
+    if (this.setsMode) end = await CancellationScope.nonCancellable(() => this.settleMode(input, end));
     const cluster = this.heldCluster;
     if (cluster !== undefined) {
       const { trouble } = await CancellationScope.nonCancellable(() => finishInLedger(cluster, undefined));
@@ -145,6 +189,11 @@ export class MaintenanceRun {
     } else {
       const busy = await holdTarget(input.target);
       if (busy) return { outcome: 'TargetBusy', message: busy.message };
+    }
+
+    if (this.setsMode) {
+      const refused = await this.enterMaintenanceMode(input);
+      if (refused) return refused;
     }
 
     this.enter('FAILING_OVER', `planned failover of ${input.target}`);
@@ -267,6 +316,58 @@ export class MaintenanceRun {
     }
   }
 
+  /**
+   * Puts the cluster in MAINTENANCE mode before the first leg (a cluster already in it stays so,
+   * with nothing to restore). Not cancellable: a cancel waits for the set, so the run always knows
+   * what it changed. A cluster that cannot enter it ends the run before anything is sent.
+   */
+  private async enterMaintenanceMode(input: ValidatedMaintenanceInput): Promise<MaintenanceEnd | undefined> {
+    const { target } = input;
+    try {
+      const set = await CancellationScope.nonCancellable(() =>
+        this.setMode(ENTER_MODE, `put ${target} in MAINTENANCE mode`, input, 'MAINTENANCE'),
+      );
+      this.status.originalMode = set.from;
+      this.noteMode(modeChange('enter', new Date().toISOString(), set));
+      return undefined;
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      const why = causeMessage(error);
+      this.noteMode(modeChange('enter', new Date().toISOString(), { to: 'MAINTENANCE', failure: why }));
+      return enterFailedEnd(target, applicationCause(error)?.type ?? undefined, why);
+    }
+  }
+
+  /** After the legs: restores the original mode, or says why the cluster is left in MAINTENANCE. */
+  private async settleMode(input: ValidatedMaintenanceInput, end: MaintenanceEnd): Promise<MaintenanceEnd> {
+    const plan = modeAtEnd(input.target, this.status.modeChanges ?? [], this.status.legs);
+    if (plan.action !== 'restore') return plan.note ? { ...end, message: `${end.message}; ${plan.note}` } : end;
+    const original = plan.mode;
+    try {
+      const set = await this.setMode(RESTORE_MODE, `restore the ${original} mode of ${input.target}`, input, original);
+      this.noteMode(modeChange('restore', new Date().toISOString(), set));
+      return endAfterRestore(input.target, end, original);
+    } catch (error) {
+      const why = causeMessage(error);
+      this.noteMode(
+        modeChange('restore', new Date().toISOString(), { from: 'MAINTENANCE', to: original, failure: why }),
+      );
+      return endAfterRestore(input.target, end, original, why);
+    }
+  }
+
+  private setMode(options: ActivityOptions, summary: string, input: ValidatedMaintenanceInput, mode: ClusterMode) {
+    return proxyActivities<FailoverActivities>({ ...options, summary }).setClusterMode({
+      target: input.target,
+      mode,
+      pollInterval: input.pollInterval ?? 1_000,
+    });
+  }
+
+  private noteMode(change: MaintenanceModeChange): void {
+    (this.status.modeChanges ??= []).push(change);
+  }
+
   /** Runs one leg as a `vchaFailover` child linked to this run; how it ended, never a throw. */
   private async leg(name: MaintenanceLegName, expectedActive?: string): Promise<LegEnd> {
     const input = this.input!;
@@ -342,6 +443,8 @@ export class MaintenanceRun {
       ...(last?.activeAfter ? { activeAtEnd: last.activeAfter } : {}),
       legs: this.status.legs.map((l) => ({ ...l })),
       ...(this.status.window ? { window: { ...this.status.window } } : {}),
+      ...(this.status.originalMode ? { originalMode: this.status.originalMode } : {}),
+      ...(this.status.modeChanges ? { modeChanges: this.status.modeChanges.map((c) => ({ ...c })) } : {}),
       timeline: [...this.status.timeline],
       startedAt: this.startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
