@@ -116,7 +116,7 @@ export default tseslint.config(
           patterns: [
             {
               regex:
-                '(^|/)src/workflows(?!/(failover/(send-protocol|verdict|preflight-reading|ledger-reading|shapes|four-eyes)|cluster-ledger/rules|maintenance/mode-plan)$)(/.*)?$',
+                '(^|/)src/workflows(?!/(failover/(send-protocol|verdict|preflight-reading|ledger-reading|shapes|four-eyes|activity-options)|cluster-ledger/rules|maintenance/mode-plan)$)(/.*)?$',
               message: 'Only the pure decision modules of src/workflows are unit-tested directly.',
             },
           ],

@@ -168,6 +168,7 @@ describe('src import graph', () => {
       'failover/send-protocol',
       'failover/verdict',
       'failover/preflight-reading',
+      'failover/activity-options',
       'maintenance/mode-plan',
     ]) {
       const loaded = packagesLoadedBy(graph, path.join(src, 'workflows', `${name}.ts`));
