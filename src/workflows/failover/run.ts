@@ -187,6 +187,7 @@ export class FailoverRun {
       // A workflow retry or a continued run: an earlier run of this id may have sent the failover,
       // and without the cluster's identity its ledger cannot be asked. Say exactly that.
       if (isEnd(passed) && followsEarlierRun()) {
+        this.observations.push(`preflight of ${input.target}: ${passed.message}`);
         return {
           step: 'end',
           end: failed(
@@ -457,6 +458,8 @@ export class FailoverRun {
     // Reset to after the send: the request had already ended in an earlier run of this id, and what
     // this run saw since may be another failover's doing. The earlier end is the request's.
     this.observations.push(`this run followed the cluster again and saw: ${end.outcome}: ${end.message}`);
+    // The request in this run's history is the earlier run's, copied by the Reset: this run sent nothing.
+    this.triggered = 'no';
     return alreadySent(reply.endedBefore, this.input!.target);
   }
 
