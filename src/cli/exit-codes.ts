@@ -35,6 +35,7 @@ export const FAILURE_EXIT_CODES = {
   MaintenanceTimedOut: 22,
   AlreadySent: 23,
   UnresolvedFailover: 24,
+  FailoverFlippedBack: 25,
 } as const satisfies Record<FailureType, number>;
 
 /** The exit code of a run's outcome (a SuccessOutcome or FailureType); unknown types count as other errors. */

@@ -30,6 +30,9 @@ export const FAILURE_TYPES = [
   'AlreadySent',
   // Another failover of the cluster is unresolved (in flight, or ended without proof): nothing was sent.
   'UnresolvedFailover',
+  // The switch was proven, then the cluster failed back by itself within the stability period (the old
+  // active node ACTIVE again): the failover did not hold. Nothing more was sent.
+  'FailoverFlippedBack',
 ] as const;
 
 /** One unsuccessful end. */

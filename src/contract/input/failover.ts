@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { parseDuration } from '../duration';
 import { PROOF_MESSAGE_MAX, PROOF_SIGNATURE_MAX } from '../approval-message';
 import { TARGET_NAME_PATTERN } from '../target-name';
+import { DEFAULT_STABLE_MS } from '../../domain/stability';
 
 /** A duration string field ("30m") with a default and bounds, parsed to milliseconds. */
 export function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
@@ -79,8 +80,22 @@ export const VchaFailoverInputSchema = z
         // How long a run whose target's policy asks for approval waits for a decision before it ends
         // NotApproved (nothing sent). At most 7 days.
         approval: durationField('deadlines.approval', '30m', 1_000, 7 * 24 * 3_600_000),
+        // The stability period: how long the new roles must hold, read at every poll, before the run
+        // says SUCCEEDED. A VCHA cluster can fail back by itself (Broadcom KB 430364: any packet loss
+        // on the HA network can start one), and VMware documents no detection time to size it by;
+        // 2 minutes is 24 polls at the default interval, a small part of a failover that takes
+        // minutes, and long enough for a fail back that starts right after the cluster is back to
+        // show (its outage starts at once). "0s" ends at the first proof, as runs did before it.
+        // At most 30 minutes (see docs/safety.md).
+        stable: durationField('deadlines.stable', '2m', 0, 30 * 60_000),
       })
-      .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 }),
+      .default({
+        failover: 30 * 60_000,
+        healthy: 30 * 60_000,
+        noSign: 10 * 60_000,
+        approval: 30 * 60_000,
+        stable: DEFAULT_STABLE_MS,
+      }),
     requireHealthy: z.boolean({ error: 'requireHealthy must be a boolean' }).default(true),
     // Fail over only away from this node: preflight rejects the run when another one is ACTIVE
     // (vchaMaintenance's failback uses it so it never fails over away from the patched node).

@@ -7,7 +7,13 @@ import { clusterSnapshot } from '../../domain/snapshots';
 
 const input: VerdictInput = {
   target: 'lab',
-  deadlines: { failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 5 * 60_000, approval: 30 * 60_000 },
+  deadlines: {
+    failover: 30 * 60_000,
+    healthy: 30 * 60_000,
+    noSign: 5 * 60_000,
+    approval: 30 * 60_000,
+    stable: 2 * 60_000,
+  },
   requireHealthy: true,
 };
 const passed = { active: '10.0.0.1', passive: '10.0.0.2' };
