@@ -12,8 +12,13 @@
  * the roles are unproven.
  */
 
-/** The default stability period (ms), and the period of a run whose validated input predates the field. */
-export const DEFAULT_STABLE_MS = 2 * 60_000;
+/** Without `deadlines.stable`, the period is this many poll intervals (1 minute at the default 5 s). */
+export const DEFAULT_STABLE_POLLS = 12;
+
+/** The stability period (ms) of a validated input: `deadlines.stable`, or {@link DEFAULT_STABLE_POLLS} poll intervals. */
+export function stabilityPeriodOf(input: { pollInterval: number; deadlines: { stable?: number } }): number {
+  return input.deadlines.stable ?? DEFAULT_STABLE_POLLS * input.pollInterval;
+}
 
 /** One read of the roles during the period, or a read that got no answer worth trusting. */
 export type HoldReading = { kind: 'roles'; activeNode: string | undefined } | { kind: 'unreadable'; reason: string };

@@ -44,13 +44,7 @@ const AT = '2026-12-06T10:00:00.000Z';
 /** The deadlines the runs follow under (the input's defaults). */
 const INPUT: VerdictInput = {
   target: 'vc-a',
-  deadlines: {
-    failover: 30 * 60_000,
-    healthy: 30 * 60_000,
-    noSign: 10 * 60_000,
-    approval: 30 * 60_000,
-    stable: 2 * 60_000,
-  },
+  deadlines: { failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 },
   requireHealthy: true,
 };
 

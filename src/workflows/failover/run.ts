@@ -42,7 +42,7 @@ import {
   WORKFLOW_TYPES,
 } from '../../contract';
 import { ledgerEvidence } from '../../domain/cluster-snapshot';
-import { DEFAULT_STABLE_MS } from '../../domain/stability';
+import { stabilityPeriodOf } from '../../domain/stability';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
 import { causeMessage, contractTypeOf, followHeartbeatOf, ledgerRefusalOf } from '../common/activity-errors';
 import { holdTarget } from '../common/hold-target';
@@ -461,8 +461,7 @@ export class FailoverRun {
   /** FAILING_OVER and VERIFYING, inside the follow activity; the verdict from what it proves (`verdict.ts`). */
   private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
     const { target, deadlines } = input;
-    // An input validated by a build before the field has none: the default period.
-    const stableMs = this.holdsResult ? (deadlines.stable ?? DEFAULT_STABLE_MS) : undefined;
+    const stableMs = this.holdsResult ? stabilityPeriodOf(input) : undefined;
     this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
     // Durations only: the activity times them on its own clock, never against this workflow's.
     const followInput: FollowFailoverInput = {
