@@ -330,7 +330,7 @@ export class FailoverRun {
       report = await proxyActivities<FailoverActivities>({
         ...PREFLIGHT,
         summary: `preflight: read the cluster state of ${input.target}`,
-      }).preflight({ target: input.target, planned: input.planned });
+      }).preflight({ target: input.target, planned: input.planned, ...(input.dryRun ? { lookBack: true } : {}) });
     } catch (error) {
       if (isCancellation(error)) throw error;
       return preflightFailed({ contractType: contractTypeOf(error), message: causeMessage(error) }, input.target);
