@@ -34,6 +34,9 @@ import {
 } from '../contract';
 import type { ActivityDeps } from './deps';
 
+/** What the ledger activities need of the worker's dependencies. */
+export type LedgerDeps = Pick<ActivityDeps, 'temporal' | 'ledgerTaskQueue' | 'versionedDeployment'>;
+
 /** Input of {@link makeAcquireCluster}'s activity. */
 export interface AcquireClusterInput {
   cluster: ClusterIdentity;
@@ -74,7 +77,7 @@ async function update<Reply>(run: () => Promise<Reply>): Promise<Reply> {
 }
 
 /** Whether Temporal describes the run as closed (it can no longer schedule anything). */
-async function isClosed(deps: ActivityDeps, run: LedgerRun): Promise<{ closed: boolean; type?: string }> {
+async function isClosed(deps: LedgerDeps, run: LedgerRun): Promise<{ closed: boolean; type?: string }> {
   try {
     const described = await deps.temporal.workflow.getHandle(run.workflowId, run.runId).describe();
     return { closed: described.status.name !== 'RUNNING', type: described.type };
@@ -86,12 +89,12 @@ async function isClosed(deps: ActivityDeps, run: LedgerRun): Promise<{ closed: b
 }
 
 /** The ledger's handle (its latest run: the ledger continues as new). */
-function ledger(deps: ActivityDeps, cluster: ClusterIdentity): WorkflowHandle {
+function ledger(deps: LedgerDeps, cluster: ClusterIdentity): WorkflowHandle {
   return deps.temporal.workflow.getHandle(clusterLedgerWorkflowId(cluster));
 }
 
 /** Builds the activity that takes the cluster's lock. */
-export function makeAcquireCluster(deps: ActivityDeps) {
+export function makeAcquireCluster(deps: LedgerDeps) {
   return async function acquireCluster(input: AcquireClusterInput): Promise<AcquireClusterResult> {
     const { cluster, request } = input;
     const ask = (takeOverFrom?: LedgerRun) =>
@@ -130,7 +133,7 @@ export interface ClaimSendInput {
 }
 
 /** Builds the activity that claims the send, just before the failover request. */
-export function makeClaimSend(deps: ActivityDeps) {
+export function makeClaimSend(deps: LedgerDeps) {
   return async function claimSend(input: ClaimSendInput): Promise<LedgerEntry> {
     return update(() =>
       ledger(deps, input.cluster).executeUpdate(ledgerClaimUpdate, {
@@ -147,7 +150,7 @@ export interface FinishClusterInput {
 }
 
 /** Builds the activity that ends the run's claim with its verdict and releases the lock. */
-export function makeFinishCluster(deps: ActivityDeps) {
+export function makeFinishCluster(deps: LedgerDeps) {
   return async function finishCluster(input: FinishClusterInput): Promise<FinishReply> {
     return update(() =>
       ledger(deps, input.cluster).executeUpdate(ledgerFinishUpdate, {

@@ -16,8 +16,8 @@ import type {
   SendFailoverInput,
   TriggerInput,
 } from '../../src/activities';
-import type { ActivityDeps } from '../../src/activities/deps';
-import { makeAcquireCluster, makeClaimSend, makeFinishCluster } from '../../src/activities/ledger';
+import { makeAcquireCluster, makeClaimSend, makeFinishCluster, type LedgerDeps } from '../../src/activities/ledger';
+import { ledgerTaskQueueFor } from '../../src/worker/create-worker';
 import {
   validateFailoverInput,
   validateFleetInput,
@@ -131,7 +131,8 @@ let sequence = 0;
 export async function stubbedWorker(): Promise<StubbedWorker> {
   const env = await testEnv();
   const taskQueue = uniqueTaskQueue('decisions');
-  const ledgerDeps = { temporal: env.client } as unknown as ActivityDeps;
+  // The ledgers on a queue and worker of their own, as the product's worker runs them.
+  const ledgerDeps: LedgerDeps = { temporal: env.client, ledgerTaskQueue: ledgerTaskQueueFor(taskQueue) };
   const scripts = new Map<string, { overrides: StubActivities; calls: StubCalls }>();
   const dispatch = <K extends keyof StubCalls>(name: K) => {
     return (input: StubCalls[K][number]) => {
@@ -168,9 +169,11 @@ export async function stubbedWorker(): Promise<StubbedWorker> {
       finishCluster: makeFinishCluster(ledgerDeps),
     },
   });
-  const running = worker.run();
+  const ledgerWorker = await createTestWorker({ taskQueue: ledgerDeps.ledgerTaskQueue });
+  const running = Promise.all([worker.run(), ledgerWorker.run()]);
   onTeardown(async () => {
     worker.shutdown();
+    ledgerWorker.shutdown();
     await running;
   });
   return {
