@@ -179,6 +179,11 @@ describe('vchaFailover', { concurrency: true }, async () => {
     // One read per 1 s poll interval over 5 s, allowing for a slow machine's late polls.
     assert.ok(reads.length >= 4 && reads.length <= 7, `${reads.length} cluster reads in the stability period`);
     assert.equal(lab.failoverPosts('holds'), 1);
+    // The period is read inside the follow activity: no timer per poll, the history stays within its budget.
+    const events = (await handle.fetchHistory()).events ?? [];
+    process.stdout.write(`# a failover with a 5 s stability period: ${events.length} history events\n`);
+    assert.ok(events.length <= 45, `${events.length} history events`);
+    assert.equal(events.filter((event) => event.timerStartedEventAttributes).length, 0, 'no timers');
   });
 
   it('ends UnknownTarget for a name the worker does not know, without calling vCenter', async () => {
