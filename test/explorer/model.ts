@@ -732,8 +732,9 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
         step(option.label, option.cost, (w, r) => {
           if (option.effect === 'complete') endRunning(w.env);
           if (option.effect === 'flip-back') {
+            // A failover still running ends first; when it already switched back, it was the flip.
             if (w.env.running) endRunning(w.env);
-            failBack(w.env);
+            if (w.env.active !== r.passed!.active) failBack(w.env);
           }
           const followed: FollowFailoverResult = {
             outcome: option.result,
