@@ -5,7 +5,13 @@ import { policyDecision, requiresSignedDecision, type ApprovalPolicy, type Polic
 import { clusterIdentity, ledgerEvidence, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { ClusterIdentity, LedgerEvidence } from '../contract/ledger';
 import type { LastFailover } from '../contract/cluster';
-import { VCHA_CLUSTER_SERVICE_ID, type CisTaskInfo, type VcenterClient } from '../vcenter';
+import {
+  VCHA_CLUSTER_SERVICE_ID,
+  type CisTaskInfo,
+  type Timed,
+  type VcenterClient,
+  type VcenterVchaClusterInfo,
+} from '../vcenter';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
 import type { ActivityDeps } from './deps';
 import { clientOf, readFailure, unknownTargetFailure } from './failures';
@@ -82,7 +88,10 @@ async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<
   try {
     // Partial: the rules use runtime state, roles, mode and health, which need only read privilege and
     // no connection to the management vCenter (placement is not needed).
-    const timed = await client.getClusterTimed({ partial: true });
+    // A dry run ages the last failover task by vCenter's own time of this read (its `Date` header).
+    const timed: Timed<VcenterVchaClusterInfo> = input.lookBack
+      ? await client.getClusterTimed({ partial: true })
+      : { value: await client.getCluster({ partial: true }) };
     const info = timed.value;
     // The cluster info carries the mode; the mode call is only needed when vCenter leaves it unset.
     const mode = info.mode ?? (await client.getMode()).mode;
