@@ -19,6 +19,12 @@
  * the backstop. Input from older builds (`switchDeadline`, `unconfirmed.sentAt`, workflow epochs) is
  * read as durations from the attempt's start.
  *
+ * With a stability period (`stableForMs`, from runs with the `stable-result` patch), a cluster that is
+ * back is not yet verified: the activity keeps reading the roles once per poll interval until they
+ * held for the whole period (`domain/stability.ts` judges each read), and ends `flipped-back` as soon
+ * as the old active node is ACTIVE again, from the switch on. Without it, the first proof ends the
+ * follow, as before.
+ *
  * A task in vCenter's list is adopted as this request's only when vCenter started it at or after
  * the check just before the request, both by vCenter's own clock (`vcenterTimeBefore`, its `Date`
  * header); without that time none is adopted, and the cluster state decides.
@@ -31,6 +37,8 @@ import { isNotFound, isOutage, isUnauthorized, type VcenterErrorClass } from '..
 import type { ActivityDeps } from './deps';
 import { classOf, clientOf, notAuthorizedFailure, taskErrorText } from './failures';
 import { withHeartbeats } from './heartbeat';
+import { holdEndOf, judgeHold, type HoldReading } from '../domain/stability';
+import { formatDuration } from '../contract/duration';
 import {
   initialFollowHeartbeat,
   observe,
@@ -75,16 +83,25 @@ export interface FollowFailoverInput {
    * sent no `Date`, or an older build): no task is adopted, the cluster state decides.
    */
   vcenterTimeBefore?: string;
+  /**
+   * The stability period (ms, on the activity's own clock): after the cluster is back, the new roles
+   * must be seen held this long before the follow ends `verified`. Absent (runs without the
+   * `stable-result` patch): the first proof ends it.
+   */
+  stableForMs?: number;
 }
 
 /**
- * How the failover ended: `verified` (switched and back), `failed` (the task FAILED and the old
- * node is still ACTIVE), `switch-deadline` (no proof of the switch in time), `healthy-deadline`
- * (switched, but not back in time) or `no-sign` (a request of unknown arrival, and the cluster
- * confirmed unchanged with no sign of a failover for the whole window).
+ * How the failover ended: `verified` (switched and back, and held for the stability period when
+ * there is one), `failed` (the task FAILED and the old node is still ACTIVE), `switch-deadline` (no
+ * proof of the switch in time), `healthy-deadline` (switched, but not back in time), `no-sign` (a
+ * request of unknown arrival, and the cluster confirmed unchanged with no sign of a failover for
+ * the whole window), `flipped-back` (switched, then the old active node was ACTIVE again) or
+ * `hold-unproven` (back, but no whole stability period of reads showed the new roles in time).
  */
 export interface FollowFailoverResult {
-  outcome: 'verified' | 'failed' | 'switch-deadline' | 'healthy-deadline' | 'no-sign';
+  outcome:
+    'verified' | 'failed' | 'switch-deadline' | 'healthy-deadline' | 'no-sign' | 'flipped-back' | 'hold-unproven';
   /** When the switch was first seen (ISO), if it was. */
   switchedAt?: string;
   snapshot?: ClusterSnapshot;
@@ -93,6 +110,13 @@ export interface FollowFailoverResult {
   taskError?: string;
   /** After a request of unknown arrival: what showed the failover, if anything did. */
   signOfFailover?: string;
+  /**
+   * After `flipped-back`: when the read that showed the old active node ACTIVE again was answered,
+   * by vCenter's clock (its `Date` header) when it sent one, otherwise this worker's.
+   */
+  flippedBackAt?: { at: string; clock: 'vcenter' | 'worker' };
+  /** With a stability period: the last read that showed the new roles (same clocks as {@link flippedBackAt}). */
+  lastHeldAt?: { at: string; clock: 'vcenter' | 'worker' };
   observation: string;
   observations: string[];
   longestOutageMs: number;
@@ -149,6 +173,10 @@ class Follow {
   private readonly switchWithinMs: number;
   /** The earliest `start_time` (epoch ms, vCenter's clock) of a task that can be this request's; undefined: none can. */
   private readonly adoptFrom: number | undefined;
+  /** When the last cluster read was answered: vCenter's time when it sent a `Date` header, else this worker's. */
+  private lastReadAt: { at: string; clock: 'vcenter' | 'worker' } | undefined;
+  /** A retried attempt that resumes in the stability period: its unbroken stretch starts again. */
+  private readonly resumedHolding: boolean;
 
   constructor(
     private readonly input: FollowFailoverInput,
@@ -162,6 +190,9 @@ class Follow {
     this.attemptStart = clock.monotonic();
     this.followedBefore = this.state.followedForMs ?? 0;
     this.resumedInVerifying = this.state.phase === 'VERIFYING';
+    // A lost attempt's reads stopped for a while: nothing proves the roles held meanwhile.
+    this.resumedHolding = this.state.backAtFollowedMs !== undefined;
+    if (this.resumedHolding) delete this.state.heldSinceFollowedMs;
     // A heartbeat of an older build counted its windows on wall clocks: they start again here.
     if (this.resumedInVerifying) this.state.switchedAtFollowedMs ??= this.followedBefore;
     if (input.unconfirmed) this.state.quietSinceFollowedMs ??= this.followedBefore;
@@ -182,9 +213,20 @@ class Follow {
 
   /** Runs both stages to an outcome. */
   async run(): Promise<FollowFailoverResult> {
-    const switched = await this.untilSwitched();
-    if (switched) return switched;
-    return this.untilBack();
+    if (!this.holding) {
+      const switched = await this.untilSwitched();
+      if (switched) return switched;
+    }
+    if (!this.holding) {
+      const back = await this.untilBack();
+      if (back) return back;
+    }
+    return this.untilHeld();
+  }
+
+  /** Whether the cluster was seen back and the stability period is under way. */
+  private get holding(): boolean {
+    return this.state.backAtFollowedMs !== undefined;
   }
 
   private result(outcome: FollowFailoverResult['outcome']): FollowFailoverResult {
@@ -196,6 +238,8 @@ class Follow {
       taskId: this.taskId,
       taskError: state.taskError,
       signOfFailover: state.signOfFailover,
+      ...(outcome === 'flipped-back' && this.lastReadAt ? { flippedBackAt: this.lastReadAt } : {}),
+      ...(state.heldReadAt ? { lastHeldAt: state.heldReadAt } : {}),
       observation: state.observation,
       observations: publicObservations(state),
       longestOutageMs: state.longestOutageMs,
@@ -285,7 +329,7 @@ class Follow {
       state.switchedAt = this.clock.wall();
       state.switchedAtFollowedMs = this.followedFor();
       // The snapshot that proved the switch may already show the cluster back.
-      return this.isBack(snapshot) ? this.verified(snapshot) : undefined;
+      return this.isBack(snapshot) ? this.back(snapshot) : undefined;
     }
     if (snapshot.activeNode !== input.previousActive) {
       this.sign(
@@ -375,8 +419,12 @@ class Follow {
     return true;
   }
 
-  /** Stage VERIFYING: until all members are UP (and HEALTHY when required), or the healthy deadline. */
-  private async untilBack(): Promise<FollowFailoverResult> {
+  /**
+   * Stage VERIFYING: until all members are UP (and HEALTHY when required), or the healthy deadline;
+   * undefined when the cluster is back and the stability period starts. With a stability period, the
+   * old active node ACTIVE again ends it at once: the cluster failed back by itself.
+   */
+  private async untilBack(): Promise<FollowFailoverResult | undefined> {
     const { input, state } = this;
     const healthyEnd = (state.switchedAtFollowedMs ?? this.followedFor()) + input.healthyTimeoutMs;
     let pollNow = this.resumedInVerifying;
@@ -387,7 +435,10 @@ class Follow {
       this.renewSessionAfterOutage();
       try {
         const snapshot = await this.snapshot();
-        if (this.isBack(snapshot)) return this.verified(snapshot);
+        if (this.isBack(snapshot)) return this.back(snapshot);
+        if (input.stableForMs !== undefined && snapshot.activeNode === input.previousActive) {
+          return this.flippedBack(snapshot);
+        }
         observe(state, this.notBackYet(snapshot), 'waiting');
       } catch (error) {
         this.observeError(error);
@@ -397,10 +448,101 @@ class Follow {
 
   private async snapshot(): Promise<ClusterSnapshot> {
     // Partial: roles, state and health need only read privilege and no management vCenter.
-    const snapshot = snapshotCluster(await this.client.getCluster({ partial: true }), { observedAt: new Date() });
+    const read = await this.client.getClusterTimed({ partial: true });
+    const snapshot = snapshotCluster(read.value, { observedAt: new Date() });
     observeReachable(this.state);
     this.last = snapshot;
+    this.lastReadAt = read.vcenterTime
+      ? { at: read.vcenterTime.toISOString(), clock: 'vcenter' }
+      : { at: snapshot.observedAt, clock: 'worker' };
     return snapshot;
+  }
+
+  /**
+   * The stability period, from the read that showed the cluster back: one read per poll interval,
+   * each judged by `judgeHold`, until the roles held for the whole period, the old active node is
+   * ACTIVE again, or the bound passes without proof.
+   */
+  private async untilHeld(): Promise<FollowFailoverResult> {
+    const { input, state } = this;
+    const stableMs = input.stableForMs ?? 0;
+    const backAt = state.backAtFollowedMs!;
+    const holdEnd = holdEndOf(state.switchedAtFollowedMs ?? backAt, input.healthyTimeoutMs, backAt, stableMs);
+    // The read that showed the cluster back is the stretch's first, unless this attempt resumes a lost one.
+    let readNow = !this.resumedHolding;
+    while (true) {
+      let reading: HoldReading;
+      if (readNow && this.last) {
+        reading = { kind: 'roles', activeNode: this.last.activeNode };
+      } else {
+        await pause(input.pollIntervalMs, holdEnd - this.followedFor());
+        this.renewSessionAfterOutage();
+        try {
+          reading = { kind: 'roles', activeNode: (await this.snapshot()).activeNode };
+        } catch (error) {
+          this.observeError(error);
+          reading = { kind: 'unreadable', reason: state.observation };
+        }
+      }
+      readNow = false;
+      const judged = judgeHold(reading, this.followedFor(), {
+        previousActive: input.previousActive,
+        previousPassive: input.previousPassive,
+        stableMs,
+        heldSinceMs: state.heldSinceFollowedMs,
+        holdEndMs: holdEnd,
+      });
+      if (judged.verdict === 'flipped-back') return this.flippedBack(this.last!);
+      if (reading.kind === 'roles' && reading.activeNode === input.previousPassive) state.heldReadAt = this.lastReadAt;
+      if (judged.verdict === 'held') {
+        const period = stableMs > 0 ? `; the roles held for ${formatDuration(stableMs)}` : '';
+        observe(state, `verified: ${describeSnapshot(this.last!)}${period}`);
+        return this.result('verified');
+      }
+      if (judged.verdict === 'unproven') {
+        observe(
+          state,
+          `${input.previousPassive} was back, but no read showed it ACTIVE for ${formatDuration(stableMs)} without a break before the healthy deadline`,
+        );
+        return this.result('hold-unproven');
+      }
+      const wasHolding = state.heldSinceFollowedMs !== undefined;
+      if (judged.heldSinceMs === undefined) {
+        delete state.heldSinceFollowedMs;
+        if (reading.kind === 'roles') {
+          const seen = reading.activeNode === undefined ? 'no node ACTIVE' : `${reading.activeNode} ACTIVE`;
+          observe(
+            state,
+            `stability period broken: saw ${seen}; it starts again once ${input.previousPassive} is ACTIVE`,
+            'hold-broken',
+          );
+        } else if (wasHolding) {
+          observe(
+            state,
+            `stability period broken: ${reading.reason}; it starts again once vCenter answers`,
+            'hold-broken',
+          );
+        }
+      } else {
+        state.heldSinceFollowedMs = judged.heldSinceMs;
+        if (!wasHolding) {
+          observe(state, `back: ${describeSnapshot(this.last!)}; holding for ${formatDuration(stableMs)}`, 'holding');
+        }
+      }
+    }
+  }
+
+  /** The old active node is ACTIVE again after the switch: the cluster failed back by itself. */
+  private flippedBack(snapshot: ClusterSnapshot): FollowFailoverResult {
+    const at = this.lastReadAt;
+    observe(
+      this.state,
+      `failed back by itself: ${this.input.previousActive} is ACTIVE again` +
+        `${at ? ` (read at ${at.at}, ${at.clock === 'vcenter' ? "vCenter's time" : "this worker's time"})` : ''}` +
+        ` (${describeSnapshot(snapshot)})`,
+    );
+    log.warn('the cluster failed back by itself after the switch', { target: this.input.target, at: at?.at });
+    return this.result('flipped-back');
   }
 
   private async pollTask(taskId: string): Promise<void> {
@@ -465,9 +607,17 @@ class Follow {
     if (this.state.unreachableSince !== undefined) this.client.forgetSession();
   }
 
-  private verified(snapshot: ClusterSnapshot): FollowFailoverResult {
-    observe(this.state, `verified: ${describeSnapshot(snapshot)}`);
-    return this.result('verified');
+  /**
+   * The cluster is back: verified at once without a stability period; with one, the period starts
+   * here (undefined: the follow goes on in {@link untilHeld}).
+   */
+  private back(snapshot: ClusterSnapshot): FollowFailoverResult | undefined {
+    if (this.input.stableForMs === undefined) {
+      observe(this.state, `verified: ${describeSnapshot(snapshot)}`);
+      return this.result('verified');
+    }
+    this.state.backAtFollowedMs = this.followedFor();
+    return undefined;
   }
 
   /** Whether the new active node is the expected one with all members UP (and HEALTHY when required). */

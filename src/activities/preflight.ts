@@ -4,6 +4,14 @@ import { UnknownTargetError } from '../config';
 import { policyDecision, requiresSignedDecision, type ApprovalPolicy, type PolicyDecision } from '../contract/policy';
 import { clusterIdentity, ledgerEvidence, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { ClusterIdentity, LedgerEvidence } from '../contract/ledger';
+import type { LastFailover } from '../contract/cluster';
+import {
+  VCHA_CLUSTER_SERVICE_ID,
+  type CisTaskInfo,
+  type Timed,
+  type VcenterClient,
+  type VcenterVchaClusterInfo,
+} from '../vcenter';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
 import type { ActivityDeps } from './deps';
 import { clientOf, readFailure, unknownTargetFailure } from './failures';
@@ -13,6 +21,11 @@ import { withHeartbeats } from './heartbeat';
 export interface PreflightInput {
   target: string;
   planned: boolean;
+  /**
+   * A dry run (`vcha-failover check`): also read vCenter's task list for the last failover, so the
+   * check can flag roles that changed recently. Real runs skip the extra request.
+   */
+  lookBack?: boolean;
 }
 
 /** The cluster as preflight saw it, every rule's verdict, and what the target's policy says. */
@@ -75,11 +88,19 @@ async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<
   try {
     // Partial: the rules use runtime state, roles, mode and health, which need only read privilege and
     // no connection to the management vCenter (placement is not needed).
-    const info = await client.getCluster({ partial: true });
+    // A dry run ages the last failover task by vCenter's own time of this read (its `Date` header).
+    const timed: Timed<VcenterVchaClusterInfo> = input.lookBack
+      ? await client.getClusterTimed({ partial: true })
+      : { value: await client.getCluster({ partial: true }) };
+    const info = timed.value;
     // The cluster info carries the mode; the mode call is only needed when vCenter leaves it unset.
     const mode = info.mode ?? (await client.getMode()).mode;
     const operations = await client.getOperations();
     const snapshot = snapshotCluster(info, { mode, operations, observedAt: new Date() });
+    if (input.lookBack) {
+      const last = await lastFailoverOf(client, timed.vcenterTime ?? new Date(), input.target);
+      if (last) snapshot.lastFailover = last;
+    }
     const checks = evaluatePreflight(snapshot, input.planned);
     log.info('preflight evaluated', {
       target: input.target,
@@ -91,6 +112,34 @@ async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<
   } catch (error) {
     throw readFailure(input.target, error);
   }
+}
+
+/**
+ * The latest SUCCEEDED failover task in vCenter's task list, aged by vCenter's clock (`now`). Only
+ * informs the check: a list that cannot be read is logged and left out, never a failed preflight.
+ */
+async function lastFailoverOf(client: VcenterClient, now: Date, target: string): Promise<LastFailover | undefined> {
+  let tasks: Record<string, CisTaskInfo>;
+  try {
+    tasks = await client.listTasks({ services: [VCHA_CLUSTER_SERVICE_ID] });
+  } catch (error) {
+    log.warn('could not read the task list for the last failover', { target, error: String(error) });
+    return undefined;
+  }
+  const ended = Object.entries(tasks)
+    .filter(([, task]) => task.operation.endsWith('failover') && task.status === 'SUCCEEDED' && task.end_time)
+    .map(([taskId, task]) => ({ taskId, task, endedAt: Date.parse(task.end_time!) }))
+    .filter(({ endedAt }) => Number.isFinite(endedAt))
+    .sort((a, b) => a.endedAt - b.endedAt)
+    .at(-1);
+  if (!ended) return undefined;
+  return {
+    taskId: ended.taskId,
+    endedAt: new Date(ended.endedAt).toISOString(),
+    ...(ended.task.user ? { user: ended.task.user } : {}),
+    automatic: /vpxd-extension/i.test(ended.task.user ?? ''),
+    agoMs: Math.max(0, now.getTime() - ended.endedAt),
+  };
 }
 
 /** What `identifyCluster` read: the cluster's identity and its roles now (evidence for the ledger). */

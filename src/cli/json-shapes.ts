@@ -163,6 +163,21 @@ export const checkJson = z.strictObject({
       failedChecks: z.array(z.string()),
       /** The workflow id of the run that holds a busy target. */
       heldBy: z.string().nullable(),
+      /**
+       * The last SUCCEEDED failover task vCenter lists (vCenter gives no time of the last role change
+       * itself; a fail back without a task does not show): when it ended, by whom, how long ago.
+       */
+      lastFailover: z
+        .strictObject({
+          taskId: z.string(),
+          endedAt: z.string(),
+          user: z.string().nullable(),
+          automatic: z.boolean(),
+          agoMs: z.number(),
+        })
+        .nullable(),
+      /** The roles changed within the last hour: they may not be stable yet (a cluster can fail back by itself). */
+      rolesChangedRecently: z.boolean(),
     }),
   ),
 });

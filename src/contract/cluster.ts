@@ -51,6 +51,26 @@ export interface ClusterSnapshot {
   failoverRunning?: boolean;
   /** Default texts of `health_warnings` and `health_exception`. */
   healthMessages: string[];
+  /**
+   * The last time the roles changed, as far as vCenter's task list shows (a dry run's preflight
+   * reads it; undefined when not read or none is listed). vCenter reports no time of the last role
+   * change itself: this is the latest SUCCEEDED failover task, a request's or VCHA's own, and a
+   * fail back without a task does not show here.
+   */
+  lastFailover?: LastFailover;
+}
+
+/** The latest finished failover task vCenter lists: when it ended, who ran it, how long ago. */
+export interface LastFailover {
+  taskId: string;
+  /** When the task ended (ISO, vCenter's clock). */
+  endedAt: string;
+  /** The task's user; VCHA's own failovers run as `vpxd-extension`. */
+  user?: string;
+  /** VCHA started it by itself (its user is vCenter's `vpxd-extension`), not a request. */
+  automatic: boolean;
+  /** How long before the read it ended (ms), both times by vCenter's clock when it sent a `Date` header. */
+  agoMs: number;
 }
 
 /** One rule's verdict. */

@@ -1,4 +1,5 @@
 /** The shapes `fleetFailover` hands out: its result and its `status` query's answer. */
+import type { LastFailover } from './cluster';
 import type { FailureType, SuccessOutcome } from './outcomes';
 
 /** Where one target of the fleet is. */
@@ -11,7 +12,14 @@ export interface FleetTargetOutcome {
   outcome: FleetTargetState;
   message: string;
   /** The cluster as the target's preflight saw it (absent when it could not be read). */
-  cluster?: { activeNode?: string; passiveNode?: string; mode?: string; healthState?: string };
+  cluster?: {
+    activeNode?: string;
+    passiveNode?: string;
+    mode?: string;
+    healthState?: string;
+    /** A dry run's look at vCenter's task list: the last failover (see `ClusterSnapshot.lastFailover`). */
+    lastFailover?: LastFailover;
+  };
   /** The ids of the preflight checks that failed, e.g. `witness-up`. */
   failedChecks?: string[];
   /** For `TargetBusy`: the run that holds the target. */

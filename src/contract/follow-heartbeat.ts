@@ -66,6 +66,12 @@ export interface FollowHeartbeat {
   foundTaskId?: string;
   /** After a request whose arrival is unknown: how many sign lookups were made (they take turns). */
   lookups?: number;
+  /** With a stability period: the follow's time ({@link followedForMs}) when the cluster was first seen back; the period starts here. */
+  backAtFollowedMs?: number;
+  /** With a stability period: since when (the follow's time) every read showed the new roles, without a break. */
+  heldSinceFollowedMs?: number;
+  /** With a stability period: when the last read showing the new roles was answered, and by whose clock. */
+  heldReadAt?: { at: string; clock: 'vcenter' | 'worker' };
 }
 
 const STAGES: readonly string[] = ['FAILING_OVER', 'VERIFYING'] satisfies FollowStage[];
@@ -109,7 +115,17 @@ export function readFollowHeartbeat(details: unknown): FollowHeartbeat | undefin
   if (foundTaskId !== undefined) heartbeat.foundTaskId = foundTaskId;
   const lookups = optionalNumber(raw.lookups);
   if (lookups !== undefined) heartbeat.lookups = lookups;
-  for (const key of ['followedForMs', 'switchedAtFollowedMs', 'quietSinceFollowedMs'] as const) {
+  const heldReadAt = raw.heldReadAt as { at?: unknown; clock?: unknown } | undefined;
+  if (typeof heldReadAt?.at === 'string' && (heldReadAt.clock === 'vcenter' || heldReadAt.clock === 'worker')) {
+    heartbeat.heldReadAt = { at: heldReadAt.at, clock: heldReadAt.clock };
+  }
+  for (const key of [
+    'followedForMs',
+    'switchedAtFollowedMs',
+    'quietSinceFollowedMs',
+    'backAtFollowedMs',
+    'heldSinceFollowedMs',
+  ] as const) {
     const value = optionalNumber(raw[key]);
     if (value !== undefined && value >= 0) heartbeat[key] = value;
   }

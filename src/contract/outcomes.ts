@@ -32,6 +32,9 @@ export const FAILURE_TYPES = [
   'UnresolvedFailover',
   // vchaMaintenance: both legs succeeded, but the cluster's original mode could not be set again (it was left in MAINTENANCE).
   'ModeNotRestored',
+  // The switch was proven, then the cluster failed back by itself within the stability period (the old
+  // active node ACTIVE again): the failover did not hold. Nothing more was sent.
+  'FailoverFlippedBack',
 ] as const;
 
 /** One unsuccessful end. */

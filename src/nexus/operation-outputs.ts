@@ -18,6 +18,14 @@ import {
 const outcome = z.enum(['SUCCEEDED', 'DRY_RUN_PASSED', ...FAILURE_TYPES]);
 const isoTime = z.string().describe('ISO-8601 time (UTC)');
 
+const lastFailover = z.strictObject({
+  taskId: z.string(),
+  endedAt: isoTime,
+  user: z.string().optional(),
+  automatic: z.boolean(),
+  agoMs: z.number(),
+});
+
 const clusterSnapshot = z.strictObject({
   observedAt: isoTime,
   mode: z.string().optional(),
@@ -37,6 +45,7 @@ const clusterSnapshot = z.strictObject({
   failoverDisabled: z.boolean().optional(),
   failoverRunning: z.boolean().optional(),
   healthMessages: z.array(z.string()),
+  lastFailover: lastFailover.optional(),
 });
 
 /** The `approve` and `reject` operations' output: the run's approval as recorded. */
@@ -166,6 +175,7 @@ export const FleetFailoverResultSchema = z.strictObject({
           passiveNode: z.string().optional(),
           mode: z.string().optional(),
           healthState: z.string().optional(),
+          lastFailover: lastFailover.optional(),
         })
         .optional(),
       failedChecks: z.array(z.string()).optional(),

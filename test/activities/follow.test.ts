@@ -392,6 +392,119 @@ describe('follow activity: one clock', () => {
   });
 });
 
+describe('follow activity: the stability period', () => {
+  const texts = (result: FollowFailoverResult) => result.observations.map((line) => line.replace(/^\S+ /, ''));
+  const clusterReads = (vcenter: ScriptedVcenter) => vcenter.calls.filter((call) => call === 'cluster.get').length;
+
+  it("ends flipped-back at the read that shows the old active node again, with vCenter's time of it, and reads no more", async () => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', failoverTask('SUCCEEDED'))
+      .on('getCluster', clusterInfo('node2'), clusterInfo('node2'), clusterInfo('node2'), clusterInfo('node1'));
+    vcenter.vcenterTime = () => new Date('2026-12-06T10:02:05.600Z');
+    const result = await follow(vcenter, { stableForMs: 10_000 });
+    assert.equal(result.outcome, 'flipped-back');
+    assert.deepEqual(result.flippedBackAt, { at: '2026-12-06T10:02:05.000Z', clock: 'vcenter' });
+    assert.deepEqual(result.lastHeldAt, { at: '2026-12-06T10:02:05.000Z', clock: 'vcenter' });
+    assert.equal(result.snapshot?.activeNode, '10.0.0.1');
+    assert.equal(clusterReads(vcenter), 4);
+    assert.match(
+      result.observation,
+      /^failed back by itself: 10\.0\.0\.1 is ACTIVE again \(read at 2026-12-06T10:02:05\.000Z, vCenter's time\)/,
+    );
+  });
+
+  it("names this worker's time of the flip back when vCenter sends no Date header", async () => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', failoverTask('SUCCEEDED'))
+      .on('getCluster', clusterInfo('node2'), clusterInfo('node1'));
+    const before = Date.now();
+    const result = await follow(vcenter, { stableForMs: 10_000 });
+    assert.equal(result.outcome, 'flipped-back');
+    assert.equal(result.flippedBackAt?.clock, 'worker');
+    assert.ok(Date.parse(result.flippedBackAt.at) >= before - 1);
+  });
+
+  it('a flip back before the cluster is even back ends flipped-back too, not at the healthy deadline', async () => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', failoverTask('SUCCEEDED'))
+      .on('getCluster', clusterInfo('node2', { health_state: 'DEGRADED' }), clusterInfo('node1'));
+    const result = await follow(vcenter, { stableForMs: 10_000 });
+    assert.equal(result.outcome, 'flipped-back');
+    assert.equal(clusterReads(vcenter), 2);
+  });
+
+  it('verified only after the roles held for the whole period, reading once per poll interval', async () => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', failoverTask('SUCCEEDED'))
+      .on('getCluster', clusterInfo('node2'));
+    const [result, ms] = await timed(() => follow(vcenter, { stableForMs: 200, pollIntervalMs: 20 }));
+    assert.equal(result.outcome, 'verified');
+    assert.ok(ms >= 200, `verified after ${ms} ms, before the 200 ms period`);
+    // One read proved the cluster back, then one per 20 ms interval until 200 ms had passed (fewer on a slow machine).
+    const reads = clusterReads(vcenter);
+    assert.ok(reads >= 3 && reads <= 12, `${reads} cluster reads`);
+    assert.match(result.observation, /^verified: active 10\.0\.0\.2.*; the roles held for 200ms$/);
+    assert.ok(texts(result).some((text) => text.startsWith('back: active 10.0.0.2')));
+  });
+
+  it('an outage in the period breaks it: the roles must hold a whole period again after it', async () => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', failoverTask('SUCCEEDED'))
+      .on(
+        'getCluster',
+        clusterInfo('node2'),
+        clusterInfo('node2'),
+        unreachable('cluster.get', 'refused'),
+        unreachable('cluster.get', 'refused'),
+        clusterInfo('node2'),
+      );
+    const started = performance.now();
+    let backAfterOutage = 0;
+    const timedVcenter = vcenter;
+    timedVcenter.vcenterTime = () => {
+      if (clusterReads(vcenter) === 5) backAfterOutage = performance.now();
+      return new Date();
+    };
+    const result = await follow(timedVcenter, { stableForMs: 100, pollIntervalMs: 10 });
+    assert.equal(result.outcome, 'verified');
+    assert.ok(backAfterOutage > started);
+    assert.ok(performance.now() - backAfterOutage >= 100, 'a whole period after the outage');
+    assert.ok(texts(result).some((text) => text.startsWith('stability period broken: vCenter unreachable')));
+    assert.ok(vcenter.sessionsForgotten >= 1, 'logs in again after the outage');
+  });
+
+  it('unproven when no whole period of reads fits before the healthy deadline', async () => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', failoverTask('SUCCEEDED'))
+      .on('getCluster', clusterInfo('node2'), unreachable('cluster.get', 'timeout'));
+    const result = await follow(vcenter, { stableForMs: 50, healthyTimeoutMs: 100, pollIntervalMs: 10 });
+    assert.equal(result.outcome, 'hold-unproven');
+    assert.match(result.observation, /no read showed it ACTIVE for 50ms without a break/);
+  });
+
+  it("a retried attempt resumes the period with a new stretch: the lost attempt's gap proves nothing", async () => {
+    const lost: FollowHeartbeat = {
+      observation: 'back: holding',
+      observations: [],
+      longestOutageMs: 0,
+      polls: 9,
+      phase: 'VERIFYING',
+      switchedAt: Date.now() - 1_000,
+      followedForMs: 1_000,
+      switchedAtFollowedMs: 900,
+      backAtFollowedMs: 900,
+      heldSinceFollowedMs: 900,
+    };
+    const vcenter = new ScriptedVcenter().on('getCluster', clusterInfo('node2'));
+    const [result, ms] = await timed(() =>
+      follow(vcenter, { stableForMs: 100, pollIntervalMs: 10 }, { attempt: 2, heartbeatDetails: lost }),
+    );
+    assert.equal(result.outcome, 'verified');
+    assert.ok(ms >= 100, `held ${ms} ms in this attempt`);
+    assert.equal(vcenter.calls[0], 'cluster.get', 'no task poll: the switch was proven');
+  });
+});
+
 describe('observation log', () => {
   it('collapses consecutive observations of one kind and keeps the newest 30', () => {
     const state = initialFollowHeartbeat(undefined);

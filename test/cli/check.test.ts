@@ -10,6 +10,9 @@ import { member, haRe } from '../harness/lab';
 import { waitForPhase } from '../workflows/wait';
 import { startCliLab } from './cli-lab';
 import { runCli } from './run-cli';
+import { RECENT_ROLE_CHANGE_MS } from '../../src/cli/commands/check';
+import type { CheckJson } from '../../src/cli/json-shapes';
+import { pollUntil, VcenterCaller } from '../simulator/helpers';
 
 const nodes = (n: number, witness: 'UP' | 'DOWN' = 'UP') => ({
   node1: member(`10.${n}.0.1`, 'ACTIVE'),
@@ -74,5 +77,54 @@ describe('vcha-failover check', async () => {
     );
     await runCli(['reject', workflowId, '--approver', 'bob', '--reason', 'test over'], env);
     assert.equal(lab.failoverPosts('west'), 0);
+  });
+});
+
+describe('vcha-failover check: roles that changed recently', async () => {
+  const { lab, cliEnv: env } = await startCliLab({
+    // A vCenter whose tasks outlive the switch they cause: the only way the API shows when the roles changed.
+    flipped: {
+      nodes: nodes(5),
+      timing: { failBackMs: 500 },
+      faults: { failBack: 'task', taskAfterSwitch: 'succeeded' },
+    },
+    quiet: { nodes: nodes(6) },
+  });
+
+  it('flags a cluster whose roles changed within the hour, naming the failover task and that VCHA ran it', async () => {
+    // A failover by someone else, then VCHA's own fail back (Broadcom KB 430364).
+    const vc = new VcenterCaller(lab.sim.urlFor('flipped'));
+    await vc.login();
+    assert.equal((await vc.failover(true)).status, 202);
+    const cluster = lab.sim.cluster('flipped');
+    await pollUntil(
+      () => cluster.failovers(),
+      (all) => all.length === 2 && all[1]!.outcome === 'succeeded' && cluster.snapshot().healthState === 'HEALTHY',
+      30_000,
+    );
+    const text = await runCli(['check', '--target', 'flipped', '--target', 'quiet'], env);
+    assert.equal(text.code, 0, text.stderr);
+    const automatic = cluster.failovers()[1]!;
+    assert.match(
+      text.stdout,
+      new RegExp(
+        String.raw`^flipped +${haRe('10.5.0.1')} +${haRe('10.5.0.2')} +ENABLED +\S+ +ready; ROLES CHANGED \S+ ago \(failover task ${automatic.taskId!.replace(/[.:]/g, '\\$&')} by VCHA itself, ended \S+\)$`,
+        'm',
+      ),
+    );
+    assert.match(
+      text.stdout,
+      new RegExp(String.raw`^quiet +${haRe('10.6.0.1')} +${haRe('10.6.0.2')} +ENABLED +HEALTHY +ready$`, 'm'),
+    );
+
+    const json = await runCli(['check', '--target', 'flipped', '--target', 'quiet', '-o', 'json'], env);
+    const [flipped, quiet] = (JSON.parse(json.stdout) as CheckJson).targets;
+    assert.equal(flipped?.rolesChangedRecently, true);
+    assert.equal(flipped?.lastFailover?.automatic, true);
+    assert.equal(flipped?.lastFailover?.taskId, automatic.taskId);
+    assert.ok(flipped.lastFailover.agoMs < RECENT_ROLE_CHANGE_MS);
+    assert.equal(quiet?.rolesChangedRecently, false);
+    assert.equal(quiet?.lastFailover, null);
+    assert.equal(lab.failoverPosts('flipped'), 1, 'only the failover this test sent; check sent none');
   });
 });

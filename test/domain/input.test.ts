@@ -30,6 +30,27 @@ describe('failover input validation', () => {
     assert.ok(problems.some((p) => p.includes('unknown field(s) "extra"')));
   });
 
+  it('takes the stability period as a duration from 0 s to 30 min, absent unless given, and names a bad one', () => {
+    const given = parseFailoverInput({ target: 'lab-01', planned: true, deadlines: { stable: '90s' } });
+    assert.equal(given.ok && given.input.deadlines.stable, 90_000);
+    const zero = parseFailoverInput({ target: 'lab-01', planned: true, deadlines: { stable: '0s' } });
+    assert.equal(zero.ok && zero.input.deadlines.stable, 0);
+    const absent = parseFailoverInput({ target: 'lab-01', planned: true, deadlines: { healthy: '10m' } });
+    assert.equal(
+      absent.ok && 'stable' in absent.input.deadlines,
+      false,
+      'absent: 12 poll intervals, decided by the run',
+    );
+    for (const [stable, message] of [
+      ['31m', 'deadlines.stable: must be between 0 s and 1800 s (got "31m")'],
+      ['soon', 'deadlines.stable: "soon" is not a duration (use ms, s, m or h, e.g. "1m")'],
+      [60, 'deadlines.stable: deadlines.stable must be a duration string such as "1m"'],
+    ] as const) {
+      const result = parseFailoverInput({ target: 'lab-01', planned: true, deadlines: { stable } });
+      assert.deepEqual(result, { ok: false, problems: [message] }, String(stable));
+    }
+  });
+
   it('parses and formats durations', () => {
     assert.equal(parseDuration('1.5s'), 1_500);
     assert.equal(parseDuration('2h'), 7_200_000);

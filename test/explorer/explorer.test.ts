@@ -21,6 +21,7 @@ describe('exhaustive explorer of the failover decision code', () => {
       'FailoverFailed',
       'FailoverOutcomeUnknown',
       'FailoverNotHealthy',
+      'FailoverFlippedBack',
       'PreflightRejected',
       'TargetBusy',
       'AlreadySent',

@@ -32,6 +32,7 @@ import {
 } from '../../src/workflows/failover/send-protocol';
 import { failed, isEnd, type Checked, type RunEnd, type Sent } from '../../src/workflows/failover/shapes';
 import { verdict, type VerdictInput } from '../../src/workflows/failover/verdict';
+import { DEFAULT_STABLE_POLLS } from '../../src/domain/stability';
 
 /** The cluster's identity (the model has one cluster) and its two nodes. */
 export const CLUSTER = '10.0.0.1_10.0.0.2_10.0.0.3';
@@ -41,11 +42,12 @@ const other = (node: Node): Node => (node === 'node-a' ? 'node-b' : 'node-a');
 /** One time for every ledger write: times only feed messages, and equal times let equal states meet. */
 const AT = '2026-12-06T10:00:00.000Z';
 
-/** The deadlines the runs follow under (the input's defaults). */
+/** The deadlines the runs follow under (the input's defaults, with the stability period of the `stable-result` patch). */
 const INPUT: VerdictInput = {
   target: 'vc-a',
   deadlines: { failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 },
   requireHealthy: true,
+  stableMs: DEFAULT_STABLE_POLLS * 5_000,
 };
 
 /**
@@ -412,6 +414,15 @@ function judgeEnd(world: World, run: Run, end: RunEnd): void {
     );
     if (!earlier) run.untrue.push('AlreadySent but no earlier run of this workflow id claimed');
   }
+  if (end.outcome === 'FailoverFlippedBack') {
+    // "It switched, then failed back by itself": the node it left is ACTIVE again, after a switch to the other.
+    const { active, passive } = run.passed!;
+    if (world.env.active !== active) run.untrue.push(`FailoverFlippedBack but ${active} is not ACTIVE again`);
+    const last = world.env.ended.at(-1);
+    const before = world.env.ended.at(-2);
+    if (last?.origin !== 'external' || last.activeAfter !== active || before?.activeAfter !== passive)
+      run.untrue.push(`FailoverFlippedBack but the cluster did not switch to ${passive} and back by itself`);
+  }
   if (end.outcome === 'SUCCEEDED' || end.outcome === 'FailoverNotHealthy') {
     const passive = run.passed!.passive;
     if (world.env.active !== passive) run.untrue.push(`${end.outcome} but ${passive} is not ACTIVE`);
@@ -455,7 +466,7 @@ function endWith(world: World, run: Run, end: RunEnd): void {
 function followResults(
   world: World,
   run: Run,
-): { label: string; cost: number; result: FollowFailoverResult['outcome']; effect?: 'complete' }[] {
+): { label: string; cost: number; result: FollowFailoverResult['outcome']; effect?: 'complete' | 'flip-back' }[] {
   const { env } = world;
   const sent = run.sent!;
   const passive = run.passed!.passive;
@@ -468,6 +479,7 @@ function followResults(
     if (after === passive) {
       results.push({ label: 'its task succeeded: verified', cost: 0, result: 'verified', effect: 'complete' });
       results.push({ label: 'switched, not healthy in time', cost: 1, result: 'healthy-deadline', effect: 'complete' });
+      results.push(...afterTheSwitch(passive));
     } else if (running.fate === 'fail' && after === run.passed!.active) {
       results.push({ label: 'its task FAILED', cost: 0, result: 'failed', effect: 'complete' });
     } else {
@@ -481,13 +493,15 @@ function followResults(
     results.push({ label: 'no switch before the deadline', cost: 1, result: 'switch-deadline' });
     return results;
   }
-  if (env.active === passive) return [{ label: `${passive} ACTIVE: verified`, cost: 0, result: 'verified' }];
+  if (env.active === passive)
+    return [{ label: `${passive} ACTIVE: verified`, cost: 0, result: 'verified' }, ...afterTheSwitch(passive, false)];
   const results: ReturnType<typeof followResults> = [];
   if (running) {
     const windowPasses = unconfirmed && running.hidden === 'long';
     if (running.fate === 'complete') {
       results.push({ label: 'the failover switches: verified', cost: 0, result: 'verified', effect: 'complete' });
       results.push({ label: 'switched, not healthy in time', cost: 1, result: 'healthy-deadline', effect: 'complete' });
+      results.push(...afterTheSwitch(passive));
     } else if (!unconfirmed || running.hidden !== 'long') {
       results.push({ label: 'its task FAILED', cost: 0, result: 'failed', effect: 'complete' });
     }
@@ -505,6 +519,34 @@ function followResults(
     ];
   }
   return [{ label: 'no sign of a failover for the window', cost: 0, result: 'no-sign' }];
+}
+
+/**
+ * The stability period's ends once the cluster is back on `passive` (`domain/stability.ts`): VCHA
+ * fails back by itself (FailoverFlippedBack), or no whole period of reads shows the new roles
+ * (FailoverOutcomeUnknown). `completes`: the switch is the running failover's end.
+ */
+function afterTheSwitch(passive: Node, completes = true): ReturnType<typeof followResults> {
+  return [
+    {
+      label: `${passive} ACTIVE, then VCHA fails back by itself`,
+      cost: 1,
+      result: 'flipped-back',
+      effect: 'flip-back',
+    },
+    {
+      label: 'back, but the roles not proven held for the period',
+      cost: 1,
+      result: 'hold-unproven',
+      ...(completes ? { effect: 'complete' as const } : {}),
+    },
+  ];
+}
+
+/** VCHA fails the cluster back by itself (Broadcom KB 430364): the nodes swap again, with no request. */
+function failBack(env: Environment): void {
+  env.active = other(env.active);
+  env.ended.push({ origin: 'external', fate: 'complete', after: [], activeAfter: env.active });
 }
 
 /** Ends the running failover: its task succeeded (the nodes swap) or FAILED. */
@@ -689,6 +731,11 @@ function runTransitions(world: World, index: number, bound: Bound): Transition[]
       return followResults(world, run).map((option) =>
         step(option.label, option.cost, (w, r) => {
           if (option.effect === 'complete') endRunning(w.env);
+          if (option.effect === 'flip-back') {
+            // A failover still running ends first; when it already switched back, it was the flip.
+            if (w.env.running) endRunning(w.env);
+            if (w.env.active !== r.passed!.active) failBack(w.env);
+          }
           const followed: FollowFailoverResult = {
             outcome: option.result,
             observation: option.label,

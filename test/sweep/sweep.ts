@@ -85,7 +85,9 @@ export interface CleanRun {
 }
 
 /** The sweep's deadlines, in seconds: short, so a run that can prove nothing still ends in about a minute. */
-const SWEEP_DEADLINES_S = { failover: 30, healthy: 30, noSign: 8 };
+// The stability period is short: three reads of the roles after the cluster is back, each a place
+// for a fault, instead of the default twelve.
+const SWEEP_DEADLINES_S = { failover: 30, healthy: 30, noSign: 8, stable: 3 };
 
 /** The run's input, with the sweep's deadlines. */
 export function sweepInput(
@@ -99,19 +101,19 @@ export function sweepInput(
     planned: mode === 'planned',
     ...(mode === 'forced' ? { acceptDataLoss: true } : {}),
     pollInterval: '1s',
-    deadlines: { failover, healthy: `${SWEEP_DEADLINES_S.healthy}s`, noSign },
+    deadlines: { failover, healthy: `${SWEEP_DEADLINES_S.healthy}s`, noSign, stable: `${SWEEP_DEADLINES_S.stable}s` },
     reason: 'fault sweep',
   };
 }
 
 /**
- * The longest a case may take, start to end: the two follow deadlines, one follow heartbeat
+ * The longest a case may take, start to end: the two follow deadlines and the stability period, one follow heartbeat
  * timeout (15 s) for a lost attempt to be noticed, and a minute for everything before the follow
  * (preflight's retries, the check, the send's attempts) and for the oracle's wait.
  */
 function caseBoundMs(spec: SweepCase): number {
   const failoverS = spec.failover ? Number.parseInt(spec.failover, 10) : SWEEP_DEADLINES_S.failover;
-  return (failoverS + SWEEP_DEADLINES_S.healthy + 15 + 60) * 1_000;
+  return (failoverS + SWEEP_DEADLINES_S.healthy + SWEEP_DEADLINES_S.stable + 15 + 60) * 1_000;
 }
 
 /** A no-sign verdict comes this long after its window at the most: preflight, the send, the final reads. */

@@ -23,6 +23,8 @@ describe('vchaFailover', { concurrency: true }, async () => {
       longOutage: { nodes: healthyNodes(5), timing: { switchOutageMs: 30_000 } },
       slowResync: { nodes: healthyNodes(6), timing: { resyncMs: 60_000 } },
       taskSucceeded: { nodes: healthyNodes(7), faults: { taskAfterSwitch: 'succeeded' } },
+      flipsBack: { nodes: healthyNodes(8), timing: { failBackMs: 2_000 }, faults: { failBack: 'task' } },
+      holds: { nodes: healthyNodes(9) },
     },
   });
 
@@ -126,6 +128,62 @@ describe('vchaFailover', { concurrency: true }, async () => {
     const result = await (await lab.start({ target: 'taskSucceeded', planned: true, pollInterval: '1s' })).result();
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(lab.failoverPosts('taskSucceeded'), 1);
+  });
+
+  it('ends FailoverFlippedBack, naming when, when the cluster fails back by itself in the stability period', async () => {
+    const handle = await lab.start({
+      target: 'flipsBack',
+      planned: true,
+      pollInterval: '1s',
+      deadlines: { stable: '30s' },
+    });
+    const { failure, record } = await failureOf(handle, 'FailoverFlippedBack');
+    const [requested, automatic] = lab.sim.cluster('flipsBack').failovers();
+    assert.equal(requested?.automatic, undefined);
+    assert.equal(automatic?.automatic, true, 'the simulator failed back by itself');
+    const at = new RegExp(
+      String.raw`switched to ${haRe('10.8.0.2')}, then failed back by itself: ${haRe('10.8.0.1')} was ACTIVE again at (\S+) \(vCenter's time\)`,
+    ).exec(failure.message);
+    assert.ok(at, failure.message);
+    // vCenter's Date header has whole seconds: the time may read up to a second before the switch back.
+    const flippedAt = Date.parse(at[1]!);
+    assert.ok(flippedAt >= automatic.requestedAt - 1_000, `${at[1]} is before the fail back started`);
+    assert.ok(flippedAt <= Date.now());
+    assert.match(failure.message, /the failover did not hold for 30s\. Nothing more was sent/);
+    assert.equal(record?.outcome, 'FailoverFlippedBack');
+    assert.equal(record?.activeAfter, ha('10.8.0.1'));
+    assert.equal(lab.failoverPosts('flipsBack'), 1);
+    // The run is closed and the cluster was left alone: still one POST a moment later.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    assert.equal(lab.failoverPosts('flipsBack'), 1);
+  });
+
+  it('says SUCCEEDED only after the new roles held for the stability period, read once a poll interval', async () => {
+    const handle = await lab.start({ target: 'holds', planned: true, pollInterval: '1s', deadlines: { stable: '5s' } });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.match(result.message, /and the roles held for 5s/);
+    const [failover] = lab.sim.cluster('holds').failovers();
+    assert.ok(failover?.healthyAt, 'the cluster came back HEALTHY');
+    const timeOf = (prefix: string) => {
+      const line = result.observations.find((entry) => entry.split(' ')[1]?.startsWith(prefix));
+      assert.ok(line, `an observation starting "${prefix}"`);
+      return Date.parse(line.split(' ')[0]!);
+    };
+    const back = timeOf('back:');
+    const verified = timeOf('verified:');
+    assert.ok(verified - back >= 5_000, `verified ${verified - back} ms after the cluster was back`);
+    const reads = lab.sim
+      .requestLog('holds')
+      .filter((r) => r.operation === 'cluster.get' && Date.parse(r.time) > back && Date.parse(r.time) <= verified);
+    // One read per 1 s poll interval over 5 s, allowing for a slow machine's late polls.
+    assert.ok(reads.length >= 4 && reads.length <= 7, `${reads.length} cluster reads in the stability period`);
+    assert.equal(lab.failoverPosts('holds'), 1);
+    // The period is read inside the follow activity: no timer per poll, the history stays within its budget.
+    const events = (await handle.fetchHistory()).events ?? [];
+    process.stdout.write(`# a failover with a 5 s stability period: ${events.length} history events\n`);
+    assert.ok(events.length <= 45, `${events.length} history events`);
+    assert.equal(events.filter((event) => event.timerStartedEventAttributes).length, 0, 'no timers');
   });
 
   it('ends UnknownTarget for a name the worker does not know, without calling vCenter', async () => {

@@ -15,6 +15,7 @@ import { CONNECTION_HELP, CONNECTION_OPTIONS, type ConnectionValues } from '../c
 import { OUTPUT_HELP, OUTPUT_OPTIONS, outputFormat, printJson, type OutputFormat } from '../output';
 import { EXIT_CODES } from '../exit-codes';
 import { printLines, UsageError, type CliIo } from '../io';
+import { formatDuration } from '../../contract/duration';
 
 const OPTIONS = {
   all: { type: 'boolean' },
@@ -28,8 +29,28 @@ const OPTIONS = {
 /** How many targets are checked at once unless `--concurrency` says otherwise. */
 const DEFAULT_CONCURRENCY = 10;
 
+/**
+ * A role change this recent is flagged: a VCHA cluster can fail back by itself (Broadcom KB 430364),
+ * and one that just switched, or switched back, may switch again.
+ */
+export const RECENT_ROLE_CHANGE_MS = 60 * 60_000;
+
+/** The flag of a target whose roles changed within {@link RECENT_ROLE_CHANGE_MS}, or undefined. */
+function recentRoleChange(outcome: FleetTargetOutcome): string | undefined {
+  const last = outcome.cluster?.lastFailover;
+  if (!last || last.agoMs > RECENT_ROLE_CHANGE_MS) return undefined;
+  const by = last.automatic ? 'by VCHA itself' : `by ${last.user ?? 'an unknown user'}`;
+  return `ROLES CHANGED ${formatDuration(last.agoMs)} ago (failover task ${last.taskId} ${by}, ended ${last.endedAt})`;
+}
+
 /** One target's verdict in words. */
 function verdict(outcome: FleetTargetOutcome): string {
+  const recent = recentRoleChange(outcome);
+  const plain = plainVerdict(outcome);
+  return recent ? `${plain}; ${recent}` : plain;
+}
+
+function plainVerdict(outcome: FleetTargetOutcome): string {
   if (outcome.outcome === 'DRY_RUN_PASSED') return 'ready';
   if (outcome.outcome === 'TargetBusy')
     return `busy: ${outcome.heldBy ? `held by ${outcome.heldBy.workflowId}` : outcome.message}`;
@@ -74,6 +95,10 @@ export function checkJson(result: FleetFailoverResult): CheckJson {
       healthState: o.cluster?.healthState ?? null,
       failedChecks: o.failedChecks ?? [],
       heldBy: o.heldBy?.workflowId ?? null,
+      lastFailover: o.cluster?.lastFailover
+        ? { ...o.cluster.lastFailover, user: o.cluster.lastFailover.user ?? null }
+        : null,
+      rolesChangedRecently: recentRoleChange(o) !== undefined,
     })),
   };
 }
@@ -137,6 +162,9 @@ export const checkCommand: Command = {
 Runs the preflight of a planned failover for each target (fleetFailover as a dry run: nothing is
 sent to vCenter) and prints one line per target: active node, passive node, mode, health, and
 "ready", the failed checks, or "busy" when another run (a failover or a maintenance) holds it.
+A target whose roles changed within the last hour is flagged "ROLES CHANGED <age> ago": vCenter
+gives no time of the last role change, so this is its latest SUCCEEDED failover task (a request's,
+or VCHA's own fail back); a fail back without a task does not show.
 
 Options:
   --all                every target configured on the worker

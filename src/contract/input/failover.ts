@@ -8,26 +8,38 @@ import { parseDuration } from '../duration';
 import { PROOF_MESSAGE_MAX, PROOF_SIGNATURE_MAX } from '../approval-message';
 import { TARGET_NAME_PATTERN } from '../target-name';
 
+/** Adds an issue when `text` is not a duration within the bounds. */
+function checkDuration(text: string, ctx: z.RefinementCtx, example: string, minMs: number, maxMs: number): void {
+  const ms = parseDuration(text);
+  if (ms === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${text}" is not a duration (use ms, s, m or h, e.g. "${example}")`,
+    });
+  } else if (ms < minMs || ms > maxMs) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `must be between ${minMs / 1000} s and ${maxMs / 1000} s (got "${text}")`,
+    });
+  }
+}
+
 /** A duration string field ("30m") with a default and bounds, parsed to milliseconds. */
 export function durationField(name: string, fallback: string, minMs: number, maxMs: number) {
   return z
     .string({ error: `${name} must be a duration string such as "${fallback}"` })
     .default(fallback)
-    .superRefine((text, ctx) => {
-      const ms = parseDuration(text);
-      if (ms === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `"${text}" is not a duration (use ms, s, m or h, e.g. "${fallback}")`,
-        });
-      } else if (ms < minMs || ms > maxMs) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be between ${minMs / 1000} s and ${maxMs / 1000} s (got "${text}")`,
-        });
-      }
-    })
+    .superRefine((text, ctx) => checkDuration(text, ctx, fallback, minMs, maxMs))
     .transform((text) => parseDuration(text)!);
+}
+
+/** A duration string field without a default (its absence means something of its own), parsed to milliseconds. */
+function optionalDurationField(name: string, example: string, minMs: number, maxMs: number) {
+  return z
+    .string({ error: `${name} must be a duration string such as "${example}"` })
+    .superRefine((text, ctx) => checkDuration(text, ctx, example, minMs, maxMs))
+    .transform((text) => parseDuration(text)!)
+    .optional();
 }
 
 /** The zod schema of the workflow input; its input side is also published as JSON Schema. */
@@ -79,6 +91,14 @@ export const VchaFailoverInputSchema = z
         // How long a run whose target's policy asks for approval waits for a decision before it ends
         // NotApproved (nothing sent). At most 7 days.
         approval: durationField('deadlines.approval', '30m', 1_000, 7 * 24 * 3_600_000),
+        // The stability period: how long the new roles must hold, read at every poll, before the run
+        // says SUCCEEDED. A VCHA cluster can fail back by itself (Broadcom KB 430364: any packet
+        // loss on the HA network can start one), and VMware documents no detection time to size it
+        // by. Absent: 12 poll intervals (1 minute at the default 5 s), so the period is counted in
+        // reads, a small part of a failover that takes minutes, and long enough for a fail back
+        // starting right after the cluster is back to show (its outage starts at once). "0s" ends
+        // at the first proof, as runs did before it. At most 30 minutes (see docs/safety.md).
+        stable: optionalDurationField('deadlines.stable', '1m', 0, 30 * 60_000),
       })
       .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 }),
     requireHealthy: z.boolean({ error: 'requireHealthy must be a boolean' }).default(true),

@@ -73,13 +73,15 @@ export const SEND = {
  * The follow activity: its heartbeat timeout is three polls, at least 15 s (the SDK throttles
  * heartbeats) and at most 2 minutes, and it is retried until the deadlines, plus one heartbeat
  * timeout for the last attempt to report: a run always ends in bounded time, with the last
- * heartbeat's observations when a worker could not finish it.
+ * heartbeat's observations when a worker could not finish it. `stableMs` is the stability period
+ * the run follows with (undefined for runs without it): the period may end up to that long after
+ * the healthy window.
  */
-export function followOptions(input: ValidatedFailoverInput): ActivityOptions {
+export function followOptions(input: ValidatedFailoverInput, stableMs?: number): ActivityOptions {
   const heartbeatTimeout = Math.min(Math.max(3 * input.pollInterval, 15_000), 120_000);
   return {
     // The server's own bound on the windows the activity counts on its clock (its retries only lengthen them).
-    scheduleToCloseTimeout: input.deadlines.failover + input.deadlines.healthy + heartbeatTimeout,
+    scheduleToCloseTimeout: input.deadlines.failover + input.deadlines.healthy + (stableMs ?? 0) + heartbeatTimeout,
     heartbeatTimeout,
     retry: {
       initialInterval: '1s',

@@ -126,8 +126,11 @@ export function claimRefused(refusal: LedgerRefusal, target: string, cluster: st
   return failed('PreflightRejected', `the cluster's ledger refused the send: ${refusal.message}; nothing was sent`);
 }
 
-/** Outcomes that prove what the cluster did after a request went out. */
-const PROVING_OUTCOMES = new Set(['SUCCEEDED', 'FailoverFailed', 'FailoverNotHealthy']);
+/**
+ * Outcomes that prove what the cluster did after a request went out. A flip back proves it too: the
+ * request's failover happened, and the cluster then failed back by itself (its roles were read).
+ */
+const PROVING_OUTCOMES = new Set(['SUCCEEDED', 'FailoverFailed', 'FailoverNotHealthy', 'FailoverFlippedBack']);
 
 /**
  * What the ledger keeps of a run that claimed the send: its outcome, whether that proves the

@@ -82,4 +82,17 @@ export const PATCHES = {
     since: '0.3.x (after 0.3.0)',
     removableWhen: 'no vchaMaintenance run started by a 0.3.0 or older build can be open',
   },
+  /**
+   * The stability period: the follow activity gets `stableForMs` (`deadlines.stable`) and says
+   * verified only once the new roles held that long, ending flipped-back when the old active node
+   * is ACTIVE again (FailoverFlippedBack). Runs without the marker end SUCCEEDED at the first proof.
+   * Asked in the first activation, so the marker is the second event of the first workflow task.
+   */
+  stableResult: {
+    id: 'stable-result',
+    gates:
+      'SUCCEEDED only after the new roles held for deadlines.stable; a fail back by itself after the switch ends FailoverFlippedBack',
+    since: 'after 0.3.0 (the 0.3.0 histories under test/histories/0.3.0/ have no marker)',
+    removableWhen: 'no run started by a 0.3.x build can be open (test/histories/0.3.0/*)',
+  },
 } as const satisfies Record<string, Patch>;

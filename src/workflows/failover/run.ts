@@ -42,6 +42,7 @@ import {
   WORKFLOW_TYPES,
 } from '../../contract';
 import { ledgerEvidence } from '../../domain/cluster-snapshot';
+import { stabilityPeriodOf } from '../../domain/stability';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
 import { causeMessage, contractTypeOf, followHeartbeatOf, ledgerRefusalOf } from '../common/activity-errors';
 import { holdTarget } from '../common/hold-target';
@@ -93,6 +94,8 @@ export class FailoverRun {
   private cluster?: ClusterIdentity;
   /** The run takes the ledger path (`PATCHES.clusterLedger`); older runs never touch the ledger. */
   private usesLedger = false;
+  /** The run holds its verdict for the stability period (`PATCHES.stableResult`); older runs end at the first proof. */
+  private holdsResult = false;
   /** This run holds the cluster (itself, not through its parent): it releases it at the end. */
   private holdsCluster = false;
   /** This run claimed the send in the cluster's ledger: its end goes there. */
@@ -130,6 +133,7 @@ export class FailoverRun {
     // Asked in the first activation, before any command: a patch asked right after a local
     // activity resolves is not yet known to a replay of that workflow task (it would not replay).
     this.usesLedger = patched(PATCHES.clusterLedger.id);
+    this.holdsResult = patched(PATCHES.stableResult.id);
     this.showDetails();
     const input = await this.validate(rawInput);
     let end: RunEnd;
@@ -333,7 +337,7 @@ export class FailoverRun {
       report = await proxyActivities<FailoverActivities>({
         ...(this.usesLedger && followsEarlierRun() ? preflightAfterEarlierRun(input) : PREFLIGHT),
         summary: `preflight: read the cluster state of ${input.target}`,
-      }).preflight({ target: input.target, planned: input.planned });
+      }).preflight({ target: input.target, planned: input.planned, ...(input.dryRun ? { lookBack: true } : {}) });
     } catch (error) {
       if (isCancellation(error)) throw error;
       return preflightFailed({ contractType: contractTypeOf(error), message: causeMessage(error) }, input.target);
@@ -466,6 +470,7 @@ export class FailoverRun {
   /** FAILING_OVER and VERIFYING, inside the follow activity; the verdict from what it proves (`verdict.ts`). */
   private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
     const { target, deadlines } = input;
+    const stableMs = this.holdsResult ? stabilityPeriodOf(input) : undefined;
     this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
     // Durations only: the activity times them on its own clock, never against this workflow's.
     const followInput: FollowFailoverInput = {
@@ -479,11 +484,12 @@ export class FailoverRun {
       pollIntervalMs: input.pollInterval,
       ...(sent.triggered === 'unknown' ? { unconfirmed: { noSignWindowMs: deadlines.noSign } } : {}),
       ...(sent.vcenterTimeBefore ? { vcenterTimeBefore: sent.vcenterTimeBefore } : {}),
+      ...(stableMs !== undefined ? { stableForMs: stableMs } : {}),
     };
     let followed: FollowFailoverResult;
     try {
       followed = await proxyActivities<FailoverActivities>({
-        ...followOptions(input),
+        ...followOptions(input, stableMs),
         summary: `follow the failover of ${target} through its outage and verify it`,
       }).followFailover(followInput);
     } catch (error) {
@@ -506,7 +512,7 @@ export class FailoverRun {
     this.status.observation = followed.observation;
     this.showDetails();
     if (this.status.cancelRequested) this.cancelTooLate = true;
-    return verdict(followed, sent, passed, input);
+    return verdict(followed, sent, passed, { ...input, stableMs });
   }
 
   /** The follow activity has seen the switch: the timeline gets its real time. */

@@ -9,8 +9,20 @@ import type { FollowHeartbeat } from '../../contract/follow-heartbeat';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
 import { failed, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 
-/** What a verdict reads of the input: the target, the deadlines it was followed under, and the health asked for. */
-export type VerdictInput = Pick<ValidatedFailoverInput, 'target' | 'deadlines' | 'requireHealthy'>;
+/**
+ * What a verdict reads of the input: the target, the deadlines it was followed under, the health
+ * asked for, and the stability period the follow held the result for (undefined: none, a run
+ * without the `stable-result` patch).
+ */
+export type VerdictInput = Pick<ValidatedFailoverInput, 'target' | 'deadlines' | 'requireHealthy'> & {
+  stableMs?: number;
+};
+
+/** A time the follow read, with whose clock it is. */
+function readTime(time: { at: string; clock: 'vcenter' | 'worker' } | undefined): string {
+  if (!time) return 'at an unknown time';
+  return `at ${time.at} (${time.clock === 'vcenter' ? "vCenter's time" : "this worker's time: vCenter sent none"})`;
+}
 
 /**
  * After a switch: what ties it to this request. With no task of its own (its answer was lost) and
@@ -40,8 +52,27 @@ export function verdict(
         outcome: 'SUCCEEDED',
         message:
           `${target} failed over: ${passed.passive} is ACTIVE, ${followed.snapshot?.healthState ?? 'health unknown'}` +
+          (input.stableMs ? `, and the roles held for ${formatDuration(input.stableMs)}` : '') +
           tiedToRequest(followed, sent),
       };
+    case 'flipped-back':
+      return failed(
+        'FailoverFlippedBack',
+        `${target} switched to ${passed.passive}, then failed back by itself: ${passed.active} was ACTIVE again ` +
+          `${readTime(followed.flippedBackAt)}` +
+          (followed.lastHeldAt ? `, last seen with ${passed.passive} ACTIVE ${readTime(followed.lastHeldAt)}` : '') +
+          `; the failover did not hold${input.stableMs ? ` for ${formatDuration(input.stableMs)}` : ''}. ` +
+          `Nothing more was sent: check the VCHA network (Broadcom KB 430364) before failing over again`,
+      );
+    case 'hold-unproven':
+      return failed(
+        'FailoverOutcomeUnknown',
+        `${target} switched to ${passed.passive} and was back, but no unbroken ${formatDuration(input.stableMs ?? 0)} ` +
+          `of reads showed the new roles within the healthy deadline (${formatDuration(deadlines.healthy)} from the switch): ` +
+          `it may have failed back; last observation: ${followed.observation}` +
+          (followed.lastHeldAt ? `; last seen with ${passed.passive} ACTIVE ${readTime(followed.lastHeldAt)}` : '') +
+          tiedToRequest(followed, sent),
+      );
     case 'failed':
       return failed(
         'FailoverFailed',
@@ -113,6 +144,14 @@ export function followFailedVerdict(
     );
   }
   const { lastSeen } = failure;
+  if (lastSeen?.backAtFollowedMs !== undefined) {
+    // Back, but the stability period was not finished: the roles may have reverted since.
+    return failed(
+      'FailoverOutcomeUnknown',
+      `${target} switched to ${passed.passive} and was back, but the stability period could not be finished: ` +
+        `${failure.message}; last observation: ${lastSeen.observation}`,
+    );
+  }
   if (lastSeen?.phase === 'VERIFYING') {
     return failed(
       'FailoverNotHealthy',

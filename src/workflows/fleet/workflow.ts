@@ -55,6 +55,7 @@ function whatTheRunSaw(record: FailoverRecord): Partial<FleetTargetOutcome> {
             passiveNode: seen.passiveNode,
             mode: seen.mode,
             healthState: seen.healthState,
+            ...(seen.lastFailover ? { lastFailover: seen.lastFailover } : {}),
           },
         }
       : {}),

@@ -7,7 +7,13 @@ import { clusterSnapshot } from '../../domain/snapshots';
 
 const input: VerdictInput = {
   target: 'lab',
-  deadlines: { failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 5 * 60_000, approval: 30 * 60_000 },
+  deadlines: {
+    failover: 30 * 60_000,
+    healthy: 30 * 60_000,
+    noSign: 5 * 60_000,
+    approval: 30 * 60_000,
+    stable: 2 * 60_000,
+  },
   requireHealthy: true,
 };
 const passed = { active: '10.0.0.1', passive: '10.0.0.2' };
@@ -35,6 +41,48 @@ describe('verdict', () => {
     assert.equal(outcome('switch-deadline'), 'FailoverOutcomeUnknown');
     assert.equal(outcome('healthy-deadline'), 'FailoverNotHealthy');
     assert.equal(outcome('no-sign'), 'FailoverOutcomeUnknown');
+  });
+
+  it('a fail back by itself after the switch is FailoverFlippedBack, naming when, by whose clock', () => {
+    const end = verdict(
+      followed('flipped-back', {
+        flippedBackAt: { at: '2026-12-06T10:02:05.000Z', clock: 'vcenter' },
+        lastHeldAt: { at: '2026-12-06T10:02:00.000Z', clock: 'vcenter' },
+      }),
+      { taskId: 'task-7:x' },
+      passed,
+      { ...input, stableMs: 60_000 },
+    );
+    assert.equal(end.ok, false);
+    assert.equal(end.outcome, 'FailoverFlippedBack');
+    assert.match(
+      end.message,
+      /^lab switched to 10\.0\.0\.2, then failed back by itself: 10\.0\.0\.1 was ACTIVE again at 2026-12-06T10:02:05\.000Z \(vCenter's time\), last seen with 10\.0\.0\.2 ACTIVE at 2026-12-06T10:02:00\.000Z \(vCenter's time\); the failover did not hold for 1m\. Nothing more was sent/,
+    );
+    const workerClock = verdict(
+      followed('flipped-back', { flippedBackAt: { at: '2026-12-06T10:02:06.123Z', clock: 'worker' } }),
+      {},
+      passed,
+      input,
+    );
+    assert.match(
+      workerClock.message,
+      /ACTIVE again at 2026-12-06T10:02:06\.123Z \(this worker's time: vCenter sent none\)/,
+    );
+  });
+
+  it('roles not proven held for the period is unknown, never SUCCEEDED', () => {
+    const end = verdict(followed('hold-unproven'), { taskId: 'task-7:x' }, passed, { ...input, stableMs: 60_000 });
+    assert.equal(end.outcome, 'FailoverOutcomeUnknown');
+    assert.match(
+      end.message,
+      /was back, but no unbroken 1m of reads showed the new roles within the healthy deadline \(30m from the switch\): it may have failed back/,
+    );
+    const held = verdict(followed('verified', { snapshot: clusterSnapshot('node2') }), { taskId: 'task-7:x' }, passed, {
+      ...input,
+      stableMs: 60_000,
+    });
+    assert.equal(held.message, 'lab failed over: 10.0.0.2 is ACTIVE, HEALTHY, and the roles held for 1m');
   });
 
   it('a switch that nothing ties to this request says the evidence fits another failover as well', () => {
@@ -93,6 +141,25 @@ describe('followFailedVerdict', () => {
     const end = followFailedVerdict({ contract: true, message: 'forbidden' }, { triggered: 'yes' }, passed, 'lab');
     assert.equal(end.outcome, 'FailoverOutcomeUnknown');
     assert.match(end.message, /cannot follow the failover of lab: forbidden; the request was accepted/);
+  });
+
+  it('a last heartbeat in the stability period is unknown: the roles may have reverted since', () => {
+    const lastSeen = {
+      observation: 'back: holding for 1m',
+      observations: [],
+      longestOutageMs: 0,
+      polls: 9,
+      phase: 'VERIFYING' as const,
+      backAtFollowedMs: 30_000,
+    };
+    const end = followFailedVerdict(
+      { contract: false, message: 'activity timed out', lastSeen },
+      { triggered: 'yes' },
+      passed,
+      'lab',
+    );
+    assert.equal(end.outcome, 'FailoverOutcomeUnknown');
+    assert.match(end.message, /was back, but the stability period could not be finished: activity timed out/);
   });
 
   it('a last heartbeat that saw the switch is FailoverNotHealthy; any other end is unknown', () => {
