@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --clusters N [--server dev|cluster] [--poll 1s] [--flush 2s] [--outage 2s]
- * [--resync 2s]`: N planned failovers at once against N simulated clusters on a compressed clock,
+ * [--resync 2s] [--stable 12s]`: N planned failovers at once against N simulated clusters on a compressed clock,
  * one worker process, and a local dev server or (`--server cluster`) the two-node Temporal cluster
  * on PostgreSQL that the cluster tests use. Prints a table and writes
  * bench/results/<time>-n<N>[-cluster].json.
@@ -16,6 +16,7 @@ import { resolveTemporalCli } from '../src/devtools/temporal-cli';
 import { startSimulator } from '../src/simulator';
 import { startDevServer, stopProcess } from '../src/devtools/dev-server';
 import { parseDuration, type VchaFailoverWorkflow } from '../src/contract';
+import { DEFAULT_STABLE_POLLS } from '../src/domain/stability';
 import { inParallel } from '../test/harness/parallel';
 import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
@@ -32,6 +33,8 @@ function options() {
       flush: { type: 'string', default: '2s' },
       outage: { type: 'string', default: '2s' },
       resync: { type: 'string', default: '2s' },
+      // The stability period (deadlines.stable); absent: the product's default, 12 poll intervals.
+      stable: { type: 'string' },
       'start-concurrency': { type: 'string', default: '50' },
       server: { type: 'string', default: 'dev' },
     },
@@ -53,6 +56,8 @@ function options() {
     flushMs: ms('flush', values.flush),
     outageMs: ms('outage', values.outage),
     resyncMs: ms('resync', values.resync),
+    stable: values.stable,
+    stableMs: values.stable === undefined ? undefined : ms('stable', values.stable),
     startConcurrency: Number(values['start-concurrency']),
     server,
   };
@@ -172,7 +177,15 @@ async function main(): Promise<void> {
     client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
       taskQueue,
       workflowId: `bench-${name}-${started}`,
-      args: [{ target: name, planned: true, pollInterval: opts.poll, reason: 'benchmark' }],
+      args: [
+        {
+          target: name,
+          planned: true,
+          pollInterval: opts.poll,
+          reason: 'benchmark',
+          ...(opts.stable !== undefined ? { deadlines: { stable: opts.stable } } : {}),
+        },
+      ],
     }),
   );
   // Waits through visibility rather than 1000 long polls on the runs' histories: the server would
@@ -204,6 +217,9 @@ async function main(): Promise<void> {
     };
   });
   const historyEvents = histories.map((h) => h.count);
+  // The run holds the result for the stability period after the cluster is back, by design: overhead
+  // and healthy→complete count the time beyond it.
+  const stablePeriodMs = opts.stableMs ?? DEFAULT_STABLE_POLLS * opts.pollMs;
   const perRun = results.map(({ handle, result }, index) => {
     const name = names[index]!;
     const timeline = sim.cluster(name).lastFailover();
@@ -223,8 +239,10 @@ async function main(): Promise<void> {
       workflowId: handle.workflowId,
       startedOffsetMs: startMs - started,
       succeeded: result?.outcome === 'SUCCEEDED',
-      overheadMs: result && timeline?.durationMs !== undefined ? result.durationMs - timeline.durationMs : NaN,
-      healthyToCompleteMs: result && timeline?.healthyAt !== undefined ? endMs - timeline.healthyAt : NaN,
+      overheadMs:
+        result && timeline?.durationMs !== undefined ? result.durationMs - timeline.durationMs - stablePeriodMs : NaN,
+      healthyToCompleteMs:
+        result && timeline?.healthyAt !== undefined ? endMs - timeline.healthyAt - stablePeriodMs : NaN,
       requests: requests.length,
       byOperation,
       maxPerPollInterval: maxPerWindow(times, startMs, opts.pollMs),
@@ -257,6 +275,7 @@ async function main(): Promise<void> {
     succeeded: perRun.filter((r) => r.succeeded).length,
     failoverPosts: names.reduce((sum, name) => sum + sim.counters(name).failoverPosts, 0),
     pollIntervalMs: opts.pollMs,
+    stablePeriodMs,
     timing: { flushMs: opts.flushMs, outageMs: opts.outageMs, resyncMs: opts.resyncMs },
     historyEvents: { min: events[0] ?? 0, median: median(events), max: events.at(-1) ?? 0 },
     overheadMs: {
