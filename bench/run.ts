@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --clusters N [--server dev|cluster] [--poll 1s] [--flush 2s] [--outage 2s]
- * [--resync 2s] [--stable 12s]`: N planned failovers at once against N simulated clusters on a compressed clock,
+ * [--resync 2s] [--service-start 250ms] [--health-check 2s] [--stable 12s]`: N planned failovers at once against N simulated clusters on a compressed clock,
  * one worker process, and a local dev server or (`--server cluster`) the two-node Temporal cluster
  * on PostgreSQL that the cluster tests use. Prints a table and writes
  * bench/results/<time>-n<N>[-cluster].json.
@@ -33,6 +33,10 @@ function options() {
       flush: { type: 'string', default: '2s' },
       outage: { type: 'string', default: '2s' },
       resync: { type: 'string', default: '2s' },
+      // After the switch: each of the new active node's services starts in this time, one after
+      // another, and the appliance's first health check comes this long after the API is back.
+      'service-start': { type: 'string', default: '250ms' },
+      'health-check': { type: 'string', default: '2s' },
       // The stability period (deadlines.stable); absent: the product's default, 12 poll intervals.
       stable: { type: 'string' },
       'start-concurrency': { type: 'string', default: '50' },
@@ -56,6 +60,8 @@ function options() {
     flushMs: ms('flush', values.flush),
     outageMs: ms('outage', values.outage),
     resyncMs: ms('resync', values.resync),
+    serviceStartMs: ms('service-start', values['service-start']),
+    healthCheckMs: ms('health-check', values['health-check']),
     stable: values.stable,
     stableMs: values.stable === undefined ? undefined : ms('stable', values.stable),
     startConcurrency: Number(values['start-concurrency']),
@@ -114,7 +120,14 @@ async function main(): Promise<void> {
   const sim = await startSimulator({
     layout: 'shared-port',
     clusters: names,
-    timing: { taskStartMs: 200, flushMs: opts.flushMs, switchOutageMs: opts.outageMs, resyncMs: opts.resyncMs },
+    timing: {
+      taskStartMs: 200,
+      flushMs: opts.flushMs,
+      switchOutageMs: opts.outageMs,
+      resyncMs: opts.resyncMs,
+      serviceStartMs: opts.serviceStartMs,
+      healthCheckMs: opts.healthCheckMs,
+    },
   });
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
   await buildWorkflowBundle(bundlePath);
@@ -276,7 +289,13 @@ async function main(): Promise<void> {
     failoverPosts: names.reduce((sum, name) => sum + sim.counters(name).failoverPosts, 0),
     pollIntervalMs: opts.pollMs,
     stablePeriodMs,
-    timing: { flushMs: opts.flushMs, outageMs: opts.outageMs, resyncMs: opts.resyncMs },
+    timing: {
+      flushMs: opts.flushMs,
+      outageMs: opts.outageMs,
+      resyncMs: opts.resyncMs,
+      serviceStartMs: opts.serviceStartMs,
+      healthCheckMs: opts.healthCheckMs,
+    },
     historyEvents: { min: events[0] ?? 0, median: median(events), max: events.at(-1) ?? 0 },
     overheadMs: {
       p50: percentile(overhead, 50),
