@@ -22,11 +22,16 @@ import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
 import { startTemporalCluster } from '../test/harness/temporal-cluster';
 import { sampleProcess, sampleProcessTree, type ProcessSample } from './proc';
+import { MEASURED_DIR } from './report';
 
 const root = path.resolve(__dirname, '..');
 
-function options() {
+/** The benchmark's settings, from the command line. */
+export type BenchOptions = ReturnType<typeof options>;
+
+function options(args: string[] = process.argv.slice(2)) {
   const { values } = parseArgs({
+    args,
     options: {
       clusters: { type: 'string', default: '10' },
       poll: { type: 'string', default: '1s' },
@@ -41,6 +46,8 @@ function options() {
       stable: { type: 'string' },
       'start-concurrency': { type: 'string', default: '50' },
       server: { type: 'string', default: 'dev' },
+      // Also keeps the figures as bench/measured/<name>.json, which BENCHMARKS.md's tables are written from.
+      keep: { type: 'string' },
     },
   });
   const kinds = ['dev', 'cluster'] as const;
@@ -66,6 +73,8 @@ function options() {
     stableMs: values.stable === undefined ? undefined : ms('stable', values.stable),
     startConcurrency: Number(values['start-concurrency']),
     server,
+    keep: values.keep,
+    command: `npm run bench -- ${args.join(' ')}`,
   };
 }
 
@@ -112,8 +121,16 @@ async function startServer(kind: 'dev' | 'cluster'): Promise<BenchServer> {
   };
 }
 
-async function main(): Promise<void> {
-  const opts = options();
+/** What a benchmark run measured, as written to its result file. */
+export type BenchSummary = Awaited<ReturnType<typeof runBenchmark>>['summary'];
+
+/** Parses benchmark arguments (as on the command line), e.g. `['--clusters', '100']`. */
+export function benchOptions(args: string[]): BenchOptions {
+  return options(args);
+}
+
+/** Runs one benchmark: the fleet, the figures, the result file (its path relative to the project). */
+export async function runBenchmark(opts: BenchOptions) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-bench-'));
   const server = await startServer(opts.server);
   const names = Array.from({ length: opts.clusters }, (_, i) => `bench-${String(i + 1).padStart(4, '0')}`);
@@ -371,6 +388,23 @@ async function main(): Promise<void> {
   await stopProcess(worker, 15_000);
   await sim.close();
   await server.stop();
+  if (opts.keep !== undefined) keepResult(opts.keep, opts.command, summary);
+  return { summary, file: path.relative(root, file) };
+}
+
+/**
+ * Keeps a result's figures, without the per-run lists, as bench/measured/<name>.json with the command
+ * that measured them: `npm run bench:report` writes BENCHMARKS.md's tables from these files.
+ */
+function keepResult(name: string, command: string, summary: Record<string, unknown>): void {
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(name)) {
+    throw new Error(`--keep: "${name}" is not a file name of lower-case letters, digits, dots and dashes`);
+  }
+  const { runs: _runs, medianRunTimeline: _timeline, medianRunRequests: _requests, ...figures } = summary;
+  const kept = { command: command.replace(/ --keep \S+/, ''), measuredAt: new Date().toISOString(), ...figures };
+  mkdirSync(MEASURED_DIR, { recursive: true });
+  writeFileSync(path.join(MEASURED_DIR, `${name}.json`), `${JSON.stringify(kept, null, 2)}\n`);
+  process.stdout.write(`kept bench/measured/${name}.json (npm run bench:report writes BENCHMARKS.md)\n`);
 }
 
 /** Polls visibility until no run of the task queue is open (and all `started` are visible). */
@@ -415,7 +449,9 @@ function renderTable(s: Record<string, unknown>): string {
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runBenchmark(options()).catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}
