@@ -8,6 +8,7 @@ import { afterEach, describe, it } from 'node:test';
 import { VcenterApiError, VcenterClient, VcenterUnreachableError, type VcenterClientOptions } from '../../src/vcenter';
 import { classifyVcenterError, isOutage } from '../../src/vcenter/classify';
 import { pollUntil } from '../harness/poll';
+import { rejection } from './clients';
 import { FakeVcenter } from './fake-vcenter';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -33,15 +34,6 @@ function clientFor(fake: FakeVcenter, overrides: Partial<VcenterClientOptions> =
   });
   cleanups.push(() => client.close());
   return client;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
 }
 
 /** Opens two kept-alive connections (two reads at once) and returns when both are idle again. */

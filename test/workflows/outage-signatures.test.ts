@@ -78,53 +78,48 @@ describe('outage signatures through a whole run', { concurrency: true }, async (
     timeouts: TIMEOUTS,
   });
 
+  /**
+   * Runs a planned failover of `target` and checks what every case must show: SUCCEEDED, exactly
+   * one POST, within the deadlines; returns the result, its record and the cluster's request log.
+   */
+  async function succeedsWithOnePost(target: string, triggered: 'yes' | 'unknown') {
+    const handle = await lab.start({ target, planned: true, pollInterval: '1s', deadlines: DEADLINES });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.equal(result.triggered, triggered);
+    assert.equal(lab.failoverPosts(target), 1);
+    const duration = await durationOf(handle);
+    assert.ok(duration < BOUND_MS, `took ${duration} ms, more than the deadlines allow`);
+    const record = lab.recorder.records.find((r) => r.workflowId === handle.workflowId);
+    return { result, record, log: lab.sim.requestLog(target) };
+  }
+
   for (const target of ['envoyOutage', 'envoyConnect'] as const) {
     it(`${target}: Envoy's 503s through the outage end SUCCEEDED with one POST, in bounded time`, async () => {
-      const handle = await lab.start({ target, planned: true, pollInterval: '1s', deadlines: DEADLINES });
-      const result = await handle.result();
-      assert.equal(result.outcome, 'SUCCEEDED');
-      assert.equal(result.triggered, 'yes');
-      assert.equal(lab.failoverPosts(target), 1);
+      const { result, log } = await succeedsWithOnePost(target, 'yes');
       const seen = result.observations.join('\n');
       assert.match(seen, /vCenter unreachable for \d+ s \(HTTP 503 from Envoy, no upstream\)/);
-      const log = lab.sim.requestLog(target);
       const envoyAnswers = log.filter((r) => r.status === 503);
       assert.ok(envoyAnswers.length >= 1, 'the follow met Envoy during the outage');
       assertOnePollPerInterval(pollsAfterPost(log));
-      const duration = await durationOf(handle);
-      assert.ok(duration < BOUND_MS, `took ${duration} ms`);
     });
   }
 
   it('a blackhole through the outage ends SUCCEEDED with one POST, each silent request cut at the hard deadline', async () => {
-    const handle = await lab.start({ target: 'blackhole', planned: true, pollInterval: '1s', deadlines: DEADLINES });
-    const result = await handle.result();
-    assert.equal(result.outcome, 'SUCCEEDED');
-    assert.equal(result.triggered, 'yes');
-    assert.equal(lab.failoverPosts('blackhole'), 1);
+    const { result, log } = await succeedsWithOnePost('blackhole', 'yes');
     assert.match(result.observations.join('\n'), /vCenter unreachable for \d+ s \(no answer\)/);
-    const log = lab.sim.requestLog('blackhole');
     assert.ok(
       log.some((r) => r.outcome === 'hang'),
       'the follow met the blackhole',
     );
     assertOnePollPerInterval(pollsAfterPost(log));
-    const duration = await durationOf(handle);
-    assert.ok(duration < BOUND_MS, `took ${duration} ms, more than the deadlines allow`);
   });
 
   it("Envoy's 503 to the failover request itself: never sent again, followed to SUCCEEDED with one POST", async () => {
-    const handle = await lab.start({ target: 'envoyPost', planned: true, pollInterval: '1s', deadlines: DEADLINES });
-    const result = await handle.result();
-    assert.equal(result.outcome, 'SUCCEEDED');
-    assert.equal(result.triggered, 'unknown');
-    assert.equal(lab.failoverPosts('envoyPost'), 1);
-    const record = lab.recorder.records.find((r) => r.workflowId === handle.workflowId);
+    const { record } = await succeedsWithOnePost('envoyPost', 'unknown');
     assert.match(
       record?.observations.join('\n') ?? '',
       /may have reached vCenter envoyPost \(Envoy, in front of its API, answered HTTP 503 .*a proxy's retry cannot be ruled out/,
     );
-    const duration = await durationOf(handle);
-    assert.ok(duration < BOUND_MS, `took ${duration} ms`);
   });
 });
