@@ -45,7 +45,13 @@ const AT = '2026-12-06T10:00:00.000Z';
 /** The deadlines the runs follow under (the input's defaults, with the stability period of the `stable-result` patch). */
 const INPUT: VerdictInput = {
   target: 'vc-a',
-  deadlines: { failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 },
+  deadlines: {
+    failover: 30 * 60_000,
+    healthy: 30 * 60_000,
+    noSign: 10 * 60_000,
+    approval: 30 * 60_000,
+    ready: 10 * 60_000,
+  },
   requireHealthy: true,
   stableMs: DEFAULT_STABLE_POLLS * 5_000,
 };

@@ -13,6 +13,7 @@ const input: VerdictInput = {
     noSign: 5 * 60_000,
     approval: 30 * 60_000,
     stable: 2 * 60_000,
+    ready: 10 * 60_000,
   },
   requireHealthy: true,
 };
