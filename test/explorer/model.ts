@@ -429,7 +429,7 @@ function judgeEnd(world: World, run: Run, end: RunEnd): void {
     if (last?.origin !== 'external' || last.activeAfter !== active || before?.activeAfter !== passive)
       run.untrue.push(`FailoverFlippedBack but the cluster did not switch to ${passive} and back by itself`);
   }
-  if (end.outcome === 'SUCCEEDED' || end.outcome === 'FailoverNotHealthy') {
+  if (end.outcome === 'SUCCEEDED' || end.outcome === 'FailoverNotHealthy' || end.outcome === 'VcenterNotReady') {
     const passive = run.passed!.passive;
     if (world.env.active !== passive) run.untrue.push(`${end.outcome} but ${passive} is not ACTIVE`);
     const its = world.env.ended.some(
@@ -529,8 +529,9 @@ function followResults(
 
 /**
  * The stability period's ends once the cluster is back on `passive` (`domain/stability.ts`): VCHA
- * fails back by itself (FailoverFlippedBack), or no whole period of reads shows the new roles
- * (FailoverOutcomeUnknown). `completes`: the switch is the running failover's end.
+ * fails back by itself (FailoverFlippedBack), no whole period of reads shows the new roles
+ * (FailoverOutcomeUnknown), or the roles held but vCenter does not serve in time (VcenterNotReady,
+ * `domain/readiness.ts`). `completes`: the switch is the running failover's end.
  */
 function afterTheSwitch(passive: Node, completes = true): ReturnType<typeof followResults> {
   return [
@@ -544,6 +545,12 @@ function afterTheSwitch(passive: Node, completes = true): ReturnType<typeof foll
       label: 'back, but the roles not proven held for the period',
       cost: 1,
       result: 'hold-unproven',
+      ...(completes ? { effect: 'complete' as const } : {}),
+    },
+    {
+      label: 'back and held, but vCenter does not serve in time',
+      cost: 1,
+      result: 'not-ready',
       ...(completes ? { effect: 'complete' as const } : {}),
     },
   ];
