@@ -39,12 +39,11 @@ export class ReadinessCheck {
     private readonly target: string,
     readonly options: ReadinessOptions,
     private readonly context: () => ReadinessContext,
-  ) {
-    state.readiness ??= initialReadiness(options.skip);
-  }
+  ) {}
 
+  /** The gates' state, created when the gate starts (the cluster back), so earlier heartbeats show none. */
   private get readiness(): ReadinessState {
-    return this.state.readiness!;
+    return (this.state.readiness ??= initialReadiness(this.options.skip));
   }
 
   /** The vAPI gate: an answered read after the switch, made with a session the new active node accepted. */

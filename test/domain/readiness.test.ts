@@ -7,11 +7,13 @@ import {
   nextRequest,
   passVapi,
   readinessOptionsOf,
+  readinessRecord,
   readinessVerdict,
   servicesNotServing,
   type ReadinessReading,
 } from '../../src/domain/readiness';
 import type { ReadinessState } from '../../src/contract/readiness';
+import { currentFailoverDetails, type FailoverStatus } from '../../src/contract';
 
 const SWITCH = { switchVcenterTime: '2026-12-06T10:02:05.000Z' };
 const statuses = (state: ReadinessState) => Object.fromEntries(state.gates.map((gate) => [gate.gate, gate.status]));
@@ -121,5 +123,26 @@ describe('readiness decisions', () => {
       { withinMs: 60_000, skip: ['applianceHealth'] },
     );
     assert.deepEqual(statuses(initialReadiness(['applianceHealth'])).applianceHealth, 'skipped');
+  });
+
+  it("the Web UI's current details show the gates once the follow reported them", () => {
+    const status: FailoverStatus = {
+      phase: 'RECORDING',
+      startedAt: '2026-12-06T10:00:00.000Z',
+      timeline: [],
+      observation: 'recording the outcome',
+      cancelRequested: false,
+    };
+    assert.doesNotMatch(currentFailoverDetails(status), /Readiness/);
+    const state = apply(passVapi(initialReadiness(['applianceHealth']), 'answered'), {
+      request: 'datacenters',
+      kind: 'answer',
+      count: 1,
+    });
+    const details = currentFailoverDetails({ ...status, readiness: readinessRecord(state, false) });
+    assert.match(
+      details,
+      /^- \*\*Readiness:\*\* pending: vapi passed, vpxd passed, services pending, applianceHealth skipped$/m,
+    );
   });
 });
