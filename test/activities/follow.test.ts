@@ -520,6 +520,9 @@ describe('follow activity: the readiness gate', () => {
   const SWITCHED = new Date('2026-12-06T10:02:05.600Z');
   const readinessCalls = (vcenter: ScriptedVcenter) =>
     vcenter.calls.filter((call) => call !== 'cluster.get' && call !== 'tasks.get');
+  /** How many requests of one operation the follow made. */
+  const callsOf = (vcenter: ScriptedVcenter, operation: string) =>
+    vcenter.calls.filter((call) => call === operation).length;
   type Answers = {
     [K in 'listDatacenters' | 'listServices' | 'getSystemHealthLastCheck' | 'getSystemHealth']?: Answer<Scripted[K]>[];
   };
@@ -587,7 +590,7 @@ describe('follow activity: the readiness gate', () => {
     });
     const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
     assert.equal(result.outcome, 'verified');
-    assert.equal(readinessCalls(vcenter).filter((call) => call === 'services.list').length, 4);
+    assert.equal(callsOf(vcenter, 'services.list'), 4);
     assert.equal(gate(result, 'services')?.status, 'passed');
     const texts = result.observations.map((line) => line.replace(/^\S+ /, ''));
     assert.ok(texts.includes('readiness: services passed: all 3 AUTOMATIC services STARTED'), texts.join('\n'));
@@ -636,7 +639,7 @@ describe('follow activity: the readiness gate', () => {
     assert.match(gate(ready, 'services')?.seen ?? '', /^HTTP 403: the account may not make this call/);
     assert.equal(gate(ready, 'applianceHealth')?.status, 'not-checked');
     assert.match(gate(ready, 'applianceHealth')?.seen ?? '', /^HTTP 404: this vCenter release lacks this call/);
-    assert.equal(narrow.calls.filter((call) => call === 'services.list').length, 1, 'a 403 is not asked again');
+    assert.equal(callsOf(narrow, 'services.list'), 1, 'a 403 is not asked again');
 
     const noVpxd = serving({ listDatacenters: [apiError('datacenter.list', 403, 'UNAUTHORIZED')] });
     const [notReady, ms] = await timed(() =>
@@ -646,40 +649,33 @@ describe('follow activity: the readiness gate', () => {
     assert.ok(ms < 2_000, `a 403 on the vpxd read ends at once, not at the bound (${ms} ms)`);
   });
 
-  it("the appliance's health counts only from a last check newer than the switch, by vCenter's clock", async () => {
-    const vcenter = serving({
-      getSystemHealthLastCheck: [
-        new Date('2026-12-06T10:01:00.000Z'),
+  it("the appliance's health counts only from a last check newer than the switch: by vCenter's clock, else a later check", async () => {
+    for (const { clock, checks } of [
+      {
+        clock: true,
         // The switch read's Date says 10:02:05: a check in that second may still be the old node's.
-        new Date('2026-12-06T10:02:05.900Z'),
-        new Date('2026-12-06T10:02:06.000Z'),
-      ],
-    });
-    const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
-    assert.equal(result.outcome, 'verified');
-    assert.equal(readinessCalls(vcenter).filter((call) => call === 'health.lastcheck').length, 3);
-    assert.equal(readinessCalls(vcenter).filter((call) => call === 'health.system').length, 1);
-  });
-
-  it('without a Date header, a last check counts once it is later than the first one read after the switch', async () => {
-    const vcenter = serving({
-      getSystemHealthLastCheck: [
-        new Date('2026-12-06T10:01:00.000Z'),
-        new Date('2026-12-06T10:01:00.000Z'),
-        new Date('2026-12-06T10:03:00.000Z'),
-      ],
-    });
-    delete vcenter.vcenterTime;
-    const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
-    assert.equal(result.outcome, 'verified');
-    assert.equal(readinessCalls(vcenter).filter((call) => call === 'health.lastcheck').length, 3);
+        checks: ['2026-12-06T10:01:00.000Z', '2026-12-06T10:02:05.900Z', '2026-12-06T10:02:06.000Z'],
+      },
+      {
+        // No Date header: only a check later than the first one read after the switch counts.
+        clock: false,
+        checks: ['2026-12-06T10:01:00.000Z', '2026-12-06T10:01:00.000Z', '2026-12-06T10:03:00.000Z'],
+      },
+    ]) {
+      const vcenter = serving({ getSystemHealthLastCheck: checks.map((at) => new Date(at)) });
+      if (!clock) delete vcenter.vcenterTime;
+      const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
+      assert.equal(result.outcome, 'verified');
+      assert.equal(callsOf(vcenter, 'health.lastcheck'), 3, `with vCenter's clock: ${clock}`);
+      assert.equal(callsOf(vcenter, 'health.system'), 1);
+    }
   });
 
   it('an orange appliance is read again until green; skipped gates make no request', async () => {
     const vcenter = serving({ getSystemHealth: ['orange', 'orange', 'green'] });
     const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
     assert.equal(result.outcome, 'verified');
-    assert.equal(readinessCalls(vcenter).filter((call) => call === 'health.system').length, 3);
+    assert.equal(callsOf(vcenter, 'health.system'), 3);
 
     const narrow = serving();
     const skipped = await follow(narrow, {
