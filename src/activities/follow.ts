@@ -141,6 +141,8 @@ export interface FollowFailoverResult {
   lastHeldAt?: { at: string; clock: 'vcenter' | 'worker' };
   /** With the readiness gate: each gate as last seen, and the verdict. */
   readiness?: ReadinessRecord;
+  /** With the readiness gate: the stability period was over (the roles held) before the follow ended. */
+  rolesHeld?: boolean;
   observation: string;
   observations: string[];
   longestOutageMs: number;
@@ -272,6 +274,7 @@ class Follow {
       ...(outcome === 'flipped-back' && this.lastReadAt ? { flippedBackAt: this.lastReadAt } : {}),
       ...(state.heldReadAt ? { lastHeldAt: state.heldReadAt } : {}),
       ...(state.readiness ? { readiness: readinessRecord(state.readiness, outcome === 'not-ready') } : {}),
+      ...(state.rolesHeld ? { rolesHeld: true } : {}),
       observation: state.observation,
       observations: publicObservations(state),
       longestOutageMs: state.longestOutageMs,

@@ -78,7 +78,7 @@ export function verdict(
       return failed(
         'VcenterNotReady',
         `${target} switched to ${passed.passive} and the cluster is back` +
-          (input.stableMs ? ` (the roles held for ${formatDuration(input.stableMs)})` : '') +
+          (input.stableMs && followed.rolesHeld ? ` (the roles held for ${formatDuration(input.stableMs)})` : '') +
           `, but vCenter did not serve within ${formatDuration(deadlines.ready)}: ` +
           notServing(followed.readiness?.gates ?? []) +
           `. Nothing more was sent: check the services of ${passed.passive} (vmon, the appliance's health) before using or failing over it again` +

@@ -173,7 +173,10 @@ describe('followFailedVerdict', () => {
       { gate: 'applianceHealth', status: 'pending', seen: 'health orange, checked after the switch' },
     ];
     const readiness = { verdict: 'not-ready' as const, gates, requests: 40 };
-    const end = verdict(followed('not-ready', { readiness }), { taskId: 't' }, passed, { ...input, stableMs: 60_000 });
+    const end = verdict(followed('not-ready', { readiness, rolesHeld: true }), { taskId: 't' }, passed, {
+      ...input,
+      stableMs: 60_000,
+    });
     assert.equal(end.outcome, 'VcenterNotReady');
     assert.equal(
       end.message,
@@ -183,6 +186,15 @@ describe('followFailedVerdict', () => {
     );
     const sent = { triggered: 'yes' as const, at: 0, taskId: 't' };
     assert.equal(ledgerVerdict(end, sent, true).proved, true, 'the switch and the roles were proven');
+    // The bound can pass before the stability period is over: the message then claims no held roles.
+    const early = verdict(followed('not-ready', { readiness }), { taskId: 't' }, passed, {
+      ...input,
+      stableMs: 60_000,
+    });
+    assert.match(
+      early.message,
+      /^lab switched to 10\.0\.0\.2 and the cluster is back, but vCenter did not serve within 10m: /,
+    );
   });
 
   it('SUCCEEDED names the gates not checked or skipped', () => {
