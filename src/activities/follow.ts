@@ -25,12 +25,20 @@
  * as the old active node is ACTIVE again, from the switch on. Without it, the first proof ends the
  * follow, as before.
  *
+ * With the readiness gate (`readiness`, from runs with the `readiness-gate` patch), verified also
+ * needs vCenter to serve: the gate's requests (`activities/readiness.ts`, judged by
+ * `domain/readiness.ts`) take turns with the stability period's role reads, one request per poll
+ * interval, and go on alone once the roles held; not serving within `readiness.withinMs` of the
+ * cluster being back ends `not-ready`.
+ *
  * A task in vCenter's list is adopted as this request's only when vCenter started it at or after
  * the check just before the request, both by vCenter's own clock (`vcenterTimeBefore`, its `Date`
  * header); without that time none is adopted, and the cluster state decides.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
-import type { FollowHeartbeat } from '../contract';
+import type { FollowHeartbeat, ReadinessOptions, ReadinessRecord } from '../contract';
+import { readinessRecord } from '../domain/readiness';
+import { ReadinessCheck } from './readiness';
 import { allMembersUp, describeSnapshot, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import { isFailoverOperationId, VCHA_CLUSTER_SERVICE_ID, type VcenterClient, type VcenterError } from '../vcenter';
 import { isNotFound, isOutage, isUnauthorized, type VcenterErrorClass } from '../vcenter/classify';
@@ -90,6 +98,12 @@ export interface FollowFailoverInput {
    * `stable-result` patch): the first proof ends it.
    */
   stableForMs?: number;
+  /**
+   * The readiness gate: after the cluster is back, vCenter must serve (vAPI, vpxd, services,
+   * appliance health, minus the skipped gates) within `withinMs` before the follow ends `verified`.
+   * Absent (runs without the `readiness-gate` patch): the cluster proof alone decides.
+   */
+  readiness?: ReadinessOptions;
 }
 
 /**
@@ -98,11 +112,19 @@ export interface FollowFailoverInput {
  * proof of the switch in time), `healthy-deadline` (switched, but not back in time), `no-sign` (a
  * request of unknown arrival, and the cluster confirmed unchanged with no sign of a failover for
  * the whole window), `flipped-back` (switched, then the old active node was ACTIVE again) or
- * `hold-unproven` (back, but no whole stability period of reads showed the new roles in time).
+ * `hold-unproven` (back, but no whole stability period of reads showed the new roles in time) or
+ * `not-ready` (back and held, but vCenter did not serve within the readiness bound).
  */
 export interface FollowFailoverResult {
   outcome:
-    'verified' | 'failed' | 'switch-deadline' | 'healthy-deadline' | 'no-sign' | 'flipped-back' | 'hold-unproven';
+    | 'verified'
+    | 'failed'
+    | 'switch-deadline'
+    | 'healthy-deadline'
+    | 'no-sign'
+    | 'flipped-back'
+    | 'hold-unproven'
+    | 'not-ready';
   /** When the switch was first seen (ISO), if it was. */
   switchedAt?: string;
   snapshot?: ClusterSnapshot;
@@ -118,6 +140,10 @@ export interface FollowFailoverResult {
   flippedBackAt?: { at: string; clock: 'vcenter' | 'worker' };
   /** With a stability period: the last read that showed the new roles (same clocks as {@link flippedBackAt}). */
   lastHeldAt?: { at: string; clock: 'vcenter' | 'worker' };
+  /** With the readiness gate: each gate as last seen, and the verdict. */
+  readiness?: ReadinessRecord;
+  /** With the readiness gate: the stability period was over (the roles held) before the follow ended. */
+  rolesHeld?: boolean;
   observation: string;
   observations: string[];
   longestOutageMs: number;
@@ -178,6 +204,8 @@ class Follow {
   private lastReadAt: { at: string; clock: 'vcenter' | 'worker' } | undefined;
   /** A retried attempt that resumes in the stability period: its unbroken stretch starts again. */
   private readonly resumedHolding: boolean;
+  /** The readiness gate, when the input asks for it. */
+  private readonly readiness: ReadinessCheck | undefined;
 
   constructor(
     private readonly input: FollowFailoverInput,
@@ -199,6 +227,11 @@ class Follow {
     if (input.unconfirmed) this.state.quietSinceFollowedMs ??= this.followedBefore;
     const before = input.vcenterTimeBefore === undefined ? NaN : Date.parse(input.vcenterTimeBefore);
     this.adoptFrom = Number.isFinite(before) ? before - DATE_HEADER_RESOLUTION_MS : undefined;
+    this.readiness = input.readiness
+      ? new ReadinessCheck(this.state, client, input.target, input.readiness, () => ({
+          ...(this.state.switchVcenterTime ? { switchVcenterTime: this.state.switchVcenterTime } : {}),
+        }))
+      : undefined;
   }
 
   /** The follow's time so far (ms): earlier attempts' plus this one's, on the monotonic clock. */
@@ -241,6 +274,8 @@ class Follow {
       signOfFailover: state.signOfFailover,
       ...(outcome === 'flipped-back' && this.lastReadAt ? { flippedBackAt: this.lastReadAt } : {}),
       ...(state.heldReadAt ? { lastHeldAt: state.heldReadAt } : {}),
+      ...(state.readiness ? { readiness: readinessRecord(state.readiness, outcome === 'not-ready') } : {}),
+      ...(state.rolesHeld ? { rolesHeld: true } : {}),
       observation: state.observation,
       observations: publicObservations(state),
       longestOutageMs: state.longestOutageMs,
@@ -329,6 +364,7 @@ class Follow {
       state.phase = 'VERIFYING';
       state.switchedAt = this.clock.wall();
       state.switchedAtFollowedMs = this.followedFor();
+      if (this.lastReadAt?.clock === 'vcenter') state.switchVcenterTime = this.lastReadAt.at;
       // The snapshot that proved the switch may already show the cluster back.
       return this.isBack(snapshot) ? this.back(snapshot) : undefined;
     }
@@ -462,30 +498,44 @@ class Follow {
   /**
    * The stability period, from the read that showed the cluster back: one read per poll interval,
    * each judged by `judgeHold`, until the roles held for the whole period, the old active node is
-   * ACTIVE again, or the bound passes without proof.
+   * ACTIVE again, or the bound passes without proof. With the readiness gate, its requests take
+   * turns with the role reads while a gate waits, and go on alone once the roles held.
    */
   private async untilHeld(): Promise<FollowFailoverResult> {
-    const { input, state } = this;
+    const { input, state, readiness } = this;
     const stableMs = input.stableForMs ?? 0;
     const backAt = state.backAtFollowedMs!;
     const holdEnd = holdEndOf(state.switchedAtFollowedMs ?? backAt, input.healthyTimeoutMs, backAt, stableMs);
+    const readyEnd = readiness ? backAt + readiness.options.withinMs : Infinity;
     // The read that showed the cluster back is the stretch's first, unless this attempt resumes a lost one.
     let readNow = !this.resumedHolding;
     while (true) {
       let reading: HoldReading;
       if (readNow && this.last) {
         reading = { kind: 'roles', activeNode: this.last.activeNode };
+        readiness?.vapiAnswered();
       } else {
-        await pause(input.pollIntervalMs, holdEnd - this.followedFor());
+        await pause(
+          input.pollIntervalMs,
+          (state.rolesHeld ? readyEnd : Math.min(holdEnd, readyEnd)) - this.followedFor(),
+        );
+        if (readiness && (state.rolesHeld || state.readinessTurn || this.followedFor() >= readyEnd)) {
+          const ended = await this.readinessPoll(readiness, readyEnd);
+          if (ended) return ended;
+          continue;
+        }
         this.renewSessionAfterOutage();
         try {
           reading = { kind: 'roles', activeNode: (await this.snapshot()).activeNode };
+          readiness?.vapiAnswered();
         } catch (error) {
           this.observeError(error);
           reading = { kind: 'unreadable', reason: state.observation };
         }
       }
       readNow = false;
+      // While a gate waits, the next poll is the gate's.
+      if (readiness?.pending) state.readinessTurn = true;
       const judged = judgeHold(reading, this.followedFor(), {
         previousActive: input.previousActive,
         previousPassive: input.previousPassive,
@@ -496,9 +546,17 @@ class Follow {
       if (judged.verdict === 'flipped-back') return this.flippedBack(this.last!);
       if (reading.kind === 'roles' && reading.activeNode === input.previousPassive) state.heldReadAt = this.lastReadAt;
       if (judged.verdict === 'held') {
-        const period = stableMs > 0 ? `; the roles held for ${formatDuration(stableMs)}` : '';
-        observe(state, `verified: ${describeSnapshot(this.last!)}${period}`);
-        return this.result('verified');
+        if (readiness) {
+          state.rolesHeld = true;
+          const ended = this.readinessEnd(readiness, readyEnd);
+          if (ended) return ended;
+          observe(
+            state,
+            `the roles held for ${formatDuration(stableMs)}; waiting for vCenter to serve (${readiness.describe()})`,
+          );
+          continue;
+        }
+        return this.verified();
       }
       if (judged.verdict === 'unproven') {
         observe(
@@ -531,6 +589,37 @@ class Follow {
         }
       }
     }
+  }
+
+  /** The roles held (and vCenter serves, with the readiness gate): the follow ends verified. */
+  private verified(): FollowFailoverResult {
+    const stableMs = this.input.stableForMs ?? 0;
+    const period = stableMs > 0 ? `; the roles held for ${formatDuration(stableMs)}` : '';
+    const serves = this.readiness ? `; vCenter serves (${this.readiness.describe()})` : '';
+    observe(this.state, `verified: ${describeSnapshot(this.last!)}${period}${serves}`);
+    return this.result('verified');
+  }
+
+  /** One poll of the readiness gate: its request, unless the bound passed; then its end, if any. */
+  private async readinessPoll(readiness: ReadinessCheck, readyEnd: number): Promise<FollowFailoverResult | undefined> {
+    this.state.readinessTurn = false;
+    if (this.followedFor() < readyEnd && readiness.pending) {
+      this.renewSessionAfterOutage();
+      await readiness.step();
+    }
+    return this.readinessEnd(readiness, readyEnd);
+  }
+
+  /** The gate's end: not ready (a required gate cannot pass, or the bound passed), or verified once the roles held too. */
+  private readinessEnd(readiness: ReadinessCheck, readyEnd: number): FollowFailoverResult | undefined {
+    const { verdict } = readiness.verdict(this.followedFor() >= readyEnd);
+    if (verdict === 'not-ready') {
+      observe(this.state, `vCenter does not serve: ${readiness.describe()}`);
+      log.warn('vCenter did not serve after the switch', { target: this.input.target, gates: readiness.describe() });
+      return this.result('not-ready');
+    }
+    if (verdict === 'ready' && this.state.rolesHeld) return this.verified();
+    return undefined;
   }
 
   /** The old active node is ACTIVE again after the switch: the cluster failed back by itself. */
@@ -609,7 +698,7 @@ class Follow {
    * here (undefined: the follow goes on in {@link untilHeld}).
    */
   private back(snapshot: ClusterSnapshot): FollowFailoverResult | undefined {
-    if (this.input.stableForMs === undefined) {
+    if (this.input.stableForMs === undefined && this.readiness === undefined) {
       observe(this.state, `verified: ${describeSnapshot(snapshot)}`);
       return this.result('verified');
     }

@@ -37,6 +37,7 @@ export const FAILURE_EXIT_CODES = {
   UnresolvedFailover: 24,
   ModeNotRestored: 25,
   FailoverFlippedBack: 26,
+  VcenterNotReady: 27,
 } as const satisfies Record<FailureType, number>;
 
 /** The exit code of a run's outcome (a SuccessOutcome or FailureType); unknown types count as other errors. */

@@ -30,7 +30,14 @@ export function followHeartbeat(client: Client, description: WorkflowExecutionDe
     }
     const observation = heartbeatObservation(details);
     if (observation) {
-      return { activityType, observation, attempt: pending.attempt ?? 1, phase: readFollowHeartbeat(details)?.phase };
+      const heartbeat = readFollowHeartbeat(details);
+      return {
+        activityType,
+        observation,
+        attempt: pending.attempt ?? 1,
+        phase: heartbeat?.phase,
+        ...(heartbeat?.readiness ? { readiness: heartbeat.readiness.gates } : {}),
+      };
     }
   }
   return undefined;

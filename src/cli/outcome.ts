@@ -68,6 +68,13 @@ function recordLines(record: FailoverRecord): string[] {
   if (active) lines.push(`  active:    ${active}`);
   lines.push(`  triggered: ${record.triggered}`);
   if (record.taskId) lines.push(`  task:      ${record.taskId}`);
+  if (record.readiness) {
+    // Each gate on its own line: which passed, which were not checked (403/404) or skipped, and what a waiting one saw.
+    lines.push(`  readiness: ${record.readiness.verdict} (${record.readiness.requests} requests)`);
+    for (const gate of record.readiness.gates) {
+      lines.push(`    ${gate.gate.padEnd(15)} ${gate.status}${gate.seen ? `: ${gate.seen}` : ''}`);
+    }
+  }
   lines.push(`  duration:  ${formatDuration(record.durationMs)}`);
   return lines;
 }

@@ -4,7 +4,14 @@
  * unreachable for 42 s (refused)") is in that activity's heartbeat details. This module merges
  * the two and renders the result: redrawn in place on a terminal, one line per change otherwise.
  */
-import { formatDuration, readFollowHeartbeat, type FailoverStatus, type FollowStage } from '../contract';
+import {
+  describeGates,
+  formatDuration,
+  readFollowHeartbeat,
+  type FailoverStatus,
+  type FollowStage,
+  type GateReport,
+} from '../contract';
 import type { CliIo } from './io';
 
 /** What a pending follow activity's last heartbeat shows. */
@@ -14,6 +21,8 @@ export interface LiveFollow {
   attempt: number;
   /** The follow activity's stage (FAILING_OVER, then VERIFYING once the switch is seen). */
   phase?: FollowStage;
+  /** The readiness gates as the follow last saw them, once it checks them. */
+  readiness?: GateReport[];
 }
 
 /** Everything known about a running run at one moment. */
@@ -35,6 +44,8 @@ export interface ProgressView {
   /** True when the observation came from a heartbeat rather than the status query. */
   live: boolean;
   elapsedMs: number;
+  /** The readiness gates in one line (live from the heartbeat, else the status), once the run checks them. */
+  readiness?: string;
 }
 
 /**
@@ -57,10 +68,18 @@ export function mergeProgress(input: ProgressInput): ProgressView {
     // The workflow learns of the switch when the follow activity ends; its heartbeat knows at once.
     if (phase === 'FAILING_OVER' && input.heartbeat.phase === 'VERIFYING') phase = 'VERIFYING';
     const retry = input.heartbeat.attempt > 1 ? ` (attempt ${input.heartbeat.attempt})` : '';
-    return { phase, observation: `${input.heartbeat.observation}${retry}`, live: true, elapsedMs };
+    const gates = input.heartbeat.readiness;
+    return {
+      phase,
+      observation: `${input.heartbeat.observation}${retry}`,
+      live: true,
+      elapsedMs,
+      ...(gates ? { readiness: describeGates(gates) } : {}),
+    };
   }
   const observation = input.status?.observation ?? `status unavailable: ${input.statusError ?? 'no answer'}`;
-  return { phase, observation, live: false, elapsedMs };
+  const gates = input.status?.readiness?.gates;
+  return { phase, observation, live: false, elapsedMs, ...(gates ? { readiness: describeGates(gates) } : {}) };
 }
 
 /** One line of progress, e.g. `[1m05s] FAILING_OVER  vCenter unreachable for 42 s (refused)`. */

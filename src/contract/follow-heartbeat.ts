@@ -4,6 +4,7 @@
  * in), the CLI and the Web UI (the live observation) read them through {@link readFollowHeartbeat}.
  */
 import type { FailoverPhase } from './phases';
+import { readReadinessState, type ReadinessState } from './readiness';
 
 /** The activity type whose heartbeat carries these details. */
 export const FOLLOW_ACTIVITY_TYPE = 'followFailover';
@@ -72,6 +73,14 @@ export interface FollowHeartbeat {
   heldSinceFollowedMs?: number;
   /** With a stability period: when the last read showing the new roles was answered, and by whose clock. */
   heldReadAt?: { at: string; clock: 'vcenter' | 'worker' };
+  /** vCenter's time (ISO, its `Date` header) of the read that showed the switch: the appliance's last check must be newer. */
+  switchVcenterTime?: string;
+  /** With the readiness gate: each gate as last seen (see `contract/readiness.ts`). */
+  readiness?: ReadinessState;
+  /** With the readiness gate: the stability period is over (the roles held); only the gate's requests remain. */
+  rolesHeld?: boolean;
+  /** With the readiness gate in the stability period: the next poll's request is the gate's (they take turns with the role reads). */
+  readinessTurn?: boolean;
 }
 
 const STAGES: readonly string[] = ['FAILING_OVER', 'VERIFYING'] satisfies FollowStage[];
@@ -130,5 +139,11 @@ export function readFollowHeartbeat(details: unknown): FollowHeartbeat | undefin
     if (value !== undefined && value >= 0) heartbeat[key] = value;
   }
   if (raw.taskUnreadable === true) heartbeat.taskUnreadable = true;
+  const switchVcenterTime = optionalString(raw.switchVcenterTime);
+  if (switchVcenterTime !== undefined) heartbeat.switchVcenterTime = switchVcenterTime;
+  const readiness = readReadinessState(raw.readiness);
+  if (readiness) heartbeat.readiness = readiness;
+  if (raw.rolesHeld === true) heartbeat.rolesHeld = true;
+  if (raw.readinessTurn === true) heartbeat.readinessTurn = true;
   return heartbeat;
 }

@@ -18,6 +18,7 @@ export * from './outcomes';
 export * from './phases';
 export * from './policy';
 export * from './queries';
+export * from './readiness';
 export * from './record';
 export * from './search-attributes';
 export * from './send';

@@ -35,6 +35,9 @@ export const FAILURE_TYPES = [
   // The switch was proven, then the cluster failed back by itself within the stability period (the old
   // active node ACTIVE again): the failover did not hold. Nothing more was sent.
   'FailoverFlippedBack',
+  // The switch was proven and the cluster is back, but vCenter did not serve within deadlines.ready (a
+  // readiness gate did not pass: the vpxd read, a service, the appliance's health). Nothing more was sent.
+  'VcenterNotReady',
 ] as const;
 
 /** One unsuccessful end. */

@@ -8,6 +8,7 @@ import type { MaintenanceLink } from './memo';
 import type { ClusterSnapshot, PreflightCheck } from './cluster';
 import type { FailureType, SuccessOutcome } from './outcomes';
 import type { FailoverPhase, PhaseMark } from './phases';
+import type { ReadinessRecord } from './readiness';
 
 /** The record every end carries: the result on success, the failure's details otherwise. */
 export interface FailoverRecord {
@@ -42,6 +43,8 @@ export interface FailoverRecord {
   approval?: ApprovalRecord;
   /** When the run is a leg of a `vchaMaintenance` run: that run and which leg. */
   maintenance?: MaintenanceLink;
+  /** After the switch (runs with the readiness gate): whether vCenter serves, gate by gate. */
+  readiness?: ReadinessRecord;
 }
 
 /** What `vchaFailover` returns on success. */
@@ -63,6 +66,8 @@ export interface FailoverStatus {
   outcome?: SuccessOutcome | FailureType;
   /** When the target's policy asks for approval: who may approve, until when, and the decision. */
   approval?: ApprovalRecord;
+  /** The readiness gate once the follow ended (runs with the readiness gate); live gates are in the follow's heartbeat. */
+  readiness?: ReadinessRecord;
 }
 
 /** A run's record plus the identity of the run and how it was started. */

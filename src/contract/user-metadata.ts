@@ -8,6 +8,7 @@
 import type { VchaFailoverInput } from './input/failover';
 import type { VchaMaintenanceInput } from './input/maintenance';
 import type { FailoverStatus } from './record';
+import { describeGates } from './readiness';
 
 /** The longest reason a one-line summary carries; the details carry it whole. */
 const SUMMARY_REASON_CHARS = 80;
@@ -94,6 +95,8 @@ export function currentFailoverDetails(status: FailoverStatus): string {
   lines.push(`**Observation:** ${status.observation}`);
   if (status.taskId) lines.push(`**vCenter task:** ${status.taskId}`);
   if (status.cancelRequested) lines.push('**Cancel:** requested');
+  if (status.readiness)
+    lines.push(`**Readiness:** ${status.readiness.verdict}: ${describeGates(status.readiness.gates)}`);
   if (status.phase === 'FAILING_OVER' || status.phase === 'VERIFYING') {
     lines.push("Live: the pending followFailover activity's heartbeat details show the latest poll.");
   }

@@ -9,6 +9,7 @@ import {
   FAILURE_TYPES,
   MAINTENANCE_PHASES,
   PHASES,
+  READINESS_GATES,
   type ApprovalRecord,
   type FailoverRecord,
   type FleetFailoverResult,
@@ -99,6 +100,19 @@ const FailoverRecordSchema = z.strictObject({
   heldBy: z.strictObject({ workflowId: z.string(), runId: z.string().optional() }).optional(),
   approval: ApprovalRecordSchema.optional(),
   maintenance: z.strictObject({ workflowId: z.string(), leg: z.enum(['failover', 'failback']) }).optional(),
+  readiness: z
+    .strictObject({
+      verdict: z.enum(['ready', 'not-ready', 'pending']),
+      gates: z.array(
+        z.strictObject({
+          gate: z.enum(READINESS_GATES),
+          status: z.enum(['pending', 'passed', 'not-checked', 'skipped']),
+          seen: z.string().optional(),
+        }),
+      ),
+      requests: z.number(),
+    })
+    .optional(),
 });
 
 /** The `failover` operation's output: the record of a run that succeeded. */

@@ -23,7 +23,17 @@ import { outageReason } from '../../src/activities/observations';
 import { VcenterApiError, type VcenterOperation } from '../../src/vcenter';
 import { classifyVcenterError } from '../../src/vcenter/classify';
 import { depsFor } from './deps';
-import { apiError, clusterInfo, failoverTask, operations, ScriptedVcenter, unreachable } from './scripted-vcenter';
+import {
+  apiError,
+  clusterInfo,
+  failoverTask,
+  operations,
+  ScriptedVcenter,
+  services,
+  unreachable,
+  type Answer,
+  type Scripted,
+} from './scripted-vcenter';
 
 function input(overrides: Partial<FollowFailoverInput> = {}): FollowFailoverInput {
   return {
@@ -518,6 +528,187 @@ describe('follow activity: the stability period', () => {
     assert.equal(result.outcome, 'verified');
     assert.ok(ms >= 100, `held ${ms} ms in this attempt`);
     assert.equal(vcenter.calls[0], 'cluster.get', 'no task poll: the switch was proven');
+  });
+});
+
+describe('follow activity: the readiness gate', () => {
+  const READY = { withinMs: 2_000, skip: [] };
+  const SWITCHED = new Date('2026-12-06T10:02:05.600Z');
+  const readinessCalls = (vcenter: ScriptedVcenter) =>
+    vcenter.calls.filter((call) => call !== 'cluster.get' && call !== 'tasks.get');
+  /** How many requests of one operation the follow made. */
+  const callsOf = (vcenter: ScriptedVcenter, operation: string) =>
+    vcenter.calls.filter((call) => call === operation).length;
+  type Answers = {
+    [K in 'listDatacenters' | 'listServices' | 'getSystemHealthLastCheck' | 'getSystemHealth']?: Answer<Scripted[K]>[];
+  };
+  /**
+   * A vCenter that switched at {@link SWITCHED} (its Date header) and serves at once, with a last
+   * check after the switch, unless `answers` script a readiness call otherwise.
+   */
+  const serving = (answers: Answers = {}) => {
+    const vcenter = new ScriptedVcenter()
+      .on('getTask', failoverTask('SUCCEEDED'))
+      .on('getCluster', clusterInfo('node2'))
+      .on('listDatacenters', ...(answers.listDatacenters ?? [[{ datacenter: 'datacenter-3', name: 'Datacenter' }]]))
+      .on(
+        'listServices',
+        ...(answers.listServices ?? [
+          services({ vpxd: 'STARTED', 'vapi-endpoint': 'STARTED', trustmanagement: 'STARTED' }),
+        ]),
+      )
+      .on('getSystemHealthLastCheck', ...(answers.getSystemHealthLastCheck ?? [new Date('2026-12-06T10:02:50.000Z')]))
+      .on('getSystemHealth', ...(answers.getSystemHealth ?? ['green']));
+    vcenter.vcenterTime = () => SWITCHED;
+    return vcenter;
+  };
+  const gate = (result: FollowFailoverResult, name: string) =>
+    result.readiness?.gates.find((report) => report.gate === name);
+
+  it('verified once vCenter serves: four requests, taking turns with the role reads inside the stability period', async () => {
+    const vcenter = serving();
+    const [result, ms] = await timed(() => follow(vcenter, { stableForMs: 400, pollIntervalMs: 20, readiness: READY }));
+    assert.equal(result.outcome, 'verified');
+    assert.deepEqual(readinessCalls(vcenter), [
+      'datacenter.list',
+      'services.list',
+      'health.lastcheck',
+      'health.system',
+    ]);
+    assert.equal(result.readiness?.verdict, 'ready');
+    assert.equal(result.readiness?.requests, 4);
+    assert.deepEqual(
+      result.readiness?.gates.map((report) => report.status),
+      ['passed', 'passed', 'passed', 'passed'],
+    );
+    // Never two requests in one poll: after the task read, a role read comes between two of the gate's requests.
+    const afterBack = vcenter.calls.slice(
+      vcenter.calls.indexOf('cluster.get') + 1,
+      vcenter.calls.indexOf('health.system') + 1,
+    );
+    afterBack.forEach((call, index) => assert.equal(call === 'cluster.get', index % 2 === 1, afterBack.join(' ')));
+    // The gate passed inside the 400 ms period: it added no time of its own.
+    assert.ok(ms < 400 + 300, `verified after ${ms} ms`);
+    assert.match(
+      result.observation,
+      /^verified: .*; the roles held for 400ms; vCenter serves \(vapi passed, vpxd passed/,
+    );
+  });
+
+  it('goes on after the stability period until every AUTOMATIC service is STARTED, one request per interval', async () => {
+    const vcenter = serving({
+      listServices: [
+        services({ vpxd: 'STARTED', trustmanagement: 'STOPPED', eam: 'STOPPED' }),
+        services({ vpxd: 'STARTED', trustmanagement: 'STARTING', eam: 'STOPPED' }),
+        services({ vpxd: 'STARTED', trustmanagement: 'STARTED', eam: 'STARTING' }),
+        services({ vpxd: 'STARTED', trustmanagement: 'STARTED', eam: 'STARTED' }),
+      ],
+    });
+    const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
+    assert.equal(result.outcome, 'verified');
+    assert.equal(callsOf(vcenter, 'services.list'), 4);
+    assert.equal(gate(result, 'services')?.status, 'passed');
+    const texts = result.observations.map((line) => line.replace(/^\S+ /, ''));
+    assert.ok(texts.includes('readiness: services passed: all 3 AUTOMATIC services STARTED'), texts.join('\n'));
+  });
+
+  it('a service stuck STARTING ends not-ready at the bound, naming it', async () => {
+    const vcenter = serving({ listServices: [services({ vpxd: 'STARTED', trustmanagement: 'STARTING' })] });
+    const [result, ms] = await timed(() =>
+      follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: { withinMs: 150, skip: [] } }),
+    );
+    assert.equal(result.outcome, 'not-ready');
+    assert.ok(ms >= 150, `ended after ${ms} ms, before the 150 ms bound`);
+    assert.equal(result.readiness?.verdict, 'not-ready');
+    assert.deepEqual(gate(result, 'services'), {
+      gate: 'services',
+      status: 'pending',
+      seen: 'trustmanagement STARTING',
+    });
+    assert.equal(gate(result, 'applianceHealth')?.status, 'pending');
+    assert.match(result.observation, /^vCenter does not serve: .*services pending \(trustmanagement STARTING\)/);
+  });
+
+  it('vpxd down while the vAPI answers: the datacenter read fails, not-ready at the bound', async () => {
+    const vcenter = serving({ listDatacenters: [apiError('datacenter.list', 503, 'SERVICE_UNAVAILABLE')] });
+    const result = await follow(vcenter, {
+      stableForMs: 0,
+      pollIntervalMs: 10,
+      readiness: { withinMs: 100, skip: [] },
+    });
+    assert.equal(result.outcome, 'not-ready');
+    assert.equal(gate(result, 'vapi')?.status, 'passed');
+    assert.equal(gate(result, 'vpxd')?.status, 'pending');
+    assert.match(gate(result, 'vpxd')?.seen ?? '', /^GET \/api\/vcenter\/datacenter: HTTP 503/);
+    assert.ok(!readinessCalls(vcenter).includes('services.list'), 'the services wait for vpxd');
+  });
+
+  it('a 403 or 404 leaves a gate not checked: the run is ready without it, but not without the vpxd read', async () => {
+    const narrow = serving({
+      listServices: [apiError('services.list', 403, 'UNAUTHORIZED')],
+      getSystemHealthLastCheck: [apiError('health.lastcheck', 404, 'NOT_FOUND')],
+    });
+    const ready = await follow(narrow, { stableForMs: 0, readiness: READY });
+    assert.equal(ready.outcome, 'verified');
+    assert.equal(ready.readiness?.verdict, 'ready');
+    assert.equal(gate(ready, 'services')?.status, 'not-checked');
+    assert.match(gate(ready, 'services')?.seen ?? '', /^HTTP 403: the account may not make this call/);
+    assert.equal(gate(ready, 'applianceHealth')?.status, 'not-checked');
+    assert.match(gate(ready, 'applianceHealth')?.seen ?? '', /^HTTP 404: this vCenter release lacks this call/);
+    assert.equal(callsOf(narrow, 'services.list'), 1, 'a 403 is not asked again');
+
+    const noVpxd = serving({ listDatacenters: [apiError('datacenter.list', 403, 'UNAUTHORIZED')] });
+    const [notReady, ms] = await timed(() =>
+      follow(noVpxd, { stableForMs: 0, pollIntervalMs: 10, readiness: { withinMs: 5_000, skip: [] } }),
+    );
+    assert.equal(notReady.outcome, 'not-ready');
+    assert.ok(ms < 2_000, `a 403 on the vpxd read ends at once, not at the bound (${ms} ms)`);
+  });
+
+  it("the appliance's health counts only from a last check newer than the switch: by vCenter's clock, else a later check", async () => {
+    for (const { clock, checks } of [
+      {
+        clock: true,
+        // The switch read's Date says 10:02:05: a check in that second may still be the old node's.
+        checks: ['2026-12-06T10:01:00.000Z', '2026-12-06T10:02:05.900Z', '2026-12-06T10:02:06.000Z'],
+      },
+      {
+        // No Date header: only a check later than the first one read after the switch counts.
+        clock: false,
+        checks: ['2026-12-06T10:01:00.000Z', '2026-12-06T10:01:00.000Z', '2026-12-06T10:03:00.000Z'],
+      },
+    ]) {
+      const vcenter = serving({ getSystemHealthLastCheck: checks.map((at) => new Date(at)) });
+      if (!clock) delete vcenter.vcenterTime;
+      const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
+      assert.equal(result.outcome, 'verified');
+      assert.equal(callsOf(vcenter, 'health.lastcheck'), 3, `with vCenter's clock: ${clock}`);
+      assert.equal(callsOf(vcenter, 'health.system'), 1);
+    }
+  });
+
+  it('an orange appliance is read again until green; skipped gates make no request', async () => {
+    const vcenter = serving({ getSystemHealth: ['orange', 'orange', 'green'] });
+    const result = await follow(vcenter, { stableForMs: 0, pollIntervalMs: 10, readiness: READY });
+    assert.equal(result.outcome, 'verified');
+    assert.equal(callsOf(vcenter, 'health.system'), 3);
+
+    const narrow = serving();
+    const skipped = await follow(narrow, {
+      stableForMs: 0,
+      readiness: { withinMs: 2_000, skip: ['services', 'applianceHealth'] },
+    });
+    assert.equal(skipped.outcome, 'verified');
+    assert.deepEqual(readinessCalls(narrow), ['datacenter.list']);
+    assert.equal(gate(skipped, 'applianceHealth')?.status, 'skipped');
+  });
+
+  it('a flip back during the gate still ends flipped-back', async () => {
+    const vcenter = serving({ listServices: [services({ vpxd: 'STARTED', eam: 'STARTING' })] });
+    vcenter.on('getCluster', clusterInfo('node2'), clusterInfo('node1'));
+    const result = await follow(vcenter, { stableForMs: 10_000, pollIntervalMs: 10, readiness: READY });
+    assert.equal(result.outcome, 'flipped-back');
+    assert.equal(result.readiness?.verdict, 'pending');
   });
 });
 

@@ -13,17 +13,27 @@ import {
   type VcenterVchaOperationsInfo,
   type UnreachableReason,
 } from '../../src/vcenter';
+import type {
+  ApplianceHealthSystemHealthLevel,
+  VcenterDatacenterSummary,
+  VcenterServicesListResult,
+} from '../../src/vcenter/schemas';
 
 /** One scripted answer. */
 export type Answer<T> = T | Error | (() => T | Promise<T>);
 
-type Scripted = {
+/** What each scripted method answers. */
+export type Scripted = {
   getCluster: VcenterVchaClusterInfo;
   getMode: { mode: 'ENABLED' | 'DISABLED' | 'MAINTENANCE' };
   getOperations: VcenterVchaOperationsInfo;
   listTasks: Record<string, CisTaskInfo>;
   startFailover: string;
   getTask: CisTaskInfo;
+  listDatacenters: VcenterDatacenterSummary[];
+  listServices: VcenterServicesListResult;
+  getSystemHealth: ApplianceHealthSystemHealthLevel;
+  getSystemHealthLastCheck: Date;
 };
 
 const OPERATION_OF: Record<keyof Scripted, VcenterOperation> = {
@@ -33,6 +43,10 @@ const OPERATION_OF: Record<keyof Scripted, VcenterOperation> = {
   listTasks: 'tasks.list',
   startFailover: 'cluster.failover',
   getTask: 'tasks.get',
+  listDatacenters: 'datacenter.list',
+  listServices: 'services.list',
+  getSystemHealth: 'health.system',
+  getSystemHealthLastCheck: 'health.lastcheck',
 };
 
 /** A member of the cluster info, as vCenter sends it. */
@@ -115,6 +129,22 @@ export function apiError(
   });
 }
 
+/** `GET /api/vcenter/services` with these AUTOMATIC services in these states (STARTED ones HEALTHY). */
+export function services(states: Record<string, 'STARTED' | 'STARTING' | 'STOPPED'>): VcenterServicesListResult {
+  return Object.fromEntries(
+    Object.entries(states).map(([id, state]) => [
+      id,
+      {
+        name_key: `cis.${id}.ServiceName`,
+        description_key: `cis.${id}.ServiceDescription`,
+        startup_type: 'AUTOMATIC' as const,
+        state,
+        ...(state === 'STARTED' ? { health: 'HEALTHY' as const, health_messages: [] } : {}),
+      },
+    ]),
+  );
+}
+
 /** The scripted client and what it was asked. */
 export class ScriptedVcenter {
   /** Operations called, in order. */
@@ -156,6 +186,10 @@ export class ScriptedVcenter {
       listTasks: () => answer('listTasks'),
       startFailover: () => answer('startFailover'),
       getTask: () => answer('getTask'),
+      listDatacenters: () => answer('listDatacenters'),
+      listServices: () => answer('listServices'),
+      getSystemHealth: () => answer('getSystemHealth'),
+      getSystemHealthLastCheck: () => answer('getSystemHealthLastCheck'),
       forgetSession: () => {
         this.sessionsForgotten += 1;
       },

@@ -72,6 +72,46 @@ describe('mergeProgress', () => {
     assert.equal(progressLine(view), '[1m5s] FAILING_OVER  vCenter unreachable for 42 s (refused)');
   });
 
+  it('shows the readiness gates live from the heartbeat, and from the status once the follow ended', () => {
+    const live = mergeProgress({
+      status: status('FAILING_OVER', 'following task task-17'),
+      heartbeat: {
+        activityType: 'followFailover',
+        observation: 'readiness: vpxd passed: vpxd answers (1 datacenter)',
+        attempt: 1,
+        phase: 'VERIFYING',
+        readiness: [
+          { gate: 'vapi', status: 'passed' },
+          { gate: 'vpxd', status: 'passed', seen: 'vpxd answers (1 datacenter)' },
+          { gate: 'services', status: 'pending', seen: 'eam STARTING' },
+          { gate: 'applianceHealth', status: 'skipped' },
+        ],
+      },
+      startedAt: at(0),
+      now: at(65),
+    });
+    assert.equal(live.readiness, 'vapi passed, vpxd passed, services pending (eam STARTING), applianceHealth skipped');
+    const ended = mergeProgress({
+      status: {
+        ...status('RECORDING', 'recording the outcome'),
+        readiness: {
+          verdict: 'ready',
+          gates: [
+            { gate: 'vapi', status: 'passed' },
+            { gate: 'vpxd', status: 'passed' },
+            { gate: 'services', status: 'not-checked', seen: 'HTTP 403' },
+            { gate: 'applianceHealth', status: 'passed' },
+          ],
+          requests: 3,
+        },
+      },
+      startedAt: at(0),
+      now: at(70),
+    });
+    assert.equal(ended.live, false);
+    assert.equal(ended.readiness, 'vapi passed, vpxd passed, services not-checked (HTTP 403), applianceHealth passed');
+  });
+
   it('names the attempt of a retried follow activity', () => {
     const view = mergeProgress({
       status: status('FAILING_OVER', 'following task task-17'),

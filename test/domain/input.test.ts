@@ -14,8 +14,9 @@ describe('failover input validation', () => {
         planned: true,
         dryRun: false,
         pollInterval: 5_000,
-        deadlines: { failover: 1_800_000, healthy: 1_800_000, noSign: 600_000, approval: 1_800_000 },
+        deadlines: { failover: 1_800_000, healthy: 1_800_000, noSign: 600_000, approval: 1_800_000, ready: 600_000 },
         requireHealthy: true,
+        readiness: { services: true, applianceHealth: true },
       },
     });
   });
@@ -49,6 +50,32 @@ describe('failover input validation', () => {
       const result = parseFailoverInput({ target: 'lab-01', planned: true, deadlines: { stable } });
       assert.deepEqual(result, { ok: false, problems: [message] }, String(stable));
     }
+  });
+
+  it('takes the readiness bound (10 min unless given) and narrows the gate only when asked, naming a bad option', () => {
+    const given = parseFailoverInput({
+      target: 'lab-01',
+      planned: true,
+      deadlines: { ready: '3m' },
+      readiness: { applianceHealth: false },
+    });
+    assert.equal(given.ok && given.input.deadlines.ready, 180_000);
+    assert.deepEqual(given.ok && given.input.readiness, { services: true, applianceHealth: false });
+    const other = parseFailoverInput({ target: 'lab-01', planned: true, deadlines: { healthy: '10m' } });
+    assert.equal(other.ok && other.input.deadlines.ready, 600_000);
+    for (const [extra, message] of [
+      [{ deadlines: { ready: '3h' } }, 'deadlines.ready: must be between 5 s and 7200 s (got "3h")'],
+      [
+        { readiness: { applianceHealth: 'no' } },
+        'readiness.applianceHealth: readiness.applianceHealth must be a boolean',
+      ],
+      [{ readiness: false }, 'readiness: readiness must be an object such as { "applianceHealth": false }'],
+    ] as const) {
+      const result = parseFailoverInput({ target: 'lab-01', planned: true, ...extra });
+      assert.deepEqual(result, { ok: false, problems: [message] }, JSON.stringify(extra));
+    }
+    const unknown = parseFailoverInput({ target: 'lab-01', planned: true, readiness: { vpxd: false } });
+    assert.ok(!unknown.ok && unknown.problems.some((p) => p.startsWith('readiness:') && p.includes('"vpxd"')));
   });
 
   it('parses and formats durations', () => {

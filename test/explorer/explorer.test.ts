@@ -22,6 +22,7 @@ describe('exhaustive explorer of the failover decision code', () => {
       'FailoverOutcomeUnknown',
       'FailoverNotHealthy',
       'FailoverFlippedBack',
+      'VcenterNotReady',
       'PreflightRejected',
       'TargetBusy',
       'AlreadySent',

@@ -45,7 +45,13 @@ const AT = '2026-12-06T10:00:00.000Z';
 /** The deadlines the runs follow under (the input's defaults, with the stability period of the `stable-result` patch). */
 const INPUT: VerdictInput = {
   target: 'vc-a',
-  deadlines: { failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 },
+  deadlines: {
+    failover: 30 * 60_000,
+    healthy: 30 * 60_000,
+    noSign: 10 * 60_000,
+    approval: 30 * 60_000,
+    ready: 10 * 60_000,
+  },
   requireHealthy: true,
   stableMs: DEFAULT_STABLE_POLLS * 5_000,
 };
@@ -423,7 +429,7 @@ function judgeEnd(world: World, run: Run, end: RunEnd): void {
     if (last?.origin !== 'external' || last.activeAfter !== active || before?.activeAfter !== passive)
       run.untrue.push(`FailoverFlippedBack but the cluster did not switch to ${passive} and back by itself`);
   }
-  if (end.outcome === 'SUCCEEDED' || end.outcome === 'FailoverNotHealthy') {
+  if (end.outcome === 'SUCCEEDED' || end.outcome === 'FailoverNotHealthy' || end.outcome === 'VcenterNotReady') {
     const passive = run.passed!.passive;
     if (world.env.active !== passive) run.untrue.push(`${end.outcome} but ${passive} is not ACTIVE`);
     const its = world.env.ended.some(
@@ -523,8 +529,9 @@ function followResults(
 
 /**
  * The stability period's ends once the cluster is back on `passive` (`domain/stability.ts`): VCHA
- * fails back by itself (FailoverFlippedBack), or no whole period of reads shows the new roles
- * (FailoverOutcomeUnknown). `completes`: the switch is the running failover's end.
+ * fails back by itself (FailoverFlippedBack), no whole period of reads shows the new roles
+ * (FailoverOutcomeUnknown), or the roles held but vCenter does not serve in time (VcenterNotReady,
+ * `domain/readiness.ts`). `completes`: the switch is the running failover's end.
  */
 function afterTheSwitch(passive: Node, completes = true): ReturnType<typeof followResults> {
   return [
@@ -538,6 +545,12 @@ function afterTheSwitch(passive: Node, completes = true): ReturnType<typeof foll
       label: 'back, but the roles not proven held for the period',
       cost: 1,
       result: 'hold-unproven',
+      ...(completes ? { effect: 'complete' as const } : {}),
+    },
+    {
+      label: 'back and held, but vCenter does not serve in time',
+      cost: 1,
+      result: 'not-ready',
       ...(completes ? { effect: 'complete' as const } : {}),
     },
   ];

@@ -30,6 +30,10 @@ export const FAST_TIMING: Partial<SimTiming> = {
   resyncMs: 1_500,
   refusalTaskMs: 300,
   modeChangeMs: 300,
+  // The new active node's services (eight start after the API: 1.6 s) and its first appliance
+  // health check come within the stability period, as on a vCenter that is ready when the cluster is.
+  serviceStartMs: 200,
+  healthCheckMs: 1_000,
 };
 
 /**

@@ -95,6 +95,13 @@ describe('services, datacenter and appliance health (shared port)', () => {
     );
     assert.ok(checked > switchedAt);
     assert.equal((await vc.call('GET', '/api/appliance/health/system')).body, 'green');
+    // The checks are periodic: a later one follows the first.
+    const again = await pollUntil(
+      async () => Date.parse((await vc.call('GET', '/api/appliance/health/system/lastcheck')).body as string),
+      (time) => time > checked,
+      5_000,
+    );
+    assert.ok(again > checked);
   });
 
   it('leaves a service stuck STARTING and vpxd STOPPED when the fault says so: the datacenter read answers 503', async () => {

@@ -25,6 +25,17 @@ describe('vchaFailover', { concurrency: true }, async () => {
       taskSucceeded: { nodes: healthyNodes(7), faults: { taskAfterSwitch: 'succeeded' } },
       flipsBack: { nodes: healthyNodes(8), timing: { failBackMs: 2_000 }, faults: { failBack: 'task' } },
       holds: { nodes: healthyNodes(9) },
+      servicesLate: { nodes: healthyNodes(10), timing: { serviceStartMs: 1_500 } },
+      serviceStuck: { nodes: healthyNodes(11), faults: { servicesAfterSwitch: { trustmanagement: 'STARTING' } } },
+      vpxdDown: { nodes: healthyNodes(12), faults: { servicesAfterSwitch: { vpxd: 'STOPPED' } } },
+      servicesForbidden: {
+        nodes: healthyNodes(13),
+        faults: {
+          rules: [
+            { operation: 'services.list', action: 'respond', status: 403, body: 'vapi', errorType: 'UNAUTHORIZED' },
+          ],
+        },
+      },
     },
   });
 
@@ -173,17 +184,100 @@ describe('vchaFailover', { concurrency: true }, async () => {
     const back = timeOf('back:');
     const verified = timeOf('verified:');
     assert.ok(verified - back >= 5_000, `verified ${verified - back} ms after the cluster was back`);
-    const reads = lab.sim
+    const requests = lab.sim
       .requestLog('holds')
-      .filter((r) => r.operation === 'cluster.get' && Date.parse(r.time) > back && Date.parse(r.time) <= verified);
-    // One read per 1 s poll interval over 5 s, allowing for a slow machine's late polls.
-    assert.ok(reads.length >= 4 && reads.length <= 7, `${reads.length} cluster reads in the stability period`);
+      .filter((r) => r.operation !== 'session.create' && Date.parse(r.time) > back && Date.parse(r.time) <= verified);
+    // One request per 1 s poll interval over 5 s, allowing for a slow machine's late polls: the role
+    // reads, and the readiness gate's four requests taking turns with them.
+    assert.ok(requests.length >= 4 && requests.length <= 7, `${requests.length} requests in the stability period`);
+    const gateRequests = requests.filter((r) => r.operation !== 'cluster.get').map((r) => r.operation);
+    assert.deepEqual(gateRequests, ['datacenter.list', 'services.list', 'health.lastcheck', 'health.system']);
+    assert.deepEqual(
+      result.readiness?.gates.map((gate) => `${gate.gate} ${gate.status}`),
+      ['vapi passed', 'vpxd passed', 'services passed', 'applianceHealth passed'],
+    );
     assert.equal(lab.failoverPosts('holds'), 1);
     // The period is read inside the follow activity: no timer per poll, the history stays within its budget.
     const events = (await handle.fetchHistory()).events ?? [];
     process.stdout.write(`# a failover with a 5 s stability period: ${events.length} history events\n`);
     assert.ok(events.length <= 45, `${events.length} history events`);
     assert.equal(events.filter((event) => event.timerStartedEventAttributes).length, 0, 'no timers');
+  });
+
+  it('says SUCCEEDED only after every AUTOMATIC service is STARTED, reading them once a poll interval', async () => {
+    const handle = await lab.start({
+      target: 'servicesLate',
+      planned: true,
+      pollInterval: '1s',
+      deadlines: { stable: '2s' },
+    });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.match(result.message, /; vCenter serves \(every readiness gate passed\)/);
+    const [failover] = lab.sim.cluster('servicesLate').failovers();
+    const verified = result.observations.find((entry) => entry.split(' ')[1] === 'verified:');
+    assert.ok(verified && failover?.apiBackAt);
+    // Eight services start one after another after the API is back, 1.5 s each.
+    const afterApi = Date.parse(verified.split(' ')[0]!) - failover.apiBackAt;
+    assert.ok(afterApi >= 8 * 1_500, `SUCCEEDED ${afterApi} ms after the API was back, before the services started`);
+    const servicesReads = lab.sim.requestLog('servicesLate').filter((r) => r.operation === 'services.list');
+    assert.ok(servicesReads.length >= 3, `${servicesReads.length} services reads`);
+    assert.match(result.observations.join('\n'), /readiness: services pending: .*STARTING/);
+    assert.equal(result.readiness?.verdict, 'ready');
+    assert.equal(lab.failoverPosts('servicesLate'), 1);
+  });
+
+  it('ends VcenterNotReady, naming the service, when one stays STARTING after the switch', async () => {
+    const handle = await lab.start({
+      target: 'serviceStuck',
+      planned: true,
+      pollInterval: '1s',
+      deadlines: { stable: '2s', ready: '6s' },
+    });
+    const { failure, record } = await failureOf(handle, 'VcenterNotReady');
+    assert.match(failure.message, new RegExp(`switched to ${haRe('10.11.0.2')} and the cluster is back`));
+    assert.match(failure.message, /but vCenter did not serve within 6s: services: trustmanagement STARTING/);
+    assert.equal(record?.outcome, 'VcenterNotReady');
+    assert.equal(record?.activeAfter, ha('10.11.0.2'));
+    assert.deepEqual(
+      record?.readiness?.gates.map((gate) => `${gate.gate} ${gate.status}`),
+      ['vapi passed', 'vpxd passed', 'services pending', 'applianceHealth pending'],
+    );
+    assert.equal(lab.failoverPosts('serviceStuck'), 1);
+  });
+
+  it('ends VcenterNotReady when vpxd is down after the switch while the vAPI answers', async () => {
+    const handle = await lab.start({
+      target: 'vpxdDown',
+      planned: true,
+      pollInterval: '1s',
+      deadlines: { stable: '2s', ready: '5s' },
+    });
+    const { failure, record } = await failureOf(handle, 'VcenterNotReady');
+    assert.match(failure.message, /vpxd: GET \/api\/vcenter\/datacenter: HTTP 503/);
+    assert.equal(record?.readiness?.gates.find((gate) => gate.gate === 'vapi')?.status, 'passed');
+    assert.equal(record?.readiness?.verdict, 'not-ready');
+    const datacenterReads = lab.sim.requestLog('vpxdDown').filter((r) => r.operation === 'datacenter.list');
+    assert.ok(datacenterReads.length >= 2 && datacenterReads.every((r) => r.status === 503));
+    assert.equal(lab.failoverPosts('vpxdDown'), 1);
+  });
+
+  it('SUCCEEDED with the services not checked when the account may not list them (403), as the record says', async () => {
+    const handle = await lab.start({
+      target: 'servicesForbidden',
+      planned: true,
+      pollInterval: '1s',
+      deadlines: { stable: '3s' },
+    });
+    const result = await handle.result();
+    assert.equal(result.outcome, 'SUCCEEDED');
+    assert.match(result.message, /vCenter serves \(services not checked: HTTP 403: the account may not make this call/);
+    const record = lab.recorder.records.find((r) => r.workflowId === handle.workflowId);
+    const services = record?.readiness?.gates.find((gate) => gate.gate === 'services');
+    assert.equal(services?.status, 'not-checked');
+    assert.equal(record?.readiness?.gates.find((gate) => gate.gate === 'applianceHealth')?.status, 'passed');
+    assert.equal(lab.sim.requestLog('servicesForbidden').filter((r) => r.operation === 'services.list').length, 1);
+    assert.equal(lab.failoverPosts('servicesForbidden'), 1);
   });
 
   it('ends UnknownTarget for a name the worker does not know, without calling vCenter', async () => {

@@ -3,7 +3,7 @@
  * once it has ended, how it ended.
  */
 import { readMemo, WORKFLOW_TYPES, maintenanceStatusQuery, type ApprovalRecord, type PhaseMark } from '../../contract';
-import { formatDuration } from '../../contract';
+import { describeGates, formatDuration } from '../../contract';
 import { parseCommandArgs } from '../args';
 import type { Command } from '../command';
 import { webUiLink, withSession } from '../connect';
@@ -108,6 +108,9 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
           `  target:      ${record.target} (${record.dryRun ? 'dry run' : record.planned ? 'planned' : 'forced'})`,
         );
         if (record.approval) lines.push(approvalLine(record.approval, workflowId));
+        if (record.readiness) {
+          lines.push(`  readiness:   ${record.readiness.verdict}: ${describeGates(record.readiness.gates)}`);
+        }
         lines.push('  timeline:', ...timelineLines(record.timeline));
       }
       printLines(io, [...lines, link, ...renderEnding(ending)]);
@@ -127,6 +130,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       `  observation: ${view.observation}${view.live ? ` (live, from the ${live.progress.heartbeat?.activityType} heartbeat)` : ''}`,
     );
     lines.push(`  elapsed:     ${formatDuration(view.elapsedMs)}`);
+    if (view.readiness) lines.push(`  readiness:   ${view.readiness}${view.live ? ' (live)' : ''}`);
     if (status?.taskId) lines.push(`  task:        ${status.taskId}`);
     if (status?.cancelRequested) lines.push('  cancel:      requested');
     if (status?.approval) lines.push(approvalLine(status.approval, workflowId));

@@ -99,9 +99,36 @@ export const VchaFailoverInputSchema = z
         // starting right after the cluster is back to show (its outage starts at once). "0s" ends
         // at the first proof, as runs did before it. At most 30 minutes (see docs/safety.md).
         stable: optionalDurationField('deadlines.stable', '1m', 0, 30 * 60_000),
+        // The readiness bound: how long after the cluster is back (all members UP, HEALTHY when
+        // required) vCenter may take to serve (the vAPI session, vpxd, every AUTOMATIC service
+        // STARTED, the appliance's health checked after the switch) before the run ends
+        // VcenterNotReady. After a switch the new node starts its services one by one, and VMware's
+        // own lab automation waits minutes for them; field reports put the API back within three
+        // minutes of the switch, and the cluster's resync takes minutes more, so most of the start
+        // is over once the cluster is back. 10 minutes leaves a slow start its time and still names
+        // a stuck service (vapi-endpoint, trustmanagement) well before anyone would wait longer. At
+        // least 5 s, at most 2 hours (see docs/safety.md).
+        ready: durationField('deadlines.ready', '10m', 5_000, 2 * 3_600_000),
       })
-      .default({ failover: 30 * 60_000, healthy: 30 * 60_000, noSign: 10 * 60_000, approval: 30 * 60_000 }),
+      .default({
+        failover: 30 * 60_000,
+        healthy: 30 * 60_000,
+        noSign: 10 * 60_000,
+        approval: 30 * 60_000,
+        ready: 10 * 60_000,
+      }),
     requireHealthy: z.boolean({ error: 'requireHealthy must be a boolean' }).default(true),
+    // Narrows the readiness gate: `false` skips the AUTOMATIC services' check or the appliance's
+    // health (the vAPI session and the vpxd read always count). The default is the full gate.
+    readiness: z
+      .strictObject(
+        {
+          services: z.boolean({ error: 'readiness.services must be a boolean' }).default(true),
+          applianceHealth: z.boolean({ error: 'readiness.applianceHealth must be a boolean' }).default(true),
+        },
+        { error: 'readiness must be an object such as { "applianceHealth": false }' },
+      )
+      .default({ services: true, applianceHealth: true }),
     // Fail over only away from this node: preflight rejects the run when another one is ACTIVE
     // (vchaMaintenance's failback uses it so it never fails over away from the patched node).
     expectedActive: z

@@ -1,7 +1,7 @@
 /**
  * The `vchaMaintenance` input contract: a planned failover, a maintenance window, a failback.
  * Validated at the start of every run (by the `validateMaintenanceInput` local activity) and
- * published as JSON Schema. `pollInterval` and `deadlines` are the legs' own fields, checked with
+ * published as JSON Schema. `pollInterval`, `deadlines` and `readiness` are the legs' own fields, checked with
  * the `vchaFailover` schema and handed to both legs as written.
  */
 import { z } from 'zod';
@@ -25,6 +25,7 @@ export const VchaMaintenanceInputSchema = z.strictObject({
     .default('leave'),
   pollInterval: legFields.pollInterval.optional(),
   deadlines: legFields.deadlines.optional(),
+  readiness: legFields.readiness.optional(),
 });
 
 /** What callers send to `vchaMaintenance`. */

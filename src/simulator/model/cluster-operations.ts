@@ -16,7 +16,7 @@ import type { EffectiveFlags } from './cluster-wire';
 import { failoverBlockers } from './failover-rules';
 import { outageKeepsListening } from './faults';
 import { modeChangeBlocker } from './mode-rules';
-import { servicesAtTakeover } from './services';
+import { lastApplianceCheckAt, servicesAtTakeover } from './services';
 import type { FailoverTimeline } from './failover-timeline';
 import { finishTask, markTaskRunning, type SimTask, type TaskIdSequence } from './tasks';
 import { localizable, vapiError, type VapiError } from './vapi-errors';
@@ -293,6 +293,9 @@ export class ClusterOperations {
     if (fromActive) state.members[fromActive].state = 'DOWN';
     state.healthState = 'DEGRADED';
     this.available = false;
+    // The node taking over reports the old node's last check until its own first one.
+    state.appliance.lastCheckAt = lastApplianceCheckAt(state.appliance, now);
+    delete state.appliance.checkEveryMs;
     // Envoy's answers and a blackhole come from an address that still accepts connections.
     if (!outageKeepsListening(this.parts.faults.outageStyle)) {
       this.context
@@ -377,11 +380,16 @@ export class ClusterOperations {
     });
   }
 
-  /** The new active node's first periodic health check: only now does its health say anything about it. */
+  /**
+   * The new active node's first periodic health check: only now does its health say anything about
+   * it. Later checks follow every `healthCheckMs` (read from the clock when asked: no timer keeps
+   * the cluster busy).
+   */
   private checkApplianceHealth(): void {
     const { appliance } = this.parts.state;
     appliance.reported = appliance.color;
     appliance.lastCheckAt = this.context.clock.now();
+    appliance.checkEveryMs = this.context.clock.toRealMs(this.parts.timing.healthCheckMs);
     this.context.changed();
   }
 

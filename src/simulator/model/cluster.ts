@@ -36,7 +36,13 @@ import type { FailoverTimeline } from './failover-timeline';
 import { applyFaultPatch, takeRefusal, takeRule, type FaultRule, type FaultState } from './faults';
 import type { SimRequestRecord } from './request-log';
 import type { SimSession } from './sessions';
-import { renderServiceInfo, type HealthColor, type ServiceInfoWire, type ServiceState } from './services';
+import {
+  lastApplianceCheckAt,
+  renderServiceInfo,
+  type HealthColor,
+  type ServiceInfoWire,
+  type ServiceState,
+} from './services';
 import { renderTaskInfo, type CisTaskInfo, type TaskFilter } from './tasks';
 import { mergeTiming, type SimTiming } from './timing';
 import type { VcenterOperation } from '../../vcenter/operations';
@@ -373,7 +379,8 @@ export class SimCluster {
   /** The appliance health the last periodic check reported, and when it ran. */
   applianceHealth(): { color: HealthColor; lastCheck: string } {
     const { appliance } = this.parts.state;
-    return { color: appliance.reported, lastCheck: new Date(appliance.lastCheckAt).toISOString() };
+    const lastCheckAt = lastApplianceCheckAt(appliance, this.context.clock.now());
+    return { color: appliance.reported, lastCheck: new Date(lastCheckAt).toISOString() };
   }
 
   /** The cluster mode. */

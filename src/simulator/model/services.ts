@@ -90,8 +90,10 @@ export interface ApplianceHealth {
   color: HealthColor;
   /** The color the last check reported. */
   reported: HealthColor;
-  /** When the last check ran (epoch ms). */
+  /** When the last check ran (epoch ms); with {@link checkEveryMs}, the first of the periodic ones. */
   lastCheckAt: number;
+  /** After a switch's first check: the checks repeat this often (real ms), as the appliance's periodic checks do. */
+  checkEveryMs?: number;
 }
 
 /** VcenterServicesServiceInfo as sent on the wire. */
@@ -119,4 +121,11 @@ export function renderServiceInfo(id: string, service: SimService): ServiceInfoW
       ? []
       : [localizable(`cis.${id}.health.${service.health.toLowerCase()}`, `The ${id} service is ${service.health}.`)];
   return info;
+}
+
+/** When the appliance's last check ran at `now` (epoch ms): the first one, or the latest of its periodic repeats. */
+export function lastApplianceCheckAt(appliance: ApplianceHealth, now: number): number {
+  const every = appliance.checkEveryMs ?? 0;
+  const since = now - appliance.lastCheckAt;
+  return every > 0 && since > 0 ? appliance.lastCheckAt + Math.floor(since / every) * every : appliance.lastCheckAt;
 }

@@ -75,13 +75,14 @@ export const SEND = {
  * timeout for the last attempt to report: a run always ends in bounded time, with the last
  * heartbeat's observations when a worker could not finish it. `stableMs` is the stability period
  * the run follows with (undefined for runs without it): the period may end up to that long after
- * the healthy window.
+ * the healthy window, and the readiness gate (`readyMs`, undefined for runs without it) that long after.
  */
-export function followOptions(input: ValidatedFailoverInput, stableMs?: number): ActivityOptions {
+export function followOptions(input: ValidatedFailoverInput, stableMs?: number, readyMs?: number): ActivityOptions {
   const heartbeatTimeout = Math.min(Math.max(3 * input.pollInterval, 15_000), 120_000);
   return {
     // The server's own bound on the windows the activity counts on its clock (its retries only lengthen them).
-    scheduleToCloseTimeout: input.deadlines.failover + input.deadlines.healthy + (stableMs ?? 0) + heartbeatTimeout,
+    scheduleToCloseTimeout:
+      input.deadlines.failover + input.deadlines.healthy + (stableMs ?? 0) + (readyMs ?? 0) + heartbeatTimeout,
     heartbeatTimeout,
     retry: {
       initialInterval: '1s',

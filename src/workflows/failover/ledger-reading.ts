@@ -128,9 +128,16 @@ export function claimRefused(refusal: LedgerRefusal, target: string, cluster: st
 
 /**
  * Outcomes that prove what the cluster did after a request went out. A flip back proves it too: the
- * request's failover happened, and the cluster then failed back by itself (its roles were read).
+ * request's failover happened, and the cluster then failed back by itself (its roles were read). So
+ * does a vCenter that did not serve: the switch was proven and the roles held; only its services lag.
  */
-const PROVING_OUTCOMES = new Set(['SUCCEEDED', 'FailoverFailed', 'FailoverNotHealthy', 'FailoverFlippedBack']);
+const PROVING_OUTCOMES = new Set([
+  'SUCCEEDED',
+  'FailoverFailed',
+  'FailoverNotHealthy',
+  'FailoverFlippedBack',
+  'VcenterNotReady',
+]);
 
 /**
  * What the ledger keeps of a run that claimed the send: its outcome, whether that proves the

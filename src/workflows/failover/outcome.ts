@@ -66,6 +66,9 @@ export function recordOf(end: RunEnd, run: RunFacts): FailoverRecord {
     ...(tooLate ? { cancelRequestedAfterTrigger: true } : {}),
     ...(status.approval ? { approval: { ...status.approval } } : {}),
     ...(maintenance ? { maintenance } : {}),
+    ...(status.readiness
+      ? { readiness: { ...status.readiness, gates: status.readiness.gates.map((gate) => ({ ...gate })) } }
+      : {}),
     ...(end.ok ? {} : end.extra),
   };
 }

@@ -95,4 +95,17 @@ export const PATCHES = {
     since: 'after 0.3.0 (the 0.3.0 histories under test/histories/0.3.0/ have no marker)',
     removableWhen: 'no run started by a 0.3.x build can be open (test/histories/0.3.0/*)',
   },
+  /**
+   * The readiness gate: the follow activity gets `readiness` (`deadlines.ready` and the gates the
+   * input skips) and says verified only once vCenter also serves (vAPI, vpxd, services, appliance
+   * health), ending not-ready (VcenterNotReady) when it does not in time. Runs without the marker
+   * end on the cluster proof. Asked in the first activation, beside `stable-result`.
+   */
+  readinessGate: {
+    id: 'readiness-gate',
+    gates:
+      'SUCCEEDED only once vCenter serves after the switch (vAPI, vpxd, AUTOMATIC services, appliance health) within deadlines.ready; otherwise VcenterNotReady',
+    since: 'after 0.3.0 (histories without the marker: test/histories/0.3.0/*)',
+    removableWhen: 'no run started by a build without the readiness gate can be open',
+  },
 } as const satisfies Record<string, Patch>;

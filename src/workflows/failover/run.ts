@@ -43,6 +43,7 @@ import {
 } from '../../contract';
 import { ledgerEvidence } from '../../domain/cluster-snapshot';
 import { stabilityPeriodOf } from '../../domain/stability';
+import { readinessOptionsOf } from '../../domain/readiness';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
 import { causeMessage, contractTypeOf, followHeartbeatOf, ledgerRefusalOf } from '../common/activity-errors';
 import { holdTarget } from '../common/hold-target';
@@ -96,6 +97,8 @@ export class FailoverRun {
   private usesLedger = false;
   /** The run holds its verdict for the stability period (`PATCHES.stableResult`); older runs end at the first proof. */
   private holdsResult = false;
+  /** The run checks that vCenter serves before SUCCEEDED (`PATCHES.readinessGate`); older runs end on the cluster proof. */
+  private checksReadiness = false;
   /** This run holds the cluster (itself, not through its parent): it releases it at the end. */
   private holdsCluster = false;
   /** This run claimed the send in the cluster's ledger: its end goes there. */
@@ -134,6 +137,7 @@ export class FailoverRun {
     // activity resolves is not yet known to a replay of that workflow task (it would not replay).
     this.usesLedger = patched(PATCHES.clusterLedger.id);
     this.holdsResult = patched(PATCHES.stableResult.id);
+    this.checksReadiness = patched(PATCHES.readinessGate.id);
     this.showDetails();
     const input = await this.validate(rawInput);
     let end: RunEnd;
@@ -471,6 +475,7 @@ export class FailoverRun {
   private async follow(input: ValidatedFailoverInput, passed: PassedPreflight, sent: Sent): Promise<RunEnd> {
     const { target, deadlines } = input;
     const stableMs = this.holdsResult ? stabilityPeriodOf(input) : undefined;
+    const readiness = this.checksReadiness ? readinessOptionsOf(input) : undefined;
     this.enter('FAILING_OVER', sent.taskId ? `following task ${sent.taskId}` : 'following the cluster state');
     // Durations only: the activity times them on its own clock, never against this workflow's.
     const followInput: FollowFailoverInput = {
@@ -485,11 +490,12 @@ export class FailoverRun {
       ...(sent.triggered === 'unknown' ? { unconfirmed: { noSignWindowMs: deadlines.noSign } } : {}),
       ...(sent.vcenterTimeBefore ? { vcenterTimeBefore: sent.vcenterTimeBefore } : {}),
       ...(stableMs !== undefined ? { stableForMs: stableMs } : {}),
+      ...(readiness ? { readiness } : {}),
     };
     let followed: FollowFailoverResult;
     try {
       followed = await proxyActivities<FailoverActivities>({
-        ...followOptions(input, stableMs),
+        ...followOptions(input, stableMs, readiness?.withinMs),
         summary: `follow the failover of ${target} through its outage and verify it`,
       }).followFailover(followInput);
     } catch (error) {
@@ -507,6 +513,7 @@ export class FailoverRun {
     this.observations.push(...followed.observations);
     this.longestOutageMs = followed.longestOutageMs;
     this.after = followed.snapshot;
+    if (followed.readiness) this.status.readiness = followed.readiness;
     if (followed.taskId && !this.status.taskId) this.status.taskId = followed.taskId;
     if (followed.switchedAt) this.markVerifying(Date.parse(followed.switchedAt));
     this.status.observation = followed.observation;

@@ -7,6 +7,8 @@ import type { FollowFailoverResult } from '../../activities';
 import { formatDuration } from '../../contract/duration';
 import type { FollowHeartbeat } from '../../contract/follow-heartbeat';
 import type { ValidatedFailoverInput } from '../../contract/input/failover';
+import type { GateReport } from '../../contract/readiness';
+import { REQUIRED_GATES } from '../../domain/readiness';
 import { failed, type PassedPreflight, type RunEnd, type Sent } from './shapes';
 
 /**
@@ -37,6 +39,22 @@ function tiedToRequest(followed: FollowFailoverResult, sent: Pick<Sent, 'taskId'
   );
 }
 
+/** The gates that were not checked or skipped, for a SUCCEEDED message (empty when every gate passed). */
+function servesDetail(gates: readonly GateReport[]): string {
+  const notChecked = gates.filter((gate) => gate.status === 'not-checked' || gate.status === 'skipped');
+  if (notChecked.length === 0) return ' (every readiness gate passed)';
+  return ` (${notChecked.map((gate) => `${gate.gate} ${gate.status === 'skipped' ? 'skipped' : `not checked: ${gate.seen ?? 'no answer'}`}`).join('; ')})`;
+}
+
+/** The gates that did not pass and what each saw, e.g. "services: trustmanagement STARTING". */
+function notServing(gates: readonly GateReport[]): string {
+  const failing = gates.filter(
+    (gate) => gate.status === 'pending' || (REQUIRED_GATES.includes(gate.gate) && gate.status === 'not-checked'),
+  );
+  if (failing.length === 0) return 'no readiness gate was seen passing';
+  return failing.map((gate) => `${gate.gate}: ${gate.seen ?? 'not seen answering'}`).join('; ');
+}
+
 /** The end the follow activity's result proves. */
 export function verdict(
   followed: FollowFailoverResult,
@@ -53,8 +71,19 @@ export function verdict(
         message:
           `${target} failed over: ${passed.passive} is ACTIVE, ${followed.snapshot?.healthState ?? 'health unknown'}` +
           (input.stableMs ? `, and the roles held for ${formatDuration(input.stableMs)}` : '') +
+          (followed.readiness ? `; vCenter serves${servesDetail(followed.readiness.gates)}` : '') +
           tiedToRequest(followed, sent),
       };
+    case 'not-ready':
+      return failed(
+        'VcenterNotReady',
+        `${target} switched to ${passed.passive} and the cluster is back` +
+          (input.stableMs && followed.rolesHeld ? ` (the roles held for ${formatDuration(input.stableMs)})` : '') +
+          `, but vCenter did not serve within ${formatDuration(deadlines.ready)}: ` +
+          notServing(followed.readiness?.gates ?? []) +
+          `. Nothing more was sent: check the services of ${passed.passive} (vmon, the appliance's health) before using or failing over it again` +
+          tiedToRequest(followed, sent),
+      );
     case 'flipped-back':
       return failed(
         'FailoverFlippedBack',
@@ -144,6 +173,14 @@ export function followFailedVerdict(
     );
   }
   const { lastSeen } = failure;
+  if (lastSeen?.rolesHeld && lastSeen.readiness) {
+    // The roles held; whether vCenter serves was not proven before the follow stopped.
+    return failed(
+      'VcenterNotReady',
+      `${target} switched to ${passed.passive} and the roles held, but the readiness checks could not be finished: ` +
+        `${failure.message}; not proven: ${notServing(lastSeen.readiness.gates)}; last observation: ${lastSeen.observation}`,
+    );
+  }
   if (lastSeen?.backAtFollowedMs !== undefined) {
     // Back, but the stability period was not finished: the roles may have reverted since.
     return failed(

@@ -386,6 +386,7 @@ export class MaintenanceRun {
         requestedBy: input.requestedBy,
         pollInterval: raw.pollInterval,
         deadlines: raw.deadlines,
+        readiness: raw.readiness,
         expectedActive,
       });
       const record = await runFailoverChild(

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { FollowFailoverResult } from '../../../src/activities';
 import { followFailedVerdict, verdict, type VerdictInput } from '../../../src/workflows/failover/verdict';
+import { ledgerVerdict } from '../../../src/workflows/failover/ledger-reading';
+import type { GateReport } from '../../../src/contract';
 import { clusterSnapshot } from '../../domain/snapshots';
 
 const input: VerdictInput = {
@@ -13,6 +15,7 @@ const input: VerdictInput = {
     noSign: 5 * 60_000,
     approval: 30 * 60_000,
     stable: 2 * 60_000,
+    ready: 10 * 60_000,
   },
   requireHealthy: true,
 };
@@ -160,6 +163,90 @@ describe('followFailedVerdict', () => {
     );
     assert.equal(end.outcome, 'FailoverOutcomeUnknown');
     assert.match(end.message, /was back, but the stability period could not be finished: activity timed out/);
+  });
+
+  it('not serving in time is VcenterNotReady, naming each gate that did not pass and what it saw; it proves the switch', () => {
+    const gates: GateReport[] = [
+      { gate: 'vapi', status: 'passed', seen: 'answered' },
+      { gate: 'vpxd', status: 'passed', seen: 'vpxd answers (1 datacenter)' },
+      { gate: 'services', status: 'pending', seen: 'trustmanagement STARTING' },
+      { gate: 'applianceHealth', status: 'pending', seen: 'health orange, checked after the switch' },
+    ];
+    const readiness = { verdict: 'not-ready' as const, gates, requests: 40 };
+    const end = verdict(followed('not-ready', { readiness, rolesHeld: true }), { taskId: 't' }, passed, {
+      ...input,
+      stableMs: 60_000,
+    });
+    assert.equal(end.outcome, 'VcenterNotReady');
+    assert.equal(
+      end.message,
+      'lab switched to 10.0.0.2 and the cluster is back (the roles held for 1m), but vCenter did not serve within 10m: ' +
+        'services: trustmanagement STARTING; applianceHealth: health orange, checked after the switch. Nothing more was sent: ' +
+        "check the services of 10.0.0.2 (vmon, the appliance's health) before using or failing over it again",
+    );
+    const sent = { triggered: 'yes' as const, at: 0, taskId: 't' };
+    assert.equal(ledgerVerdict(end, sent, true).proved, true, 'the switch and the roles were proven');
+    // The bound can pass before the stability period is over: the message then claims no held roles.
+    const early = verdict(followed('not-ready', { readiness }), { taskId: 't' }, passed, {
+      ...input,
+      stableMs: 60_000,
+    });
+    assert.match(
+      early.message,
+      /^lab switched to 10\.0\.0\.2 and the cluster is back, but vCenter did not serve within 10m: /,
+    );
+  });
+
+  it('SUCCEEDED names the gates not checked or skipped', () => {
+    const gates: GateReport[] = [
+      { gate: 'vapi', status: 'passed' },
+      { gate: 'vpxd', status: 'passed' },
+      { gate: 'services', status: 'not-checked', seen: 'HTTP 403: the account may not make this call' },
+      { gate: 'applianceHealth', status: 'skipped' },
+    ];
+    const end = verdict(
+      followed('verified', { snapshot: clusterSnapshot('node2'), readiness: { verdict: 'ready', gates, requests: 2 } }),
+      { taskId: 't' },
+      passed,
+      input,
+    );
+    assert.equal(end.outcome, 'SUCCEEDED');
+    assert.match(
+      end.message,
+      /; vCenter serves \(services not checked: HTTP 403: the account may not make this call; applianceHealth skipped\)$/,
+    );
+  });
+
+  it('a last heartbeat after the roles held, with gates still waiting, is VcenterNotReady', () => {
+    const lastSeen = {
+      observation: 'readiness: services pending: eam STARTING',
+      observations: [],
+      longestOutageMs: 0,
+      polls: 30,
+      phase: 'VERIFYING' as const,
+      backAtFollowedMs: 30_000,
+      rolesHeld: true,
+      readiness: {
+        gates: [
+          { gate: 'vapi' as const, status: 'passed' as const },
+          { gate: 'vpxd' as const, status: 'passed' as const },
+          { gate: 'services' as const, status: 'pending' as const, seen: 'eam STARTING' },
+          { gate: 'applianceHealth' as const, status: 'skipped' as const },
+        ],
+        requests: 12,
+      },
+    };
+    const end = followFailedVerdict(
+      { contract: false, message: 'activity timed out', lastSeen },
+      { triggered: 'yes' },
+      passed,
+      'lab',
+    );
+    assert.equal(end.outcome, 'VcenterNotReady');
+    assert.match(
+      end.message,
+      /the roles held, but the readiness checks could not be finished: activity timed out; not proven: services: eam STARTING/,
+    );
   });
 
   it('a last heartbeat that saw the switch is FailoverNotHealthy; any other end is unknown', () => {
