@@ -84,6 +84,8 @@ export class FailoverRun {
   private input?: ValidatedFailoverInput;
   private passed?: PassedPreflight;
   private after?: ClusterSnapshot;
+  /** Where the follow last read the cluster (its base URL), when it read it. */
+  private servedAt?: string;
   private sent?: Sent;
   private triggered: FailoverRecord['triggered'] = 'no';
   private observations: string[] = [];
@@ -485,6 +487,7 @@ export class FailoverRun {
       ...(sent.triggered === 'unknown' ? { unconfirmed: { noSignWindowMs: deadlines.noSign } } : {}),
       ...(sent.vcenterTimeBefore ? { vcenterTimeBefore: sent.vcenterTimeBefore } : {}),
       ...(stableMs !== undefined ? { stableForMs: stableMs } : {}),
+      ...(passed.followAt ? { followAt: passed.followAt } : {}),
     };
     let followed: FollowFailoverResult;
     try {
@@ -507,6 +510,7 @@ export class FailoverRun {
     this.observations.push(...followed.observations);
     this.longestOutageMs = followed.longestOutageMs;
     this.after = followed.snapshot;
+    this.servedAt = followed.servedAt;
     if (followed.taskId && !this.status.taskId) this.status.taskId = followed.taskId;
     if (followed.switchedAt) this.markVerifying(Date.parse(followed.switchedAt));
     this.status.observation = followed.observation;
@@ -530,6 +534,7 @@ export class FailoverRun {
       startedAt: this.startedAt,
       before: this.passed?.snapshot,
       after: this.after,
+      servedAt: this.servedAt,
       sent: this.sent,
       triggered: this.triggered,
       observations: this.observations,
