@@ -18,6 +18,7 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
       clusters: {
         fip: { nodes: { node2: { failoverIp: '127.0.0.2' } } },
         alias: { aliases: ['127.0.0.3'] },
+        nat: { nodes: { node2: { failoverIp: '192.0.2.12', natAddress: '127.0.0.4' } } },
       },
       timeScale: 0.01,
       timing: FAST_TIMING,
@@ -76,6 +77,26 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
     assert.equal((await admin(sim, 'POST', '/clusters/fip/reset')).status, 200);
     assert.equal(sim.servingUrlFor('fip'), sim.urlFor('fip'));
     await new VcenterCaller(sim.urlFor('fip')).login();
+  });
+
+  it('serves a failover IP behind NAT at the NAT address, and still reports the failover IP', async () => {
+    const publicUrl = sim.urlFor('nat');
+    const port = portOf(publicUrl);
+    const vc = new VcenterCaller(publicUrl);
+    await vc.login();
+    assert.equal((await vc.failover(false)).status, 202);
+    await sim.cluster('nat').waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY', 10_000);
+    assert.equal(sim.servingUrlFor('nat'), `http://127.0.0.4:${port}`);
+    assert.equal(await probeConnection(port, '127.0.0.1'), 'ECONNREFUSED');
+    const moved = new VcenterCaller(sim.servingUrlFor('nat'));
+    await moved.login();
+    const info = (await moved.clusterGet(true)).body as ClusterInfo & {
+      node2: { failover_ip: { ipv4: { address: string } } };
+    };
+    assert.equal(info.node2.runtime.role, 'ACTIVE');
+    assert.equal(info.node2.failover_ip.ipv4.address, '192.0.2.12');
+    assert.equal((await admin(sim, 'POST', '/clusters/nat/reset')).status, 200);
+    assert.equal(sim.servingUrlFor('nat'), publicUrl);
   });
 
   it('answers under an alias as the same vCenter: one session, one request count', async () => {
