@@ -31,12 +31,12 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
 
   const portOf = (url: string) => Number(new URL(url).port);
 
-  /** Fails the cluster over through `url` and waits until it is healthy again. */
-  async function failOverVia(url: string): Promise<void> {
+  /** Fails the cluster (`fip` unless named) over through `url` and waits until it is healthy again. */
+  async function failOverVia(url: string, cluster = 'fip'): Promise<void> {
     const vc = new VcenterCaller(url);
     await vc.login();
     assert.equal((await vc.failover(false)).status, 202);
-    await sim.cluster('fip').waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY', 10_000);
+    await sim.cluster(cluster).waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY', 10_000);
   }
 
   it('serves at the new active node’s failover IP after the switch, the old address refused until a failback', async () => {
@@ -82,10 +82,7 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
   it('serves a failover IP behind NAT at the NAT address, and still reports the failover IP', async () => {
     const publicUrl = sim.urlFor('nat');
     const port = portOf(publicUrl);
-    const vc = new VcenterCaller(publicUrl);
-    await vc.login();
-    assert.equal((await vc.failover(false)).status, 202);
-    await sim.cluster('nat').waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY', 10_000);
+    await failOverVia(publicUrl, 'nat');
     assert.equal(sim.servingUrlFor('nat'), `http://127.0.0.4:${port}`);
     assert.equal(await probeConnection(port, '127.0.0.1'), 'ECONNREFUSED');
     const moved = new VcenterCaller(sim.servingUrlFor('nat'));

@@ -31,12 +31,13 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
     targetNodes: (sim) => ({ natted: { [ha('10.42.0.2')]: `http://127.0.0.3:${new URL(sim.urlFor('natted')).port}` } }),
   });
   const portOf = (cluster: string) => new URL(lab.sim.urlFor(cluster)).port;
+  /** Starts a planned failover of `target` (a short failover deadline: a run that cannot follow ends soon). */
+  const plannedRun = (target: string) =>
+    lab.start({ target, planned: true, pollInterval: '1s', deadlines: { failover: '45s' } });
 
   it('follows the cluster to the new active node’s failover IP, and the next run reaches it there', async () => {
     const moved = `http://127.0.0.2:${portOf('moves')}`;
-    const first = await (
-      await lab.start({ target: 'moves', planned: true, pollInterval: '1s', deadlines: { failover: '45s' } })
-    ).result();
+    const first = await (await plannedRun('moves')).result();
     assert.equal(first.outcome, 'SUCCEEDED');
     assert.equal(first.activeAfter, ha('10.41.0.2'));
     assert.equal(first.servedAt, moved, 'the record names where vCenter answers now');
@@ -46,9 +47,7 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
 
     // The target's URL is dark now; the next run finds the cluster at the failover IP and fails it
     // back to node1, which has none: the cluster returns to the public address, and the run with it.
-    const second = await (
-      await lab.start({ target: 'moves', planned: true, pollInterval: '1s', deadlines: { failover: '45s' } })
-    ).result();
+    const second = await (await plannedRun('moves')).result();
     assert.equal(second.outcome, 'SUCCEEDED');
     assert.equal(second.activeBefore, ha('10.41.0.2'));
     assert.equal(second.activeAfter, ha('10.41.0.1'));
@@ -57,13 +56,7 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
   });
 
   it('follows a node to its URL in the targets file when its failover IP is out of reach (NAT)', async () => {
-    const handle = await lab.start({
-      target: 'natted',
-      planned: true,
-      pollInterval: '1s',
-      deadlines: { failover: '45s' },
-    });
-    const result = await handle.result();
+    const result = await (await plannedRun('natted')).result();
     assert.equal(result.outcome, 'SUCCEEDED');
     assert.equal(result.activeAfter, ha('10.42.0.2'));
     assert.equal(result.servedAt, `http://127.0.0.3:${portOf('natted')}`);
@@ -71,13 +64,7 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
   });
 
   it('refuses before sending when the new active node’s failover IP cannot be reached and no URL is named', async () => {
-    const handle = await lab.start({
-      target: 'unfollowable',
-      planned: true,
-      pollInterval: '1s',
-      deadlines: { failover: '45s' },
-    });
-    const { record } = await failureOf(handle, 'PreflightRejected');
+    const { record } = await failureOf(await plannedRun('unfollowable'), 'PreflightRejected');
     assert.equal(lab.failoverPosts('unfollowable'), 0);
     assert.equal(record?.triggered, 'no');
     const check = record?.failedChecks?.find((c) => c.id === 'follow-address');
