@@ -18,6 +18,9 @@ import {
 } from '../domain/addresses';
 import { isLoopbackHost } from '../config/loopback';
 import type { PreflightCheck } from '../contract/cluster';
+import { WORKFLOW_TYPES } from '../contract/names';
+import { VCHA_OUTCOME, VCHA_TARGET } from '../contract/search-attributes';
+import type { FailoverResult } from '../contract/record';
 import type { Timed, VcenterClient, VcenterVchaClusterInfo } from '../vcenter';
 import { isOutage } from '../vcenter/classify';
 import { classOf, clientOf } from './failures';
@@ -123,9 +126,11 @@ export interface ReachedCluster {
 
 /**
  * Reads the target's cluster (a partial get) where it answered last; when that address gives an
- * outage, each other known URL in turn (`candidateUrls`), one read each. A URL whose cluster has
- * another identity than the one last read through this target is skipped. The first that answers
- * becomes the target's address; when none does, the first address's error is thrown.
+ * outage, each other known URL in turn (`candidateUrls`), one read each, and last the `servedAt`
+ * of the target's newest SUCCEEDED failover in Temporal (another worker process may have followed
+ * the cluster there). A URL whose cluster has another identity than the one last read through this
+ * target is skipped. The first that answers becomes the target's address; when none does, the
+ * first address's error is thrown.
  */
 export async function reachCluster(deps: ActivityDeps, target: string): Promise<ReachedCluster> {
   const addressing = deps.addresses;
@@ -141,28 +146,39 @@ export async function reachCluster(deps: ActivityDeps, target: string): Promise<
     nodes: addressing.nodeUrls(target),
     learned: addressing.learnedUrls(target),
   });
-  let firstError: unknown;
-  for (const url of urls) {
+  const known = addressing.identityOf(target);
+  /** One read at `url`: the cluster, `undefined` for an outage or another cluster; any other error is thrown. */
+  const readAt = async (url: string): Promise<ReachedCluster | undefined> => {
     const client = addressing.clientAt(target, url);
     let read: Timed<VcenterVchaClusterInfo>;
     try {
       read = await client.getClusterTimed({ partial: true });
     } catch (error) {
       if (!isOutage(classOf(error))) throw error;
-      firstError ??= error;
-      continue;
+      firstError ??= error instanceof Error ? error : new Error(String(error));
+      return undefined;
     }
-    const known = addressing.identityOf(target);
     const seen = clusterIdentity(read.value);
     if (url !== current && known !== undefined && seen !== undefined && seen !== known) {
       log.warn('another cluster answers at an address of the target; skipped', { target, url });
-      continue;
+      return undefined;
     }
     if (url !== current) log.info('the cluster answers at another address', { target, from: current, to: url });
     addressing.answeredAt(target, url);
     return { client, url, info: read.value, ...(read.vcenterTime ? { vcenterTime: read.vcenterTime } : {}) };
+  };
+  let firstError: Error | undefined;
+  for (const url of urls) {
+    const reached = await readAt(url);
+    if (reached) return reached;
   }
-  throw firstError;
+  // Only when every known address is dark: ask Temporal where the last failover left the cluster.
+  const served = await lastServedAt(deps, target);
+  if (served !== undefined && !urls.includes(served)) {
+    const reached = await readAt(served);
+    if (reached) return reached;
+  }
+  throw firstError ?? new Error(`no address of ${target} answers with its cluster (${urls.join(', ')})`);
 }
 
 /** What preflight adds when the failover would move the cluster's address. */
@@ -219,4 +235,22 @@ export async function decideFollow(
   });
   log.info('the failover moves the cluster to another address', { target, node: node.identity, check });
   return { check, ...(check.ok ? { followAt: plan.url } : {}) };
+}
+
+/**
+ * Where the target's newest SUCCEEDED failover (by any worker) says vCenter answered, from its
+ * record in Temporal; undefined when there is none or Temporal cannot tell (it is only a hint).
+ */
+async function lastServedAt(deps: ActivityDeps, target: string): Promise<string | undefined> {
+  // Target names are letters, digits, '.', '_' and '-': safe inside the quotes.
+  const query = `WorkflowType = '${WORKFLOW_TYPES.failover}' AND ${VCHA_TARGET.name} = '${target}' AND ${VCHA_OUTCOME.name} = 'SUCCEEDED'`;
+  try {
+    for await (const run of deps.temporal.workflow.list({ query, pageSize: 1 })) {
+      const result = (await deps.temporal.workflow.getHandle(run.workflowId, run.runId).result()) as FailoverResult;
+      return result.servedAt;
+    }
+  } catch (error) {
+    log.warn('could not read where the last failover left the cluster', { target, error: String(error) });
+  }
+  return undefined;
 }

@@ -7,7 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { failureOf } from './assertions';
-import { member, startLab, ha } from '../harness/lab';
+import { loadTargetsFile } from '../../src/config';
+import { member, runFailoverWorker, startLab, ha } from '../harness/lab';
+import { MemoryRecorder } from '../harness/recorder';
+import { uniqueTaskQueue } from '../harness/temporal';
 
 /** A healthy cluster 10.<n>.0.1–3 whose node2 has `node2Extra` (its failover IP, a NAT address). */
 function nodesWith(n: number, node2Extra: Record<string, string>) {
@@ -27,6 +30,7 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
       moves: { nodes: nodesWith(41, { failoverIp: '127.0.0.2' }) },
       natted: { nodes: nodesWith(42, { failoverIp: UNREACHABLE, natAddress: '127.0.0.3' }) },
       unfollowable: { nodes: nodesWith(43, { failoverIp: UNREACHABLE }) },
+      recalled: { nodes: nodesWith(44, { failoverIp: '127.0.0.5' }) },
     },
     targetNodes: (sim) => ({ natted: { [ha('10.42.0.2')]: `http://127.0.0.3:${new URL(sim.urlFor('natted')).port}` } }),
   });
@@ -53,6 +57,21 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
     assert.equal(second.activeAfter, ha('10.41.0.1'));
     assert.equal(second.servedAt, lab.sim.urlFor('moves'));
     assert.equal(lab.failoverPosts('moves'), 2);
+  });
+
+  it('a worker that never saw the cluster move finds it where the last failover left it', async () => {
+    const first = await (await plannedRun('recalled')).result();
+    assert.equal(first.servedAt, `http://127.0.0.5:${portOf('recalled')}`);
+    // Another worker process: it knows only the targets file, whose URL for the target is dark now.
+    const otherQueue = uniqueTaskQueue('failover-other-worker');
+    const targets = await loadTargetsFile(lab.targetsFile, { ...process.env, ...lab.targetsEnv });
+    await runFailoverWorker({ taskQueue: otherQueue, targets, recorder: new MemoryRecorder() });
+    const dry = await (
+      await lab.start({ target: 'recalled', planned: true, dryRun: true }, undefined, otherQueue)
+    ).result();
+    assert.equal(dry.outcome, 'DRY_RUN_PASSED');
+    assert.equal(dry.activeBefore, ha('10.44.0.2'));
+    assert.equal(lab.failoverPosts('recalled'), 1);
   });
 
   it('follows a node to its URL in the targets file when its failover IP is out of reach (NAT)', async () => {
