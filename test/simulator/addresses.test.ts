@@ -39,6 +39,15 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
     await sim.cluster(cluster).waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY', 10_000);
   }
 
+  /** The cluster info read (after a login) where the cluster serves now, with node2's failover IP. */
+  async function clusterWhereServed(cluster: string) {
+    const moved = new VcenterCaller(sim.servingUrlFor(cluster));
+    await moved.login();
+    return (await moved.clusterGet(true)).body as ClusterInfo & {
+      node2: { failover_ip: { ipv4: { address: string } } };
+    };
+  }
+
   it('serves at the new active node’s failover IP after the switch, the old address refused until a failback', async () => {
     const publicUrl = sim.urlFor('fip');
     const port = portOf(publicUrl);
@@ -47,11 +56,7 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
     await failOverVia(publicUrl);
     assert.equal(sim.servingUrlFor('fip'), `http://127.0.0.2:${port}`);
     assert.equal(await probeConnection(port, '127.0.0.1'), 'ECONNREFUSED');
-    const moved = new VcenterCaller(sim.servingUrlFor('fip'));
-    await moved.login();
-    const info = (await moved.clusterGet(true)).body as ClusterInfo & {
-      node2: { failover_ip: { ipv4: { address: string } } };
-    };
+    const info = await clusterWhereServed('fip');
     assert.equal(info.node2.runtime.role, 'ACTIVE');
     assert.equal(info.node2.failover_ip.ipv4.address, '127.0.0.2');
     // node1 has no failover IP: failing back brings the cluster home to the public address.
@@ -85,11 +90,7 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
     await failOverVia(publicUrl, 'nat');
     assert.equal(sim.servingUrlFor('nat'), `http://127.0.0.4:${port}`);
     assert.equal(await probeConnection(port, '127.0.0.1'), 'ECONNREFUSED');
-    const moved = new VcenterCaller(sim.servingUrlFor('nat'));
-    await moved.login();
-    const info = (await moved.clusterGet(true)).body as ClusterInfo & {
-      node2: { failover_ip: { ipv4: { address: string } } };
-    };
+    const info = await clusterWhereServed('nat');
     assert.equal(info.node2.runtime.role, 'ACTIVE');
     assert.equal(info.node2.failover_ip.ipv4.address, '192.0.2.12');
     assert.equal((await admin(sim, 'POST', '/clusters/nat/reset')).status, 200);
