@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --clusters N [--server dev|cluster] [--poll 1s] [--flush 2s] [--outage 2s]
- * [--resync 2s]`: N planned failovers at once against N simulated clusters on a compressed clock,
+ * [--resync 2s] [--service-start 250ms] [--health-check 2s] [--stable 12s]`: N planned failovers at once against N simulated clusters on a compressed clock,
  * one worker process, and a local dev server or (`--server cluster`) the two-node Temporal cluster
  * on PostgreSQL that the cluster tests use. Prints a table and writes
  * bench/results/<time>-n<N>[-cluster].json.
@@ -16,24 +16,38 @@ import { resolveTemporalCli } from '../src/devtools/temporal-cli';
 import { startSimulator } from '../src/simulator';
 import { startDevServer, stopProcess } from '../src/devtools/dev-server';
 import { parseDuration, type VchaFailoverWorkflow } from '../src/contract';
+import { DEFAULT_STABLE_POLLS } from '../src/domain/stability';
 import { inParallel } from '../test/harness/parallel';
 import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
 import { startTemporalCluster } from '../test/harness/temporal-cluster';
 import { sampleProcess, sampleProcessTree, type ProcessSample } from './proc';
+import { MEASURED_DIR } from './report';
 
 const root = path.resolve(__dirname, '..');
 
-function options() {
+/** The benchmark's settings, from the command line. */
+export type BenchOptions = ReturnType<typeof options>;
+
+function options(args: string[] = process.argv.slice(2)) {
   const { values } = parseArgs({
+    args,
     options: {
       clusters: { type: 'string', default: '10' },
       poll: { type: 'string', default: '1s' },
       flush: { type: 'string', default: '2s' },
       outage: { type: 'string', default: '2s' },
       resync: { type: 'string', default: '2s' },
+      // After the switch: each of the new active node's services starts in this time, one after
+      // another, and the appliance's first health check comes this long after the API is back.
+      'service-start': { type: 'string', default: '250ms' },
+      'health-check': { type: 'string', default: '2s' },
+      // The stability period (deadlines.stable); absent: the product's default, 12 poll intervals.
+      stable: { type: 'string' },
       'start-concurrency': { type: 'string', default: '50' },
       server: { type: 'string', default: 'dev' },
+      // Also keeps the figures as bench/measured/<name>.json, which BENCHMARKS.md's tables are written from.
+      keep: { type: 'string' },
     },
   });
   const kinds = ['dev', 'cluster'] as const;
@@ -53,8 +67,14 @@ function options() {
     flushMs: ms('flush', values.flush),
     outageMs: ms('outage', values.outage),
     resyncMs: ms('resync', values.resync),
+    serviceStartMs: ms('service-start', values['service-start']),
+    healthCheckMs: ms('health-check', values['health-check']),
+    stable: values.stable,
+    stableMs: values.stable === undefined ? undefined : ms('stable', values.stable),
     startConcurrency: Number(values['start-concurrency']),
     server,
+    keep: values.keep,
+    command: `npm run bench -- ${args.join(' ')}`,
   };
 }
 
@@ -101,15 +121,30 @@ async function startServer(kind: 'dev' | 'cluster'): Promise<BenchServer> {
   };
 }
 
-async function main(): Promise<void> {
-  const opts = options();
+/** What a benchmark run measured, as written to its result file. */
+export type BenchSummary = Awaited<ReturnType<typeof runBenchmark>>['summary'];
+
+/** Parses benchmark arguments (as on the command line), e.g. `['--clusters', '100']`. */
+export function benchOptions(args: string[]): BenchOptions {
+  return options(args);
+}
+
+/** Runs one benchmark: the fleet, the figures, the result file (its path relative to the project). */
+export async function runBenchmark(opts: BenchOptions) {
   const scratch = mkdtempSync(path.join(tmpdir(), 'vcha-bench-'));
   const server = await startServer(opts.server);
   const names = Array.from({ length: opts.clusters }, (_, i) => `bench-${String(i + 1).padStart(4, '0')}`);
   const sim = await startSimulator({
     layout: 'shared-port',
     clusters: names,
-    timing: { taskStartMs: 200, flushMs: opts.flushMs, switchOutageMs: opts.outageMs, resyncMs: opts.resyncMs },
+    timing: {
+      taskStartMs: 200,
+      flushMs: opts.flushMs,
+      switchOutageMs: opts.outageMs,
+      resyncMs: opts.resyncMs,
+      serviceStartMs: opts.serviceStartMs,
+      healthCheckMs: opts.healthCheckMs,
+    },
   });
   const bundlePath = path.join(scratch, 'workflow-bundle.js');
   await buildWorkflowBundle(bundlePath);
@@ -172,7 +207,15 @@ async function main(): Promise<void> {
     client.workflow.start<VchaFailoverWorkflow>('vchaFailover', {
       taskQueue,
       workflowId: `bench-${name}-${started}`,
-      args: [{ target: name, planned: true, pollInterval: opts.poll, reason: 'benchmark' }],
+      args: [
+        {
+          target: name,
+          planned: true,
+          pollInterval: opts.poll,
+          reason: 'benchmark',
+          ...(opts.stable !== undefined ? { deadlines: { stable: opts.stable } } : {}),
+        },
+      ],
     }),
   );
   // Waits through visibility rather than 1000 long polls on the runs' histories: the server would
@@ -204,6 +247,9 @@ async function main(): Promise<void> {
     };
   });
   const historyEvents = histories.map((h) => h.count);
+  // The run holds the result for the stability period after the cluster is back, by design: overhead
+  // and healthy→complete count the time beyond it.
+  const stablePeriodMs = opts.stableMs ?? DEFAULT_STABLE_POLLS * opts.pollMs;
   const perRun = results.map(({ handle, result }, index) => {
     const name = names[index]!;
     const timeline = sim.cluster(name).lastFailover();
@@ -223,8 +269,10 @@ async function main(): Promise<void> {
       workflowId: handle.workflowId,
       startedOffsetMs: startMs - started,
       succeeded: result?.outcome === 'SUCCEEDED',
-      overheadMs: result && timeline?.durationMs !== undefined ? result.durationMs - timeline.durationMs : NaN,
-      healthyToCompleteMs: result && timeline?.healthyAt !== undefined ? endMs - timeline.healthyAt : NaN,
+      overheadMs:
+        result && timeline?.durationMs !== undefined ? result.durationMs - timeline.durationMs - stablePeriodMs : NaN,
+      healthyToCompleteMs:
+        result && timeline?.healthyAt !== undefined ? endMs - timeline.healthyAt - stablePeriodMs : NaN,
       requests: requests.length,
       byOperation,
       maxPerPollInterval: maxPerWindow(times, startMs, opts.pollMs),
@@ -257,7 +305,14 @@ async function main(): Promise<void> {
     succeeded: perRun.filter((r) => r.succeeded).length,
     failoverPosts: names.reduce((sum, name) => sum + sim.counters(name).failoverPosts, 0),
     pollIntervalMs: opts.pollMs,
-    timing: { flushMs: opts.flushMs, outageMs: opts.outageMs, resyncMs: opts.resyncMs },
+    stablePeriodMs,
+    timing: {
+      flushMs: opts.flushMs,
+      outageMs: opts.outageMs,
+      resyncMs: opts.resyncMs,
+      serviceStartMs: opts.serviceStartMs,
+      healthCheckMs: opts.healthCheckMs,
+    },
     historyEvents: { min: events[0] ?? 0, median: median(events), max: events.at(-1) ?? 0 },
     overheadMs: {
       p50: percentile(overhead, 50),
@@ -333,6 +388,23 @@ async function main(): Promise<void> {
   await stopProcess(worker, 15_000);
   await sim.close();
   await server.stop();
+  if (opts.keep !== undefined) keepResult(opts.keep, opts.command, summary);
+  return { summary, file: path.relative(root, file) };
+}
+
+/**
+ * Keeps a result's figures, without the per-run lists, as bench/measured/<name>.json with the command
+ * that measured them: `npm run bench:report` writes BENCHMARKS.md's tables from these files.
+ */
+function keepResult(name: string, command: string, summary: Record<string, unknown>): void {
+  if (!/^[a-z0-9][a-z0-9.-]*$/.test(name)) {
+    throw new Error(`--keep: "${name}" is not a file name of lower-case letters, digits, dots and dashes`);
+  }
+  const { runs: _runs, medianRunTimeline: _timeline, medianRunRequests: _requests, ...figures } = summary;
+  const kept = { command: command.replace(/ --keep \S+/, ''), measuredAt: new Date().toISOString(), ...figures };
+  mkdirSync(MEASURED_DIR, { recursive: true });
+  writeFileSync(path.join(MEASURED_DIR, `${name}.json`), `${JSON.stringify(kept, null, 2)}\n`);
+  process.stdout.write(`kept bench/measured/${name}.json (npm run bench:report writes BENCHMARKS.md)\n`);
 }
 
 /** Polls visibility until no run of the task queue is open (and all `started` are visible). */
@@ -377,7 +449,9 @@ function renderTable(s: Record<string, unknown>): string {
   return rows.map(([label, value]) => `${label.padEnd(width)}  ${value}`).join('\n');
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+if (require.main === module) {
+  runBenchmark(options()).catch((error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });
+}

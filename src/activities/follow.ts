@@ -44,6 +44,7 @@ import {
   observe,
   observeReachable,
   observeUnreachable,
+  outageReason,
   publicObservations,
 } from './observations';
 
@@ -634,11 +635,10 @@ class Follow {
     const errorClass: VcenterErrorClass = classOf(error);
     if (isUnauthorized(errorClass)) throw notAuthorizedFailure(this.input.target, error as VcenterError, 'System.Read');
     if (isOutage(errorClass)) {
-      const reason = errorClass.kind === 'gateway' ? `HTTP ${errorClass.status}` : this.reasonOf(errorClass);
       // A hidden failover's switch looks exactly like this: the no-sign window starts again once vCenter answers.
       if (this.input.unconfirmed) this.state.quietSinceFollowedMs = this.followedFor();
       this.tryOtherAddress();
-      return observeUnreachable(this.state, reason);
+      return observeUnreachable(this.state, outageReason(errorClass));
     }
     this.reachable();
     if (errorClass.kind === 'malformed') {
@@ -647,14 +647,11 @@ class Follow {
     observe(this.state, `vCenter error: ${errorClass.detail}`, 'error');
   }
 
-  private reasonOf(errorClass: VcenterErrorClass): string {
-    if (errorClass.kind === 'not-sent' && errorClass.login) return this.reasonOf(errorClass.login);
-    return 'reason' in errorClass ? String(errorClass.reason) : errorClass.kind;
-  }
-
   /**
    * After vCenter was unreachable the failover has most likely switched nodes, and the new active
-   * node does not know the old session: log in first instead of spending a request on a 401.
+   * node does not know the old session: log in first instead of spending a request on a 401. (The
+   * client's transport already starts a fresh connection pool after an outage: a kept-alive
+   * connection to the address that moved would hang until the request's deadline.)
    */
   private renewSessionAfterOutage(): void {
     if (this.state.unreachableSince !== undefined) this.client.forgetSession();

@@ -4,6 +4,7 @@
  * vCenter has been unreachable, so a retried activity resumes where the lost one stopped.
  */
 import { readFollowHeartbeat, type FollowHeartbeat } from '../contract';
+import type { VcenterErrorClass } from '../vcenter/classify';
 
 const MAX_OBSERVATIONS = 30;
 
@@ -33,6 +34,26 @@ export function observe(state: FollowHeartbeat, text: string, kind = text): void
 /** The observations as "time text" lines, oldest first. */
 export function publicObservations(state: FollowHeartbeat): string[] {
   return state.observations.map((entry) => `${entry.at} ${entry.text}`);
+}
+
+/**
+ * The words for an outage an error class shows, as the observation quotes them: `refused`, `reset`,
+ * `no answer` (a request that timed out: a blackholed address, a pooled connection the network
+ * dropped), Envoy's 503 (the API behind it is down) or another gateway's status. The login made on a
+ * call's behalf speaks for the call.
+ */
+export function outageReason(errorClass: VcenterErrorClass): string {
+  switch (errorClass.kind) {
+    case 'gateway':
+      return errorClass.envoy ? `HTTP ${errorClass.status} from Envoy, no upstream` : `HTTP ${errorClass.status}`;
+    case 'not-sent':
+      if (errorClass.login) return outageReason(errorClass.login);
+      return errorClass.reason === 'timeout' ? 'no answer' : errorClass.reason;
+    case 'lost':
+      return errorClass.reason === 'timeout' ? 'no answer' : errorClass.reason;
+    default:
+      return errorClass.kind;
+  }
 }
 
 /** Marks vCenter unreachable now and records "vCenter unreachable for N s (reason)". */

@@ -8,8 +8,9 @@
  *   only end after which the workflow may send again;
  * - `FailoverRefused`: vCenter's vAPI endpoint answered with its own error (the workflow then
  *   confirms with a read that nothing changed);
- * - `FailoverMaybeSent`: everything else (reset, timeout, 5xx, a proxy's page, an unreadable body):
- *   the request may have been accepted, and the cluster state decides.
+ * - `FailoverMaybeSent`: everything else (reset, timeout, no answer at all, 5xx, a proxy's page,
+ *   Envoy's plain-text 503, an unreadable body): the request may have been accepted, and the cluster
+ *   state decides.
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { SEND_FAILURE_TYPES, type SendFailureDetails } from '../contract';
@@ -91,15 +92,29 @@ function sendFailure(target: string, error: unknown): ApplicationFailure {
           `${errorClass.errorType ? ` ${errorClass.errorType}` : ''}: ${errorClass.messages.join('; ') || errorClass.detail}`,
         { ...details, status: errorClass.status, ...(errorClass.errorType ? { errorType: errorClass.errorType } : {}) },
       );
+    case 'gateway': {
+      // Envoy answers this while the vAPI endpoint behind it is down, which the failover itself brings
+      // about: the request may have been handed on (or retried by the proxy) before it went down.
+      const why = errorClass.envoy
+        ? `Envoy, in front of its API, answered HTTP ${errorClass.status} while the API behind it was down; ` +
+          `that proves nothing about the request (a proxy's retry cannot be ruled out): ${errorClass.detail}`
+        : errorClass.detail;
+      return maybeSent(target, why, { ...details, status: errorClass.status });
+    }
     default:
-      log.warn('failover request may have been accepted; the cluster state decides', {
-        target,
-        detail: errorClass.detail,
+      return maybeSent(target, errorClass.detail, {
+        ...details,
+        ...('status' in errorClass ? { status: errorClass.status } : {}),
       });
-      return failure(
-        SEND_FAILURE_TYPES.maybeSent,
-        `the failover request may have reached vCenter ${target} (${errorClass.detail})`,
-        { ...details, ...('status' in errorClass ? { status: errorClass.status } : {}) },
-      );
   }
+}
+
+/** The request may have been accepted: the cluster state decides, and it is never sent again. */
+function maybeSent(target: string, detail: string, details: SendFailureDetails): ApplicationFailure {
+  log.warn('failover request may have been accepted; the cluster state decides', { target, detail });
+  return failure(
+    SEND_FAILURE_TYPES.maybeSent,
+    `the failover request may have reached vCenter ${target} (${detail})`,
+    details,
+  );
 }

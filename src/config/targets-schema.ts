@@ -19,7 +19,7 @@ const TARGET_KEYS = [
   'nodes',
 ] as const;
 
-const TIMEOUT_KEYS = ['connectMs', 'headersMs', 'bodyMs'] as const;
+const TIMEOUT_KEYS = ['connectMs', 'headersMs', 'bodyMs', 'totalMs'] as const;
 
 /** Property names of a `policy` object. */
 export const POLICY_KEYS = ['forced', 'planned', 'approval'] as const;
@@ -50,10 +50,11 @@ const TargetTimeoutsSchema = z.strictObject(
     connectMs: timeoutMs.optional(),
     headersMs: timeoutMs.optional(),
     bodyMs: timeoutMs.optional(),
+    totalMs: timeoutMs.optional(),
   },
   {
     error: (issue) =>
-      issue.code === 'invalid_type' ? 'must be an object with connectMs, headersMs, bodyMs' : undefined,
+      issue.code === 'invalid_type' ? 'must be an object with connectMs, headersMs, bodyMs, totalMs' : undefined,
   },
 );
 

@@ -34,6 +34,7 @@ import {
   type VcenterVchaClusterModeInfo,
   type VcenterVchaOperationsInfo,
 } from './schemas';
+import { isEnvoyOutageBody } from './classify';
 import { endRequestSpan, startRequestSpan } from './request-span';
 import { SessionKeeper } from './session-keeper';
 
@@ -470,7 +471,9 @@ export class VcenterClient {
         messages: loose.messages.map((message) => this.redactor.redact(message)),
       });
     }
-    const excerpt = operation === 'session.create' ? undefined : safeExcerpt(exchange.text, this.redactor);
+    // A login's body is never quoted, unless it is one of Envoy's fixed outage texts (no secret can be in it).
+    const quotable = operation !== 'session.create' || isEnvoyOutageBody(exchange.text);
+    const excerpt = quotable ? safeExcerpt(exchange.text, this.redactor) : undefined;
     return new VcenterApiError({ operation, status: exchange.status, bodyExcerpt: excerpt || undefined });
   }
 

@@ -36,6 +36,17 @@ export const DEFAULT_VCENTER_TIMEOUTS: Readonly<Required<VcenterTimeouts>> = {
   totalMs: 60_000,
 };
 
+/** Statuses of whatever stands in front of vCenter's API (Envoy, a proxy) while it is down or restarting. */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([502, 503, 504]);
+
+/**
+ * Whether an answer is a gateway's own (Envoy's plain text, a proxy's HTML) rather than vCenter's
+ * JSON error: vCenter answering on a connection shows the connection works.
+ */
+function isGatewayPage(exchange: HttpExchange): boolean {
+  return GATEWAY_STATUSES.has(exchange.status) && !/\bjson\b/i.test(exchange.contentType ?? '');
+}
+
 /** Connections per vCenter when the options leave it unset. */
 export const DEFAULT_MAX_CONNECTIONS = 4;
 
@@ -80,6 +91,14 @@ export class HttpTransport {
   private readonly timeouts: Readonly<Required<VcenterTimeouts>>;
   private readonly poolOptions: Pool.Options;
   private pool: Pool;
+  /** Pools replaced after an outage, closing once the requests still in flight on them end. */
+  private readonly retired = new Set<Pool>();
+  /**
+   * Set when an exchange ended in a sign of an outage (no answer, a broken connection, a gateway's
+   * own 502/503/504 such as Envoy's): the next exchange starts on a fresh pool, since a kept-alive
+   * connection may lead to an address that moved and silently drops what is sent on it.
+   */
+  private outageSeen = false;
   private readonly redactor: SecretRedactor;
   // Errors the pool reported as failures to connect; a request that fails with one of them was never written.
   private readonly connectFailures = new WeakSet<object>();
@@ -129,15 +148,41 @@ export class HttpTransport {
     await old.destroy();
   }
 
-  /** Sends a request and reads its whole response; throws only for transport failures and oversized bodies. */
+  /**
+   * Sends a request and reads its whole response; throws only for transport failures and oversized bodies. After
+   * an exchange that met an outage, this one goes out on a fresh pool (see {@link outageSeen}).
+   */
   async exchange(request: HttpRequest): Promise<HttpExchange> {
+    if (this.outageSeen) this.renewPool();
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(), this.timeouts.totalMs);
     try {
-      return await this.exchangeUntil(request, deadline.signal);
+      const exchange = await this.exchangeUntil(request, deadline.signal);
+      if (isGatewayPage(exchange)) this.outageSeen = true;
+      return exchange;
+    } catch (error) {
+      if (error instanceof VcenterUnreachableError) this.outageSeen = true;
+      throw error;
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Starts a fresh pool for the requests to come and retires the old one: its idle connections close now, the
+   * requests in flight on it (another run's, say) end on their own deadlines, then it closes.
+   */
+  private renewPool(): void {
+    this.outageSeen = false;
+    const old = this.pool;
+    this.pool = this.createPool();
+    if (old.closed || old.destroyed) return;
+    this.retired.add(old);
+    old
+      .close()
+      .catch(() => old.destroy())
+      .catch(() => undefined)
+      .finally(() => this.retired.delete(old));
   }
 
   private async exchangeUntil(request: HttpRequest, signal: AbortSignal): Promise<HttpExchange> {
@@ -174,14 +219,16 @@ export class HttpTransport {
 
   /** Waits up to `graceMs` for requests in flight, then aborts whatever is left and releases every socket. */
   async close(graceMs: number): Promise<void> {
-    if (this.pool.closed || this.pool.destroyed) return;
+    const pools = [this.pool, ...this.retired].filter((pool) => !pool.closed && !pool.destroyed);
+    if (pools.length === 0) return;
     let timer: NodeJS.Timeout | undefined;
     const graceOver = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), graceMs);
     });
-    const outcome = await Promise.race([this.pool.close().then(() => 'closed' as const), graceOver]);
+    const closed = Promise.allSettled(pools.map((pool) => pool.close())).then(() => 'closed' as const);
+    const outcome = await Promise.race([closed, graceOver]);
     clearTimeout(timer);
-    if (outcome === 'timeout') await this.pool.destroy();
+    if (outcome === 'timeout') await Promise.allSettled(pools.map((pool) => pool.destroy()));
   }
 
   private classify(error: unknown, request: HttpRequest, signal: AbortSignal): Error {

@@ -19,6 +19,9 @@ import {
   observeUnreachable,
 } from '../../src/activities/observations';
 import type { FollowHeartbeat } from '../../src/contract';
+import { outageReason } from '../../src/activities/observations';
+import { VcenterApiError, type VcenterOperation } from '../../src/vcenter';
+import { classifyVcenterError } from '../../src/vcenter/classify';
 import { depsFor } from './deps';
 import { apiError, clusterInfo, failoverTask, operations, ScriptedVcenter, unreachable } from './scripted-vcenter';
 
@@ -81,7 +84,7 @@ describe('follow activity', () => {
     assert.match(texts[0]!, /^task RUNNING 40% \(Flushing\)$/);
     // Three unreachable polls are one entry whose counter grows, naming the latest reason.
     assert.equal(texts.filter((t) => t.startsWith('vCenter unreachable')).length, 1);
-    assert.match(texts[1]!, /^vCenter unreachable for \d+ s \(timeout\)$/);
+    assert.match(texts[1]!, /^vCenter unreachable for \d+ s \(no answer\)$/);
     assert.match(texts[2]!, /unknown on the new node; judging by the cluster state/);
     assert.match(texts[3]!, /^switch complete: 10\.0\.0\.2 is ACTIVE/);
     assert.match(texts.at(-1)!, /^verified: active 10\.0\.0\.2, HEALTHY, all members UP$/);
@@ -192,7 +195,20 @@ describe('follow activity', () => {
     const vcenter = new ScriptedVcenter().on('getCluster', unreachable('cluster.get', 'timeout'));
     const result = await follow(vcenter, { taskId: undefined, switchWithinMs: 60 });
     assert.equal(result.outcome, 'switch-deadline');
-    assert.match(result.observation, /vCenter unreachable for \d+ s \(timeout\)/);
+    assert.match(result.observation, /vCenter unreachable for \d+ s \(no answer\)/);
+  });
+
+  it('names each outage as the CLI shows it: refused, no answer, reset, Envoy, a gateway, the login for its call', () => {
+    const reason = (error: Error, operation: VcenterOperation = 'cluster.get') =>
+      outageReason(classifyVcenterError(error, operation));
+    assert.equal(reason(unreachable('cluster.get', 'refused')), 'refused');
+    assert.equal(reason(unreachable('cluster.get', 'timeout')), 'no answer');
+    assert.equal(reason(unreachable('cluster.get', 'reset')), 'reset');
+    const envoy = new VcenterApiError({ operation: 'cluster.get', status: 503, bodyExcerpt: 'no healthy upstream' });
+    assert.equal(reason(envoy), 'HTTP 503 from Envoy, no upstream');
+    assert.equal(reason(apiError('cluster.get', 502)), 'HTTP 502');
+    // A login that went unanswered on behalf of a read: the read was never sent, and vCenter did not answer.
+    assert.equal(reason(unreachable('session.create', 'timeout')), 'no answer');
   });
 });
 

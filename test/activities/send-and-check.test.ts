@@ -11,6 +11,7 @@ import { makeCheckCluster, type ClusterCheck } from '../../src/activities/check-
 import { makeTriggerFailover, type TriggerResult } from '../../src/activities/legacy-trigger';
 import { makeSendFailover, type SentFailover } from '../../src/activities/send-failover';
 import { SEND_FAILURE_TYPES, type SendFailureDetails } from '../../src/contract';
+import { VcenterApiError } from '../../src/vcenter';
 import { depsFor } from './deps';
 import { apiError, clusterInfo, operations, ScriptedVcenter, unreachable } from './scripted-vcenter';
 
@@ -153,6 +154,32 @@ describe('send activity', () => {
       assert.equal(failure.nonRetryable, true);
       assert.equal((failure.details?.[0] as SendFailureDetails).status, status);
       assert.equal(vcenter.calls.filter((c) => c === 'cluster.failover').length, 1);
+    });
+  }
+});
+
+describe("Envoy's 503 to the failover request", () => {
+  const bodies = [
+    'no healthy upstream',
+    'upstream connect error or disconnect/reset before headers. reset reason: connection failure',
+  ];
+  for (const body of bodies) {
+    it(`"${body.slice(0, 24)}…" ends FailoverMaybeSent, naming Envoy: it may have been accepted`, async () => {
+      const vcenter = new ScriptedVcenter().on(
+        'startFailover',
+        new VcenterApiError({ operation: 'cluster.failover', status: 503, bodyExcerpt: body }),
+      );
+      const failure = await failureOf(send(vcenter));
+      assert.equal(failure.type, SEND_FAILURE_TYPES.maybeSent);
+      assert.equal(failure.nonRetryable, true);
+      assert.match(failure.message, /Envoy, in front of its API, answered HTTP 503/);
+      assert.match(failure.message, /a proxy's retry cannot be ruled out/);
+      assert.deepEqual(failure.details?.[0], {
+        errorClass: 'gateway',
+        detail: failure.message.slice(failure.message.indexOf('cluster.failover failed'), -1),
+        status: 503,
+      });
+      assert.deepEqual(vcenter.calls, ['cluster.failover']);
     });
   }
 });

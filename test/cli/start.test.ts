@@ -33,8 +33,10 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
       cliBusy: { nodes: nodes(4), timing: { flushMs: 30_000 } },
       hung: { nodes: nodes(5), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
       watched: { nodes: nodes(6), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
+      // The address answers nothing during the switch, as a real vCenter's does when it moves.
+      silent: { nodes: nodes(7), timing: { switchOutageMs: 6_000 }, faults: { outageStyle: 'blackhole' } },
     },
-    { headersTimeoutMs: { hung: 2_000, watched: 2_000 } },
+    { headersTimeoutMs: { hung: 2_000, watched: 2_000, silent: 1_500 } },
   );
   // Empty counts as unset: the links must use the default Web UI address.
   const env = { ...cliEnv, VCHA_UI_URL: '' };
@@ -95,6 +97,22 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
     assert.match(status.stdout, /^ {2}target: {6}ok \(planned\)$/m);
     assert.match(status.stdout, /^ {4}\+\S+ +FAILING_OVER +\d{4}-/m);
     assert.match(status.stdout, /^SUCCEEDED: ok failed over/m);
+  });
+
+  it('start --wait shows a blackholed vCenter as "vCenter unreachable (no answer)", as it shows refused connections', async () => {
+    const result = await runCli(
+      ['start', '--target', 'silent', '--planned', '--poll-interval', '1s', '--reason', 'blackhole', '--wait'],
+      env,
+    );
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.ok(
+      progressLines(result.stdout).some((line) =>
+        / (FAILING_OVER|VERIFYING) {2}vCenter unreachable for \d+ s \(no answer\)/.test(line),
+      ),
+      `progress shows the blackhole as no answer:\n${result.stdout}`,
+    );
+    assert.match(result.stdout, /^SUCCEEDED: silent failed over/m);
+    assert.equal(lab.failoverPosts('silent'), 1);
   });
 
   it('start --wait on a DEGRADED cluster ends PreflightRejected with exit code 13', async () => {

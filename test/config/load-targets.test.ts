@@ -49,7 +49,7 @@ describe('valid files', () => {
           username: 'svc-failover@vsphere.local',
           passwordFile: 'vc02.password',
           insecureSkipTlsVerify: true,
-          timeouts: { connectMs: 5000, headersMs: 20000, bodyMs: 15000 },
+          timeouts: { connectMs: 5000, headersMs: 20000, bodyMs: 15000, totalMs: 40000 },
         },
       },
     });
@@ -70,7 +70,7 @@ describe('valid files', () => {
     assert.equal(second.password, PASSWORD_2, 'the trailing newline of the password file is dropped');
     assert.equal(second.ca, undefined);
     assert.equal(second.insecureSkipTlsVerify, true);
-    assert.deepEqual(second.timeouts, { connectMs: 5000, headersMs: 20000, bodyMs: 15000 });
+    assert.deepEqual(second.timeouts, { connectMs: 5000, headersMs: 20000, bodyMs: 15000, totalMs: 40000 });
   });
 
   for (const extension of ['yaml', 'yml']) {
@@ -175,7 +175,7 @@ describe('each kind of problem names its path', () => {
     );
     assert.deepEqual(problems, [
       'target: unknown key (allowed: targets, policy, allowedSignersFile)',
-      'targets.vc-lab-01.timeouts.connectMS: unknown key (allowed: connectMs, headersMs, bodyMs)',
+      'targets.vc-lab-01.timeouts.connectMS: unknown key (allowed: connectMs, headersMs, bodyMs, totalMs)',
       'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy, nodes)',
     ]);
   });

@@ -105,8 +105,8 @@ export async function targetsFor(
     username?: string;
     password?: string;
     extraTargets?: Record<string, unknown>;
-    /** The client's timeouts for every target (the defaults are 10 s, 30 s, 30 s). */
-    timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+    /** The client's timeouts for every target (the defaults are 10 s, 30 s, 30 s, and 60 s in all). */
+    timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number; totalMs?: number };
     /** The file-wide policy (default: forced failovers allowed, since most tests are about something else). */
     policy?: Record<string, unknown>;
     /** Per-target policies by cluster name. */
@@ -165,7 +165,7 @@ export async function startLab(options: {
   webhook?: WebhookConfig;
   /** Serve this task queue instead of a unique one (only one test file may use a given name). */
   taskQueue?: string;
-  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number };
+  timeouts?: { connectMs?: number; headersMs?: number; bodyMs?: number; totalMs?: number };
   /** The targets file's file-wide and per-target policies (see {@link targetsFor}). */
   policy?: Record<string, unknown>;
   targetPolicies?: Record<string, Record<string, unknown>>;

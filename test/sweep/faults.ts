@@ -11,6 +11,9 @@ export type Rule = NonNullable<NonNullable<ClusterScenarioInput['faults']>['rule
 /** The client timeouts the sweep's targets use, short so that a late answer is a timeout quickly. */
 export const SWEEP_CLIENT_TIMEOUTS = { connectMs: 1_000, headersMs: 1_500, bodyMs: 1_500 };
 
+/** How long a blackhole keeps the address silent: past one request's timeouts, so the next poll meets it too. */
+const BLACKHOLE_MS = 3_000;
+
 /**
  * vCenter's own 500 ERROR after it processed the request, aimed at the k-th request or at every
  * request of one operation: for the POST, a failover vCenter started and then erred on.
@@ -61,6 +64,33 @@ export const FAULT_KINDS = {
   }),
   /** The success status with every value of the wrong type, after processing. */
   'malformed-types': (k: number): Rule => ({ request: k, when: 'after', action: 'respond', body: 'wrong-types' }),
+  /** Envoy's plain-text 503 `no healthy upstream` (vCenter 7/8/9 while its API is down), not processed. */
+  'envoy-503-before': (k: number): Rule => ({
+    request: k,
+    action: 'respond',
+    status: 503,
+    body: 'envoy-no-healthy-upstream',
+  }),
+  /** Envoy's plain-text 503 `upstream connect error …` after vCenter processed the request: the answer is lost. */
+  'envoy-503-after': (k: number): Rule => ({
+    request: k,
+    when: 'after',
+    action: 'respond',
+    status: 503,
+    body: 'envoy-connect-failure',
+  }),
+  /**
+   * The address goes silent (no answer, no reset, on every connection, new ones too) for longer than
+   * a request's timeouts, before vCenter processed the request: a moved address's blackhole.
+   */
+  'blackhole-before': (k: number): Rule => ({ request: k, action: 'blackhole', blackholeMs: BLACKHOLE_MS }),
+  /** The same blackhole after vCenter processed the request: the answer never comes. */
+  'blackhole-after': (k: number): Rule => ({
+    request: k,
+    when: 'after',
+    action: 'blackhole',
+    blackholeMs: BLACKHOLE_MS,
+  }),
 } as const;
 
 /** One fault kind's name. */

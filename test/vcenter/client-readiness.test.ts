@@ -12,19 +12,9 @@ import {
   type VcenterClientOptions,
   type VcenterRequestEvent,
 } from '../../src/vcenter';
-import { TestClients } from './clients';
+import { rejection, TestClients } from './clients';
 
 const TIMING = { taskStartMs: 100, flushMs: 300, switchOutageMs: 1_500, resyncMs: 500, modeChangeMs: 200 };
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('VcenterClient readiness calls against the simulator', () => {
   let sim: Simulator;

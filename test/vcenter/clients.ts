@@ -1,4 +1,5 @@
 /** vCenter clients for tests: made with shared options, closed together. */
+import assert from 'node:assert/strict';
 import { VcenterClient, type VcenterClientOptions } from '../../src/vcenter';
 
 /** Makes VcenterClients with shared default options and closes all of them at once. */
@@ -23,4 +24,14 @@ export class TestClients {
   async closeAll(): Promise<void> {
     await Promise.all(this.open.splice(0).map((client) => client.close()));
   }
+}
+
+/** The error a promise rejects with (fails the test when it resolves). */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  assert.fail('expected the call to fail');
 }

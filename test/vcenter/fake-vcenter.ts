@@ -59,6 +59,8 @@ export class FakeVcenter {
   readonly password: string;
   private readonly overrides = new Map<string, RouteHandler>();
   private readonly sockets = new Set<Socket>();
+  /** Connections an address change dropped: whatever arrives on them is never answered, nor reset. */
+  private readonly silenced = new WeakSet<Socket>();
   private readonly scheme: 'http' | 'https';
 
   private constructor(
@@ -99,6 +101,19 @@ export class FakeVcenter {
     this.overrides.set(route, handler);
   }
 
+  /**
+   * Drops every open connection silently, as a moved address does: requests on them get no answer
+   * and no reset; new connections are served as before.
+   */
+  dropConnectionsSilently(): void {
+    for (const socket of this.sockets) this.silenced.add(socket);
+  }
+
+  /** How many connections are open now. */
+  get openConnections(): number {
+    return this.sockets.size;
+  }
+
   /** Makes every issued session token unknown, as after a failover to the other node. */
   expireSessions(): void {
     this.validTokens.clear();
@@ -116,6 +131,7 @@ export class FakeVcenter {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (this.silenced.has(req.socket)) return;
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawUrl = req.url ?? '/';

@@ -109,6 +109,22 @@ describe('nextSendStep', () => {
     }
   });
 
+  it("never sends again after Envoy's 503 to the request (FailoverMaybeSent): a proxy's retry cannot be ruled out", () => {
+    const envoy = facts({
+      applicationType: SEND_FAILURE_TYPES.maybeSent,
+      message:
+        'the failover request may have reached vCenter lab (Envoy, in front of its API, answered HTTP 503 while the ' +
+        "API behind it was down; that proves nothing about the request (a proxy's retry cannot be ruled out): " +
+        'cluster.failover failed: HTTP 503: response body: no healthy upstream)',
+    });
+    assert.equal(classifySendFailure(envoy), 'may-have-sent');
+    for (let attempt = 1; attempt <= SEND_ATTEMPTS; attempt += 1) {
+      const step = nextSendStep(attempt, envoy, 'lab', 42);
+      assert.equal(step.step, 'follow');
+      if (step.step === 'follow') assert.equal(step.sent.triggered, 'unknown');
+    }
+  });
+
   it('confirms a refusal before believing it, and ends UnknownTarget at once', () => {
     assert.equal(
       nextSendStep(1, facts({ applicationType: SEND_FAILURE_TYPES.refused }), 'lab', 0).step,
