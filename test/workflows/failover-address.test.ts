@@ -30,8 +30,11 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
       moves: { nodes: nodesWith(41, { failoverIp: '127.0.0.2' }) },
       natted: { nodes: nodesWith(42, { failoverIp: UNREACHABLE, natAddress: '127.0.0.3' }) },
       unfollowable: { nodes: nodesWith(43, { failoverIp: UNREACHABLE }) },
-      recalled: { nodes: nodesWith(44, { failoverIp: '127.0.0.5' }) },
+      // Its old address is left a blackhole: a read there gets no answer at all.
+      recalled: { nodes: nodesWith(44, { failoverIp: '127.0.0.5' }), faults: { oldAddress: 'blackhole' } },
     },
+    // A read of an address left a blackhole gets no answer: it ends at the headers timeout.
+    timeouts: { headersMs: 3_000 },
     targetNodes: (sim) => ({ natted: { [ha('10.42.0.2')]: `http://127.0.0.3:${new URL(sim.urlFor('natted')).port}` } }),
   });
   const portOf = (cluster: string) => new URL(lab.sim.urlFor(cluster)).port;
@@ -62,7 +65,8 @@ describe('vchaFailover with failover IPs', { concurrency: true }, async () => {
   it('a worker that never saw the cluster move finds it where the last failover left it', async () => {
     const first = await (await plannedRun('recalled')).result();
     assert.equal(first.servedAt, `http://127.0.0.5:${portOf('recalled')}`);
-    // Another worker process: it knows only the targets file, whose URL for the target is dark now.
+    // Another worker process: it knows only the targets file, whose URL for the target is a blackhole
+    // now (each read there ends at the 3 s headers timeout), and finds the cluster through Temporal.
     const otherQueue = uniqueTaskQueue('failover-other-worker');
     const targets = await loadTargetsFile(lab.targetsFile, { ...process.env, ...lab.targetsEnv });
     await runFailoverWorker({ taskQueue: otherQueue, targets, recorder: new MemoryRecorder() });
