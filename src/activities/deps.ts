@@ -5,11 +5,18 @@ import type { VcenterClient } from '../vcenter';
 import type { OutcomeRecorder } from '../contract';
 import type { ReplayDeps } from './replay-histories';
 import type { WebhookConfig } from './webhook';
+import type { TargetAddressing } from './addresses';
 
 /** Dependencies injected into the activity functions by the worker (or a test). */
 export interface ActivityDeps {
   /** The cached client of a configured target (one session per target per worker). */
   clientFor(target: string): VcenterClient;
+  /**
+   * Where each target's cluster answers (configured URL, per-node URLs, failover IPs learned) and a
+   * client at each address; the worker always sets it. Without it, a target is read only at
+   * `clientFor`'s address and a failover to a failover IP cannot be followed (preflight refuses it).
+   */
+  addresses?: TargetAddressing;
   /** The target's policy from the targets file; throws `UnknownTargetError` for an unconfigured target. */
   policyFor(target: string): TargetPolicy;
   /** Every configured target, in file order. */

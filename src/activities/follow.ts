@@ -104,6 +104,21 @@ export interface FollowFailoverInput {
    * Absent (runs without the `readiness-gate` patch): the cluster proof alone decides.
    */
   readiness?: ReadinessOptions;
+  /**
+   * Where the cluster answers once the old passive node is ACTIVE, when preflight found the failover
+   * moves it (the node's failover IP or its URL in the targets file). The follow reads the cluster at
+   * the target's address until it stops answering, then here. Absent: the address does not move.
+   */
+  followAt?: string;
+}
+
+/** One address the follow reads the cluster at, with its client. */
+export interface FollowAddress {
+  /** Its base URL (empty when the worker keeps no addresses). */
+  url: string;
+  client: VcenterClient;
+  /** Told when the cluster answered there, so later runs of the target read it there. */
+  answered?: () => void;
 }
 
 /**
@@ -144,6 +159,8 @@ export interface FollowFailoverResult {
   readiness?: ReadinessRecord;
   /** With the readiness gate: the stability period was over (the roles held) before the follow ended. */
   rolesHeld?: boolean;
+  /** The base URL of vCenter's last answer: where the cluster answers now (absent when the worker keeps no addresses). */
+  servedAt?: string;
   observation: string;
   observations: string[];
   longestOutageMs: number;
@@ -207,14 +224,22 @@ class Follow {
   /** The readiness gate, when the input asks for it. */
   private readonly readiness: ReadinessCheck | undefined;
 
+  /** Where the follow reads the cluster: the target's address now, then `followAt` when the input has it. */
+  private readonly addresses: FollowAddress[];
+  /** Which of {@link addresses} the next request goes to. */
+  private using = 0;
+  /** The address of the last answer, if any came. */
+  private answeredUrl: string | undefined;
+
   constructor(
     private readonly input: FollowFailoverInput,
-    private readonly client: VcenterClient,
+    addresses: FollowAddress[],
     previous: unknown,
     private readonly clock: FollowClock,
     scheduledTimestampMs: number,
   ) {
     this.switchWithinMs = switchWindowOf(input, scheduledTimestampMs);
+    this.addresses = addresses;
     this.state = initialFollowHeartbeat(previous);
     this.attemptStart = clock.monotonic();
     this.followedBefore = this.state.followedForMs ?? 0;
@@ -228,10 +253,42 @@ class Follow {
     const before = input.vcenterTimeBefore === undefined ? NaN : Date.parse(input.vcenterTimeBefore);
     this.adoptFrom = Number.isFinite(before) ? before - DATE_HEADER_RESOLUTION_MS : undefined;
     this.readiness = input.readiness
-      ? new ReadinessCheck(this.state, client, input.target, input.readiness, () => ({
-          ...(this.state.switchVcenterTime ? { switchVcenterTime: this.state.switchVcenterTime } : {}),
-        }))
+      ? new ReadinessCheck(
+          this.state,
+          () => this.client,
+          input.target,
+          input.readiness,
+          () => ({
+            ...(this.state.switchVcenterTime ? { switchVcenterTime: this.state.switchVcenterTime } : {}),
+          }),
+        )
       : undefined;
+  }
+
+  /** The client of the address the next request goes to. */
+  private get client(): VcenterClient {
+    return this.addresses[this.using]!.client;
+  }
+
+  /** vCenter answered (even with an error): the address it answered at is where the cluster is now. */
+  private reachable(): void {
+    observeReachable(this.state);
+    const address = this.addresses[this.using]!;
+    if (this.answeredUrl !== address.url && this.answeredUrl !== undefined) {
+      log.info('the cluster answers at another address', { target: this.input.target, url: address.url });
+      observe(this.state, `vCenter answers at ${address.url}`);
+    }
+    this.answeredUrl = address.url;
+    address.answered?.();
+  }
+
+  /**
+   * An address gave no answer: the next request goes to the other one, if the follow has two. Before
+   * the switch the old address answers and the new one refuses; after it, the other way round; a
+   * fail back by itself may bring the cluster back to the old one. One request per poll either way.
+   */
+  private tryOtherAddress(): void {
+    if (this.addresses.length > 1) this.using = (this.using + 1) % this.addresses.length;
   }
 
   /** The follow's time so far (ms): earlier attempts' plus this one's, on the monotonic clock. */
@@ -276,6 +333,7 @@ class Follow {
       ...(state.heldReadAt ? { lastHeldAt: state.heldReadAt } : {}),
       ...(state.readiness ? { readiness: readinessRecord(state.readiness, outcome === 'not-ready') } : {}),
       ...(state.rolesHeld ? { rolesHeld: true } : {}),
+      ...(this.answeredUrl ? { servedAt: this.answeredUrl } : {}),
       observation: state.observation,
       observations: publicObservations(state),
       longestOutageMs: state.longestOutageMs,
@@ -383,7 +441,7 @@ class Follow {
 
   private async lookForRunningOperation(): Promise<undefined> {
     const operations = await this.client.getOperations();
-    observeReachable(this.state);
+    this.reachable();
     if (operations.active.some(isFailoverOperationId)) this.sign('operations.active lists a failover');
     observe(
       this.state,
@@ -396,7 +454,7 @@ class Follow {
   private async lookForTask(): Promise<undefined> {
     const { state } = this;
     const tasks = await this.client.listTasks({ services: [VCHA_CLUSTER_SERVICE_ID] });
-    observeReachable(state);
+    this.reachable();
     // Only a failover still running can be this request's: a finished one (an earlier run's FAILED
     // task, say) proves nothing about it, and a failover of this request that already finished shows
     // in the roles. Of the running ones, only a task vCenter started at or after the check before the
@@ -487,7 +545,7 @@ class Follow {
     // Partial: roles, state and health need only read privilege and no management vCenter.
     const read = await this.client.getClusterTimed({ partial: true });
     const snapshot = snapshotCluster(read.value, { observedAt: new Date() });
-    observeReachable(this.state);
+    this.reachable();
     this.last = snapshot;
     this.lastReadAt = read.vcenterTime
       ? { at: read.vcenterTime.toISOString(), clock: 'vcenter' }
@@ -639,7 +697,7 @@ class Follow {
     const { state } = this;
     try {
       const task = await this.client.getTask(taskId);
-      observeReachable(state);
+      this.reachable();
       state.taskStatus = task.status;
       const progress = task.progress
         ? ` ${Math.round((100 * task.progress.completed) / Math.max(task.progress.total, 1))}%`
@@ -658,7 +716,7 @@ class Follow {
       const errorClass = classOf(error);
       if (isNotFound(errorClass)) {
         state.taskGone = true;
-        observeReachable(state);
+        this.reachable();
         observe(state, `task ${taskId} unknown on the new node; judging by the cluster state`);
         return;
       }
@@ -674,9 +732,10 @@ class Follow {
     if (isOutage(errorClass)) {
       // A hidden failover's switch looks exactly like this: the no-sign window starts again once vCenter answers.
       if (this.input.unconfirmed) this.state.quietSinceFollowedMs = this.followedFor();
+      this.tryOtherAddress();
       return observeUnreachable(this.state, outageReason(errorClass));
     }
-    observeReachable(this.state);
+    this.reachable();
     if (errorClass.kind === 'malformed') {
       return observe(this.state, `unexpected response from vCenter: ${errorClass.detail}`, 'bad-response');
     }
@@ -735,7 +794,7 @@ export function makeFollowFailover(deps: ActivityDeps, clock: FollowClock = SYST
     const { info } = Context.current();
     const follow = new Follow(
       input,
-      clientOf(deps, input.target),
+      followAddresses(deps, input),
       info.heartbeatDetails,
       clock,
       info.scheduledTimestampMs,
@@ -745,4 +804,18 @@ export function makeFollowFailover(deps: ActivityDeps, clock: FollowClock = SYST
       () => follow.heartbeat(),
     );
   };
+}
+
+/** The addresses a follow reads at: the target's address now, and the one the failover moves it to. */
+function followAddresses(deps: ActivityDeps, input: FollowFailoverInput): FollowAddress[] {
+  const client = clientOf(deps, input.target);
+  const addressing = deps.addresses;
+  if (addressing === undefined) return [{ url: '', client }];
+  const now = addressing.servingUrl(input.target);
+  const at = (url: string): FollowAddress => ({
+    url,
+    client: url === now ? client : addressing.clientAt(input.target, url),
+    answered: () => addressing.answeredAt(input.target, url),
+  });
+  return input.followAt === undefined || input.followAt === now ? [at(now)] : [at(now), at(input.followAt)];
 }

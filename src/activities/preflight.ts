@@ -1,21 +1,19 @@
-/** Preflight: reads the cluster (with its mode) and its operations, and checks every failover rule. */
+/**
+ * Preflight: reads the cluster (with its mode) and its operations where it answers, checks every
+ * failover rule, and whether the run could follow the cluster to where it answers after the switch.
+ */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { UnknownTargetError } from '../config';
 import { policyDecision, requiresSignedDecision, type ApprovalPolicy, type PolicyDecision } from '../contract/policy';
 import { clusterIdentity, ledgerEvidence, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import type { ClusterIdentity, LedgerEvidence } from '../contract/ledger';
 import type { LastFailover } from '../contract/cluster';
-import {
-  VCHA_CLUSTER_SERVICE_ID,
-  type CisTaskInfo,
-  type Timed,
-  type VcenterClient,
-  type VcenterVchaClusterInfo,
-} from '../vcenter';
+import { VCHA_CLUSTER_SERVICE_ID, type CisTaskInfo, type VcenterClient } from '../vcenter';
 import { evaluatePreflight, type PreflightCheck } from '../domain/preflight-rules';
 import type { ActivityDeps } from './deps';
 import { clientOf, readFailure, unknownTargetFailure } from './failures';
 import { withHeartbeats } from './heartbeat';
+import { decideFollow, reachCluster } from './addresses';
 
 /** Input of {@link preflight}. */
 export interface PreflightInput {
@@ -47,6 +45,12 @@ export interface PreflightReport {
    * and send ledger; absent when vCenter did not report all three, and from older workers' reports.
    */
   cluster?: ClusterIdentity;
+  /**
+   * The URL the cluster will answer at once the passive node is ACTIVE, when that is not where
+   * preflight read it (the node's failover IP or its URL in the targets file): the follow reads it
+   * there. Absent when the address does not move, and from older workers' reports.
+   */
+  followAt?: string;
 }
 
 /** Builds the preflight activity. */
@@ -84,31 +88,37 @@ function decisionFor(deps: ActivityDeps, input: PreflightInput): Exclude<PolicyD
 }
 
 async function readAndCheck(deps: ActivityDeps, input: PreflightInput): Promise<PreflightReport> {
-  const client = clientOf(deps, input.target);
   try {
     // Partial: the rules use runtime state, roles, mode and health, which need only read privilege and
-    // no connection to the management vCenter (placement is not needed).
+    // no connection to the management vCenter (placement is not needed). The cluster is read where it
+    // answered last, else at the other addresses the worker knows (a failover may have moved it).
     // A dry run ages the last failover task by vCenter's own time of this read (its `Date` header).
-    const timed: Timed<VcenterVchaClusterInfo> = input.lookBack
-      ? await client.getClusterTimed({ partial: true })
-      : { value: await client.getCluster({ partial: true }) };
-    const info = timed.value;
+    const reached = await reachCluster(deps, input.target);
+    const { client, info } = reached;
     // The cluster info carries the mode; the mode call is only needed when vCenter leaves it unset.
     const mode = info.mode ?? (await client.getMode()).mode;
     const operations = await client.getOperations();
     const snapshot = snapshotCluster(info, { mode, operations, observedAt: new Date() });
     if (input.lookBack) {
-      const last = await lastFailoverOf(client, timed.vcenterTime ?? new Date(), input.target);
+      const last = await lastFailoverOf(client, reached.vcenterTime ?? new Date(), input.target);
       if (last) snapshot.lastFailover = last;
     }
     const checks = evaluatePreflight(snapshot, input.planned);
+    // Where the cluster answers once the passive node is ACTIVE: a run that could not follow it there sends nothing.
+    const follow = await decideFollow(deps, input.target, reached, snapshot.passiveNode);
+    if (follow) checks.push(follow.check);
     log.info('preflight evaluated', {
       target: input.target,
       failed: checks.filter((c) => !c.ok).map((c) => c.id),
       activeNode: snapshot.activeNode,
     });
     const cluster = clusterIdentity(info);
-    return { snapshot, checks, ...(cluster ? { cluster } : {}) };
+    return {
+      snapshot,
+      checks,
+      ...(cluster ? { cluster } : {}),
+      ...(follow?.followAt ? { followAt: follow.followAt } : {}),
+    };
   } catch (error) {
     throw readFailure(input.target, error);
   }

@@ -35,7 +35,8 @@ const REQUEST_PATHS: Record<ReadinessRequest, string> = {
 export class ReadinessCheck {
   constructor(
     private readonly state: FollowHeartbeat,
-    private readonly client: VcenterClient,
+    /** The client of the address the cluster answers at now (it may move with a failover IP). */
+    private readonly clientNow: () => VcenterClient,
     private readonly target: string,
     readonly options: ReadinessOptions,
     private readonly context: () => ReadinessContext,
@@ -77,22 +78,22 @@ export class ReadinessCheck {
     try {
       switch (request) {
         case 'datacenters': {
-          const count = (await this.client.listDatacenters()).length;
+          const count = (await this.clientNow().listDatacenters()).length;
           observeReachable(this.state);
           return { request, kind: 'answer', count };
         }
         case 'services': {
-          const services = await this.client.listServices();
+          const services = await this.clientNow().listServices();
           observeReachable(this.state);
           return { request, kind: 'answer', services };
         }
         case 'lastcheck': {
-          const at = await this.client.getSystemHealthLastCheck();
+          const at = await this.clientNow().getSystemHealthLastCheck();
           observeReachable(this.state);
           return { request, kind: 'answer', at: at.toISOString() };
         }
         case 'health': {
-          const color = await this.client.getSystemHealth();
+          const color = await this.clientNow().getSystemHealth();
           observeReachable(this.state);
           return { request, kind: 'answer', color };
         }

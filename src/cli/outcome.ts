@@ -61,11 +61,13 @@ function activeChange(record: FailoverRecord): string | undefined {
   return `${record.activeBefore} → ${record.activeAfter}`;
 }
 
-/** The record's facts as indented lines: active node before → after, task id, duration. */
+/** The record's facts as indented lines: active node before → after, where vCenter answers, task id, duration. */
 function recordLines(record: FailoverRecord): string[] {
   const lines: string[] = [];
   const active = activeChange(record);
   if (active) lines.push(`  active:    ${active}`);
+  // A failover to a node with a failover IP moves the API there: say where it answers now.
+  if (record.servedAt) lines.push(`  served at: ${record.servedAt}`);
   lines.push(`  triggered: ${record.triggered}`);
   if (record.taskId) lines.push(`  task:      ${record.taskId}`);
   if (record.readiness) {

@@ -5,6 +5,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { formatConfigPath } from './config-path';
 import { ConfigError } from './errors';
@@ -167,8 +168,9 @@ async function resolveTarget(
 
   const url =
     typeof value.url === 'string' && value.url !== ''
-      ? checkUrl(value.url, base, problems, value.insecureAllowHttp === true)
+      ? checkUrl(value.url, [...base, 'url'], problems, value.insecureAllowHttp === true)
       : undefined;
+  const nodes = checkNodeUrls(value.nodes, url, base, problems, value.insecureAllowHttp === true);
   const passwordProblems: string[] = [];
   const caProblems: string[] = [];
   const [password, ca] = await Promise.all([
@@ -190,6 +192,7 @@ async function resolveTarget(
     ...(ca === undefined ? {} : { ca }),
     insecureSkipTlsVerify: entry.insecureSkipTlsVerify ?? false,
     ...(entry.timeouts === undefined ? {} : { timeouts: entry.timeouts }),
+    ...(nodes === undefined ? {} : { nodes }),
     policy: {
       forced: ownDecisions.forced ?? fileDefault.forced,
       planned: ownDecisions.planned ?? fileDefault.planned,
@@ -231,9 +234,48 @@ function sameUrlProblems(targets: readonly ResolvedTarget[]): string[] {
   return problems;
 }
 
-/** Returns the URL without trailing slashes, or records why it is unacceptable. */
-function checkUrl(text: string, base: string[], problems: string[], allowHttp: boolean): string | undefined {
-  const path = formatConfigPath([...base, 'url']);
+/**
+ * The target's per-node URLs (`nodes`), each key a node slot or an IP address and each URL checked
+ * like the target's; a URL equal to the target's own is a mistake (that address is the target's).
+ * Structural problems (not an object, an empty URL) are reported by the schema.
+ */
+function checkNodeUrls(
+  value: unknown,
+  targetUrl: string | undefined,
+  base: string[],
+  problems: string[],
+  allowHttp: boolean,
+): Record<string, string> | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const nodes: Record<string, string> = {};
+  for (const [key, text] of Object.entries(value)) {
+    const at = [...base, 'nodes', key];
+    if (!isNodeKey(key)) {
+      problems.push(
+        `${formatConfigPath(at)}: ${JSON.stringify(key)} names no node: use node1, node2 or the node's ha_ip address`,
+      );
+      continue;
+    }
+    if (typeof text !== 'string' || text === '') continue;
+    const url = checkUrl(text, at, problems, allowHttp);
+    if (url === undefined) continue;
+    if (targetUrl !== undefined && url === targetUrl) {
+      problems.push(`${formatConfigPath(at)}: is the target's own url; list only addresses other than it`);
+      continue;
+    }
+    nodes[key] = url;
+  }
+  return Object.keys(nodes).length > 0 ? nodes : undefined;
+}
+
+/** A `nodes` key: a node slot, or an IPv4 or IPv6 address (the node's `ha_ip`). */
+function isNodeKey(key: string): boolean {
+  return key === 'node1' || key === 'node2' || isIP(key) !== 0;
+}
+
+/** Returns the URL without trailing slashes, or records why the value at `at` is unacceptable. */
+function checkUrl(text: string, at: string[], problems: string[], allowHttp: boolean): string | undefined {
+  const path = formatConfigPath(at);
   let url: URL;
   try {
     url = new URL(text);

@@ -19,6 +19,12 @@ export interface ResolvedTarget {
   readonly ca?: string;
   readonly insecureSkipTlsVerify: boolean;
   readonly timeouts?: VcenterTimeouts;
+  /**
+   * Per-node URLs from the targets file (`nodes`): node (`node1`, `node2` or its `ha_ip`) to the URL
+   * the worker reaches it at once it is active, in place of its failover IP. Same credentials, CA
+   * and certificate name as `url`.
+   */
+  readonly nodes?: Readonly<Record<string, string>>;
   /** Which failovers may run at once, need approval or are refused (file default, then built-in default). */
   readonly policy: TargetPolicy;
 }
@@ -35,6 +41,7 @@ export function describeTarget(target: ResolvedTarget): Record<string, unknown> 
     ...(target.ca === undefined ? {} : { ca: `[PEM, ${target.ca.length} characters]` }),
     insecureSkipTlsVerify: target.insecureSkipTlsVerify,
     ...(target.timeouts === undefined ? {} : { timeouts: { ...target.timeouts } }),
+    ...(target.nodes === undefined ? {} : { nodes: { ...target.nodes } }),
     policy: { ...target.policy },
   };
 }
@@ -51,6 +58,7 @@ export function createResolvedTarget(
     ...(fields.ca === undefined ? {} : { ca: fields.ca }),
     insecureSkipTlsVerify: fields.insecureSkipTlsVerify,
     ...(fields.timeouts === undefined ? {} : { timeouts: Object.freeze({ ...fields.timeouts }) }),
+    ...(fields.nodes === undefined ? {} : { nodes: Object.freeze({ ...fields.nodes }) }),
     policy: Object.freeze({ ...(fields.policy ?? DEFAULT_TARGET_POLICY) }),
   };
   Object.defineProperty(target, 'toJSON', { value: () => describeTarget(target), enumerable: false });

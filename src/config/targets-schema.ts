@@ -16,6 +16,7 @@ const TARGET_KEYS = [
   'insecureAllowHttp',
   'timeouts',
   'policy',
+  'nodes',
 ] as const;
 
 const TIMEOUT_KEYS = ['connectMs', 'headersMs', 'bodyMs', 'totalMs'] as const;
@@ -111,6 +112,15 @@ export const TargetEntrySchema = z.strictObject(
     insecureAllowHttp: z.boolean({ error: 'must be true or false' }).optional(),
     timeouts: TargetTimeoutsSchema.optional(),
     policy: TargetPolicySchema.optional(),
+    /**
+     * Where the worker reaches each VCHA node once it is active, when not at its failover IP (NAT,
+     * another network): node (`node1`, `node2` or its `ha_ip`) to URL. Keys and URLs are checked in parse-targets.ts.
+     */
+    nodes: z
+      .record(z.string(), text('a URL string'), {
+        error: 'must be an object mapping a node (node1, node2 or its ha_ip address) to the URL it serves at',
+      })
+      .optional(),
   },
   { error: (issue) => (issue.code === 'invalid_type' ? 'must be an object' : undefined) },
 );

@@ -28,6 +28,12 @@ export interface FailoverRecord {
   after?: ClusterSnapshot;
   activeBefore?: string;
   activeAfter?: string;
+  /**
+   * Where vCenter answered the run's last read after the request (its base URL, e.g.
+   * `https://10.0.0.12:443`): the target's URL, or where the failover moved the cluster (the new
+   * active node's failover IP, or its URL in the targets file). Later runs of the target read it there.
+   */
+  servedAt?: string;
   failedChecks?: PreflightCheck[];
   /** Observations collected while following the failover, oldest first (bounded). */
   observations: string[];

@@ -90,6 +90,7 @@ const FailoverRecordSchema = z.strictObject({
   after: clusterSnapshot.optional(),
   activeBefore: z.string().optional(),
   activeAfter: z.string().optional(),
+  servedAt: z.string().optional(),
   failedChecks: z.array(z.strictObject({ id: z.string(), ok: z.boolean(), detail: z.string() })).optional(),
   observations: z.array(z.string()),
   timeline: z.array(z.strictObject({ phase: z.enum(PHASES), at: isoTime })),

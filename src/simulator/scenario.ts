@@ -26,6 +26,11 @@ export const memberScenarioSchema = z.strictObject({
   role: z.enum(['ACTIVE', 'PASSIVE', 'WITNESS']).optional(),
   /** node1/node2: the address this node serves clients at once it is active (`failover_ip`); unset: the public one. */
   failoverIp: ipv4.optional(),
+  /**
+   * node1/node2: where clients reach this node's failover IP through NAT (another loopback address):
+   * the simulator serves there once the node is active, and still reports `failoverIp`.
+   */
+  natAddress: ipv4.optional(),
 });
 
 /** An extra user account and its privileges (e.g. `System.Read`, `Global.VCServer`). */

@@ -71,6 +71,11 @@ export interface VcenterClientOptions {
   timeouts?: VcenterTimeouts;
   /** Connections kept to this vCenter. */
   maxConnections?: number;
+  /**
+   * The name the server certificate must carry, when `baseUrl` reaches vCenter under another
+   * address (a node's failover IP, a NAT address): its certificate names the configured host.
+   */
+  tlsName?: string;
   logger?: VcenterLogger;
   /** Called after every HTTP exchange; exceptions it throws are logged and ignored. */
   onRequest?: (event: VcenterRequestEvent) => void;
@@ -140,6 +145,7 @@ export class VcenterClient {
       insecureSkipTlsVerify: options.insecureSkipTlsVerify,
       timeouts: options.timeouts,
       maxConnections: options.maxConnections,
+      ...(options.tlsName === undefined ? {} : { tlsName: options.tlsName }),
       redactor: this.redactor,
     });
     this.session = new SessionKeeper(() => this.createSession());

@@ -3,7 +3,8 @@
  * response, and turns transport failures into {@link VcenterUnreachableError}s. Knows nothing about sessions or
  * the vCenter API itself.
  */
-import { rootCertificates } from 'node:tls';
+import { checkServerIdentity, rootCertificates } from 'node:tls';
+import { isIP } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
 import { VcenterResponseError, VcenterUnreachableError } from './errors';
 import { type VcenterOperation } from './operations';
@@ -56,6 +57,8 @@ export interface HttpTransportOptions {
   insecureSkipTlsVerify?: boolean;
   timeouts?: VcenterTimeouts;
   maxConnections?: number;
+  /** The name the certificate is verified against when it differs from the URL's host; see `VcenterClientOptions`. */
+  tlsName?: string;
   redactor: SecretRedactor;
 }
 
@@ -120,6 +123,7 @@ export class HttpTransport {
         rejectUnauthorized: options.insecureSkipTlsVerify !== true,
         // A configured CA is trusted in addition to the public roots, not instead of them.
         ...(options.ca === undefined ? {} : { ca: [...rootCertificates, options.ca.toString()] }),
+        ...(options.tlsName === undefined ? {} : tlsNameOptions(options.tlsName)),
       },
     };
     this.pool = this.createPool();
@@ -253,6 +257,18 @@ export class HttpTransport {
       redactor: this.redactor,
     });
   }
+}
+
+/**
+ * TLS options that verify the certificate against `name` instead of the host connected to: SNI
+ * carries the name when it is a DNS name (RFC 6066 allows no IP address there).
+ */
+function tlsNameOptions(name: string): { servername?: string; checkServerIdentity: typeof checkServerIdentity } {
+  const bare = name.replace(/^\[|\]$/g, '');
+  return {
+    ...(isIP(bare) === 0 ? { servername: bare } : {}),
+    checkServerIdentity: (_host, certificate) => checkServerIdentity(bare, certificate),
+  };
 }
 
 /** Splits a base URL such as `https://vc01.example.com/vc/lab-01/` into origin and path prefix (`/vc/lab-01`). */

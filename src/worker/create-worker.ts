@@ -124,6 +124,7 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
   const workflowCode = workflowCodeFor(options.workflowBundle);
   const activities = createActivities({
     clientFor: (name) => clients.get(name),
+    addresses: clients,
     policyFor: (name) => options.targets.get(name).policy,
     ...(options.targets.allowedSignersFile ? { allowedSignersFile: options.targets.allowedSignersFile } : {}),
     targetNames: () => options.targets.names(),

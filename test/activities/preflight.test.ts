@@ -54,10 +54,11 @@ describe('preflight activity', () => {
     sim.cluster('lab').configure({ mode: 'DISABLED' });
     const withoutMode = new Proxy(client, {
       get(target, key, receiver) {
-        if (key === 'getCluster') {
-          return async (...args: Parameters<VcenterClient['getCluster']>) => {
-            const { mode: _mode, ...info } = await target.getCluster(...args);
-            return info;
+        if (key === 'getClusterTimed') {
+          return async (...args: Parameters<VcenterClient['getClusterTimed']>) => {
+            const read = await target.getClusterTimed(...args);
+            const { mode: _mode, ...info } = read.value;
+            return { ...read, value: info };
           };
         }
         const value: unknown = Reflect.get(target, key, receiver);

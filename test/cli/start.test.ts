@@ -77,6 +77,10 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
       new RegExp(String.raw`^ {2}active: {4}${haRe('10.21.0.1')} → ${haRe('10.21.0.2')}$`, 'm'),
     );
     assert.match(result.stdout, /^ {2}task: {6}task-\d+:com\.vmware\.vcenter\.vcha\.cluster$/m);
+    assert.ok(
+      result.stdout.includes(`\n  served at: ${lab.sim.urlFor('ok')}\n`),
+      `where vCenter answers:\n${result.stdout}`,
+    );
     assert.match(result.stdout, /^ {2}duration: {2}\d+s$/m);
     assert.equal(result.stderr, '');
     assert.equal(lab.failoverPosts('ok'), 1);

@@ -176,7 +176,7 @@ describe('each kind of problem names its path', () => {
     assert.deepEqual(problems, [
       'target: unknown key (allowed: targets, policy, allowedSignersFile)',
       'targets.vc-lab-01.timeouts.connectMS: unknown key (allowed: connectMs, headersMs, bodyMs, totalMs)',
-      'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy)',
+      'targets.vc-lab-01.insecureSkipTLSVerify: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy, nodes)',
     ]);
   });
 
@@ -265,7 +265,7 @@ describe('each kind of problem names its path', () => {
       'targets.vc-lab-01.url: http is only allowed for loopback hosts (or with insecureAllowHttp: true); use https',
       'targets.vc-lab-01.passwordEnv: variable VC01_PASSWORD is not set',
       `targets.vc-lab-01.caFile: cannot read ${join(scratch.path, 'missing.pem')} (ENOENT)`,
-      'targets.vc-lab-02.usernme: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy)',
+      'targets.vc-lab-02.usernme: unknown key (allowed: url, username, passwordEnv, passwordFile, caFile, insecureSkipTlsVerify, insecureAllowHttp, timeouts, policy, nodes)',
       'targets.vc-lab-02: one of passwordEnv or passwordFile is required',
       'targets.vc-lab-03.passwordEnv: variable VC01_PASSWORD is not set',
     ]);

@@ -117,6 +117,8 @@ export async function targetsFor(
     targetPolicies?: Record<string, Record<string, unknown>>;
     /** The file's `allowedSignersFile` (signed approvals). */
     allowedSignersFile?: string;
+    /** Per-target `nodes` (node to URL) by cluster name. */
+    targetNodes?: Record<string, Record<string, string>>;
   } = {},
 ): Promise<{ file: string; registry: TargetRegistry; env: Record<string, string> }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'vcha-targets-'));
@@ -128,6 +130,7 @@ export async function targetsFor(
       passwordEnv: 'VCHA_LAB_PASSWORD',
       ...(options.timeouts ? { timeouts: options.timeouts } : {}),
       ...(options.targetPolicies?.[name] ? { policy: options.targetPolicies[name] } : {}),
+      ...(options.targetNodes?.[name] ? { nodes: options.targetNodes[name] } : {}),
     };
   }
   Object.assign(targets, options.extraTargets);
@@ -173,6 +176,8 @@ export async function startLab(options: {
   allowedSignersFile?: string;
   /** More targets, each another name of a cluster: target name to cluster name (its first alias address). */
   aliasTargets?: Record<string, string>;
+  /** Per-target `nodes` of the targets file by cluster name, given the simulator (its ports are known once it runs). */
+  targetNodes?: (sim: Simulator) => Record<string, Record<string, string>>;
 }): Promise<Lab> {
   const env = await testEnv();
   const sim = await startSimulator({
@@ -187,6 +192,7 @@ export async function startLab(options: {
     policy: options.policy,
     targetPolicies: options.targetPolicies,
     allowedSignersFile: options.allowedSignersFile,
+    ...(options.targetNodes ? { targetNodes: options.targetNodes(sim) } : {}),
     extraTargets: Object.fromEntries(
       Object.entries(options.aliasTargets ?? {}).map(([alias, cluster]) => [
         alias,

@@ -18,6 +18,7 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
       clusters: {
         fip: { nodes: { node2: { failoverIp: '127.0.0.2' } } },
         alias: { aliases: ['127.0.0.3'] },
+        nat: { nodes: { node2: { failoverIp: '192.0.2.12', natAddress: '127.0.0.4' } } },
       },
       timeScale: 0.01,
       timing: FAST_TIMING,
@@ -30,12 +31,21 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
 
   const portOf = (url: string) => Number(new URL(url).port);
 
-  /** Fails the cluster over through `url` and waits until it is healthy again. */
-  async function failOverVia(url: string): Promise<void> {
+  /** Fails the cluster (`fip` unless named) over through `url` and waits until it is healthy again. */
+  async function failOverVia(url: string, cluster = 'fip'): Promise<void> {
     const vc = new VcenterCaller(url);
     await vc.login();
     assert.equal((await vc.failover(false)).status, 202);
-    await sim.cluster('fip').waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY', 10_000);
+    await sim.cluster(cluster).waitFor((s) => s.stage === 'idle' && s.healthState === 'HEALTHY', 10_000);
+  }
+
+  /** The cluster info read (after a login) where the cluster serves now, with node2's failover IP. */
+  async function clusterWhereServed(cluster: string) {
+    const moved = new VcenterCaller(sim.servingUrlFor(cluster));
+    await moved.login();
+    return (await moved.clusterGet(true)).body as ClusterInfo & {
+      node2: { failover_ip: { ipv4: { address: string } } };
+    };
   }
 
   it('serves at the new active node’s failover IP after the switch, the old address refused until a failback', async () => {
@@ -46,11 +56,7 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
     await failOverVia(publicUrl);
     assert.equal(sim.servingUrlFor('fip'), `http://127.0.0.2:${port}`);
     assert.equal(await probeConnection(port, '127.0.0.1'), 'ECONNREFUSED');
-    const moved = new VcenterCaller(sim.servingUrlFor('fip'));
-    await moved.login();
-    const info = (await moved.clusterGet(true)).body as ClusterInfo & {
-      node2: { failover_ip: { ipv4: { address: string } } };
-    };
+    const info = await clusterWhereServed('fip');
     assert.equal(info.node2.runtime.role, 'ACTIVE');
     assert.equal(info.node2.failover_ip.ipv4.address, '127.0.0.2');
     // node1 has no failover IP: failing back brings the cluster home to the public address.
@@ -76,6 +82,19 @@ describe('failover IPs and aliases (port-per-cluster)', () => {
     assert.equal((await admin(sim, 'POST', '/clusters/fip/reset')).status, 200);
     assert.equal(sim.servingUrlFor('fip'), sim.urlFor('fip'));
     await new VcenterCaller(sim.urlFor('fip')).login();
+  });
+
+  it('serves a failover IP behind NAT at the NAT address, and still reports the failover IP', async () => {
+    const publicUrl = sim.urlFor('nat');
+    const port = portOf(publicUrl);
+    await failOverVia(publicUrl, 'nat');
+    assert.equal(sim.servingUrlFor('nat'), `http://127.0.0.4:${port}`);
+    assert.equal(await probeConnection(port, '127.0.0.1'), 'ECONNREFUSED');
+    const info = await clusterWhereServed('nat');
+    assert.equal(info.node2.runtime.role, 'ACTIVE');
+    assert.equal(info.node2.failover_ip.ipv4.address, '192.0.2.12');
+    assert.equal((await admin(sim, 'POST', '/clusters/nat/reset')).status, 200);
+    assert.equal(sim.servingUrlFor('nat'), publicUrl);
   });
 
   it('answers under an alias as the same vCenter: one session, one request count', async () => {

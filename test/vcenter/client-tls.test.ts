@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { VcenterUnreachableError, type VcenterClient, type VcenterClientOptions } from '../../src/vcenter';
 import { TestClients } from './clients';
+import { createResolvedTarget, createVcenterClient } from '../../src/config';
 import { FakeVcenter } from './fake-vcenter';
 import { SecretAudit } from './secret-audit';
 
@@ -23,7 +24,7 @@ function generateCertificates(dir: string): { caPem: string; otherCaPem: string;
   openssl('req', '-x509', ...ecKey, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=Test VMCA');
   openssl('req', '-x509', ...ecKey, '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=Other CA');
   openssl('req', ...ecKey, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n');
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:vc01.test\nbasicConstraints=CA:FALSE\n');
   openssl(
     'x509',
     '-req',
@@ -98,5 +99,44 @@ describe('TLS verification', () => {
     const warnings = audit.lines.filter((line) => line.level === 'warn').slice(warningsBefore);
     assert.equal(warnings.length, 1);
     assert.match(warnings[0]?.message ?? '', /TLS certificate verification is disabled/);
+  });
+});
+
+describe('TLS at another address of the same vCenter (a failover IP)', () => {
+  it('verifies the certificate against the configured name, not the address connected to', async () => {
+    assert.equal((await clientWith({ ca: caPem, tlsName: 'vc01.test' }).getMode()).mode, 'ENABLED');
+    const error = await audit.rejection(clientWith({ ca: caPem, tlsName: 'vc02.test' }).getMode());
+    assert.ok(error instanceof VcenterUnreachableError, String(error));
+    assert.equal(error.reason, 'tls');
+  });
+
+  it('a target’s client at another URL keeps the target’s host as the name, and its CA and credentials', async () => {
+    const port = new URL(fake.url).port;
+    const target = createResolvedTarget({
+      name: 'vc01',
+      url: `https://vc01.test:${port}`,
+      username: fake.username,
+      password: fake.password,
+      ca: caPem,
+      insecureSkipTlsVerify: false,
+    });
+    const moved = createVcenterClient(target, { logger: audit.logger }, `https://127.0.0.1:${port}`);
+    try {
+      assert.equal((await moved.getMode()).mode, 'ENABLED');
+    } finally {
+      await moved.close();
+    }
+    const other = createVcenterClient(
+      { ...target, url: `https://vc02.test:${port}` },
+      { logger: audit.logger },
+      `https://127.0.0.1:${port}`,
+    );
+    try {
+      const error = await audit.rejection(other.getMode());
+      assert.ok(error instanceof VcenterUnreachableError, String(error));
+      assert.equal(error.reason, 'tls');
+    } finally {
+      await other.close();
+    }
   });
 });

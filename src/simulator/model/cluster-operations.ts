@@ -11,7 +11,7 @@ import {
 } from '../../vcenter/operations';
 import type { SimClock, TimerGroup } from './clock';
 import type { ClusterParts } from './cluster-parts';
-import { memberInRole, type ClusterMode } from './cluster-state';
+import { memberInRole, servedAddressOf, type ClusterMode } from './cluster-state';
 import type { EffectiveFlags } from './cluster-wire';
 import { failoverBlockers } from './failover-rules';
 import { outageKeepsListening } from './faults';
@@ -332,8 +332,8 @@ export class ClusterOperations {
     counters.failoversSucceeded += 1;
     this.context.changed();
     const transport = this.context.transport();
-    // The new active node serves at its failover IP when it has one, else at the public address.
-    const servedAt = toActive === undefined ? undefined : state.members[toActive].failoverIp;
+    // The new active node serves at its failover IP (or the NAT address in front of it) when it has one, else at the public address.
+    const servedAt = toActive === undefined ? undefined : servedAddressOf(state.members[toActive]);
     const reopened = transport
       ? transport
           .serveAt(servedAt, this.parts.faults.oldAddress)

@@ -33,6 +33,8 @@ export interface MemberState {
   role: NodeRole;
   /** node1/node2: the address this node serves clients at when it becomes active (`failover_ip`), if any. */
   failoverIp?: string;
+  /** node1/node2: the address clients reach the failover IP at through NAT; served in its place. */
+  natAddress?: string;
 }
 
 /** Everything the VCHA API reports about a cluster, in model (camelCase) form. */
@@ -96,6 +98,12 @@ function applyMember(target: MemberState, patch: MemberScenario | undefined): vo
   if (patch.state !== undefined) target.state = patch.state;
   if (patch.role !== undefined) target.role = patch.role;
   if (patch.failoverIp !== undefined) target.failoverIp = patch.failoverIp;
+  if (patch.natAddress !== undefined) target.natAddress = patch.natAddress;
+}
+
+/** Where the simulator serves a member once it is active: its NAT address, else its failover IP (undefined: the public address). */
+export function servedAddressOf(member: MemberState): string | undefined {
+  return member.natAddress ?? member.failoverIp;
 }
 
 /** Applies the state fields of a scenario entry (or a runtime patch) to `state` in place. */

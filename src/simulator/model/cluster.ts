@@ -25,6 +25,7 @@ import { partsFromScenario, type ClusterParts, type SimClusterContext } from './
 import {
   applyStatePatch,
   memberInRole,
+  servedAddressOf,
   type ClusterMode,
   type ClusterState,
   type MemberName,
@@ -260,7 +261,7 @@ export class SimCluster {
     const transport = this.transport;
     if (!transport) return Promise.resolve();
     const active = memberInRole(this.parts.state, 'ACTIVE');
-    const servedAt = active === undefined ? undefined : this.parts.state.members[active].failoverIp;
+    const servedAt = active === undefined ? undefined : servedAddressOf(this.parts.state.members[active]);
     const reopened = transport
       .serveAt(servedAt, this.parts.faults.oldAddress)
       .then(() => Promise.all([transport.reopen('refusal'), wasAvailable ? undefined : transport.reopen('outage')]));

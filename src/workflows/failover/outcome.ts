@@ -27,6 +27,8 @@ export interface RunFacts {
   startedAt: Date;
   before?: ClusterSnapshot;
   after?: ClusterSnapshot;
+  /** Where the follow last read the cluster. */
+  servedAt?: string;
   sent?: Sent;
   triggered: FailoverRecord['triggered'];
   observations: string[];
@@ -58,6 +60,7 @@ export function recordOf(end: RunEnd, run: RunFacts): FailoverRecord {
     after,
     activeBefore: before?.activeNode,
     activeAfter: after?.activeNode,
+    ...(run.servedAt ? { servedAt: run.servedAt } : {}),
     observations: run.observations.slice(-40),
     timeline: [...status.timeline],
     startedAt: run.startedAt.toISOString(),

@@ -34,6 +34,7 @@ export function readPreflight(report: PreflightReport, input: PreflightInput): P
     passive: passiveNode,
     ...(report.policy ? { policy: report.policy } : {}),
     ...(report.signedApproval ? { signedApproval: report.signedApproval } : {}),
+    ...(report.followAt ? { followAt: report.followAt } : {}),
   };
 }
 

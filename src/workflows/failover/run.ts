@@ -85,6 +85,8 @@ export class FailoverRun {
   private input?: ValidatedFailoverInput;
   private passed?: PassedPreflight;
   private after?: ClusterSnapshot;
+  /** Where the follow last read the cluster (its base URL), when it read it. */
+  private servedAt?: string;
   private sent?: Sent;
   private triggered: FailoverRecord['triggered'] = 'no';
   private observations: string[] = [];
@@ -491,6 +493,7 @@ export class FailoverRun {
       ...(sent.vcenterTimeBefore ? { vcenterTimeBefore: sent.vcenterTimeBefore } : {}),
       ...(stableMs !== undefined ? { stableForMs: stableMs } : {}),
       ...(readiness ? { readiness } : {}),
+      ...(passed.followAt ? { followAt: passed.followAt } : {}),
     };
     let followed: FollowFailoverResult;
     try {
@@ -514,6 +517,7 @@ export class FailoverRun {
     this.longestOutageMs = followed.longestOutageMs;
     this.after = followed.snapshot;
     if (followed.readiness) this.status.readiness = followed.readiness;
+    this.servedAt = followed.servedAt;
     if (followed.taskId && !this.status.taskId) this.status.taskId = followed.taskId;
     if (followed.switchedAt) this.markVerifying(Date.parse(followed.switchedAt));
     this.status.observation = followed.observation;
@@ -537,6 +541,7 @@ export class FailoverRun {
       startedAt: this.startedAt,
       before: this.passed?.snapshot,
       after: this.after,
+      servedAt: this.servedAt,
       sent: this.sent,
       triggered: this.triggered,
       observations: this.observations,

@@ -35,6 +35,8 @@ export interface PassedPreflight {
   policy?: 'allow' | 'approval';
   /** What the approval must prove when the policy asks for signed decisions (absent: named approvals). */
   signedApproval?: ApprovalPolicy;
+  /** Where the cluster answers once `passive` is ACTIVE, when preflight found it moves (its report's `followAt`). */
+  followAt?: string;
 }
 
 /** Whether the request went out, as far as can be proven, and what vCenter answered. */
