@@ -26,28 +26,10 @@ import { isOutage } from '../vcenter/classify';
 import { classOf, clientOf } from './failures';
 import type { ActivityDeps } from './deps';
 
+export type { TargetAddressing } from './deps';
+
 /** How long a probe of an address before the send may take: a reachable host answers in far less. */
 export const PROBE_DEADLINE_MS = 2_000;
-
-/** What the activities ask of the worker about a target's addresses (the client cache answers). */
-export interface TargetAddressing {
-  /** The target's URL in the targets file. */
-  configuredUrl(target: string): string;
-  /** The targets file's per-node URLs of the target (`nodes`). */
-  nodeUrls(target: string): Readonly<Record<string, string>> | undefined;
-  /** A client of the target at `url` (same credentials, CA and certificate name), cached. */
-  clientAt(target: string, url: string): VcenterClient;
-  /** Where the target's cluster answered last in this process (the configured URL until it moves). */
-  servingUrl(target: string): string;
-  /** The cluster answered at `url`: later runs and activities of the target read it there. */
-  answeredAt(target: string, url: string): void;
-  /** Failover-IP URLs a read showed for the target's nodes, and the cluster's identity then. */
-  learn(target: string, identity: string | undefined, urls: readonly string[]): void;
-  /** The failover-IP URLs learned for the target so far. */
-  learnedUrls(target: string): readonly string[];
-  /** The identity (`clusterIdentity`) of the cluster last read through the target, if known. */
-  identityOf(target: string): string | undefined;
-}
 
 /** Per-target memory of addresses for one worker process. */
 export class AddressBook {

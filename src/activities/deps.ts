@@ -5,7 +5,6 @@ import type { VcenterClient } from '../vcenter';
 import type { OutcomeRecorder } from '../contract';
 import type { ReplayDeps } from './replay-histories';
 import type { WebhookConfig } from './webhook';
-import type { TargetAddressing } from './addresses';
 
 /** Dependencies injected into the activity functions by the worker (or a test). */
 export interface ActivityDeps {
@@ -49,4 +48,24 @@ export interface ActivityDeps {
    * always sets it. Without it, the gate's replay fails (a gate must never pass without replaying).
    */
   replay?: ReplayDeps;
+}
+
+/** What the activities ask of the worker about a target's addresses (the client cache answers). */
+export interface TargetAddressing {
+  /** The target's URL in the targets file. */
+  configuredUrl(target: string): string;
+  /** The targets file's per-node URLs of the target (`nodes`). */
+  nodeUrls(target: string): Readonly<Record<string, string>> | undefined;
+  /** A client of the target at `url` (same credentials, CA and certificate name), cached. */
+  clientAt(target: string, url: string): VcenterClient;
+  /** Where the target's cluster answered last in this process (the configured URL until it moves). */
+  servingUrl(target: string): string;
+  /** The cluster answered at `url`: later runs and activities of the target read it there. */
+  answeredAt(target: string, url: string): void;
+  /** Failover-IP URLs a read showed for the target's nodes, and the cluster's identity then. */
+  learn(target: string, identity: string | undefined, urls: readonly string[]): void;
+  /** The failover-IP URLs learned for the target so far. */
+  learnedUrls(target: string): readonly string[];
+  /** The identity (`clusterIdentity`) of the cluster last read through the target, if known. */
+  identityOf(target: string): string | undefined;
 }
