@@ -378,7 +378,8 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
 
   it('ends FailoverNotHealthy, with the last heartbeat, when no worker finishes a follow that saw the switch', async () => {
     // The one slow decision: a lost follow is noticed only when its heartbeat times out (15 s at the
-    // least), and the run ends once the follow's deadlines (5 s + 5 s here) and one timeout have passed.
+    // least), and the run ends once the follow's deadlines (5 s + 5 s, a 1 s stability period and a
+    // 5 s readiness bound here) and one timeout have passed.
     const run = worker.script({
       followFailover: async () => {
         const heartbeat: FollowHeartbeat = {
@@ -396,7 +397,7 @@ describe('vchaFailover decisions (stubbed activities)', { concurrency: true }, a
     });
     const started = Date.now();
     const { failure, record } = await failureOf(
-      await run.start({ pollInterval: '1s', deadlines: { failover: '5s', healthy: '5s' } }),
+      await run.start({ pollInterval: '1s', deadlines: { failover: '5s', healthy: '5s', stable: '1s', ready: '5s' } }),
       'FailoverNotHealthy',
     );
     assert.match(

@@ -124,7 +124,18 @@ class Deployment {
 
   /** A version's drainage status as `describe-version` shows it: draining, drained, or none while current. */
   async drainageOf(buildId: string): Promise<string | undefined> {
-    const version = await this.command(['describe-version', '--deployment-name', this.name, '--build-id', buildId]);
+    let version: Record<string, unknown>;
+    try {
+      version = await this.command(['describe-version', '--deployment-name', this.name, '--build-id', buildId]);
+    } catch (error) {
+      // On a loaded machine the server has answered "Worker Deployment Version not found" for a
+      // version that was current a moment before (its deployment's internal workflows were busy
+      // with the switch): read as "no status yet", so the caller's poll asks again.
+      if (/Worker Deployment Version not found/.test(String((error as { stderr?: unknown }).stderr ?? error))) {
+        return undefined;
+      }
+      throw error;
+    }
     return (version.drainageInfo as { drainageStatus?: string } | undefined)?.drainageStatus;
   }
 
