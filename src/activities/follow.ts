@@ -37,7 +37,7 @@
  */
 import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import type { FollowHeartbeat, ReadinessOptions, ReadinessRecord } from '../contract';
-import { readinessRecord } from '../domain/readiness';
+import { readinessRecord, resumedReadiness } from '../domain/readiness';
 import { ReadinessCheck } from './readiness';
 import { allMembersUp, describeSnapshot, snapshotCluster, type ClusterSnapshot } from '../domain/cluster-snapshot';
 import { isFailoverOperationId, VCHA_CLUSTER_SERVICE_ID, type VcenterClient, type VcenterError } from '../vcenter';
@@ -45,7 +45,7 @@ import { isNotFound, isOutage, isUnauthorized, type VcenterErrorClass } from '..
 import type { ActivityDeps } from './deps';
 import { classOf, clientOf, notAuthorizedFailure, taskErrorText } from './failures';
 import { withHeartbeats } from './heartbeat';
-import { holdEndOf, judgeHold, type HoldReading } from '../domain/stability';
+import { holdEndOf, holdPauseMs, judgeHold, nextHoldPoll, type HoldReading } from '../domain/stability';
 import { formatDuration } from '../contract/duration';
 import {
   initialFollowHeartbeat,
@@ -246,7 +246,11 @@ class Follow {
     this.resumedInVerifying = this.state.phase === 'VERIFYING';
     // A lost attempt's reads stopped for a while: nothing proves the roles held meanwhile.
     this.resumedHolding = this.state.backAtFollowedMs !== undefined;
-    if (this.resumedHolding) delete this.state.heldSinceFollowedMs;
+    if (this.resumedHolding) {
+      delete this.state.heldSinceFollowedMs;
+      // Nor that vCenter still answers: the vAPI gate waits for a read answered to this attempt.
+      if (this.state.readiness) this.state.readiness = resumedReadiness(this.state.readiness);
+    }
     // A heartbeat of an older build counted its windows on wall clocks: they start again here.
     if (this.resumedInVerifying) this.state.switchedAtFollowedMs ??= this.followedBefore;
     if (input.unconfirmed) this.state.quietSinceFollowedMs ??= this.followedBefore;
@@ -571,27 +575,47 @@ class Follow {
       let reading: HoldReading;
       if (readNow && this.last) {
         reading = { kind: 'roles', activeNode: this.last.activeNode };
-        readiness?.vapiAnswered();
       } else {
+        const now = this.followedFor();
         await pause(
           input.pollIntervalMs,
-          (state.rolesHeld ? readyEnd : Math.min(holdEnd, readyEnd)) - this.followedFor(),
+          holdPauseMs(now, input.pollIntervalMs, {
+            holdEndMs: holdEnd,
+            rolesHeld: !!state.rolesHeld,
+            readyEndMs: readyEnd,
+          }),
         );
-        if (readiness && (state.rolesHeld || state.readinessTurn || this.followedFor() >= readyEnd)) {
-          const ended = await this.readinessPoll(readiness, readyEnd);
+        // Past the gate's bound, a gate still waiting ends the follow; with every gate passed, only the roles are left.
+        if (readiness && this.followedFor() >= readyEnd) {
+          const ended = this.readinessEnd(readiness, readyEnd);
+          if (ended) return ended;
+        }
+        const poll = nextHoldPoll({
+          gate: readiness !== undefined,
+          rolesHeld: state.rolesHeld === true,
+          readinessRequest: readiness?.pending === true && this.followedFor() < readyEnd,
+          readinessTurn: state.readinessTurn === true,
+        });
+        if (poll === 'readiness') {
+          const ended = await this.readinessPoll(readiness!, readyEnd);
           if (ended) return ended;
           continue;
         }
         this.renewSessionAfterOutage();
         try {
           reading = { kind: 'roles', activeNode: (await this.snapshot()).activeNode };
-          readiness?.vapiAnswered();
         } catch (error) {
           this.observeError(error);
           reading = { kind: 'unreadable', reason: state.observation };
         }
       }
       readNow = false;
+      if (state.rolesHeld) {
+        const ended = this.afterHeld(reading, readiness!, readyEnd);
+        if (ended) return ended;
+        continue;
+      }
+      if (reading.kind === 'roles') readiness?.vapiAnswered();
       // While a gate waits, the next poll is the gate's.
       if (readiness?.pending) state.readinessTurn = true;
       const judged = judgeHold(reading, this.followedFor(), {
@@ -647,6 +671,30 @@ class Follow {
         }
       }
     }
+  }
+
+  /**
+   * A role read after the roles held, made only by an attempt that resumed after the period: the
+   * old active node ACTIVE is a flip back; the new one ACTIVE is this attempt's own proof of the
+   * roles (and its vAPI gate), so the gate's verdict may end the follow; anything else proves
+   * nothing, and the next poll reads again.
+   */
+  private afterHeld(
+    reading: HoldReading,
+    readiness: ReadinessCheck,
+    readyEnd: number,
+  ): FollowFailoverResult | undefined {
+    const { input, state } = this;
+    if (reading.kind === 'unreadable') return undefined;
+    if (reading.activeNode === input.previousActive) return this.flippedBack(this.last!);
+    if (reading.activeNode !== input.previousPassive) {
+      const seen = reading.activeNode === undefined ? 'no node ACTIVE' : `${reading.activeNode} ACTIVE`;
+      observe(state, `the roles held, but this attempt saw ${seen}; reading again`, 'hold-broken');
+      return undefined;
+    }
+    state.heldReadAt = this.lastReadAt;
+    readiness.vapiAnswered();
+    return this.readinessEnd(readiness, readyEnd);
   }
 
   /** The roles held (and vCenter serves, with the readiness gate): the follow ends verified. */

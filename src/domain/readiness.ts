@@ -83,6 +83,18 @@ export function passVapi(state: ReadinessState, seen: string): ReadinessState {
   return gateOf(state, 'vapi').status === 'pending' ? withGate(state, 'vapi', 'passed', seen) : state;
 }
 
+/**
+ * The gate's state for a retried follow attempt that resumes after the cluster was back: the vAPI
+ * gate waits again for a read answered to this attempt. The lost attempt's session and reads prove
+ * nothing about the time since; the other gates' passes stand (a read of them again would add a
+ * request per gate for no new proof once the roles are read again).
+ */
+export function resumedReadiness(state: ReadinessState): ReadinessState {
+  return gateOf(state, 'vapi').status === 'passed'
+    ? withGate(state, 'vapi', 'pending', 'no read answered since the follow resumed')
+    : state;
+}
+
 /** The next request the gate needs, in VMware's order; undefined when no gate waits for one. */
 export function nextRequest(state: ReadinessState): ReadinessRequest | undefined {
   if (gateOf(state, 'vapi').status === 'pending') return undefined;

@@ -68,3 +68,43 @@ export function judgeHold(reading: HoldReading, nowMs: number, context: HoldCont
 export function holdEndOf(switchedAtMs: number, healthyWindowMs: number, backAtMs: number, stableMs: number): number {
   return Math.max(switchedAtMs + healthyWindowMs, backAtMs + stableMs);
 }
+
+/** What one poll of the stability stage asks: the roles, or the readiness gate's next request. */
+export type HoldPoll = 'roles' | 'readiness';
+
+/** The facts of one follow attempt that choose its next poll in the stability stage. */
+export interface HoldPollFacts {
+  /** The input asks for the readiness gate. */
+  gate: boolean;
+  /** The roles held for the whole period (an earlier attempt may have seen it). */
+  rolesHeld: boolean;
+  /** The gate has a request to make (false while the vAPI gate waits for a role read to answer). */
+  readinessRequest: boolean;
+  /** The last poll was a role read while the gate waited: this one is the gate's. */
+  readinessTurn: boolean;
+}
+
+/**
+ * The next poll: at most one request per poll interval. The gate's requests take turns with the
+ * role reads while the period runs, and go on alone once the roles held; whenever the gate has no
+ * request to make (the vAPI gate waits for an answered read, or every gate is done), the poll reads
+ * the roles.
+ */
+export function nextHoldPoll(facts: HoldPollFacts): HoldPoll {
+  if (!facts.gate || !facts.readinessRequest) return 'roles';
+  return facts.rolesHeld || facts.readinessTurn ? 'readiness' : 'roles';
+}
+
+/**
+ * How long the stability stage may wait before its next poll (ms): one poll interval, cut short by
+ * the nearest bound still ahead (the period's, until the roles held; the readiness gate's). Once
+ * both passed, a whole interval: the polls that follow are judged against them, never a busy loop.
+ */
+export function holdPauseMs(
+  nowMs: number,
+  pollIntervalMs: number,
+  bounds: { holdEndMs: number; rolesHeld: boolean; readyEndMs: number },
+): number {
+  const ahead = [bounds.rolesHeld ? Infinity : bounds.holdEndMs, bounds.readyEndMs].filter((end) => end > nowMs);
+  return Math.min(pollIntervalMs, ...ahead.map((end) => end - nowMs));
+}

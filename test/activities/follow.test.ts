@@ -710,6 +710,77 @@ describe('follow activity: the readiness gate', () => {
     assert.equal(result.outcome, 'flipped-back');
     assert.equal(result.readiness?.verdict, 'pending');
   });
+
+  /** The heartbeat of an attempt lost after the roles held and every gate passed (its last request answered). */
+  const lostAfterLastGate = (): FollowHeartbeat => ({
+    observation: 'readiness: applianceHealth passed: health green, checked after the switch',
+    observations: [],
+    longestOutageMs: 0,
+    polls: 17,
+    phase: 'VERIFYING',
+    switchedAt: Date.now() - 1_000,
+    followedForMs: 1_000,
+    switchedAtFollowedMs: 500,
+    backAtFollowedMs: 500,
+    rolesHeld: true,
+    readiness: {
+      gates: [
+        { gate: 'vapi', status: 'passed', seen: 'the new active node answered a read with its own session' },
+        { gate: 'vpxd', status: 'passed', seen: 'vpxd answers (1 datacenter)' },
+        { gate: 'services', status: 'passed', seen: 'all 3 AUTOMATIC services STARTED' },
+        { gate: 'applianceHealth', status: 'passed', seen: 'health green, checked after the switch' },
+      ],
+      requests: 4,
+    },
+  });
+  const resumed = (vcenter: ScriptedVcenter, overrides: Partial<FollowFailoverInput> = {}) =>
+    follow(
+      vcenter,
+      { stableForMs: 100, pollIntervalMs: 10, readiness: READY, ...overrides },
+      { attempt: 2, heartbeatDetails: lostAfterLastGate() },
+    );
+
+  it('a retried attempt lost after the last gate reads the cluster itself before it says verified', async () => {
+    const vcenter = serving();
+    const result = await resumed(vcenter);
+    assert.equal(result.outcome, 'verified');
+    assert.equal(vcenter.calls[0], 'cluster.get', "this attempt's own read of the roles comes first");
+    assert.equal(result.snapshot?.activeNode, '10.0.0.2');
+    assert.match(result.observation, /^verified: active 10\.0\.0\.2, HEALTHY, all members UP; the roles held/);
+    assert.equal(result.readiness?.requests, 4, 'the gates that passed are not asked again');
+  });
+
+  it('a retried attempt that finds the old node ACTIVE ends flipped-back, not verified', async () => {
+    const vcenter = new ScriptedVcenter().on('getCluster', clusterInfo('node1'));
+    const result = await resumed(vcenter);
+    assert.equal(result.outcome, 'flipped-back');
+    assert.deepEqual(vcenter.calls, ['cluster.get']);
+  });
+
+  it('a retried attempt that never gets an answer ends not ready at the bound: the vAPI gate waits for its own read', async () => {
+    const vcenter = new ScriptedVcenter().on('getCluster', unreachable('cluster.get', 'refused'));
+    const [result, ms] = await timed(() =>
+      resumed(vcenter, { pollIntervalMs: 20, readiness: { withinMs: 200, skip: [] } }),
+    );
+    assert.equal(result.outcome, 'not-ready');
+    assert.equal(result.readiness?.verdict, 'not-ready');
+    assert.equal(gate(result, 'vapi')?.status, 'pending');
+    assert.match(gate(result, 'vapi')?.seen ?? '', /no read answered since the follow resumed/);
+    // The bound counts from when the cluster was back (500 ms into the lost attempt's follow): it already passed.
+    assert.ok(ms < 1_000, `ended after ${ms} ms`);
+  });
+
+  it('with every gate passed but the roles not yet held when the readiness bound passes, reads go on one per interval', async () => {
+    const vcenter = serving();
+    const [result, ms] = await timed(() =>
+      follow(vcenter, { stableForMs: 600, pollIntervalMs: 20, readiness: { withinMs: 300, skip: [] } }),
+    );
+    assert.equal(result.outcome, 'verified');
+    assert.equal(result.readiness?.verdict, 'ready');
+    assert.ok(ms >= 600, `held ${ms} ms`);
+    // About one request per 20 ms interval over ~600 ms, never a busy loop.
+    assert.ok(vcenter.calls.length <= 45, `${vcenter.calls.length} requests: ${vcenter.calls.join(' ')}`);
+  });
 });
 
 describe('observation log', () => {

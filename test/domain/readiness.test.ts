@@ -9,6 +9,7 @@ import {
   readinessOptionsOf,
   readinessRecord,
   readinessVerdict,
+  resumedReadiness,
   servicesNotServing,
   type ReadinessReading,
 } from '../../src/domain/readiness';
@@ -115,6 +116,30 @@ describe('readiness decisions', () => {
     });
     assert.equal(readinessVerdict(state, false), 'pending');
     assert.equal(readinessVerdict(state, true), 'not-ready');
+  });
+
+  it("a resumed follow's vAPI gate waits for its own answered read; the other gates' passes stand", () => {
+    const done = apply(
+      passVapi(initialReadiness(['applianceHealth']), 'answered'),
+      { request: 'datacenters', kind: 'answer', count: 1 },
+      { request: 'services', kind: 'answer', services: {} },
+    );
+    assert.equal(readinessVerdict(done, false), 'ready');
+    const resumed = resumedReadiness(done);
+    assert.deepEqual(statuses(resumed), {
+      vapi: 'pending',
+      vpxd: 'passed',
+      services: 'passed',
+      applianceHealth: 'skipped',
+    });
+    assert.equal(resumed.gates[0]?.seen, 'no read answered since the follow resumed');
+    assert.equal(nextRequest(resumed), undefined, 'no gate request before a role read answers');
+    assert.equal(readinessVerdict(resumed, false), 'pending');
+    assert.equal(readinessVerdict(resumed, true), 'not-ready');
+    assert.equal(readinessVerdict(passVapi(resumed, 'answered'), false), 'ready');
+    // A gate that never passed has nothing to take back.
+    const fresh = initialReadiness([]);
+    assert.equal(resumedReadiness(fresh), fresh);
   });
 
   it("the input's options: the bound and the gates turned off", () => {

@@ -4,7 +4,9 @@ import { describe, it } from 'node:test';
 import {
   DEFAULT_STABLE_POLLS,
   holdEndOf,
+  holdPauseMs,
   judgeHold,
+  nextHoldPoll,
   stabilityPeriodOf,
   type HoldContext,
   type HoldReading,
@@ -86,5 +88,26 @@ describe('stability period', () => {
     assert.equal(stabilityPeriodOf({ pollInterval: 5_000, deadlines: {} }), 60_000);
     assert.equal(stabilityPeriodOf({ pollInterval: 5_000, deadlines: { stable: 0 } }), 0);
     assert.equal(stabilityPeriodOf({ pollInterval: 1_000, deadlines: { stable: 90_000 } }), 90_000);
+  });
+
+  it("the next poll: the gate's requests take turns with the role reads, go on alone once the roles held, and yield to a role read when they have none", () => {
+    const facts = { gate: true, rolesHeld: false, readinessRequest: true, readinessTurn: false };
+    assert.equal(nextHoldPoll({ ...facts, gate: false }), 'roles');
+    assert.equal(nextHoldPoll(facts), 'roles');
+    assert.equal(nextHoldPoll({ ...facts, readinessTurn: true }), 'readiness');
+    assert.equal(nextHoldPoll({ ...facts, rolesHeld: true }), 'readiness');
+    // Resumed after the period: the vAPI gate waits for an answered read, so the poll reads the roles.
+    assert.equal(nextHoldPoll({ ...facts, rolesHeld: true, readinessRequest: false }), 'roles');
+    assert.equal(nextHoldPoll({ ...facts, readinessTurn: true, readinessRequest: false }), 'roles');
+  });
+
+  it('the pause before a poll: an interval, cut short by the nearest bound ahead, never zero once both passed', () => {
+    const bounds = { holdEndMs: 1_000, rolesHeld: false, readyEndMs: 2_000 };
+    assert.equal(holdPauseMs(0, 50, bounds), 50);
+    assert.equal(holdPauseMs(980, 50, bounds), 20);
+    assert.equal(holdPauseMs(1_970, 50, bounds), 30, 'past the period, the gate bound still counts');
+    assert.equal(holdPauseMs(980, 50, { ...bounds, rolesHeld: true }), 50, 'once held, the period bound is over');
+    assert.equal(holdPauseMs(5_000, 50, bounds), 50, 'both passed: a whole interval, never a busy loop');
+    assert.equal(holdPauseMs(5_000, 50, { ...bounds, readyEndMs: Infinity }), 50);
   });
 });
