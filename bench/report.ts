@@ -91,14 +91,15 @@ export function renderTable(results: readonly KeptResult[]): string {
   return [line(HEADER), line(widths.map((width) => '-'.repeat(width))), ...rows.slice(1).map(line)].join('\n');
 }
 
-const BLOCK = /(<!-- table: bench\/measured\/([^*\s]*)\* -->\n)[\s\S]*?(\n<!-- end of table -->)/g;
+// The end marker may follow the start marker directly: a new, still empty block is written too.
+const BLOCK = /(<!-- table: bench\/measured\/([^*\s]*)\* -->\n)(?:[\s\S]*?\n)?(<!-- end of table -->)/g;
 
 /** The document with every generated block rewritten from `results`; throws naming a block with no rows. */
 export function renderDocument(document: string, results: readonly KeptResult[]): string {
   return document.replace(BLOCK, (_, open: string, prefix: string, close: string) => {
     const rows = results.filter((result) => result.name.startsWith(prefix));
     if (rows.length === 0) throw new Error(`BENCHMARKS.md: no kept result in bench/measured/ starts with "${prefix}"`);
-    return `${open}\n${renderTable(rows)}\n${close}`;
+    return `${open}\n${renderTable(rows)}\n\n${close}`;
   });
 }
 

@@ -63,6 +63,16 @@ describe('BENCHMARKS.md tables', () => {
     );
   });
 
+  it('fills a new block whose end marker follows the start marker directly', () => {
+    const document = ['<!-- table: bench/measured/0.4.0-* -->', '<!-- end of table -->', 'after'].join('\n');
+    const written = renderDocument(document, [kept('0.4.0-n100-a', 490)]);
+    assert.match(
+      written,
+      /^<!-- table: bench\/measured\/0\.4\.0-\* -->\n\n\| measured[\s\S]*490 MB[\s\S]*\n\n<!-- end of table -->\nafter$/,
+    );
+    assert.equal(renderDocument(written, [kept('0.4.0-n100-a', 490)]), written);
+  });
+
   it('BENCHMARKS.md is what npm run bench:report writes from bench/measured/', () => {
     const file = path.join(__dirname, '..', '..', 'BENCHMARKS.md');
     const document = readFileSync(file, 'utf8');
