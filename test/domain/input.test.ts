@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseFailoverInput } from '../../src/contract/input/failover';
+import { parseFleetInput } from '../../src/contract/input/fleet';
 import { formatDuration, parseDuration } from '../../src/contract';
 
 describe('failover input validation', () => {
@@ -84,5 +85,37 @@ describe('failover input validation', () => {
     assert.equal(parseDuration('5 minutes'), undefined);
     assert.equal(formatDuration(90_000), '1m30s');
     assert.equal(formatDuration(250), '250ms');
+  });
+});
+
+describe('fleet input validation', () => {
+  it("checks the children's deadlines and readiness with the failover schema, naming each problem", () => {
+    const good = parseFleetInput({
+      targets: ['a', 'b'],
+      planned: true,
+      deadlines: { stable: '1s', ready: '5m' },
+      readiness: { services: false },
+    });
+    assert.equal(good.ok, true);
+    const bad = parseFleetInput({
+      targets: ['a'],
+      planned: true,
+      deadlines: { ready: '1s', later: '1m' },
+      readiness: { services: 'no' },
+    });
+    assert.equal(bad.ok, false);
+    const problems = bad.ok ? [] : bad.problems;
+    assert.ok(
+      problems.some((p) => p.startsWith('deadlines.ready:')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.startsWith('deadlines:') && p.includes('later')),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p === 'readiness.services: readiness.services must be a boolean'),
+      problems.join('\n'),
+    );
   });
 });

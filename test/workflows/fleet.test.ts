@@ -29,6 +29,8 @@ describe('fleetFailover', { concurrency: true }, async () => {
       b2: {},
       c1: {},
       c2: {},
+      // A service of the new active node never starts: only a fleet that narrows the gate succeeds.
+      dStuck: { faults: { servicesAfterSwitch: { trustmanagement: 'STARTING' } } },
     },
   });
 
@@ -74,6 +76,25 @@ describe('fleetFailover', { concurrency: true }, async () => {
     assert.ok(seenBothRunning, 'both targets were RUNNING at once');
     const result = await handle.result();
     assert.deepEqual(byTarget(result.outcomes), { c1: 'SUCCEEDED', c2: 'SUCCEEDED' });
+  });
+
+  it('hands its deadlines and readiness to every child as written', async () => {
+    const handle = await runFleet(
+      lab,
+      {
+        targets: ['dStuck'],
+        planned: true,
+        pollInterval: '1s',
+        deadlines: { stable: '2s' },
+        readiness: { services: false },
+      },
+      `fleet-child-fields-${Date.now()}`,
+    );
+    const result = await handle.result();
+    const [outcome] = result.outcomes;
+    assert.equal(outcome?.outcome, 'SUCCEEDED', outcome?.message);
+    assert.match(outcome?.message ?? '', /the roles held for 2s; vCenter serves \(services skipped\)/);
+    assert.equal(lab.failoverPosts('dStuck'), 1);
   });
 
   it('rejects an invalid fleet input with InvalidInput naming the fields', async () => {

@@ -1,10 +1,14 @@
 /**
  * The `fleetFailover` input contract, validated at the start of every fleet run (by the
- * `validateFleetInput` local activity) and published as JSON Schema.
+ * `validateFleetInput` local activity) and published as JSON Schema. `pollInterval`, `deadlines`
+ * and `readiness` are the children's own fields, checked with the `vchaFailover` schema and handed
+ * to every child as written.
  */
 import { z } from 'zod';
 import { TARGET_NAME_PATTERN } from '../target-name';
-import { formatProblems } from './failover';
+import { formatProblems, VchaFailoverInputSchema } from './failover';
+
+const childFields = VchaFailoverInputSchema.shape;
 
 /** The zod schema of the fleet input; published as JSON Schema too. */
 export const FleetFailoverInputSchema = z
@@ -33,6 +37,8 @@ export const FleetFailoverInputSchema = z
     reason: z.string({ error: 'reason must be a string' }).max(500, 'reason is longer than 500 characters').optional(),
     requestedBy: z.string({ error: 'requestedBy must be a string' }).max(200).optional(),
     pollInterval: z.string({ error: 'pollInterval must be a duration string such as "5s"' }).optional(),
+    deadlines: childFields.deadlines.optional(),
+    readiness: childFields.readiness.optional(),
     concurrency: z
       .number({ error: 'concurrency must be a number' })
       .int('concurrency must be a whole number')

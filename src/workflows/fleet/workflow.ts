@@ -91,6 +91,9 @@ export async function fleetFailover(rawInput: FleetFailoverInput): Promise<Fleet
         reason: input.reason,
         requestedBy: input.requestedBy,
         pollInterval: input.pollInterval,
+        // As written: each child validates them again and fills in its own defaults.
+        deadlines: rawInput.deadlines,
+        readiness: rawInput.readiness,
         dryRun: input.dryRun ? true : undefined,
       });
       const result = await runFailoverChild(
