@@ -28,15 +28,18 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
       ok: { nodes: nodes(1), timing: { switchOutageMs: 3_000 } },
       degraded: { nodes: nodes(2), healthState: 'DEGRADED' },
       dry: { nodes: nodes(3), healthState: 'DEGRADED' },
-      // The holder stays in its failover long enough for the CLI to start on a loaded machine. Its own
-      // name: locks are per target name on the shared server, and other files have a `busy` target.
-      cliBusy: { nodes: nodes(4), timing: { flushMs: 30_000 } },
+      // Its own name and cluster: other files have a `busy` target. Its planned runs wait for
+      // approval holding the cluster's lock (below), so the CLI's run meets a held lock every time.
+      cliBusy: { nodes: nodes(4) },
       hung: { nodes: nodes(5), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
       watched: { nodes: nodes(6), faults: { rules: [{ operation: 'cluster.get', action: 'hang' }] } },
       // The address answers nothing during the switch, as a real vCenter's does when it moves.
       silent: { nodes: nodes(7), timing: { switchOutageMs: 6_000 }, faults: { outageStyle: 'blackhole' } },
     },
-    { headersTimeoutMs: { hung: 2_000, watched: 2_000, silent: 1_500 } },
+    {
+      headersTimeoutMs: { hung: 2_000, watched: 2_000, silent: 1_500 },
+      targetPolicies: { cliBusy: { planned: 'approval' } },
+    },
   );
   // Empty counts as unset: the links must use the default Web UI address.
   const env = { ...cliEnv, VCHA_UI_URL: '' };
@@ -148,11 +151,17 @@ describe('vcha-failover start, status and cancel', { concurrency: true }, async 
   });
 
   it('start --wait on a target another run holds ends TargetBusy with exit code 12, naming the holder', async () => {
-    const holder = await lab.start({ target: 'cliBusy', planned: true, pollInterval: '1s' }, 'cli-busy-holder');
-    await waitForPhase(holder, 'PREFLIGHT');
+    const holder = await lab.start(
+      { target: 'cliBusy', planned: true, pollInterval: '1s', requestedBy: 'alice' },
+      'cli-busy-holder',
+    );
+    // The lock is taken after preflight and before the approval wait: a run waiting holds it.
+    await waitForPhase(holder, 'AWAITING_APPROVAL');
     const result = await runCli(['start', '--target', 'cliBusy', '--planned', '--wait'], env);
     assert.equal(result.code, 12, result.stdout + result.stderr);
     assert.match(result.stdout, /^FAILED TargetBusy \(exit code 12\): target cliBusy is busy: run cli-busy-holder \(/m);
+    assert.equal(lab.failoverPosts('cliBusy'), 0, 'nothing is sent while the holder waits');
+    await holder.executeUpdate('approve', { args: [{ approver: 'bob' }] });
     assert.equal((await holder.result()).outcome, 'SUCCEEDED');
     assert.equal(lab.failoverPosts('cliBusy'), 1);
   });

@@ -33,8 +33,11 @@ describe('runs rejected before the trigger', { concurrency: true }, async () => 
       },
       degraded: { nodes: nodes(), healthState: 'DEGRADED' },
       manyBroken: { nodes: nodes('DOWN'), mode: 'DISABLED', healthState: 'DEGRADED' },
-      busy: { nodes: nodes(), timing: { flushMs: 4_000 } },
+      busy: { nodes: nodes() },
     },
+    // The busy target's planned runs wait for approval, and they wait holding the cluster's lock:
+    // the second run meets a held lock every time, not only when it loses a race.
+    targetPolicies: { busy: { planned: 'approval' } },
   });
 
   const preflightCases: [string, RegExp][] = [
@@ -130,13 +133,17 @@ describe('runs rejected before the trigger', { concurrency: true }, async () => 
     });
   }
 
-  it('lets one of two concurrent runs on a target proceed and ends the other TargetBusy naming the holder', async () => {
-    const first = await lab.start({ target: 'busy', planned: true, pollInterval: '1s' }, 'busy-first');
-    await waitForPhase(first, 'PREFLIGHT');
-    const second = await lab.start({ target: 'busy', planned: true, pollInterval: '1s' }, 'busy-second');
+  it('ends a second run on a held target TargetBusy naming the holder, which then sends once', async () => {
+    const busyRun = { target: 'busy', planned: true, pollInterval: '1s', requestedBy: 'alice' };
+    const first = await lab.start(busyRun, 'busy-first');
+    // The lock is taken after preflight and before the approval wait: a run waiting holds it.
+    await waitForPhase(first, 'AWAITING_APPROVAL');
+    const second = await lab.start(busyRun, 'busy-second');
     const { failure, record } = await failureOf(second, 'TargetBusy');
     assert.match(failure.message, /run busy-first \(/);
     assert.equal(record?.heldBy?.workflowId, 'busy-first');
+    assert.equal(lab.failoverPosts('busy'), 0, 'nothing is sent while the holder waits');
+    await first.executeUpdate('approve', { args: [{ approver: 'bob' }] });
     assert.equal((await first.result()).outcome, 'SUCCEEDED');
     assert.equal(lab.failoverPosts('busy'), 1);
     // The lock is released at the end: a new run on the same target is not busy.
