@@ -203,5 +203,21 @@ export default tseslint.config(
       'no-console': ['error'],
     },
   },
+  {
+    // The workflow bundle's modules are evaluated once and shared between runs (WORKFLOW_PRELOAD_MODULES
+    // in src/worker/create-worker.ts): a variable at module scope would be one run's state seen by all.
+    files: ['src/workflows/**/*.ts', 'src/contract/**/*.ts', 'src/domain/**/*.ts', 'src/vcenter/operations.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'Program > VariableDeclaration[kind!="const"], Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]',
+          message:
+            "Workflow modules are shared between runs: keep state in a run's objects, not in a module-scope let or var.",
+        },
+      ],
+    },
+  },
   prettier,
 );

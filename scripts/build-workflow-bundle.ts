@@ -5,13 +5,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../src/worker/create-worker';
+import { workflowBundleOptions } from '../src/worker/create-worker';
 
 /** Writes the bundle to `outFile` and returns its size in bytes. */
 export async function buildWorkflowBundle(outFile: string): Promise<number> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../src/workflows'),
-    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    ...workflowBundleOptions(require.resolve('../src/workflows')),
   });
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);

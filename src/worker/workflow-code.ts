@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from './create-worker';
+import { workflowBundleOptions } from './create-worker';
 
 /** The code to load and its build id. */
 export interface WorkflowCode {
@@ -51,8 +51,7 @@ export async function resolveWorkflowCode(options: {
   }
   if (!options.versioned) return { origin: 'bundled from source', buildId: options.configuredBuildId ?? 'source' };
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    ...workflowBundleOptions(require.resolve('../workflows')),
   });
   return { bundle: { code }, origin: 'bundled from source', buildId: options.configuredBuildId ?? bundleBuildId(code) };
 }

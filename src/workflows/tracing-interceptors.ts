@@ -6,11 +6,7 @@
  * traced run's spans leave the workflow through the package's `exporter` sink, which the worker
  * registers (a no-op when the worker itself has tracing off).
  */
-import {
-  OpenTelemetryInboundInterceptor,
-  OpenTelemetryInternalsInterceptor,
-  OpenTelemetryOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type * as OpenTelemetryWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type {
   WorkflowInboundCallsInterceptor,
   WorkflowInterceptors,
@@ -20,21 +16,34 @@ import type {
 /** The header the OpenTelemetry interceptors carry the trace context in. */
 const TRACE_HEADER = '_tracer-data';
 
+/**
+ * The OpenTelemetry interceptors, loaded by a traced run when it starts. Loaded lazily because the
+ * reusable V8 context evaluates a workflow's modules once per run and keeps them while the run is
+ * cached: importing the package at the top cost every run, traced or not, its 109 modules.
+ */
+function openTelemetryInterceptors(): typeof OpenTelemetryWorkflow {
+  // The one lazy load in workflow code: webpack bundles the package all the same, and loading it
+  // depends only on the start's headers, which are in history.
+  // eslint-disable-next-line no-restricted-globals, @typescript-eslint/no-require-imports
+  return require('@temporalio/interceptors-opentelemetry/lib/workflow') as typeof OpenTelemetryWorkflow;
+}
+
 /** Registered on the worker and baked into prebuilt bundles. */
 export const interceptors = (): WorkflowInterceptors => {
   // Decided once, from the start's headers (in history), before any command is written; the
   // tracer exists only in traced runs.
   let traced = false;
-  let inbound!: OpenTelemetryInboundInterceptor;
-  let outbound!: OpenTelemetryOutboundInterceptor;
-  let internals!: OpenTelemetryInternalsInterceptor;
+  let inbound!: OpenTelemetryWorkflow.OpenTelemetryInboundInterceptor;
+  let outbound!: OpenTelemetryWorkflow.OpenTelemetryOutboundInterceptor;
+  let internals!: OpenTelemetryWorkflow.OpenTelemetryInternalsInterceptor;
   const tracedInbound: WorkflowInboundCallsInterceptor = {
     execute(input, next) {
       traced = TRACE_HEADER in input.headers;
       if (!traced) return next(input);
-      inbound = new OpenTelemetryInboundInterceptor();
-      outbound = new OpenTelemetryOutboundInterceptor();
-      internals = new OpenTelemetryInternalsInterceptor();
+      const telemetry = openTelemetryInterceptors();
+      inbound = new telemetry.OpenTelemetryInboundInterceptor();
+      outbound = new telemetry.OpenTelemetryOutboundInterceptor();
+      internals = new telemetry.OpenTelemetryInternalsInterceptor();
       return inbound.execute(input, next);
     },
     handleSignal: (input, next) => (traced ? inbound.handleSignal(input, next) : next(input)),

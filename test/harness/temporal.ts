@@ -8,7 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Runtime, DefaultLogger, Worker, type WorkerOptions } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../../src/devtools/dev-server';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
+import { workflowBundleOptions } from '../../src/worker/create-worker';
 import { TEST_ENV } from './env';
 
 let envPromise: Promise<TestWorkflowEnvironment> | undefined;
@@ -80,8 +80,7 @@ export function workflowBundle(): Promise<{ code: string } | { codePath: string 
     const codePath = process.env[TEST_ENV.bundle];
     if (codePath) return { codePath };
     const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('./bundle'),
-      workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+      ...workflowBundleOptions(require.resolve('./bundle')),
     });
     return { code };
   })();

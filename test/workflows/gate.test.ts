@@ -13,7 +13,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadTargetsFile } from '../../src/config';
 import type { VchaFailoverWorkflow, VchaGateWorkflow } from '../../src/contract';
 import { createFailoverWorker } from '../../src/worker/create-worker';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
+import { workflowBundleOptions } from '../../src/worker/create-worker';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
 import { startLab } from '../harness/lab';
 
@@ -75,8 +75,7 @@ describe('vchaGate', () => {
     const env = await testEnv();
     const lab = await startLab({ clusters: { gate: {} }, runWorker: false });
     const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../harness/bundle/next-build'),
-      workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+      ...workflowBundleOptions(require.resolve('../harness/bundle/next-build')),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     });
     const taskQueue = uniqueTaskQueue('gate-bad-build');

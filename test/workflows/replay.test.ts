@@ -25,7 +25,7 @@ import { describe, it } from 'node:test';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../src/devtools/temporal-cli';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
+import { workflowBundleOptions } from '../../src/worker/create-worker';
 import { testEnv, workflowBundle } from '../harness/temporal';
 import { startLab } from '../harness/lab';
 
@@ -142,8 +142,7 @@ describe('workflow replay', () => {
 
   it('fails on workflow code that changes the steps of a saved history', async () => {
     const { code } = await bundleWorkflowCode({
-      workflowsPath: require.resolve('../harness/bundle/next-build'),
-      workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+      ...workflowBundleOptions(require.resolve('../harness/bundle/next-build')),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
     });
     const saved = savedHistories().filter(({ release }) => release === currentRelease);

@@ -21,7 +21,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import type { VchaFailoverInput, VchaFailoverWorkflow } from '../../src/contract';
-import { WORKFLOW_INTERCEPTOR_MODULES } from '../../src/worker/create-worker';
+import { workflowBundleOptions } from '../../src/worker/create-worker';
 import { pollUntil } from '../harness/poll';
 import { onTeardown, uniqueTaskQueue, workflowBundle } from '../harness/temporal';
 import { NEXT_BUILD_TIMER_SUMMARY } from '../harness/bundle/next-build';
@@ -70,8 +70,7 @@ export interface UpgradeScenarioFigures {
 /** Build B's workflow code, bundled to a file the way a release pipeline would ship it. */
 async function bundleNextBuild(): Promise<string> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../harness/bundle/next-build'),
-    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
+    ...workflowBundleOptions(require.resolve('../harness/bundle/next-build')),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   });
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'vcha-next-build-')), 'workflow-bundle.js');

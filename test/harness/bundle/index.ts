@@ -2,3 +2,4 @@
 export * from '../../../src/workflows';
 export * from './smoke';
 export * from '../../../examples/patch-then-failover';
+export * from './module-probe';
