@@ -92,7 +92,9 @@ export function renderTable(results: readonly KeptResult[]): string {
 }
 
 // The end marker may follow the start marker directly: a new, still empty block is written too.
-const BLOCK = /(<!-- table: bench\/measured\/([^*\s]*)\* -->\n)(?:[\s\S]*?\n)?(<!-- end of table -->)/g;
+// The body is optional and lazy (`??`): tried empty first, so an empty block ends at its own end
+// marker instead of swallowing the text up to the next block's.
+const BLOCK = /(<!-- table: bench\/measured\/([^*\s]*)\* -->\n)(?:[\s\S]*?\n)??(<!-- end of table -->)/g;
 
 /** The document with every generated block rewritten from `results`; throws naming a block with no rows. */
 export function renderDocument(document: string, results: readonly KeptResult[]): string {

@@ -58,7 +58,15 @@ const KEYS = [
   'signedAt',
 ] as const satisfies readonly (keyof SignedStatement)[];
 
-const REQUIRED = new Set<string>(['namespace', 'action', 'workflowId', 'target', 'kind', 'signer', 'signedAt']);
+const REQUIRED: ReadonlySet<string> = new Set<string>([
+  'namespace',
+  'action',
+  'workflowId',
+  'target',
+  'kind',
+  'signer',
+  'signedAt',
+]);
 
 /** The canonical text of a statement: its fields in {@link KEYS} order, absent ones left out, no spaces. */
 export function canonicalMessage(statement: SignedStatement): string {

@@ -73,6 +73,23 @@ describe('BENCHMARKS.md tables', () => {
     assert.equal(renderDocument(written, [kept('0.4.0-n100-a', 490)]), written);
   });
 
+  it('fills two new blocks in one document and keeps the text between them', () => {
+    const document = [
+      '<!-- table: bench/measured/0.4.1-a* -->',
+      '<!-- end of table -->',
+      'between the blocks',
+      '<!-- table: bench/measured/0.4.1-b* -->',
+      '<!-- end of table -->',
+      'after',
+    ].join('\n');
+    const written = renderDocument(document, [kept('0.4.1-a-1', 400), kept('0.4.1-b-1', 500)]);
+    assert.match(
+      written,
+      /^<!-- table: bench\/measured\/0\.4\.1-a\* -->\n\n\| measured[^]*400 MB[^]*\n\n<!-- end of table -->\nbetween the blocks\n<!-- table: bench\/measured\/0\.4\.1-b\* -->\n\n\| measured[^]*500 MB[^]*\n\n<!-- end of table -->\nafter$/,
+    );
+    assert.doesNotMatch(written.split('between the blocks')[0]!, /500 MB/);
+  });
+
   it('BENCHMARKS.md is what npm run bench:report writes from bench/measured/', () => {
     const file = path.join(__dirname, '..', '..', 'BENCHMARKS.md');
     const document = readFileSync(file, 'utf8');

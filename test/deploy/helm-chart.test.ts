@@ -203,15 +203,15 @@ describe('helm chart', () => {
     }
   });
 
-  it('sizes memory from the benchmark: 340 MB, 1.85 MB per failover up to 100, 1.04 MB beyond; limit twice that', () => {
+  it('sizes memory from the benchmark: 280 MB, 1.1 MB per failover up to 100, 0.46 MB beyond; limit twice that', () => {
     const memory = (n: number) =>
       podTemplateOf(only(render(INSTALL_VALUES, `sizing.inFlightFailoversPerPod=${n}`), 'Deployment')).spec
         .containers[0]!.resources;
-    // Measured (0.4.0): N = 1 about 340 MB, N = 100 about 520 MB, N = 1000 1407 and 1453 MB peak RSS.
-    assert.deepEqual(memory(1).requests.memory, '341M');
-    assert.deepEqual(memory(100).requests.memory, '525M');
-    assert.deepEqual(memory(100).limits.memory, '1050M');
-    assert.deepEqual(memory(1000).requests.memory, '1461M');
+    // Measured (0.4.1): N = 1 277 MB, N = 100 374 to 395 MB, N = 1000 798 and 800 MB peak RSS.
+    assert.deepEqual(memory(1).requests.memory, '281M');
+    assert.deepEqual(memory(100).requests.memory, '390M');
+    assert.deepEqual(memory(100).limits.memory, '780M');
+    assert.deepEqual(memory(1000).requests.memory, '804M');
     const given = render(INSTALL_VALUES, 'resources.requests.memory=1G', 'resources.limits.memory=2G');
     assert.deepEqual(podTemplateOf(only(given, 'Deployment')).spec.containers[0]!.resources, {
       requests: { memory: '1G' },

@@ -131,7 +131,7 @@ export function claimRefused(refusal: LedgerRefusal, target: string, cluster: st
  * request's failover happened, and the cluster then failed back by itself (its roles were read). So
  * does a vCenter that did not serve: the switch was proven and the roles held; only its services lag.
  */
-const PROVING_OUTCOMES = new Set([
+const PROVING_OUTCOMES: ReadonlySet<string> = new Set([
   'SUCCEEDED',
   'FailoverFailed',
   'FailoverNotHealthy',

@@ -76,7 +76,11 @@ function followsEarlierRun(): boolean {
 }
 
 /** Phases written to the `VchaPhase` search attribute (PREFLIGHT is set with the target); each upsert is an event. */
-const INDEXED_PHASES = new Set<FailoverPhase>(['AWAITING_APPROVAL', 'FAILING_OVER', 'COMPLETED']);
+const INDEXED_PHASES: ReadonlySet<FailoverPhase> = new Set<FailoverPhase>([
+  'AWAITING_APPROVAL',
+  'FAILING_OVER',
+  'COMPLETED',
+]);
 
 /** The state and steps of one run. */
 export class FailoverRun {

@@ -29,15 +29,15 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
 {{- end -}}
 
 {{/*
-Memory from the benchmark, in MB: 340 for one in-flight failover, 1.85 more for each of the first
-100, 1.04 for each beyond. The request is that; the limit twice it (the gate's replay loads the
+Memory from the benchmark, in MB: 280 for one in-flight failover, 1.1 more for each of the first
+100, 0.46 for each beyond. The request is that; the limit twice it (the gate's replay loads the
 workflow code a second time, and the SDK's cache grows before it evicts).
 */}}
 {{- define "vcha.memoryMB" -}}
 {{- $n := int .Values.sizing.inFlightFailoversPerPod -}}
 {{- $first := min $n 100 -}}
 {{- $beyond := max (sub $n 100) 0 -}}
-{{- add 340 (div (mul 185 $first) 100) (div (mul 104 $beyond) 100) -}}
+{{- add 280 (div (mul 110 $first) 100) (div (mul 46 $beyond) 100) -}}
 {{- end -}}
 
 {{- define "vcha.resources" -}}
