@@ -17,9 +17,10 @@ import type {
 const TRACE_HEADER = '_tracer-data';
 
 /**
- * The OpenTelemetry interceptors, loaded by a traced run when it starts. Loaded lazily because the
- * reusable V8 context evaluates a workflow's modules once per run and keeps them while the run is
- * cached: importing the package at the top cost every run, traced or not, its 109 modules.
+ * The OpenTelemetry interceptors, loaded by a traced run when it starts, and evaluated for that run
+ * alone. This module is shared between runs (`WORKFLOW_PRELOAD_MODULES`), but the package keeps a
+ * run's trace context in its module state, so it must not be shared; and an untraced run, which
+ * needs none of its 109 modules, does not pay for them while it is cached.
  */
 function openTelemetryInterceptors(): typeof OpenTelemetryWorkflow {
   // The one lazy load in workflow code: webpack bundles the package all the same, and loading it
