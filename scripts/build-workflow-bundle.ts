@@ -9,9 +9,7 @@ import { workflowBundleOptions } from '../src/worker/create-worker';
 
 /** Writes the bundle to `outFile` and returns its size in bytes. */
 export async function buildWorkflowBundle(outFile: string): Promise<number> {
-  const { code } = await bundleWorkflowCode({
-    ...workflowBundleOptions(require.resolve('../src/workflows')),
-  });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions(require.resolve('../src/workflows')));
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, code);
   return code.length;

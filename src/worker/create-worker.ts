@@ -24,7 +24,7 @@ import type { ReadinessStatus } from './health';
 import { tracingActivityInterceptors, workflowSpanSinks } from '../observability/worker-tracing';
 
 /** Workflow interceptor modules: registered on the worker and baked into every prebuilt bundle. */
-export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [
+const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [
   require.resolve('../workflows/log-interceptors'),
   require.resolve('../workflows/tracing-interceptors'),
 ];

@@ -50,8 +50,6 @@ export async function resolveWorkflowCode(options: {
     };
   }
   if (!options.versioned) return { origin: 'bundled from source', buildId: options.configuredBuildId ?? 'source' };
-  const { code } = await bundleWorkflowCode({
-    ...workflowBundleOptions(require.resolve('../workflows')),
-  });
+  const { code } = await bundleWorkflowCode(workflowBundleOptions(require.resolve('../workflows')));
   return { bundle: { code }, origin: 'bundled from source', buildId: options.configuredBuildId ?? bundleBuildId(code) };
 }

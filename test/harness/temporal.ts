@@ -79,9 +79,7 @@ export function workflowBundle(): Promise<{ code: string } | { codePath: string 
   bundlePromise ??= (async () => {
     const codePath = process.env[TEST_ENV.bundle];
     if (codePath) return { codePath };
-    const { code } = await bundleWorkflowCode({
-      ...workflowBundleOptions(require.resolve('./bundle')),
-    });
+    const { code } = await bundleWorkflowCode(workflowBundleOptions(require.resolve('./bundle')));
     return { code };
   })();
   return bundlePromise;

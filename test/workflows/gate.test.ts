@@ -12,8 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadTargetsFile } from '../../src/config';
 import type { VchaFailoverWorkflow, VchaGateWorkflow } from '../../src/contract';
-import { createFailoverWorker } from '../../src/worker/create-worker';
-import { workflowBundleOptions } from '../../src/worker/create-worker';
+import { createFailoverWorker, workflowBundleOptions } from '../../src/worker/create-worker';
 import { onTeardown, testEnv, uniqueTaskQueue } from '../harness/temporal';
 import { startLab } from '../harness/lab';
 
