@@ -14,6 +14,7 @@ export interface GatedFigures {
   historyEvents: { min: number; median: number; max: number };
   requestsPerPollInterval: { max: number; maxWhileFollowing: number };
   loginsPerRun: { max: number };
+  readinessGate: { requestsPerRun: { max: number }; afterReadyMs: { min: number; runs: number } };
   workerPeakRssMb: number;
 }
 
@@ -33,6 +34,12 @@ export function gateChecks(figures: GatedFigures, limits: BenchLimits): GateChec
     limit: `≤ ${limit}`,
     ok: Number.isFinite(measured) && measured <= limit,
   });
+  const atLeast = (figure: string, measured: number, limit: number): GateCheck => ({
+    figure,
+    measured,
+    limit: `≥ ${limit}`,
+    ok: Number.isFinite(measured) && measured >= limit,
+  });
   const exactly = (figure: string, measured: number, expected: number): GateCheck => ({
     figure,
     measured,
@@ -50,6 +57,14 @@ export function gateChecks(figures: GatedFigures, limits: BenchLimits): GateChec
       limits.requestsPerPollIntervalWhileFollowingMax,
     ),
     atMost('logins per run (max)', figures.loginsPerRun.max, limits.loginsPerRunMax),
+    atMost(
+      'readiness gate requests per run (max)',
+      figures.readinessGate.requestsPerRun.max,
+      limits.readinessRequestsPerRunMax,
+    ),
+    // Correctness, not speed: every run's gate passed, and none before the simulator's vCenter served in full.
+    exactly('runs whose readiness gate passed', figures.readinessGate.afterReadyMs.runs, limits.clusters),
+    atLeast('readiness gate passed after vCenter served (ms, earliest)', figures.readinessGate.afterReadyMs.min, 0),
     atMost('worker peak RSS (MB)', figures.workerPeakRssMb, limits.workerPeakRssMb),
   ];
 }

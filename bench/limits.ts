@@ -15,6 +15,8 @@ export interface BenchLimits {
   requestsPerPollIntervalWhileFollowingMax: number;
   /** Most sessions any run created. */
   loginsPerRunMax: number;
+  /** Most readiness gate requests of any run (the vpxd read, the services, the appliance's last check and color). */
+  readinessRequestsPerRunMax: number;
   /** The worker process's peak RSS (MB), with headroom over the measured figure. */
   workerPeakRssMb: number;
 }
@@ -32,5 +34,6 @@ export const BENCH_LIMITS: BenchLimits = {
   historyEventsMax: 42,
   requestsPerPollIntervalWhileFollowingMax: 1,
   loginsPerRunMax: 2,
+  readinessRequestsPerRunMax: 6,
   workerPeakRssMb: 455,
 };

@@ -34,6 +34,8 @@ export interface KeptResult {
   overheadMs: { p50: number; p95: number; p99: number; max: number };
   healthyToCompleteMs: { p50: number; p99: number };
   requestsPerRun: { median: number; max: number };
+  /** Absent from results measured before the benchmark measured the readiness gate (0.4.1 and earlier). */
+  readinessGate?: { requestsPerRun: { median: number; max: number }; afterReadyMs: { p50: number; p99: number } };
   requestsPerPollInterval: { max: number; maxWhileFollowing: number };
   loginsPerRun: { max: number };
   workerPeakRssMb: number;
@@ -51,6 +53,7 @@ const HEADER = [
   'overhead p50 / p95 / p99 / max (ms)',
   'healthy→complete p50 / p99 (ms)',
   'requests per run med / max',
+  'readiness gate: requests med / max, passed after ready p50 / p99 (ms)',
   'requests per poll interval: max / while following',
   'logins per run max',
   'worker peak RSS',
@@ -72,6 +75,10 @@ function rowOf(result: KeptResult): string[] {
     [result.overheadMs.p50, result.overheadMs.p95, result.overheadMs.p99, result.overheadMs.max].map(ms).join(' / '),
     `${ms(result.healthyToCompleteMs.p50)} / ${ms(result.healthyToCompleteMs.p99)}`,
     `${result.requestsPerRun.median} / ${result.requestsPerRun.max}`,
+    result.readinessGate
+      ? `${result.readinessGate.requestsPerRun.median} / ${result.readinessGate.requestsPerRun.max}, ` +
+        `${ms(result.readinessGate.afterReadyMs.p50)} / ${ms(result.readinessGate.afterReadyMs.p99)}`
+      : '–',
     `${result.requestsPerPollInterval.max} / ${result.requestsPerPollInterval.maxWhileFollowing}`,
     String(result.loginsPerRun.max),
     `${result.workerPeakRssMb} MB`,

@@ -273,6 +273,10 @@ export async function runBenchmark(opts: BenchOptions) {
         result && timeline?.durationMs !== undefined ? result.durationMs - timeline.durationMs - stablePeriodMs : NaN,
       healthyToCompleteMs:
         result && timeline?.healthyAt !== undefined ? endMs - timeline.healthyAt - stablePeriodMs : NaN,
+      readinessRequests: requests.filter((r) => READINESS_OPERATIONS.has(r.operation ?? '')).length,
+      // The gate passes with its last request (it asks nothing more once every gate passed); how long
+      // after vCenter served in full, by the simulator's own state. Negative would be a gate passed too early.
+      gateAfterReadyMs: gatePassedAfterReady(requests, timeline?.readyAt),
       requests: requests.length,
       byOperation,
       maxPerPollInterval: maxPerWindow(times, startMs, opts.pollMs),
@@ -295,6 +299,8 @@ export async function runBenchmark(opts: BenchOptions) {
   const overhead = finite(perRun.map((r) => r.overheadMs));
   const healthyToComplete = finite(perRun.map((r) => r.healthyToCompleteMs));
   const requestsPerRun = finite(perRun.map((r) => r.requests));
+  const readinessRequests = finite(perRun.map((r) => r.readinessRequests));
+  const gateAfterReady = finite(perRun.map((r) => r.gateAfterReadyMs));
   const events = [...historyEvents].sort((a, b) => a - b);
   const operations: Record<string, number> = {};
   for (const run of perRun)
@@ -322,6 +328,17 @@ export async function runBenchmark(opts: BenchOptions) {
     },
     healthyToCompleteMs: { p50: percentile(healthyToComplete, 50), p99: percentile(healthyToComplete, 99) },
     requestsPerRun: { median: median(requestsPerRun), max: requestsPerRun.at(-1) ?? 0 },
+    // The readiness gate: its requests per run (the vpxd read, the services, the appliance's last
+    // check and color), and when its last one came after the simulator's vCenter served in full.
+    readinessGate: {
+      requestsPerRun: { median: median(readinessRequests), max: readinessRequests.at(-1) ?? 0 },
+      afterReadyMs: {
+        min: gateAfterReady[0] ?? NaN,
+        p50: percentile(gateAfterReady, 50),
+        p99: percentile(gateAfterReady, 99),
+        runs: gateAfterReady.length,
+      },
+    },
     requestsPerRunByOperation: Object.fromEntries(
       Object.entries(operations).map(([op, n]) => [op, Math.round((n / opts.clusters) * 10) / 10]),
     ),
@@ -390,6 +407,27 @@ export async function runBenchmark(opts: BenchOptions) {
   await server.stop();
   if (opts.keep !== undefined) keepResult(opts.keep, opts.command, summary);
   return { summary, file: path.relative(root, file) };
+}
+
+/** The simulator's operations of the readiness gate (the vAPI session is the follow's login, counted apart). */
+const READINESS_OPERATIONS: ReadonlySet<string> = new Set([
+  'datacenter.list',
+  'services.list',
+  'health.lastcheck',
+  'health.system',
+]);
+
+/**
+ * Milliseconds from `readyAt` (the simulator's vCenter served in full) to the run's last readiness
+ * request, the one that passed the gate; NaN when the run made none or vCenter never became ready.
+ */
+export function gatePassedAfterReady(
+  requests: readonly { time: string; operation?: string }[],
+  readyAt?: number,
+): number {
+  const last = requests.filter((r) => READINESS_OPERATIONS.has(r.operation ?? '')).at(-1);
+  if (last === undefined || readyAt === undefined) return NaN;
+  return Date.parse(last.time) - readyAt;
 }
 
 /**

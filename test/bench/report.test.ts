@@ -34,9 +34,23 @@ describe('BENCHMARKS.md tables', () => {
     assert.equal(cells[5], '39 / 39 / 40');
     assert.equal(cells[6], '2167 / 3421 / 3542 / 3714');
     assert.equal(cells[7], '537 / –');
-    assert.equal(cells[11], '490 MB');
-    assert.equal(cells[15], '`npm run bench -- --clusters 100`');
+    assert.equal(cells[9], '–', 'measured before the benchmark measured the readiness gate');
+    assert.equal(cells[12], '490 MB');
+    assert.equal(cells[16], '`npm run bench -- --clusters 100`');
     // Every line as wide as the header: the table is aligned as the formatter leaves it.
+    assert.equal(new Set(lines.map((line) => [...line].length)).size, 1);
+  });
+
+  it('shows the readiness gate (its requests, and when it passed after vCenter served) where measured', () => {
+    const result: KeptResult = {
+      ...kept('0.4.2-n100', 400),
+      readinessGate: { requestsPerRun: { median: 4, max: 5 }, afterReadyMs: { p50: 512.4, p99: 1730 } },
+    };
+    const lines = renderTable([kept('0.4.1-n100', 400), result]).split('\n');
+    const cells = (line: string) => line.split('|').map((cell) => cell.trim());
+    assert.equal(cells(lines[0]!)[9], 'readiness gate: requests med / max, passed after ready p50 / p99 (ms)');
+    assert.equal(cells(lines[2]!)[9], '–');
+    assert.equal(cells(lines[3]!)[9], '4 / 5, 512 / 1730');
     assert.equal(new Set(lines.map((line) => [...line].length)).size, 1);
   });
 

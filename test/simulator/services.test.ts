@@ -86,8 +86,12 @@ describe('services, datacenter and appliance health (shared port)', () => {
       5_000,
       5,
     );
+    const sawStartedAt = Date.now();
     assert.equal(started['vsphere-ui']?.health, 'HEALTHY');
     assert.ok(seen.size >= 2, `seen starting: ${[...seen].join(', ')}`);
+    // The timeline says when the last service started: after the API was back, before a client saw it.
+    const { apiBackAt = Infinity, servicesStartedAt = NaN } = sim.cluster('late').lastFailover() ?? {};
+    assert.ok(apiBackAt < servicesStartedAt && servicesStartedAt <= sawStartedAt, `${apiBackAt} ${servicesStartedAt}`);
     const checked = await pollUntil(
       async () => Date.parse((await vc.call('GET', '/api/appliance/health/system/lastcheck')).body as string),
       (time) => time > switchedAt,
@@ -95,6 +99,10 @@ describe('services, datacenter and appliance health (shared port)', () => {
     );
     assert.ok(checked > switchedAt);
     assert.equal((await vc.call('GET', '/api/appliance/health/system')).body, 'green');
+    // Ready, by the simulator's own state, once both happened: the later of the two.
+    const timeline = sim.cluster('late').lastFailover();
+    assert.equal(timeline?.healthCheckedAt, checked);
+    assert.equal(timeline?.readyAt, Math.max(servicesStartedAt, checked));
     // The checks are periodic: a later one follows the first.
     const again = await pollUntil(
       async () => Date.parse((await vc.call('GET', '/api/appliance/health/system/lastcheck')).body as string),
@@ -125,6 +133,14 @@ describe('services, datacenter and appliance health (shared port)', () => {
     assert.equal((datacenters.body as { error_type: string }).error_type, 'SERVICE_UNAVAILABLE');
     await cluster.waitFor((s) => s.applianceHealth.color === 'yellow', 5_000);
     assert.equal((await vc.call('GET', '/api/appliance/health/system')).body, 'yellow');
+    // Checked, but never ready: a service is stuck and vpxd is down.
+    const timeline = await pollUntil(
+      () => Promise.resolve(cluster.lastFailover()),
+      (entry) => entry?.healthCheckedAt !== undefined,
+      5_000,
+    );
+    assert.equal(timeline?.servicesStartedAt, undefined);
+    assert.equal(timeline?.readyAt, undefined);
   });
 
   it('takes vpxd down while the vAPI answers, and back, through the services knob', async () => {

@@ -346,8 +346,10 @@ export class ClusterOperations {
         if (this.disposed) return;
         this.available = true;
         entry.apiBackAt = this.context.clock.now();
-        this.startServices(servicesAtTakeover(state.services));
-        this.context.timers.after(this.parts.timing.healthCheckMs, () => this.checkApplianceHealth());
+        this.startServices(servicesAtTakeover(state.services), entry);
+        this.context.timers.after(this.parts.timing.healthCheckMs, () => {
+          entry.healthCheckedAt = this.checkApplianceHealth();
+        });
         this.context.changed();
         this.context.timers.after(this.parts.timing.resyncMs, () => {
           state.healthState = 'HEALTHY';
@@ -364,33 +366,41 @@ export class ClusterOperations {
 
   /**
    * The new active node's services start one after another (`timing.serviceStartMs` each); those
-   * named in `faults.servicesAfterSwitch` stay STARTING or end STOPPED instead of STARTED.
+   * named in `faults.servicesAfterSwitch` stay STARTING or end STOPPED instead of STARTED. When
+   * the queue is done and every AUTOMATIC service is STARTED, the failover's timeline says when.
    */
-  private startServices(queue: string[]): void {
+  private startServices(queue: string[], entry: FailoverTimeline): void {
     const [id, ...rest] = queue;
     const service = id === undefined ? undefined : this.parts.state.services.get(id);
-    if (id === undefined || !service) return;
+    if (id === undefined || !service) {
+      const started = [...this.parts.state.services.values()].every(
+        (each) => each.startupType !== 'AUTOMATIC' || each.state === 'STARTED',
+      );
+      if (started) entry.servicesStartedAt = this.context.clock.now();
+      return;
+    }
     service.state = 'STARTING';
     this.context.changed();
     this.context.timers.after(this.parts.timing.serviceStartMs, () => {
       const fate = this.parts.faults.servicesAfterSwitch[id];
       if (fate !== 'STARTING') service.state = fate ?? 'STARTED';
       this.context.changed();
-      this.startServices(rest);
+      this.startServices(rest, entry);
     });
   }
 
   /**
    * The new active node's first periodic health check: only now does its health say anything about
    * it. Later checks follow every `healthCheckMs` (read from the clock when asked: no timer keeps
-   * the cluster busy).
+   * the cluster busy). Returns the check's time.
    */
-  private checkApplianceHealth(): void {
+  private checkApplianceHealth(): number {
     const { appliance } = this.parts.state;
     appliance.reported = appliance.color;
     appliance.lastCheckAt = this.context.clock.now();
     appliance.checkEveryMs = this.context.clock.toRealMs(this.parts.timing.healthCheckMs);
     this.context.changed();
+    return appliance.lastCheckAt;
   }
 
   /**

@@ -18,6 +18,17 @@ export interface FailoverTimeline {
   switchStartedAt?: number;
   apiBackAt?: number;
   healthyAt?: number;
+  /** When the last AUTOMATIC service of the new active node reached STARTED (absent while one is stuck). */
+  servicesStartedAt?: number;
+  /** When the new active node made its first appliance health check. */
+  healthCheckedAt?: number;
+  /**
+   * When the new active vCenter served in full, by the simulator's own state: every AUTOMATIC
+   * service STARTED and a health check made after the switch (the later of the two). A readiness
+   * gate that passes before it would be untrue; the benchmark measures how long after it the run's
+   * gate passes.
+   */
+  readyAt?: number;
   failedAt?: number;
   /** Real milliseconds the API was unreachable. */
   apiOutageMs?: number;
@@ -66,5 +77,8 @@ function withDurations(entry: FailoverTimeline): FailoverTimeline {
   }
   if (entry.apiBackAt !== undefined) copy.toApiBackMs = entry.apiBackAt - entry.requestedAt;
   if (entry.healthyAt !== undefined) copy.durationMs = entry.healthyAt - entry.requestedAt;
+  if (entry.servicesStartedAt !== undefined && entry.healthCheckedAt !== undefined) {
+    copy.readyAt = Math.max(entry.servicesStartedAt, entry.healthCheckedAt);
+  }
   return copy;
 }
