@@ -417,8 +417,10 @@ export const VcenterDatacenterListResultSchema = z.array(VcenterDatacenterSummar
 /** Datacenters, as vpxd lists them. */
 export type VcenterDatacenterSummary = z.infer<typeof VcenterDatacenterSummarySchema>;
 
+/** The values of `ApplianceHealthSystemHealthLevel` in the 8.0.2 definitions, in their order. */
+export const APPLIANCE_HEALTH_LEVELS = ['orange', 'gray', 'green', 'red', 'yellow'] as const;
 /** `ApplianceHealthSystemHealthLevel`: a bare JSON string; open, compared against known colors only. */
-export const ApplianceHealthSystemHealthLevelSchema = openEnum(['orange', 'gray', 'green', 'red', 'yellow']);
+export const ApplianceHealthSystemHealthLevelSchema = openEnum(APPLIANCE_HEALTH_LEVELS);
 /** The appliance's overall health color. */
 export type ApplianceHealthSystemHealthLevel = z.infer<typeof ApplianceHealthSystemHealthLevelSchema>;
 

@@ -30,7 +30,11 @@ import {
   VcenterDatacenterSummarySchema,
   VcenterServicesListResultSchema,
   VcenterServicesServiceInfoSchema,
+  APPLIANCE_HEALTH_LEVELS,
+  ApplianceHealthLastCheckSchema,
+  ApplianceHealthSystemHealthLevelSchema,
 } from '../../src/vcenter/schemas';
+import { ACCEPTABLE_HEALTH } from '../../src/domain/readiness';
 import { isFailoverOperationId } from '../../src/vcenter/operations';
 import {
   clusterInfoExample,
@@ -54,6 +58,7 @@ const swaggers = {
   vcha: JSON.parse(readFileSync(join(fixtures, 'vcenter-vcha-7.0.3.json'), 'utf8')) as Swagger,
   tasks: JSON.parse(readFileSync(join(fixtures, 'cis-tasks-8.0.2.json'), 'utf8')) as Swagger,
   services: JSON.parse(readFileSync(join(fixtures, 'vcenter-services-7.0.3.json'), 'utf8')) as Swagger,
+  health: JSON.parse(readFileSync(join(fixtures, 'appliance-health-8.0.2.json'), 'utf8')) as Swagger,
 };
 
 const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
@@ -139,6 +144,15 @@ describe('schemas mirror the swagger definitions', () => {
     // Health is open: a value a newer vCenter adds is kept, as is an unknown property.
     const newer = VcenterServicesListResultSchema.parse({ vpxd: { ...service, health: 'UNKNOWN', extra: 1 } });
     assert.deepEqual(newer.vpxd, { ...service, health: 'UNKNOWN', extra: 1 });
+    // The appliance's colors: the known ones are the spec's; the gate accepts only known ones; a
+    // color a newer vCenter adds still parses (and is then not acceptable).
+    const levels = swaggers.health.definitions.ApplianceHealthSystemHealthLevel?.enum ?? [];
+    assert.deepEqual([...APPLIANCE_HEALTH_LEVELS], levels);
+    for (const color of ACCEPTABLE_HEALTH) assert.ok(levels.includes(color), color);
+    for (const color of [...levels, 'purple']) assert.equal(ApplianceHealthSystemHealthLevelSchema.parse(color), color);
+    assert.equal(ApplianceHealthSystemHealthLevelSchema.safeParse({ color: 'green' }).success, false);
+    assert.ok(ApplianceHealthLastCheckSchema.safeParse('2026-12-07T03:00:00.000Z').success);
+    assert.equal(ApplianceHealthLastCheckSchema.safeParse('yesterday').success, false);
     const statuses = swaggers.tasks.definitions.CisTaskStatus?.enum ?? [];
     assert.equal(statuses.length, 5);
     for (const status of statuses) {
