@@ -75,6 +75,13 @@ export function maintenanceLines(view: MaintenanceStatus | MaintenanceRecord): s
     const roles = leg.activeBefore ? ` ${leg.activeBefore} → ${leg.activeAfter ?? '?'}` : '';
     lines.push(`  ${`${leg.leg}:`.padEnd(12)} ${leg.workflowId} ${leg.outcome ?? 'running'}${roles}`);
   }
+  // The cluster mode, in VMware's order: MAINTENANCE before the first leg, the original mode after.
+  for (const change of view.modeChanges ?? []) {
+    const set = `${change.from ?? '?'} → ${change.to}`;
+    const how = change.result === 'set' ? `set${change.taskId ? ` (task ${change.taskId})` : ''}` : change.result;
+    const said = change.message ? `: ${change.message}` : '';
+    lines.push(`  ${`mode ${change.step}:`.padEnd(12)} ${set} ${how} at ${change.at}${said}`);
+  }
   return lines;
 }
 

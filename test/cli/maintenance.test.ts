@@ -52,6 +52,9 @@ describe('vcha-failover maintenance', { concurrency: true }, async () => {
       status.stdout,
       new RegExp(`failover: +${workflowId}/failover SUCCEEDED ${haRe('10.7.0.1')} → ${haRe('10.7.0.2')}`),
     );
+    // VMware's order: the cluster went to MAINTENANCE before the first failover, with vCenter's task.
+    assert.match(status.stdout, /mode enter: +ENABLED → MAINTENANCE set \(task \S+\) at \S+/);
+    assert.doesNotMatch(status.stdout, /mode restore:/);
 
     const done = await runCli(['maintenance', 'done', workflowId, '--by', 'bob', '--note', 'patched'], env);
     assert.equal(done.code, 0, done.stderr);
@@ -76,6 +79,8 @@ describe('vcha-failover maintenance', { concurrency: true }, async () => {
     const final = await runCli(['status', workflowId], env);
     assert.equal(final.code, 0);
     assert.match(final.stdout, /window: .*ended \S+ by maintenanceDone \(bob: patched\)/);
+    assert.match(final.stdout, /mode enter: +ENABLED → MAINTENANCE set/);
+    assert.match(final.stdout, /mode restore: +MAINTENANCE → ENABLED set \(task \S+\) at \S+/);
     await pollUntil(
       () => client.workflow.getHandle(workflowId).query<MaintenanceStatus>('status'),
       (s) => s.phase === 'COMPLETED',

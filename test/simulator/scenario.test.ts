@@ -118,7 +118,8 @@ describe('the lab scenario', () => {
       await operator.login('operator@vsphere.local', 'Operator1!');
       assert.equal((await operator.clusterGet(true)).status, 200);
       assert.equal((await operator.clusterGet()).status, 403);
-      assert.equal(sim.cluster('lab-03').snapshot().mode, 'MAINTENANCE');
+      assert.equal(sim.cluster('lab-02').snapshot().mode, 'MAINTENANCE');
+      assert.equal(sim.cluster('lab-03').snapshot().mode, 'ENABLED');
       for (const name of sim.clusterNames()) {
         const vc = new VcenterCaller(sim.urlFor(name));
         await vc.login();
