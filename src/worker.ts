@@ -91,6 +91,7 @@ async function main(): Promise<void> {
       maxConcurrentWorkflowTaskExecutions: settings.process.maxConcurrentWorkflowTaskExecutions,
       ...(settings.process.maxCachedWorkflows ? { maxCachedWorkflows: settings.process.maxCachedWorkflows } : {}),
     },
+    ledgerMaxCachedWorkflows: settings.process.ledgerMaxCachedWorkflows,
   });
   started.worker = failoverWorker;
   runtime.logger.info('worker started', {

@@ -17,6 +17,7 @@ import type { OutcomeRecorder } from '../contract';
 import type { ClientHooks } from '../activities/vcenter-clients';
 import type { TargetRegistry } from '../config';
 import { projectRoot } from '../paths';
+import { DEFAULT_LEDGER_MAX_CACHED_WORKFLOWS } from './settings';
 import { targetLogInterceptor } from '../observability/activity-log-interceptor';
 import type { Tracing } from '../observability/tracing';
 import { vchaNexusServiceHandler } from '../nexus/vcha-service';
@@ -82,8 +83,10 @@ export interface FailoverWorkerOptions {
   tracing?: Tracing;
   /** The saved histories the gate replays; `test/histories` of the checkout (or image) by default. */
   historiesDir?: string;
-  /** Extra worker options (concurrency limits, shutdown grace time, build id...). */
+  /** Extra worker options (concurrency limits, shutdown grace time, build id...), for both workers. */
   workerOptions?: Partial<WorkerOptions>;
+  /** The ledgers' worker's cache size; {@link DEFAULT_LEDGER_MAX_CACHED_WORKFLOWS} when omitted. */
+  ledgerMaxCachedWorkflows?: number;
 }
 
 /**
@@ -190,7 +193,22 @@ export async function createFailoverWorker(options: FailoverWorkerOptions): Prom
     maxHeartbeatThrottleInterval: '5s',
     ...options.workerOptions,
   });
-  const ledgerWorker = await Worker.create({ ...common, taskQueue: ledgerTaskQueue, ...options.workerOptions });
+  const ledgerCache = options.ledgerMaxCachedWorkflows ?? DEFAULT_LEDGER_MAX_CACHED_WORKFLOWS;
+  const ledgerWorker = await Worker.create({
+    ...common,
+    taskQueue: ledgerTaskQueue,
+    ...options.workerOptions,
+    maxCachedWorkflows: ledgerCache,
+    // The SDK allows no more task slots than cached workflows (and says so in a warning).
+    ...(options.workerOptions?.maxConcurrentWorkflowTaskExecutions !== undefined
+      ? {
+          maxConcurrentWorkflowTaskExecutions: Math.min(
+            options.workerOptions.maxConcurrentWorkflowTaskExecutions,
+            ledgerCache,
+          ),
+        }
+      : {}),
+  });
   const workers = [worker, ledgerWorker];
   return {
     worker,

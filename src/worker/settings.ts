@@ -21,6 +21,17 @@ const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
 
 const optionalText = unsetIfEmpty(z.string().optional());
 
+/**
+ * How many clusters' ledgers the ledgers' worker keeps in memory between their tasks. A ledger
+ * lives as long as its cluster and is asked a few times per failover, so without a bound the
+ * worker would keep every cluster it ever failed over; an evicted ledger is replayed from its
+ * history (at most 2,000 events, see the ledger's continue-as-new) at its next Update. 100 covers
+ * 100 failovers in flight without a replay; at N = 1000 it took the worker's peak RSS from 737 to
+ * 657 MB and its CPU from 86.5 to 80.9 s, where 20 saved no more memory and cost 27 CPU-s of
+ * replays (BENCHMARKS.md, 0.4.2).
+ */
+export const DEFAULT_LEDGER_MAX_CACHED_WORKFLOWS = 100;
+
 const positiveInt = (name: string, fallback: number) =>
   unsetIfEmpty(
     z
@@ -122,6 +133,11 @@ export const WorkerEnvSchema = z.object({
       'VCHA_MAX_CACHED_WORKFLOWS must be a whole number of at least 1',
     )
     .transform((text) => (text === undefined ? undefined : Number(text))),
+  // The clusters' ledgers kept in memory between their Updates: see DEFAULT_LEDGER_MAX_CACHED_WORKFLOWS.
+  VCHA_LEDGER_MAX_CACHED_WORKFLOWS: positiveInt(
+    'VCHA_LEDGER_MAX_CACHED_WORKFLOWS',
+    DEFAULT_LEDGER_MAX_CACHED_WORKFLOWS,
+  ).refine((n) => n >= 2, "VCHA_LEDGER_MAX_CACHED_WORKFLOWS must be at least 2 (the SDK's smallest cache)"),
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.refine(
     (text) => text === undefined || isHttpUrl(text),
     'OTEL_EXPORTER_OTLP_ENDPOINT: expected an http(s) URL such as http://127.0.0.1:4318',
@@ -153,6 +169,8 @@ export interface WorkerProcessSettings {
   maxConcurrentWorkflowTaskExecutions: number;
   /** Sticky cache size; the SDK sizes it from memory when unset. Smaller saves memory, costs replays. */
   maxCachedWorkflows?: number;
+  /** The ledgers' worker's cache size (`VCHA_LEDGER_MAX_CACHED_WORKFLOWS`, 100 by default). */
+  ledgerMaxCachedWorkflows: number;
 }
 
 /** Everything the worker process was configured with. */
@@ -255,6 +273,7 @@ export function workerSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Wor
       maxConcurrentActivityTaskExecutions: vars.VCHA_MAX_CONCURRENT_ACTIVITIES,
       maxConcurrentWorkflowTaskExecutions: vars.VCHA_MAX_CONCURRENT_WORKFLOW_TASKS,
       ...(vars.VCHA_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: vars.VCHA_MAX_CACHED_WORKFLOWS } : {}),
+      ledgerMaxCachedWorkflows: vars.VCHA_LEDGER_MAX_CACHED_WORKFLOWS,
     },
   };
 }

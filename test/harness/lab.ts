@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { loadTargetsFile, type TargetRegistry } from '../../src/config';
 import { startSimulator, type ClusterScenarioInput, type Simulator, type SimTiming } from '../../src/simulator';
 import type { WebhookConfig } from '../../src/activities';
-import { createFailoverWorker, type FailoverWorkerOptions } from '../../src/worker/create-worker';
+import { createFailoverWorker, type FailoverWorker, type FailoverWorkerOptions } from '../../src/worker/create-worker';
 import {
   clusterIdentityOf,
   clusterLedgerWorkflowId,
@@ -86,7 +86,7 @@ export async function runFailoverWorker(
   options: Omit<FailoverWorkerOptions, 'connection' | 'client' | 'workflowBundle'> &
     Partial<Pick<FailoverWorkerOptions, 'connection' | 'client'>>,
   stopWith: (stop: () => Promise<void>) => void = onTeardown,
-): Promise<void> {
+): Promise<FailoverWorker> {
   const env = options.connection && options.client ? undefined : await testEnv();
   const failoverWorker = await createFailoverWorker({
     ...options,
@@ -100,6 +100,7 @@ export async function runFailoverWorker(
     await running;
     await failoverWorker.close();
   });
+  return failoverWorker;
 }
 
 /** Writes a targets file for the simulator's clusters and loads it. */

@@ -41,6 +41,7 @@ describe('worker settings', () => {
       VCHA_MAX_CONCURRENT_ACTIVITIES: '',
       VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: '',
       VCHA_MAX_CACHED_WORKFLOWS: '',
+      VCHA_LEDGER_MAX_CACHED_WORKFLOWS: '',
     };
     const settings = workerSettingsFromEnv(blank);
     assert.deepEqual(
@@ -58,6 +59,7 @@ describe('worker settings', () => {
           shutdownGraceTimeMs: 30_000,
           maxConcurrentActivityTaskExecutions: 200,
           maxConcurrentWorkflowTaskExecutions: 20,
+          ledgerMaxCachedWorkflows: 100,
         },
       },
     );
@@ -80,6 +82,7 @@ describe('worker settings', () => {
       VCHA_MAX_CONCURRENT_ACTIVITIES: '1000',
       VCHA_MAX_CONCURRENT_WORKFLOW_TASKS: '4',
       VCHA_MAX_CACHED_WORKFLOWS: '500',
+      VCHA_LEDGER_MAX_CACHED_WORKFLOWS: '40',
     });
     assert.equal(settings.taskQueue, 'q1');
     assert.equal(settings.workflowBundle, '/app/bundle.js');
@@ -93,6 +96,7 @@ describe('worker settings', () => {
       maxConcurrentActivityTaskExecutions: 1000,
       maxConcurrentWorkflowTaskExecutions: 4,
       maxCachedWorkflows: 500,
+      ledgerMaxCachedWorkflows: 40,
     });
   });
 
@@ -149,6 +153,15 @@ describe('worker settings', () => {
     );
   });
 
+  it('refuse a ledger cache smaller than the SDK allows, naming the variable', () => {
+    assert.throws(
+      () => workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', VCHA_LEDGER_MAX_CACHED_WORKFLOWS: '1' }),
+      /VCHA_LEDGER_MAX_CACHED_WORKFLOWS must be at least 2/,
+    );
+    const two = workerSettingsFromEnv({ VCHA_TARGETS_FILE: 't.json', VCHA_LEDGER_MAX_CACHED_WORKFLOWS: '2' });
+    assert.equal(two.process.ledgerMaxCachedWorkflows, 2);
+  });
+
   it('name every bad variable in one error', () => {
     assert.throws(
       () =>
@@ -159,6 +172,7 @@ describe('worker settings', () => {
           VCHA_WEBHOOK_URL: 'ftp://example.com',
           VCHA_SHUTDOWN_GRACE_TIME: 'soon',
           VCHA_MAX_CONCURRENT_ACTIVITIES: '0',
+          VCHA_LEDGER_MAX_CACHED_WORKFLOWS: 'all',
           OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318',
         }),
       (error: Error) => {
@@ -168,6 +182,7 @@ describe('worker settings', () => {
           'VCHA_WEBHOOK_URL',
           'VCHA_SHUTDOWN_GRACE_TIME',
           'VCHA_MAX_CONCURRENT_ACTIVITIES',
+          'VCHA_LEDGER_MAX_CACHED_WORKFLOWS',
           'OTEL_EXPORTER_OTLP_ENDPOINT',
         ]) {
           assert.match(error.message, new RegExp(name));
