@@ -26,9 +26,9 @@ const optionalText = unsetIfEmpty(z.string().optional());
  * lives as long as its cluster and is asked a few times per failover, so without a bound the
  * worker would keep every cluster it ever failed over; an evicted ledger is replayed from its
  * history (at most 2,000 events, see the ledger's continue-as-new) at its next Update. 100 covers
- * 100 failovers in flight without a replay; at N = 1000 it took the worker's peak RSS from 737 to
- * 657 MB and its CPU from 86.5 to 80.9 s, where 20 saved no more memory and cost 27 CPU-s of
- * replays (BENCHMARKS.md, 0.4.2).
+ * 100 failovers in flight without a replay; at N = 1000 it took the worker's peak RSS from
+ * 737–837 MB to 713–715 MB at the same CPU, where 20 saved no more memory and cost about 20 CPU-s
+ * of replays (BENCHMARKS.md, 0.4.2).
  */
 export const DEFAULT_LEDGER_MAX_CACHED_WORKFLOWS = 100;
 
