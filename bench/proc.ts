@@ -16,14 +16,22 @@ export function sampleProcess(pid: number): ProcessSample | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const peakRssKb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the parenthesised command name; utime and stime are the 14th and 15th fields.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const cpuSeconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-    return { peakRssKb, cpuSeconds };
+    return { peakRssKb, cpuSeconds: cpuSecondsIn(`/proc/${pid}/stat`) };
   } catch {
     return undefined;
   }
+}
+
+/** The fields of a stat file after the parenthesised command name (which may hold spaces). */
+function statFieldsIn(statPath: string): string[] {
+  const stat = readFileSync(statPath, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** User + system CPU seconds of a process or thread: utime and stime, the stat file's 14th and 15th fields. */
+function cpuSecondsIn(statPath: string): number {
+  const fields = statFieldsIn(statPath);
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
 }
 
 /** A process and its descendants together (PostgreSQL's postmaster and its backends). */
@@ -36,8 +44,7 @@ export interface TreeSample {
 
 function statFields(pid: number): string[] | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return statFieldsIn(`/proc/${pid}/stat`);
   } catch {
     return undefined;
   }
@@ -83,4 +90,76 @@ export function sampleProcessTree(pid: number): TreeSample | undefined {
     pss += pssKb(child);
   }
   return { cpuSeconds: ticks / CLOCK_TICKS_PER_SECOND, pssKb: pss };
+}
+
+/** CPU seconds of one process's threads at one moment, by thread id, with each thread's name. */
+export interface ThreadSample {
+  /** The process's own CPU time, threads that already exited included. */
+  totalSeconds: number;
+  threads: Map<number, { name: string; cpuSeconds: number }>;
+}
+
+/** Reads every live thread of `pid` under `procRoot`; undefined when the process is gone. */
+export function sampleThreads(pid: number, procRoot = '/proc'): ThreadSample | undefined {
+  try {
+    const totalSeconds = cpuSecondsIn(`${procRoot}/${pid}/stat`);
+    const threads = new Map<number, { name: string; cpuSeconds: number }>();
+    for (const tid of readdirSync(`${procRoot}/${pid}/task`)) {
+      try {
+        const name = readFileSync(`${procRoot}/${pid}/task/${tid}/comm`, 'utf8').trim();
+        threads.set(Number(tid), { name, cpuSeconds: cpuSecondsIn(`${procRoot}/${pid}/task/${tid}/stat`) });
+      } catch {
+        // The thread exited between the listing and the read: counted with the exited ones.
+      }
+    }
+    return { totalSeconds, threads };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a process's CPU went between two samples, by the kernel's per-thread accounting. Unlike a
+ * sampling profiler, which charges a thread for the time it waits inside a call, this counts only
+ * time on a core.
+ */
+export interface ThreadCpu {
+  /** The main JavaScript thread (its id is the process id): activities, the client, the SDK's bridge. */
+  mainThread: number;
+  /** Temporal Core's Rust threads (named tokio-…, workflow-proc…, temporal-…). */
+  coreThreads: number;
+  /**
+   * Every other thread that used at least 0.1 s, most first: the workflow threads (one per
+   * Worker), V8's platform threads (garbage collection, compilation) and libuv's pool. Linux names
+   * them all after the executable, so they are told apart by their figures, not their names.
+   */
+  otherThreads: number[];
+  /** Threads that started and ended between the samples (short-lived helpers), together. */
+  exitedThreads: number;
+}
+
+const CORE_THREAD = /^(tokio-|workflow-proc|temporal-)/;
+
+/** The split of {@link ThreadCpu} between `before` and `after` of process `pid`. */
+export function threadCpuBetween(pid: number, before: ThreadSample, after: ThreadSample): ThreadCpu {
+  const round = (seconds: number) => Math.round(seconds * 10) / 10;
+  let mainThread = 0;
+  let coreThreads = 0;
+  let live = 0;
+  const others: number[] = [];
+  for (const [tid, { name, cpuSeconds }] of after.threads) {
+    const used = cpuSeconds - (before.threads.get(tid)?.cpuSeconds ?? 0);
+    live += used;
+    if (tid === pid) mainThread = used;
+    else if (CORE_THREAD.test(name)) coreThreads += used;
+    else if (used >= 0.1) others.push(used);
+  }
+  // Threads alive at `before` but gone at `after` took their time with them, as did those that came
+  // and went between: both are in the process total and in no live thread.
+  return {
+    mainThread: round(mainThread),
+    coreThreads: round(coreThreads),
+    otherThreads: others.sort((a, b) => b - a).map(round),
+    exitedThreads: round(Math.max(0, after.totalSeconds - before.totalSeconds - live)),
+  };
 }

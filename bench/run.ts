@@ -21,7 +21,7 @@ import { inParallel } from '../test/harness/parallel';
 import { historyLatency, historyTimeline } from './history-latency';
 import { percentile, median } from './stats';
 import { startTemporalCluster } from '../test/harness/temporal-cluster';
-import { sampleProcess, sampleProcessTree, type ProcessSample } from './proc';
+import { sampleProcess, sampleProcessTree, sampleThreads, threadCpuBetween, type ProcessSample } from './proc';
 import { MEASURED_DIR } from './report';
 
 const root = path.resolve(__dirname, '..');
@@ -74,7 +74,7 @@ function options(args: string[] = process.argv.slice(2)) {
     startConcurrency: Number(values['start-concurrency']),
     server,
     keep: values.keep,
-    command: `npm run bench -- ${args.join(' ')}`,
+    command: benchCommand(args, process.env),
   };
 }
 
@@ -123,6 +123,23 @@ async function startServer(kind: 'dev' | 'cluster'): Promise<BenchServer> {
 
 /** What a benchmark run measured, as written to its result file. */
 export type BenchSummary = Awaited<ReturnType<typeof runBenchmark>>['summary'];
+
+/**
+ * Variables that change what the benchmark measures: its own (`BENCH_WORKER_NODE_ARGS`, …), the
+ * worker's settings, which the worker inherits, and glibc's allocator's. They lead the command a
+ * result keeps, so the command reproduces the row.
+ */
+const MEASURED_ENV = /^(BENCH_|VCHA_|MALLOC_)/;
+
+/** The command line that reproduces a run: the variables that shape it, then `npm run bench -- <args>`. */
+export function benchCommand(args: string[], env: Readonly<Record<string, string | undefined>>): string {
+  const quoted = (value: string) => (/^[\w./:=,@+-]*$/.test(value) ? value : JSON.stringify(value));
+  const vars = Object.keys(env)
+    .filter((name) => MEASURED_ENV.test(name) && env[name] !== undefined)
+    .sort()
+    .map((name) => `${name}=${quoted(env[name]!)}`);
+  return [...vars, 'npm run bench --', ...args.map(quoted)].join(' ');
+}
 
 /** Parses benchmark arguments (as on the command line), e.g. `['--clusters', '100']`. */
 export function benchOptions(args: string[]): BenchOptions {
@@ -195,6 +212,7 @@ export async function runBenchmark(opts: BenchOptions) {
     if (sample) samples.push(sample);
   }, 250);
   const cpuBefore = sampleProcess(worker.pid!)!;
+  const threadsBefore = sampleThreads(worker.pid!);
   const serverCpuBefore = server.cpuSeconds();
   const postgresBefore = server.postgres?.();
   let postgresPeakPssKb = 0;
@@ -232,6 +250,7 @@ export async function runBenchmark(opts: BenchOptions) {
   });
   clearInterval(sampler);
   const cpuAfter = sampleProcess(worker.pid!)!;
+  const threadsAfter = sampleThreads(worker.pid!);
   clearInterval(postgresSampler);
   const serverCpuSeconds = server.cpuSeconds() - serverCpuBefore;
   const postgresAfter = server.postgres?.();
@@ -362,6 +381,10 @@ export async function runBenchmark(opts: BenchOptions) {
     medianRunRequests: perRun[medianIndex]?.requestLines,
     workerPeakRssMb: Math.round(Math.max(...samples.map((s) => s.peakRssKb), 0) / 1024),
     workerCpuSeconds: Math.round((cpuAfter.cpuSeconds - cpuBefore.cpuSeconds) * 10) / 10,
+    // The same CPU by thread, from the kernel's accounting (see ThreadCpu).
+    ...(threadsBefore && threadsAfter
+      ? { workerCpuByThread: threadCpuBetween(worker.pid!, threadsBefore, threadsAfter) }
+      : {}),
     wallSeconds: Math.round(wallSeconds * 10) / 10,
     // The server's own memory: peak RSS summed over its processes (both nodes for a cluster), and
     // PostgreSQL's peak proportional set size over the postmaster and its backends.
